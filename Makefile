@@ -1,0 +1,73 @@
+# bostadforst - plain Makefile over pkg-config.
+#   make        build ./bostadforst
+#   make run    deps, build, migrate var/bostadforst.db, demo data, serve on :8080
+#   make test   ASan+UBSan build and every suite; last line "N passed, N failed"
+#   make bench  throughput figures (tests/bench/)
+
+PKGS     = libmicrohttpd sqlite3 jansson libsodium
+WARN     = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings
+ifdef CI
+WARN    += -Werror
+endif
+# '=' (not ':='): expanded when a recipe runs, after `deps` installed them
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread
+CFLAGS  ?= -O2 -g
+SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRCS     = $(wildcard src/*.c)
+LIB_SRCS = $(filter-out src/main.c,$(SRCS))
+HDRS     = $(wildcard src/*.h)
+ASSETS   = $(sort $(shell find templates migrations static -type f))
+UNIT     = $(patsubst tests/unit/%.c,build/asan/%,$(wildcard tests/unit/test_*.c))
+
+PORT    ?= 8080
+DB      ?= var/bostadforst.db
+
+.PHONY: all deps deps-test deps-bench run test unit bench clean
+
+all: deps
+	@$(MAKE) --no-print-directory bostadforst
+
+deps:
+	@sh tools/deps.sh build
+
+deps-test:
+	@sh tools/deps.sh test
+
+deps-bench:
+	@sh tools/deps.sh bench
+
+build/embed: tools/embed.c
+	@mkdir -p build
+	$(CC) -O1 -o $@ $<
+
+build/assets_gen.c: build/embed $(ASSETS)
+	build/embed $@ $(ASSETS)
+
+bostadforst: $(SRCS) $(HDRS) build/assets_gen.c
+	$(CC) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Isrc -o $@ $(SRCS) build/assets_gen.c $(PKG_LIBS)
+
+build/asan/bostadforst: $(SRCS) $(HDRS) build/assets_gen.c
+	@mkdir -p build/asan
+	$(CC) -O1 -g $(SANITIZE) $(WARN) $(PKG_CFLAGS) -Isrc -o $@ $(SRCS) build/assets_gen.c $(PKG_LIBS)
+
+build/asan/test_%: tests/unit/test_%.c tests/unit/check.h $(LIB_SRCS) $(HDRS) build/assets_gen.c
+	@mkdir -p build/asan
+	$(CC) -O1 -g $(SANITIZE) $(WARN) -Wno-missing-prototypes $(PKG_CFLAGS) -Isrc -o $@ $< $(LIB_SRCS) build/assets_gen.c $(PKG_LIBS)
+
+run: all
+	@mkdir -p var
+	./bostadforst migrate --db $(DB)
+	./bostadforst serve --db $(DB) --port $(PORT) --demo
+
+test: deps-test
+	@$(MAKE) --no-print-directory build/asan/bostadforst $(UNIT)
+	@sh tests/run.sh
+
+bench: deps-bench
+	@$(MAKE) --no-print-directory bostadforst
+	@sh tests/bench/run.sh
+
+clean:
+	rm -rf build bostadforst tests/e2e/out

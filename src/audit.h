@@ -1,0 +1,21 @@
+/*
+ * audit.h - who read or changed whose data. Rows are append-only (the
+ * database triggers refuse UPDATE and DELETE). A change and its audit row
+ * are written in the same transaction: call audit_log inside it.
+ */
+#ifndef BF_AUDIT_H
+#define BF_AUDIT_H
+
+struct req;
+
+/*
+ * Appends one audit row. user_id 0 means "not logged in"; entity_id and
+ * person_id 0 mean none. Returns 0 or -1.
+ */
+int audit_log(long long user_id, const char *action, const char *entity,
+    long long entity_id, long long person_id);
+
+/* GET /audit: the access log, filterable and paginated. */
+int audit_list(struct req *r);
+
+#endif

@@ -1,0 +1,281 @@
+/* db.c - per-thread SQLite connections, statement cache, migrations. */
+#define _POSIX_C_SOURCE 200809L
+#include "db.h"
+#include "assets.h"
+#include "util.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cached {
+	const char *sql;
+	sqlite3_stmt *st;
+};
+
+struct conn {
+	sqlite3 *h;
+	struct cached *cache;
+	size_t n, cap;
+	struct conn *next;
+};
+
+static char *db_path;
+static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct conn *conns;
+static _Thread_local struct conn *tl;
+
+static const char *const pragmas =
+    "PRAGMA journal_mode=WAL;"
+    "PRAGMA synchronous=FULL;"
+    "PRAGMA foreign_keys=ON;"
+    "PRAGMA trusted_schema=OFF;";
+
+/* Opens path with our settings. Returns the handle or NULL (err set). */
+static sqlite3 *open_handle(const char *path, char *err, size_t errlen)
+{
+	sqlite3 *h = NULL;
+	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database %s: %s", path,
+		    h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+		sqlite3_close(h);
+		return NULL;
+	}
+	sqlite3_busy_timeout(h, 5000);
+	sqlite3_extended_result_codes(h, 1);
+	if (sqlite3_exec(h, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot configure database: %s", sqlite3_errmsg(h));
+		sqlite3_close(h);
+		return NULL;
+	}
+	return h;
+}
+
+int db_known_version(void)
+{
+	int n = 0;
+	for (size_t i = 0; i < nassets; i++)
+		if (strncmp(assets[i].path, "migrations/", 11) == 0)
+			n++;
+	return n;
+}
+
+/* Returns the highest applied migration, 0 for a new database, -1 on error. */
+static int schema_version(sqlite3 *h)
+{
+	sqlite3_stmt *st;
+	int v = 0;
+	if (sqlite3_prepare_v2(h, "SELECT count(*) FROM sqlite_master WHERE name='schema_migrations'",
+	    -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	int exists = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+	sqlite3_finalize(st);
+	if (!exists)
+		return 0;
+	if (sqlite3_prepare_v2(h, "SELECT coalesce(max(version),0) FROM schema_migrations",
+	    -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int db_open(const char *path, char *err, size_t errlen)
+{
+	sqlite3 *h = open_handle(path, err, errlen);
+	if (!h)
+		return -1;
+	int v = schema_version(h);
+	sqlite3_close(h);
+	int known = db_known_version();
+	if (v < 0) {
+		snprintf(err, errlen, "%s is not a bostadforst database", path);
+		return -1;
+	}
+	if (v > known) {
+		snprintf(err, errlen, "database schema version %d is newer than this program (%d); "
+		    "refusing to touch it", v, known);
+		return -1;
+	}
+	if (v < known) {
+		snprintf(err, errlen, "database schema version %d is older than this program (%d); "
+		    "run: bostadforst migrate --db %s", v, known, path);
+		return -1;
+	}
+	free(db_path);
+	db_path = xstrdup(path);
+	return 0;
+}
+
+int db_migrate(const char *path, char *err, size_t errlen)
+{
+	sqlite3 *h = open_handle(path, err, errlen);
+	if (!h)
+		return -1;
+	int applied = 0;
+	int v = schema_version(h);
+	int known = db_known_version();
+	if (v < 0 || v > known) {
+		snprintf(err, errlen, v < 0 ? "not a bostadforst database" :
+		    "database schema version is newer than this program; refusing");
+		goto fail;
+	}
+	if (sqlite3_exec(h, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+	    NULL, NULL, NULL) != SQLITE_OK)
+		goto sqlfail;
+	int n = 0;
+	for (size_t i = 0; i < nassets; i++) {
+		if (strncmp(assets[i].path, "migrations/", 11) != 0)
+			continue;
+		n++;
+		if (n <= v)
+			continue;
+		char *msg = NULL;
+		if (sqlite3_exec(h, "BEGIN EXCLUSIVE", NULL, NULL, NULL) != SQLITE_OK)
+			goto sqlfail;
+		if (sqlite3_exec(h, (const char *)assets[i].data, NULL, NULL, &msg) != SQLITE_OK) {
+			snprintf(err, errlen, "%s: %s", assets[i].path, msg ? msg : "error");
+			sqlite3_free(msg);
+			sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+			goto fail;
+		}
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(h, "INSERT INTO schema_migrations(version,name,applied_at) "
+		    "VALUES(?,?,strftime('%s','now'))", -1, &st, NULL) != SQLITE_OK)
+			goto sqlfail;
+		sqlite3_bind_int(st, 1, n);
+		sqlite3_bind_text(st, 2, assets[i].path + 11, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE || sqlite3_exec(h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+			sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+			goto sqlfail;
+		}
+		applied++;
+	}
+	sqlite3_close(h);
+	return applied;
+sqlfail:
+	snprintf(err, errlen, "migration failed: %s", sqlite3_errmsg(h));
+fail:
+	sqlite3_close(h);
+	return -1;
+}
+
+sqlite3 *db(void)
+{
+	if (tl)
+		return tl->h;
+	if (!db_path)
+		return NULL;
+	char err[256];
+	sqlite3 *h = open_handle(db_path, err, sizeof err);
+	if (!h) {
+		fprintf(stderr, "db: %s\n", err);
+		return NULL;
+	}
+	struct conn *c = xcalloc(1, sizeof *c);
+	c->h = h;
+	pthread_mutex_lock(&conns_lock);
+	c->next = conns;
+	conns = c;
+	pthread_mutex_unlock(&conns_lock);
+	tl = c;
+	return h;
+}
+
+sqlite3_stmt *db_stmt(const char *sql)
+{
+	if (!db())
+		return NULL;
+	for (size_t i = 0; i < tl->n; i++)
+		if (tl->cache[i].sql == sql)
+			return tl->cache[i].st;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v3(tl->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "db: prepare failed: %s\n", sqlite3_errmsg(tl->h));
+		return NULL;
+	}
+	if (tl->n == tl->cap) {
+		tl->cap = tl->cap ? tl->cap * 2 : 32;
+		tl->cache = xrealloc(tl->cache, tl->cap * sizeof *tl->cache);
+	}
+	tl->cache[tl->n++] = (struct cached){ sql, st };
+	return st;
+}
+
+void db_done(sqlite3_stmt *st)
+{
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+}
+
+int db_exec(const char *sql)
+{
+	sqlite3 *h = db();
+	if (!h)
+		return -1;
+	char *msg = NULL;
+	if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		fprintf(stderr, "db: %s\n", msg ? msg : "error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int db_begin(void)
+{
+	return db_exec("BEGIN IMMEDIATE");
+}
+
+int db_commit(void)
+{
+	return db_exec("COMMIT");
+}
+
+void db_rollback(void)
+{
+	sqlite3 *h = db();
+	if (h && !sqlite3_get_autocommit(h))
+		sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (s && *s)
+		sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+const char *db_col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? (const char *)s : "";
+}
+
+void db_close_all(void)
+{
+	pthread_mutex_lock(&conns_lock);
+	struct conn *c = conns;
+	conns = NULL;
+	pthread_mutex_unlock(&conns_lock);
+	while (c) {
+		struct conn *next = c->next;
+		for (size_t i = 0; i < c->n; i++)
+			sqlite3_finalize(c->cache[i].st);
+		free(c->cache);
+		sqlite3_close(c->h);
+		free(c);
+		c = next;
+	}
+	tl = NULL;
+}

@@ -1,0 +1,65 @@
+/*
+ * db.h - SQLite access: one connection per thread (opened on first use),
+ * statements prepared once per connection and cached, short write
+ * transactions with BEGIN IMMEDIATE, numbered migrations.
+ *
+ * Schema conventions (migrations/): every editable table has
+ * version INTEGER NOT NULL DEFAULT 1 (optimistic locking: an UPDATE says
+ * "WHERE id = ? AND version = ?" and bumps it), created_at, created_by,
+ * updated_at, updated_by. Instants are INTEGER Unix seconds (UTC); calendar
+ * dates are TEXT 'YYYY-MM-DD'. Nothing is deleted: rows end with an
+ * end date or an active flag.
+ */
+#ifndef BF_DB_H
+#define BF_DB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+/*
+ * Remembers path for the per-thread connections and checks the schema:
+ * returns 0 when the database is at this binary's version, -1 with err
+ * when it is older (run migrate) or newer (refuse).
+ */
+int db_open(const char *path, char *err, size_t errlen);
+
+/* Applies pending migrations to path. Returns the number applied or -1. */
+int db_migrate(const char *path, char *err, size_t errlen);
+
+/* Returns the number of migrations built into this binary. */
+int db_known_version(void);
+
+/* Returns this thread's connection (opened on first use), never NULL
+ * unless the database cannot be opened (then logs and returns NULL). */
+sqlite3 *db(void);
+
+/*
+ * Returns the cached prepared statement for sql on this thread's
+ * connection. sql must be a string with static storage: the cache is keyed
+ * by its address. Returns NULL (and logs) on a SQL error. After use call
+ * db_done(). The connection owns the statement.
+ */
+sqlite3_stmt *db_stmt(const char *sql);
+
+/* Resets st and clears its bindings; st stays cached. */
+void db_done(sqlite3_stmt *st);
+
+/* Transactions on this thread's connection. Return 0 or -1. */
+int db_begin(void);
+int db_commit(void);
+void db_rollback(void);
+
+/* Runs sql (no results) on this thread's connection. Returns 0 or -1. */
+int db_exec(const char *sql);
+
+/* Binds text or NULL when s is NULL or empty. */
+void db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
+
+/* Returns column i as a string, "" for NULL (owned by SQLite, valid until
+ * the next step/reset). */
+const char *db_col_text(sqlite3_stmt *st, int i);
+
+/* Closes every thread's connection. Call after the workers stopped. */
+void db_close_all(void);
+
+#endif

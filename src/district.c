@@ -1,0 +1,215 @@
+/* district.c - districts (stadsdelar): admin pages and lookups. */
+#include "district.h"
+#include "audit.h"
+#include "db.h"
+#include "handlers.h"
+
+#include <stdio.h>
+#include <string.h>
+
+long long district_id_by_name(const char *name)
+{
+	static const char sql[] = "SELECT id FROM districts WHERE name = ?";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	long long id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	db_done(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? id : -1;
+}
+
+long long district_insert(const char *name, long long by)
+{
+	static const char sql[] = "INSERT INTO districts(name, created_at, created_by, updated_at, updated_by) "
+	    "VALUES(?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return -1;
+	long long now = now_unix();
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, now);
+	if (by)
+		sqlite3_bind_int64(st, 3, by);
+	sqlite3_bind_int64(st, 4, now);
+	if (by)
+		sqlite3_bind_int64(st, 5, by);
+	int rc = sqlite3_step(st);
+	db_done(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return -2;
+	return rc == SQLITE_DONE ? sqlite3_last_insert_rowid(db()) : -1;
+}
+
+int district_exists(long long id)
+{
+	static const char sql[] = "SELECT 1 FROM districts WHERE id = ? AND active = 1";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	int ok = sqlite3_step(st) == SQLITE_ROW;
+	db_done(st);
+	return ok;
+}
+
+json_t *district_options(long long selected)
+{
+	static const char sql[] = "SELECT id, name FROM districts WHERE active = 1 OR id = ? ORDER BY name";
+	json_t *a = json_array();
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return a;
+	sqlite3_bind_int64(st, 1, selected);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+		json_array_append_new(a, json_pack("{s:I, s:s, s:b}", "value", (json_int_t)id,
+		    "label", db_col_text(st, 1), "selected", id == selected));
+	}
+	db_done(st);
+	return a;
+}
+
+/* Fills view.districts with every district and its user count. */
+static int load_districts(struct req *r)
+{
+	static const char sql[] =
+	    "SELECT d.id, d.name, d.active, d.version, "
+	    "(SELECT count(*) FROM users u WHERE u.district_id = d.id) "
+	    "FROM districts d ORDER BY d.name";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return -1;
+	json_t *a = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(a, json_pack("{s:I, s:s, s:b, s:I, s:I}",
+		    "id", (json_int_t)sqlite3_column_int64(st, 0), "name", db_col_text(st, 1),
+		    "active", sqlite3_column_int(st, 2), "version", (json_int_t)sqlite3_column_int64(st, 3),
+		    "users", (json_int_t)sqlite3_column_int64(st, 4)));
+	db_done(st);
+	json_object_set_new(r->view, "districts", a);
+	json_object_set_new(r->view, "title", json_string("Stadsdelar"));
+	return 0;
+}
+
+/* Returns a Swedish problem with a district name, or NULL. */
+static const char *name_problem(const char *name)
+{
+	if (!name || !*name)
+		return "Ange stadsdelens namn.";
+	if (strlen(name) > 100)
+		return "Namnet får vara högst 100 tecken.";
+	return NULL;
+}
+
+/* GET /admin/districts */
+int districts_list(struct req *r)
+{
+	if (load_districts(r) < 0)
+		return http_fail(r, 500, NULL);
+	const char *saved = http_param(r, "saved");
+	if (saved)
+		json_object_set_new(r->view, "saved", json_string("Ändringen är sparad."));
+	json_object_set_new(r->view, "form", json_pack("{s:s}", "name", ""));
+	return 200;
+}
+
+/* POST /admin/districts : create */
+int district_create(struct req *r)
+{
+	const char *name = http_param(r, "name");
+	const char *why = name_problem(name);
+	json_object_set_new(r->view, "form", json_pack("{s:s}", "name", name ? name : ""));
+	if (why)
+		view_error(r, "name", why);
+	long long id = 0;
+	if (!why) {
+		if (db_begin() < 0)
+			return http_fail(r, 500, NULL);
+		id = district_insert(name, r->user.id);
+		if (id == -2) {
+			db_rollback();
+			view_error(r, "name", "Det finns redan en stadsdel med det namnet.");
+		} else if (id < 0 || audit_log(r->user.id, "create", "district", id, 0) < 0 || db_commit() < 0) {
+			db_rollback();
+			return http_fail(r, 500, NULL);
+		}
+	}
+	if (view_has_errors(r)) {
+		if (load_districts(r) < 0)
+			return http_fail(r, 500, NULL);
+		return 400;
+	}
+	return http_redirect(r, "/admin/districts?saved=1");
+}
+
+/* POST /admin/districts/{id} : rename or (de)activate, version-checked */
+int district_update(struct req *r)
+{
+	static const char upd[] = "UPDATE districts SET name = ?, active = ?, version = version + 1, "
+	    "updated_at = ?, updated_by = ? WHERE id = ? AND version = ?";
+	static const char exists[] = "SELECT version FROM districts WHERE id = ?";
+	long long id = r->params[0];
+	const char *name = http_param(r, "name");
+	const char *active = http_param(r, "active");
+	long long version = parse_id(http_param(r, "version"));
+
+	sqlite3_stmt *st = db_stmt(exists);
+	if (!st)
+		return http_fail(r, 500, NULL);
+	sqlite3_bind_int64(st, 1, id);
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	db_done(st);
+	if (!found)
+		return http_fail(r, 404, "Stadsdelen finns inte.");
+
+	const char *why = name_problem(name);
+	if (why)
+		view_error(r, arena_printf(&r->arena, "name-%lld", id), why);
+	if (!version)
+		return http_fail(r, 400, "Formuläret saknar version. Ladda om sidan och försök igen.");
+	if (!why) {
+		if (db_begin() < 0)
+			return http_fail(r, 500, NULL);
+		st = db_stmt(upd);
+		if (!st) {
+			db_rollback();
+			return http_fail(r, 500, NULL);
+		}
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(st, 2, active && strcmp(active, "1") == 0);
+		sqlite3_bind_int64(st, 3, now_unix());
+		sqlite3_bind_int64(st, 4, r->user.id);
+		sqlite3_bind_int64(st, 5, id);
+		sqlite3_bind_int64(st, 6, version);
+		int rc = sqlite3_step(st);
+		int changed = sqlite3_changes(db());
+		db_done(st);
+		if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+			db_rollback();
+			view_error(r, arena_printf(&r->arena, "name-%lld", id), "Det finns redan en stadsdel med det namnet.");
+		} else if (rc != SQLITE_DONE) {
+			db_rollback();
+			return http_fail(r, 500, NULL);
+		} else if (!changed) {
+			db_rollback();
+			if (load_districts(r) < 0)
+				return http_fail(r, 500, NULL);
+			json_object_set_new(r->view, "conflict", json_pack("{s:s}", "yours", name));
+			view_error(r, arena_printf(&r->arena, "name-%lld", id),
+			    "Någon annan har ändrat stadsdelen sedan du öppnade sidan. Listan visar det som nu är sparat; "
+			    "ditt namnförslag står i rutan nedan.");
+			return 409;
+		} else if (audit_log(r->user.id, "update", "district", id, 0) < 0 || db_commit() < 0) {
+			db_rollback();
+			return http_fail(r, 500, NULL);
+		}
+	}
+	if (view_has_errors(r)) {
+		if (load_districts(r) < 0)
+			return http_fail(r, 500, NULL);
+		return 400;
+	}
+	return http_redirect(r, "/admin/districts?saved=1");
+}

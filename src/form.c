@@ -1,0 +1,183 @@
+/* form.c - urlencoded and cookie parsing, strict about what it accepts. */
+#include "form.h"
+
+#include <string.h>
+#include <stdlib.h>
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes s[0..len) into an arena string; returns NULL on bad input. */
+static char *decode(struct arena *a, const char *s, size_t len)
+{
+	char *out = arena_alloc(a, len + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '+') {
+			out[o++] = ' ';
+		} else if (s[i] == '%') {
+			if (i + 2 >= len)
+				return NULL;
+			int h = hexval(s[i + 1]), l = hexval(s[i + 2]);
+			if (h < 0 || l < 0)
+				return NULL;
+			out[o++] = (char)(h * 16 + l);
+			i += 2;
+		} else {
+			out[o++] = s[i];
+		}
+	}
+	out[o] = '\0';
+	if (!text_is_clean(out, o))
+		return NULL;
+	return out;
+}
+
+int text_is_clean(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = p[i];
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+				return 0;
+			i++;
+			continue;
+		}
+		size_t n;
+		unsigned int cp;
+		if (c >= 0xc2 && c <= 0xdf) { n = 1; cp = c & 0x1f; }
+		else if (c >= 0xe0 && c <= 0xef) { n = 2; cp = c & 0x0f; }
+		else if (c >= 0xf0 && c <= 0xf4) { n = 3; cp = c & 0x07; }
+		else return 0;
+		if (i + n >= len)
+			return 0;
+		for (size_t k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+/* Appends key/value (already arena-owned) to f. */
+static void field_push(struct form *f, struct arena *a, const char *key, const char *value)
+{
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 16;
+		struct form_field *v = arena_alloc(a, cap * sizeof *v);
+		if (f->n)
+			memcpy(v, f->v, f->n * sizeof *v);
+		f->v = v;
+		f->cap = cap;
+	}
+	f->v[f->n].key = key;
+	f->v[f->n].value = value;
+	f->n++;
+}
+
+void form_add(struct form *f, struct arena *a, const char *key, const char *value)
+{
+	field_push(f, a, arena_strdup(a, key), arena_strdup(a, value));
+}
+
+int form_parse(struct form *f, struct arena *a, const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		size_t j = i;
+		while (j < len && s[j] != '&')
+			j++;
+		if (j > i) {
+			const char *eq = memchr(s + i, '=', j - i);
+			size_t klen = eq ? (size_t)(eq - (s + i)) : j - i;
+			char *k = decode(a, s + i, klen);
+			char *v = eq ? decode(a, eq + 1, (size_t)((s + j) - (eq + 1))) : arena_strdup(a, "");
+			if (!k || !v || f->n >= FORM_MAX_FIELDS)
+				return -1;
+			field_push(f, a, k, v);
+		}
+		i = j + 1;
+	}
+	return 0;
+}
+
+const char *form_get(const struct form *f, const char *key)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->v[i].key, key) == 0)
+			return f->v[i].value;
+	return NULL;
+}
+
+const char *cookie_get(struct arena *a, const char *header, const char *name)
+{
+	if (!header)
+		return NULL;
+	size_t nlen = strlen(name);
+	const char *p = header;
+	while (*p) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		const char *end = strchr(p, ';');
+		if (!end)
+			end = p + strlen(p);
+		const char *eq = memchr(p, '=', (size_t)(end - p));
+		if (eq && (size_t)(eq - p) == nlen && memcmp(p, name, nlen) == 0) {
+			const char *v = eq + 1;
+			size_t vlen = (size_t)(end - v);
+			while (vlen && v[vlen - 1] == ' ')
+				vlen--;
+			if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"')
+				v++, vlen -= 2;
+			return arena_strndup(a, v, vlen);
+		}
+		p = end;
+	}
+	return NULL;
+}
+
+long long parse_id(const char *s)
+{
+	if (!s || !*s || strlen(s) > 16)
+		return 0;
+	long long v = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		v = v * 10 + (*p - '0');
+	}
+	if (v <= 0 || v > (1LL << 53))
+		return 0;
+	return v;
+}
+
+int valid_date(const char *s)
+{
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
+		return 0;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	int max = mdays[m - 1] + (m == 2 && leap);
+	return d <= max;
+}

@@ -1,0 +1,631 @@
+/*
+ * http.c - libmicrohttpd glue and the one request path:
+ *
+ *   read body (capped) -> session -> route table -> roles -> CSRF (POST)
+ *   -> handler fills r->view, returns status -> template or JSON
+ *   -> security headers -> request-completed callback frees everything
+ *   and writes one access-log line (no names, no form values, no query).
+ */
+#define _DEFAULT_SOURCE
+#include "http.h"
+#include "assets.h"
+#include "audit.h"
+#include "db.h"
+#include "route.h"
+#include "tmpl.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_URL 2048
+#define SESSION_COOKIE "bf_session"
+#define PRE_COOKIE "bf_pre"
+
+static struct server_opts opts;
+static struct tmpl_set *templates;
+static char css_href[64];
+static char (*static_etags)[24];	/* parallel to assets[] */
+static char started_http_date[40];
+
+static const char csp[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'";
+
+/* Default Swedish messages for error statuses. */
+static const char *status_message(int status)
+{
+	switch (status) {
+	case 400: return "Begäran kunde inte tolkas. Kontrollera uppgifterna och försök igen.";
+	case 401: return "Du behöver logga in.";
+	case 403: return "Du har inte behörighet till den här sidan.";
+	case 404: return "Sidan eller uppgiften finns inte.";
+	case 405: return "Den här metoden stöds inte för adressen.";
+	case 409: return "Uppgiften har ändrats av någon annan sedan du öppnade den.";
+	case 413: return "Det du skickade är för stort.";
+	case 414: return "Adressen är för lång.";
+	case 415: return "Formatet på det du skickade stöds inte.";
+	case 429: return "För många försök. Vänta en stund och försök igen.";
+	case 503: return "Tjänsten är hårt belastad just nu. Försök igen om en stund.";
+	default: return "Ett fel uppstod hos oss. Ingenting du sparat tidigare har gått förlorat.";
+	}
+}
+
+static const char *status_title(int status)
+{
+	switch (status) {
+	case 400: return "Felaktig begäran";
+	case 401: return "Inloggning krävs";
+	case 403: return "Ingen behörighet";
+	case 404: return "Hittades inte";
+	case 405: return "Metoden stöds inte";
+	case 409: return "Ändrad av någon annan";
+	case 413: return "För stor begäran";
+	case 414: return "För lång adress";
+	case 415: return "Formatet stöds inte";
+	case 429: return "För många försök";
+	case 503: return "Tjänsten är upptagen";
+	default: return "Något gick fel";
+	}
+}
+
+/* ---------- templates and static files ---------- */
+
+int templates_load(void)
+{
+	char err[256];
+	templates = tmpl_set_new();
+	for (size_t i = 0; i < nassets; i++) {
+		const char *p = assets[i].path;
+		size_t n = strlen(p);
+		if (strncmp(p, "templates/", 10) != 0 || n < 19 || strcmp(p + n - 9, ".mustache") != 0)
+			continue;
+		char name[128];
+		snprintf(name, sizeof name, "%.*s", (int)(n - 19), p + 10);
+		if (tmpl_add(templates, name, (const char *)assets[i].data, assets[i].len, err, sizeof err) < 0) {
+			fprintf(stderr, "%s: %s\n", p, err);
+			return -1;
+		}
+	}
+	if (tmpl_check(templates, err, sizeof err) < 0) {
+		fprintf(stderr, "templates/%s\n", err);
+		return -1;
+	}
+	const char *t;
+	for (size_t i = 0; (t = route_template_at(i)); i++) {
+		if (*t && !tmpl_has(templates, t)) {
+			fprintf(stderr, "templates/%s.mustache: missing (named in src/route.c)\n", t);
+			return -1;
+		}
+	}
+	if (!tmpl_has(templates, "error")) {
+		fprintf(stderr, "templates/error.mustache: missing\n");
+		return -1;
+	}
+	return 0;
+}
+
+void templates_free(void)
+{
+	tmpl_set_free(templates);
+	templates = NULL;
+}
+
+/* Computes an ETag per static asset and the versioned stylesheet URL. */
+static void static_init(void)
+{
+	static_etags = xcalloc(nassets, sizeof *static_etags);
+	for (size_t i = 0; i < nassets; i++) {
+		unsigned char h[8];
+		crypto_generichash(h, sizeof h, assets[i].data, assets[i].len, NULL, 0);
+		char hex[17];
+		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+		snprintf(static_etags[i], sizeof static_etags[i], "\"%s\"", hex);
+		if (strcmp(assets[i].path, "static/app.css") == 0)
+			snprintf(css_href, sizeof css_href, "/static/app.css?v=%s", hex);
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(started_http_date, sizeof started_http_date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+static const char *content_type_for(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	if (!dot)
+		return "application/octet-stream";
+	if (strcmp(dot, ".css") == 0) return "text/css; charset=utf-8";
+	if (strcmp(dot, ".js") == 0) return "text/javascript; charset=utf-8";
+	if (strcmp(dot, ".svg") == 0) return "image/svg+xml";
+	if (strcmp(dot, ".png") == 0) return "image/png";
+	if (strcmp(dot, ".ico") == 0) return "image/x-icon";
+	if (strcmp(dot, ".txt") == 0) return "text/plain; charset=utf-8";
+	return "application/octet-stream";
+}
+
+/* ---------- responses ---------- */
+
+static void add_security_headers(struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "Content-Security-Policy", csp);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+}
+
+/* Queues body (malloc'd, taken over) with status. Returns MHD's result. */
+static enum MHD_Result queue(struct req *r, int status, char *body, size_t len,
+    const char *ctype, int cacheable)
+{
+	struct MHD_Connection *c = r->conn;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	add_security_headers(resp);
+	if (ctype)
+		MHD_add_response_header(resp, "Content-Type", ctype);
+	if (!cacheable)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (r->redirect)
+		MHD_add_response_header(resp, "Location", r->redirect);
+	for (size_t i = 0; i < r->ncookies; i++)
+		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie[i]);
+	if (r->retry_after)
+		MHD_add_response_header(resp, "Retry-After", r->retry_after);
+	if (status == 405)
+		MHD_add_response_header(resp, "Allow", r->allow ? r->allow : "GET, POST");
+	r->status = status;
+	r->bytes = len;
+	enum MHD_Result rc = MHD_queue_response(c, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
+/* Fills the parts of the view every page shares (layout, user, token). */
+static void view_base(struct req *r)
+{
+	json_t *v = r->view;
+	json_object_set_new(v, "css", json_string(css_href));
+	json_object_set_new(v, "path", json_string(r->path));
+	if (r->csrf)
+		json_object_set_new(v, "csrf_token", json_string(r->csrf));
+	if (r->user.id) {
+		json_object_set_new(v, "user", json_pack("{s:s, s:s, s:s, s:s, s:s}",
+		    "username", r->user.username, "name", r->user.name,
+		    "role", role_name(r->user.role), "role_label", role_label(r->user.role),
+		    "district", r->user.district));
+		json_object_set_new(v, "nav", route_nav(r->user.role, r->path));
+	}
+}
+
+/* Renders the response for a handler's status. Returns MHD's result. */
+static enum MHD_Result render(struct req *r, int status)
+{
+	char err[256];
+	struct buf out;
+	buf_init(&out);
+
+	if (status == 303) {
+		buf_puts(&out, "");
+		char *b = buf_take(&out, NULL);
+		return queue(r, 303, b, 0, "text/plain; charset=utf-8", 0);
+	}
+	if (r->text) {
+		buf_puts(&out, r->text);
+		size_t n;
+		char *b = buf_take(&out, &n);
+		return queue(r, status, b, n, "text/plain; charset=utf-8", 0);
+	}
+	if (status >= 400 && (r->error || !r->route || !r->route->template)) {
+		const char *msg = r->error ? r->error : status_message(status);
+		if (r->want_json) {
+			json_t *e = json_pack("{s:{s:i, s:s}}", "error", "status", status, "message", msg);
+			char *s = json_dumps(e, JSON_COMPACT);
+			json_decref(e);
+			return queue(r, status, s, strlen(s), "application/json; charset=utf-8", 0);
+		}
+		json_object_set_new(r->view, "error", json_pack("{s:i, s:s, s:s}", "status", status,
+		    "title", status_title(status), "message", msg));
+		r->template = "error";
+	}
+	if (r->want_json) {
+		char *s = json_dumps(r->view, JSON_COMPACT);
+		return queue(r, status, s, strlen(s), "application/json; charset=utf-8", 0);
+	}
+	const char *t = r->template ? r->template : (r->route ? r->route->template : NULL);
+	if (!t)
+		t = "error";
+	if (tmpl_render(templates, t, r->view, &out, err, sizeof err) < 0) {
+		fprintf(stderr, "render %s: %s\n", t, err);
+		buf_reset(&out);
+		status = 500;
+		json_object_set_new(r->view, "error", json_pack("{s:i, s:s, s:s}", "status", 500,
+		    "title", status_title(500), "message", status_message(500)));
+		if (tmpl_render(templates, "error", r->view, &out, err, sizeof err) < 0)
+			buf_puts(&out, "Internt fel");
+	}
+	size_t n;
+	char *b = buf_take(&out, &n);
+	return queue(r, status, b, n, "text/html; charset=utf-8", 0);
+}
+
+/* Answers with the error page for status (and msg or the default). */
+static enum MHD_Result fail_now(struct req *r, int status, const char *msg)
+{
+	if (!r->view) {
+		r->view = json_object();
+		view_base(r);
+	}
+	r->error = msg ? msg : status_message(status);
+	return render(r, status);
+}
+
+/* Serves an embedded file from static/. Only exact names match. */
+static enum MHD_Result serve_static(struct req *r)
+{
+	const char *name = r->path + 1;	/* "static/..." */
+	for (const char *p = name; *p; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_' || *p == '/'))
+			return fail_now(r, 404, NULL);
+	}
+	const struct asset *a = strstr(name, "..") ? NULL : asset_find(name);
+	if (!a)
+		return fail_now(r, 404, NULL);
+	const char *etag = static_etags[a - assets];
+	const char *inm = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-None-Match");
+	int not_modified = inm && strcmp(inm, etag) == 0;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(not_modified ? 0 : a->len,
+	    (void *)a->data, MHD_RESPMEM_PERSISTENT);
+	if (!resp)
+		return MHD_NO;
+	add_security_headers(resp);
+	MHD_add_response_header(resp, "Content-Type", content_type_for(name));
+	MHD_add_response_header(resp, "ETag", etag);
+	MHD_add_response_header(resp, "Last-Modified", started_http_date);
+	MHD_add_response_header(resp, "Cache-Control", "public, max-age=31536000, immutable");
+	r->status = not_modified ? 304 : 200;
+	r->bytes = not_modified ? 0 : a->len;
+	enum MHD_Result rc = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
+/* ---------- request parsing helpers ---------- */
+
+const char *http_header(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+struct qctx {
+	struct req *r;
+	int bad;
+};
+
+static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct qctx *q = cls;
+	if (!value)
+		value = "";
+	if (!text_is_clean(key, strlen(key)) || !text_is_clean(value, strlen(value)) ||
+	    q->r->query.n >= FORM_MAX_FIELDS) {
+		q->bad = 1;
+		return MHD_NO;
+	}
+	form_add(&q->r->query, &q->r->arena, key, value);
+	return MHD_YES;
+}
+
+static void client_ip(struct req *r)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char ip[INET6_ADDRSTRLEN] = "unknown";
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, ip, sizeof ip);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ip, sizeof ip);
+	}
+	r->client_ip = arena_strdup(&r->arena, ip);
+}
+
+static int wants_json(struct req *r)
+{
+	const char *accept = http_header(r, "Accept");
+	return accept && strstr(accept, "application/json") != NULL;
+}
+
+void http_cookie(struct req *r, const char *name, const char *value, long long max_age)
+{
+	char age[32] = "";
+	if (max_age >= 0)
+		snprintf(age, sizeof age, "; Max-Age=%lld", max_age);
+	http_set_cookie(r, arena_printf(&r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
+	    name, value, r->secure ? "; Secure" : "", age));
+}
+
+/* ---------- the request path ---------- */
+
+static enum MHD_Result dispatch(struct req *r)
+{
+	struct qctx q = { r, 0 };
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_query, &q);
+	r->want_json = wants_json(r);
+	client_ip(r);
+	const char *xfp = http_header(r, "X-Forwarded-Proto");
+	r->secure = opts.secure_cookies || (xfp && strcmp(xfp, "https") == 0);
+	if (r->body_too_big)
+		return fail_now(r, 413, NULL);
+	if (q.bad)
+		return fail_now(r, 400, NULL);
+
+	int is_get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+	if (is_get && strncmp(r->path, "/static/", 8) == 0)
+		return serve_static(r);
+
+	/* session */
+	const char *cookies = http_header(r, "Cookie");
+	const char *token = cookie_get(&r->arena, cookies, SESSION_COOKIE);
+	if (token) {
+		int rc = session_load(token, &r->user, &r->arena);
+		if (rc < 0)
+			return fail_now(r, 500, NULL);
+		if (rc == 1)
+			r->session_token = token;
+		else
+			http_cookie(r, SESSION_COOKIE, "", 0);
+	}
+	const char *pre = cookie_get(&r->arena, cookies, PRE_COOKIE);
+	if (pre && strlen(pre) == 64)
+		r->pre_token = pre;
+
+	/* route */
+	int known;
+	char allow[32];
+	r->route = route_find(is_get ? "GET" : r->method, r->path, r->params, &r->nparams, &known, allow);
+	if (!r->route) {
+		if (known) {
+			r->allow = arena_strdup(&r->arena, allow);
+			return fail_now(r, 405, NULL);
+		}
+		return fail_now(r, 404, NULL);
+	}
+	if (!(r->route->roles & ROLE_PUBLIC)) {
+		if (!r->user.id) {
+			if (r->want_json)
+				return fail_now(r, 401, NULL);
+			r->view = json_object();
+			return render(r, http_redirect(r, "/login"));
+		}
+		if (!(r->route->roles & (unsigned)r->user.role)) {
+			audit_log(r->user.id, "denied", r->route->pattern, r->nparams ? r->params[0] : 0, 0);
+			return fail_now(r, 403, NULL);
+		}
+	}
+
+	/* the token forms must echo: bound to the session, or before login
+	 * to a pre-login cookie */
+	const char *bind_to = r->session_token;
+	if (!bind_to && (r->route->roles & ROLE_PUBLIC)) {
+		if (!r->pre_token && !r->is_post && r->route->template) {
+			char t[65];
+			auth_new_token(t);
+			r->pre_token = arena_strdup(&r->arena, t);
+			http_cookie(r, PRE_COOKIE, t, 12 * 3600);
+		}
+		bind_to = r->pre_token;
+	}
+	if (bind_to) {
+		char c[65];
+		auth_csrf_for(bind_to, c);
+		r->csrf = arena_strdup(&r->arena, c);
+	}
+
+	if (r->is_post) {
+		if (form_parse(&r->form, &r->arena, r->body.data ? r->body.data : "", r->body.len) < 0)
+			return fail_now(r, 400, NULL);
+		const char *given = form_get(&r->form, "csrf_token");
+		if (!given)
+			given = http_header(r, "X-CSRF-Token");
+		if (!auth_csrf_valid(bind_to, given)) {
+			if (r->user.id)
+				audit_log(r->user.id, "denied", "csrf", 0, 0);
+			return fail_now(r, 403, "Formuläret har gått ut eller kom inte från den här sidan. "
+			    "Ladda om sidan och försök igen.");
+		}
+	}
+
+	r->view = json_object();
+	view_base(r);
+	int status = r->route->handler(r);
+	if (status >= 500)
+		db_rollback();
+	return render(r, status);
+}
+
+static int content_type_ok(struct MHD_Connection *c)
+{
+	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	if (!ct)
+		return 0;
+	size_t n = strlen("application/x-www-form-urlencoded");
+	return strncasecmp(ct, "application/x-www-form-urlencoded", n) == 0 &&
+	    (ct[n] == '\0' || ct[n] == ';');
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	(void)cls;
+	(void)version;
+	struct req *r = *con_cls;
+	if (!r) {
+		r = xcalloc(1, sizeof *r);
+		r->t0 = now_usec();
+		r->conn = c;
+		r->method = arena_strdup(&r->arena, method);
+		r->path = arena_strndup(&r->arena, url, strnlen(url, MAX_URL + 1));
+		r->is_post = strcmp(method, "POST") == 0;
+		buf_init(&r->body);
+		*con_cls = r;
+		r->want_json = wants_json(r);
+		if (strlen(url) > MAX_URL)
+			return fail_now(r, 414, NULL);
+		if (r->is_post) {
+			if (!content_type_ok(c))
+				return fail_now(r, 415, "Formulär ska skickas som application/x-www-form-urlencoded.");
+			const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+			if (cl && strtoull(cl, NULL, 10) > opts.max_body)
+				return fail_now(r, 413, NULL);
+		} else if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+			return fail_now(r, 405, NULL);
+		}
+		return MHD_YES;
+	}
+	if (r->status)	/* already answered early; discard the rest */
+		return (*upload_data_size = 0, MHD_YES);
+	if (*upload_data_size) {
+		if (r->body.len + *upload_data_size > opts.max_body)
+			r->body_too_big = 1;
+		else
+			buf_append(&r->body, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return dispatch(r);
+}
+
+/* Writes the access-log line: no query string, no names, no form values;
+ * long digit runs in the path (a personnummer typed into the address
+ * bar) are masked. */
+static void access_log(struct req *r)
+{
+	if (opts.quiet)
+		return;
+	char path[160];
+	size_t o = 0;
+	for (const char *p = r->path; *p && o < sizeof path - 8; p++) {
+		if (*p >= '0' && *p <= '9') {
+			size_t run = strspn(p, "0123456789");
+			if (run >= 8) {
+				memcpy(path + o, "[nr]", 4);
+				o += 4;
+				p += run - 1;
+				continue;
+			}
+		}
+		path[o++] = (*p > 0x20 && *p < 0x7f) ? *p : '?';
+	}
+	path[o] = '\0';
+	char t[21];
+	iso_time(now_unix(), t);
+	fprintf(stderr, "%s %s %s %d %zu %lldus uid=%lld\n", t, r->method, path, r->status,
+	    r->bytes, now_usec() - r->t0, r->user.id);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	struct req *r = *con_cls;
+	if (!r)
+		return;
+	access_log(r);
+	json_decref(r->view);
+	buf_free(&r->body);
+	arena_free(&r->arena);
+	free(r);
+	*con_cls = NULL;
+}
+
+/* ---------- lifecycle ---------- */
+
+int server_run(const struct server_opts *o)
+{
+	opts = *o;
+	static_init();
+
+	struct sockaddr_in sin4;
+	struct sockaddr_in6 sin6;
+	struct sockaddr *sa;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC;
+	memset(&sin4, 0, sizeof sin4);
+	memset(&sin6, 0, sizeof sin6);
+	if (inet_pton(AF_INET, o->bind, &sin4.sin_addr) == 1) {
+		sin4.sin_family = AF_INET;
+		sin4.sin_port = htons((uint16_t)o->port);
+		sa = (struct sockaddr *)&sin4;
+	} else if (inet_pton(AF_INET6, o->bind, &sin6.sin6_addr) == 1) {
+		sin6.sin6_family = AF_INET6;
+		sin6.sin6_port = htons((uint16_t)o->port);
+		sa = (struct sockaddr *)&sin6;
+		flags |= MHD_USE_IPv6;
+	} else {
+		fprintf(stderr, "bostadforst: --bind %s is not an IP address\n", o->bind);
+		return -1;
+	}
+
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct MHD_Daemon *d = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL,
+	    on_request, NULL,
+	    MHD_OPTION_SOCK_ADDR, sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->conn_timeout,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->conn_limit,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->per_ip_limit,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "bostadforst: cannot listen on %s:%d\n", o->bind, o->port);
+		return -1;
+	}
+	int port = o->port;
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	if (di)
+		port = di->port;
+	fprintf(stderr, "bostadforst: listening on http://%s:%d (%d threads)\n", o->bind, port, o->threads);
+
+	int sig;
+	sigwait(&set, &sig);
+	fprintf(stderr, "bostadforst: stopping (signal %d)\n", sig);
+	/* stop accepting, let requests in flight finish (at most 3 s) */
+	MHD_quiesce_daemon(d);
+	for (int i = 0; i < 30; i++) {
+		const union MHD_DaemonInfo *ci = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (!ci || ci->num_connections == 0)
+			break;
+		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
+	}
+	MHD_stop_daemon(d);
+	db_close_all();
+	free(static_etags);
+	fprintf(stderr, "bostadforst: stopped\n");
+	return 0;
+}

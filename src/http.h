@@ -1,0 +1,127 @@
+/*
+ * http.h - the request as handlers see it, and the helpers they return
+ * through. A handler reads typed input from r, fills r->view (a Jansson
+ * object) and returns an HTTP status; it never writes to the socket.
+ *
+ * Memory: everything a request allocates lives in r->arena or r->view and
+ * is freed in one place, libmicrohttpd's request-completed callback.
+ */
+#ifndef BF_HTTP_H
+#define BF_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "auth.h"
+#include "form.h"
+#include "util.h"
+
+struct route;
+
+#define MAX_PARAMS 4
+#define MAX_COOKIES 3
+
+struct req {
+	struct arena arena;
+	const char *method;
+	const char *path;
+	int is_post;
+	struct form query;	/* decoded query string */
+	struct form form;	/* decoded POST body */
+	struct user user;	/* id 0: not logged in */
+	const char *session_token;	/* cookie of a live session */
+	const char *pre_token;	/* pre-login cookie (binds the login CSRF) */
+	const char *csrf;	/* the token forms must echo */
+	const char *client_ip;
+	int want_json;
+	int secure;	/* behind TLS: Secure cookies */
+	long long params[MAX_PARAMS];	/* {id} values from the path, in order */
+	size_t nparams;
+	const struct route *route;
+	json_t *view;
+	const char *template;	/* overrides route->template when set */
+	const char *redirect;	/* Location for 303 */
+	const char *error;	/* set by http_fail: render the error page */
+	const char *set_cookie[MAX_COOKIES];
+	size_t ncookies;
+	const char *retry_after;	/* Retry-After header value */
+	const char *text;	/* plain-text body instead of a template */
+	const char *allow;	/* Allow header for 405 */
+	/* filled by the server */
+	void *conn;
+	struct buf body;
+	int body_too_big;
+	int status;
+	size_t bytes;
+	long long t0;
+};
+
+typedef int (*handler_fn)(struct req *r);
+
+/* Returns status after marking the response as the error page with msg
+ * (a Swedish sentence with static storage or in r->arena). */
+int http_fail(struct req *r, int status, const char *msg);
+
+/* Returns 303 and sets the Location. to is copied into the arena. */
+int http_redirect(struct req *r, const char *to);
+
+/* Adds a Set-Cookie header value (copied into the arena). */
+void http_set_cookie(struct req *r, const char *cookie);
+
+/* Sets an HttpOnly, SameSite=Lax cookie (Secure behind TLS). max_age < 0
+ * makes it a browser-session cookie; 0 deletes it. */
+void http_cookie(struct req *r, const char *name, const char *value, long long max_age);
+
+/* Returns the value of a request header, or NULL. Owned by the server. */
+const char *http_header(struct req *r, const char *name);
+
+/* Returns the query (GET) or body (POST) field, trimmed of surrounding
+ * whitespace, or NULL when absent. Arena-owned. */
+const char *http_param(struct req *r, const char *name);
+
+/*
+ * Returns r->path with the current query's values for keys (a NULL-ended
+ * list) plus key=value, URL-encoded: links for the next page keep filters.
+ * Arena-owned.
+ */
+const char *http_link(struct req *r, const char *const keys[], const char *key, const char *value);
+
+/* Sets view.pager with the links to the next and first page (either may
+ * be NULL; nothing is set when both are). */
+void view_pager(struct req *r, const char *next_href, const char *first_href);
+
+/*
+ * Records a validation error for a form field: adds it to the view's
+ * "errors" list (for the summary at the top) and "field_errors" map.
+ */
+void view_error(struct req *r, const char *field, const char *msg);
+
+/* Returns 1 when view_error was called for this request. */
+int view_has_errors(struct req *r);
+
+/* Sets view[key] to s (copied), or null when s is NULL. */
+void view_set_str(json_t *obj, const char *key, const char *s);
+
+/* Server settings used by main.c. */
+struct server_opts {
+	const char *bind;
+	int port;
+	int threads;
+	size_t max_body;
+	int secure_cookies;
+	int conn_timeout;
+	int conn_limit;
+	int per_ip_limit;
+	int quiet;	/* no access log */
+};
+
+/* Compiles the templates, starts the server, and runs until SIGINT or
+ * SIGTERM. Returns 0 after a clean stop, -1 when it could not start. */
+int server_run(const struct server_opts *o);
+
+/* Compiles all embedded templates. Returns 0, or -1 printing file and line. */
+int templates_load(void);
+void templates_free(void);
+
+#endif

@@ -1,0 +1,377 @@
+/*
+ * main.c - the command line: serve, migrate, adduser, passwd, routes.
+ * Bad flags print a clear message and exit 2.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "audit.h"
+#include "auth.h"
+#include "db.h"
+#include "demo.h"
+#include "district.h"
+#include "http.h"
+#include "route.h"
+#include "user.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define VERSION "0.1.0"
+
+static const char usage_main[] =
+    "usage: bostadforst COMMAND [FLAGS]\n"
+    "\n"
+    "Commands:\n"
+    "  serve     run the web server\n"
+    "  migrate   create or upgrade the database\n"
+    "  adduser   add a user (password read from standard input)\n"
+    "  passwd    set a user's password (read from standard input)\n"
+    "  routes    print the route table as JSON\n"
+    "\n"
+    "bostadforst COMMAND --help shows the flags; bostadforst --version the version.\n";
+
+static const char usage_serve[] =
+    "usage: bostadforst serve --db PATH [FLAGS]\n"
+    "  --db PATH            SQLite database (run migrate first)\n"
+    "  --bind ADDR          address to listen on (default 127.0.0.1)\n"
+    "  --port N             port (default 8080; 0 picks a free one)\n"
+    "  --threads N          worker threads (default: number of cores)\n"
+    "  --demo               seed demo users on an empty database, print logins\n"
+    "  --secure-cookies     mark cookies Secure (behind a TLS proxy)\n"
+    "  --max-body BYTES     largest request body (default 1048576)\n"
+    "  --session-idle SECS  idle session timeout (default 1800)\n"
+    "  --session-max SECS   absolute session lifetime (default 43200)\n"
+    "  --quiet              no access log\n";
+
+static const char usage_migrate[] =
+    "usage: bostadforst migrate --db PATH\n"
+    "  Applies the migrations this program knows to PATH (creating it).\n";
+
+static const char usage_adduser[] =
+    "usage: bostadforst adduser --db PATH --username U --role R [--district D] [--name \"Full Name\"]\n"
+    "  R is one of socialsekreterare, case_manager, landlord, manager, admin.\n"
+    "  D is a district name (created when missing); required for socialsekreterare.\n"
+    "  The password is read from standard input (asked twice on a terminal).\n";
+
+static const char usage_passwd[] =
+    "usage: bostadforst passwd --db PATH --username U\n"
+    "  Sets U's password, read from standard input (asked twice on a terminal),\n"
+    "  and ends U's sessions.\n";
+
+static const char usage_routes[] = "usage: bostadforst routes\n  Prints the route table as JSON.\n";
+
+/* Prints msg and the usage, returns 2 (the exit status for bad flags). */
+static int bad_usage(const char *usage, const char *msg, const char *arg)
+{
+	fprintf(stderr, "bostadforst: %s%s%s\n\n%s", msg, arg ? ": " : "", arg ? arg : "", usage);
+	return 2;
+}
+
+struct flag {
+	const char *name;
+	int takes_value;
+	const char **value;	/* for value flags */
+	int *set;	/* for boolean flags */
+};
+
+/*
+ * Parses argv against flags. Returns 0, 1 for --help (usage printed), or
+ * 2 after printing what was wrong.
+ */
+static int parse_flags(int argc, char **argv, struct flag *flags, const char *usage)
+{
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage, stdout);
+			return 1;
+		}
+		struct flag *f = NULL;
+		for (struct flag *p = flags; p->name; p++)
+			if (strcmp(argv[i], p->name) == 0)
+				f = p;
+		if (!f)
+			return bad_usage(usage, "unknown flag", argv[i]);
+		if (f->takes_value) {
+			if (i + 1 >= argc)
+				return bad_usage(usage, "missing value for", argv[i]);
+			*f->value = argv[++i];
+		} else {
+			*f->set = 1;
+		}
+	}
+	return 0;
+}
+
+/* Parses a decimal integer in [min, max]; returns 0 or -1. */
+static int parse_int(const char *s, long long min, long long max, long long *out)
+{
+	if (!s || !*s)
+		return -1;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (*end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Opens the database for a command. Returns 0 or 1 (message printed). */
+static int open_db(const char *path, int hashes)
+{
+	char err[512];
+	if (db_open(path, err, sizeof err) < 0) {
+		fprintf(stderr, "bostadforst: %s\n", err);
+		return 1;
+	}
+	if (auth_init(hashes, 1) < 0) {
+		fprintf(stderr, "bostadforst: cannot initialise libsodium or the secrets table\n");
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	const char *dbp = NULL, *bind = "127.0.0.1", *port = "8080", *threads = NULL;
+	const char *max_body = "1048576", *idle = "1800", *maxage = "43200";
+	int demo = 0, secure = 0, quiet = 0;
+	struct flag flags[] = {
+		{ "--db", 1, &dbp, NULL }, { "--bind", 1, &bind, NULL }, { "--port", 1, &port, NULL },
+		{ "--threads", 1, &threads, NULL }, { "--max-body", 1, &max_body, NULL },
+		{ "--session-idle", 1, &idle, NULL }, { "--session-max", 1, &maxage, NULL },
+		{ "--demo", 0, NULL, &demo }, { "--secure-cookies", 0, NULL, &secure },
+		{ "--quiet", 0, NULL, &quiet }, { NULL, 0, NULL, NULL },
+	};
+	int rc = parse_flags(argc, argv, flags, usage_serve);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (!dbp)
+		return bad_usage(usage_serve, "--db is required", NULL);
+	long long p, t, mb, si, sm;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (parse_int(port, 0, 65535, &p) < 0)
+		return bad_usage(usage_serve, "--port must be 0-65535", port);
+	if (threads && parse_int(threads, 1, 256, &t) < 0)
+		return bad_usage(usage_serve, "--threads must be 1-256", threads);
+	if (!threads)
+		t = ncpu > 0 ? ncpu : 2;
+	if (parse_int(max_body, 1024, 1LL << 30, &mb) < 0)
+		return bad_usage(usage_serve, "--max-body must be 1024-1073741824", max_body);
+	if (parse_int(idle, 1, 86400, &si) < 0 || parse_int(maxage, 1, 7 * 86400, &sm) < 0)
+		return bad_usage(usage_serve, "session timeouts must be positive seconds", NULL);
+	auth_session_idle = si;
+	auth_session_max = sm;
+
+	if (open_db(dbp, (int)t))
+		return 1;
+	if (templates_load() < 0)
+		return 1;
+	if (demo) {
+		int d = demo_seed();
+		if (d == -2) {
+			fprintf(stderr, "bostadforst: --demo refused: the database has real users\n");
+			return 2;
+		}
+		if (d < 0) {
+			fprintf(stderr, "bostadforst: could not seed demo data\n");
+			return 1;
+		}
+		demo_print_logins();
+	}
+	db_close_all();	/* the workers open their own connections */
+	struct server_opts o = {
+		.bind = bind, .port = (int)p, .threads = (int)t, .max_body = (size_t)mb,
+		.secure_cookies = secure, .conn_timeout = 30, .conn_limit = 1000,
+		.per_ip_limit = 256, .quiet = quiet,
+	};
+	rc = server_run(&o);
+	templates_free();
+	return rc == 0 ? 0 : 1;
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+	const char *dbp = NULL;
+	struct flag flags[] = { { "--db", 1, &dbp, NULL }, { NULL, 0, NULL, NULL } };
+	int rc = parse_flags(argc, argv, flags, usage_migrate);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (!dbp)
+		return bad_usage(usage_migrate, "--db is required", NULL);
+	char err[512];
+	int n = db_migrate(dbp, err, sizeof err);
+	if (n < 0) {
+		fprintf(stderr, "bostadforst: %s\n", err);
+		return 1;
+	}
+	printf("%s: %d migration%s applied, schema version %d\n", dbp, n, n == 1 ? "" : "s",
+	    db_known_version());
+	return 0;
+}
+
+/* Reads a password: twice with echo off on a terminal, else one line.
+ * Returns 0 and fills buf, or -1 with a message printed. */
+static int read_password(char *buf, size_t len)
+{
+	int tty = isatty(STDIN_FILENO);
+	char again[256];
+	for (int round = 0; round < (tty ? 2 : 1); round++) {
+		char *dst = round ? again : buf;
+		size_t dlen = round ? sizeof again : len;
+		struct termios old, quiet;
+		if (tty) {
+			fputs(round ? "Repeat password: " : "Password: ", stderr);
+			tcgetattr(STDIN_FILENO, &old);
+			quiet = old;
+			quiet.c_lflag &= ~(tcflag_t)ECHO;
+			tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+		}
+		char *ok = fgets(dst, (int)dlen, stdin);
+		if (tty) {
+			tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+			fputc('\n', stderr);
+		}
+		if (!ok) {
+			fprintf(stderr, "bostadforst: no password given on standard input\n");
+			return -1;
+		}
+		dst[strcspn(dst, "\r\n")] = '\0';
+	}
+	if (tty && strcmp(buf, again) != 0) {
+		fprintf(stderr, "bostadforst: the passwords differ\n");
+		return -1;
+	}
+	const char *why = auth_password_problem(buf);
+	if (why) {
+		fprintf(stderr, "bostadforst: %s\n", why);
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_adduser(int argc, char **argv)
+{
+	const char *dbp = NULL, *username = NULL, *role = NULL, *district = NULL, *name = "";
+	struct flag flags[] = {
+		{ "--db", 1, &dbp, NULL }, { "--username", 1, &username, NULL },
+		{ "--role", 1, &role, NULL }, { "--district", 1, &district, NULL },
+		{ "--name", 1, &name, NULL }, { NULL, 0, NULL, NULL },
+	};
+	int rc = parse_flags(argc, argv, flags, usage_adduser);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (!dbp || !username || !role)
+		return bad_usage(usage_adduser, "--db, --username and --role are required", NULL);
+	int r = role_from_name(role);
+	if (!r)
+		return bad_usage(usage_adduser, "unknown role", role);
+	if (!username_valid(username))
+		return bad_usage(usage_adduser, "username must be 2-64 of a-z 0-9 . _ -", username);
+	if (role_needs_district(r) && !district)
+		return bad_usage(usage_adduser, "--district is required for this role", NULL);
+	if (open_db(dbp, 1))
+		return 1;
+	char pw[256];
+	if (read_password(pw, sizeof pw) < 0)
+		return 1;
+	char *hash = auth_hash_password(pw);
+	if (!hash)
+		return 1;
+	long long did = 0, id = 0;
+	rc = 1;
+	if (db_begin() < 0)
+		goto out;
+	if (district) {
+		did = district_id_by_name(district);
+		if (did == 0)
+			did = district_insert(district, 0);
+		if (did < 0)
+			goto out;
+	}
+	int ins = user_insert(username, name, r, did, hash, 0, &id);
+	if (ins == -2) {
+		fprintf(stderr, "bostadforst: user %s already exists\n", username);
+		goto out;
+	}
+	if (ins < 0 || audit_log(0, "create", "user", id, 0) < 0 || db_commit() < 0)
+		goto out;
+	printf("user %s added (id %lld)\n", username, id);
+	rc = 0;
+out:
+	if (rc)
+		db_rollback();
+	free(hash);
+	db_close_all();
+	return rc;
+}
+
+static int cmd_passwd(int argc, char **argv)
+{
+	const char *dbp = NULL, *username = NULL;
+	struct flag flags[] = {
+		{ "--db", 1, &dbp, NULL }, { "--username", 1, &username, NULL }, { NULL, 0, NULL, NULL },
+	};
+	int rc = parse_flags(argc, argv, flags, usage_passwd);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (!dbp || !username)
+		return bad_usage(usage_passwd, "--db and --username are required", NULL);
+	if (open_db(dbp, 1))
+		return 1;
+	char pw[256];
+	if (read_password(pw, sizeof pw) < 0)
+		return 1;
+	char *hash = auth_hash_password(pw);
+	if (!hash)
+		return 1;
+	rc = user_set_password(username, hash);
+	free(hash);
+	if (rc == -2)
+		fprintf(stderr, "bostadforst: no user %s\n", username);
+	else if (rc == 0)
+		printf("password for %s changed\n", username);
+	db_close_all();
+	return rc == 0 ? 0 : 1;
+}
+
+static int cmd_routes(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 0)
+		return strcmp(argv[0], "--help") == 0 ? (fputs(usage_routes, stdout), 0) :
+		    bad_usage(usage_routes, "unknown flag", argv[0]);
+	json_t *t = route_table_json();
+	char *s = json_dumps(t, JSON_INDENT(1));
+	puts(s);
+	free(s);
+	json_decref(t);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return bad_usage(usage_main, "missing command", NULL);
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--version") == 0) {
+		printf("bostadforst %s\n", VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {
+		{ "serve", cmd_serve }, { "migrate", cmd_migrate }, { "adduser", cmd_adduser },
+		{ "passwd", cmd_passwd }, { "routes", cmd_routes },
+	};
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		if (strcmp(cmd, cmds[i].name) == 0)
+			return cmds[i].fn(argc - 2, argv + 2);
+	return bad_usage(usage_main, "unknown command", cmd);
+}

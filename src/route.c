@@ -1,0 +1,135 @@
+/*
+ * route.c - THE route table: every URL of bostadforst, its method, the
+ * roles that may use it, its handler and its template. Start reading here.
+ *
+ * Deny by default: a route with no roles can never be reached, and a role
+ * not listed gets 403. Records a role may not see answer 404 inside the
+ * handler (scope), so ids cannot be probed.
+ */
+#include "route.h"
+#include "handlers.h"
+
+#include <string.h>
+
+#define ANY ROLES_ALL
+#define PUBLIC ROLE_PUBLIC
+
+static const struct route routes[] = {
+	/* method  pattern                           roles                      handler               template */
+	{ "GET",  "/",                               ANY,                       home_page,            "home" },
+	{ "GET",  "/healthz",                        PUBLIC,                    healthz,              NULL },
+	{ "GET",  "/login",                          PUBLIC,                    login_form,           "login" },
+	{ "POST", "/login",                          PUBLIC,                    login_submit,         "login" },
+	{ "POST", "/logout",                         ANY,                       logout_submit,        NULL },
+
+	{ "GET",  "/audit",                          ROLE_MANAGER | ROLE_ADMIN, audit_list,           "audit/list" },
+
+	{ "GET",  "/admin/users",                    ROLE_ADMIN,                users_list,           "admin/users" },
+	{ "POST", "/admin/users",                    ROLE_ADMIN,                user_create,          "admin/user_form" },
+	{ "GET",  "/admin/users/new",                ROLE_ADMIN,                user_new_form,        "admin/user_form" },
+	{ "GET",  "/admin/users/{id}",               ROLE_ADMIN,                user_edit_form,       "admin/user_form" },
+	{ "POST", "/admin/users/{id}",               ROLE_ADMIN,                user_update,          "admin/user_form" },
+	{ "POST", "/admin/users/{id}/password",      ROLE_ADMIN,                user_password_reset,  "admin/user_form" },
+	{ "GET",  "/admin/districts",                ROLE_ADMIN,                districts_list,       "admin/districts" },
+	{ "POST", "/admin/districts",                ROLE_ADMIN,                district_create,      "admin/districts" },
+	{ "POST", "/admin/districts/{id}",           ROLE_ADMIN,                district_update,      "admin/districts" },
+};
+
+/* The navigation per role, in the order it is shown. */
+static const struct {
+	const char *href;
+	const char *label;
+	unsigned roles;
+} nav[] = {
+	{ "/",                "Start",          ANY },
+	{ "/audit",           "Åtkomstlogg",    ROLE_MANAGER | ROLE_ADMIN },
+	{ "/admin/users",     "Användare",      ROLE_ADMIN },
+	{ "/admin/districts", "Stadsdelar",     ROLE_ADMIN },
+};
+
+int route_match(const char *pattern, const char *path, long long params[], size_t *nparams)
+{
+	size_t np = 0;
+	const char *p = pattern, *s = path;
+	while (*p && *s) {
+		if (strncmp(p, "{id}", 4) == 0) {
+			const char *e = s;
+			long long v = 0;
+			while (*e >= '0' && *e <= '9' && e - s < 16)
+				v = v * 10 + (*e++ - '0');
+			if (e == s || (*e && *e != '/') || *s == '0' || np == MAX_PARAMS)
+				return 0;
+			params[np++] = v;
+			p += 4;
+			s = e;
+			continue;
+		}
+		if (*p != *s)
+			return 0;
+		p++, s++;
+	}
+	if (*p || *s)
+		return 0;
+	*nparams = np;
+	return 1;
+}
+
+const struct route *route_find(const char *method, const char *path,
+    long long params[], size_t *nparams, int *path_known, char allow[32])
+{
+	*path_known = 0;
+	allow[0] = '\0';
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		size_t np;
+		long long tmp[MAX_PARAMS];
+		if (!route_match(routes[i].pattern, path, tmp, &np))
+			continue;
+		if (strcmp(routes[i].method, method) == 0) {
+			memcpy(params, tmp, sizeof tmp);
+			*nparams = np;
+			return &routes[i];
+		}
+		*path_known = 1;
+		if (!strstr(allow, routes[i].method)) {
+			if (allow[0])
+				strcat(allow, ", ");
+			strcat(allow, routes[i].method);
+		}
+	}
+	return NULL;
+}
+
+json_t *route_table_json(void)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		json_t *roles = json_array();
+		for (int b = ROLE_SOC; b <= ROLE_ADMIN; b <<= 1)
+			if (routes[i].roles & (unsigned)b)
+				json_array_append_new(roles, json_string(role_name(b)));
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:b}",
+		    "method", routes[i].method, "pattern", routes[i].pattern,
+		    "roles", roles, "public", (routes[i].roles & PUBLIC) != 0));
+	}
+	return a;
+}
+
+json_t *route_nav(int role, const char *path)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++) {
+		if (!(nav[i].roles & (unsigned)role))
+			continue;
+		size_t n = strlen(nav[i].href);
+		int current = strcmp(path, nav[i].href) == 0 ||
+		    (n > 1 && strncmp(path, nav[i].href, n) == 0 && path[n] == '/');
+		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "href", nav[i].href,
+		    "label", nav[i].label, "current", current));
+	}
+	return a;
+}
+
+const char *route_template_at(size_t i)
+{
+	return i < sizeof routes / sizeof routes[0] ? (routes[i].template ? routes[i].template : "") : NULL;
+}

@@ -1,0 +1,415 @@
+/* user.c - user accounts: the admin pages and storage. Users are never
+ * deleted; they are deactivated, which also ends their sessions. */
+#include "user.h"
+#include "audit.h"
+#include "db.h"
+#include "district.h"
+#include "handlers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define USERS_PAGE 50
+
+int username_valid(const char *u)
+{
+	size_t n = u ? strlen(u) : 0;
+	if (n < 2 || n > 64)
+		return 0;
+	for (const char *p = u; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
+			return 0;
+	return 1;
+}
+
+int user_insert(const char *username, const char *name, int role,
+    long long district_id, const char *hash, long long by, long long *id)
+{
+	static const char sql[] = "INSERT INTO users(username, name, role, district_id, password_hash, "
+	    "created_at, created_by, updated_at, updated_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return -1;
+	long long now = now_unix();
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, name ? name : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, role_name(role), -1, SQLITE_STATIC);
+	if (district_id > 0)
+		sqlite3_bind_int64(st, 4, district_id);
+	sqlite3_bind_text(st, 5, hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, now);
+	if (by)
+		sqlite3_bind_int64(st, 7, by);
+	sqlite3_bind_int64(st, 8, now);
+	if (by)
+		sqlite3_bind_int64(st, 9, by);
+	int rc = sqlite3_step(st);
+	db_done(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return -2;
+	if (rc != SQLITE_DONE)
+		return -1;
+	*id = sqlite3_last_insert_rowid(db());
+	return 0;
+}
+
+int user_set_password(const char *username, const char *hash)
+{
+	static const char sql[] = "UPDATE users SET password_hash = ?, version = version + 1, "
+	    "updated_at = ? WHERE username = ?";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, now_unix());
+	sqlite3_bind_text(st, 3, username, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	int n = sqlite3_changes(db());
+	db_done(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (!n)
+		return -2;
+	static const char end[] = "UPDATE sessions SET ended_at = ? WHERE ended_at IS NULL AND "
+	    "user_id = (SELECT id FROM users WHERE username = ?)";
+	st = db_stmt(end);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, now_unix());
+	sqlite3_bind_text(st, 2, username, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	db_done(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+long long user_count(void)
+{
+	static const char sql[] = "SELECT count(*) FROM users";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return -1;
+	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	db_done(st);
+	return n;
+}
+
+/* ---------- pages ---------- */
+
+/* Returns [{value, label, selected}] for the five roles. */
+static json_t *role_options(int selected)
+{
+	json_t *a = json_array();
+	for (int b = ROLE_SOC; b <= ROLE_ADMIN; b <<= 1)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", role_name(b),
+		    "label", role_label(b), "selected", b == selected));
+	return a;
+}
+
+/* Fills the form's choice lists and labels. */
+static void form_choices(struct req *r, int role, long long district_id, int is_new)
+{
+	json_object_set_new(r->view, "roles", role_options(role));
+	json_object_set_new(r->view, "districts", district_options(district_id));
+	json_object_set_new(r->view, "is_new", json_boolean(is_new));
+	json_object_set_new(r->view, "title", json_string(is_new ? "Ny användare" : "Ändra användare"));
+}
+
+/* GET /admin/users?after= */
+int users_list(struct req *r)
+{
+	static const char sql[] =
+	    "SELECT u.id, u.username, u.name, u.role, coalesce(d.name, ''), u.active "
+	    "FROM users u LEFT JOIN districts d ON d.id = u.district_id "
+	    "WHERE (?1 IS NULL OR u.username > ?1) ORDER BY u.username LIMIT ?2";
+	static const char *const keys[] = { NULL };
+	const char *after = http_param(r, "after");
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return http_fail(r, 500, NULL);
+	db_bind_text_or_null(st, 1, after);
+	sqlite3_bind_int(st, 2, USERS_PAGE + 1);
+	json_t *rows = json_array();
+	int n = 0;
+	const char *last = NULL;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (++n > USERS_PAGE)
+			break;
+		int role = role_from_name(db_col_text(st, 3));
+		last = arena_strdup(&r->arena, db_col_text(st, 1));
+		json_array_append_new(rows, json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}",
+		    "id", (json_int_t)sqlite3_column_int64(st, 0), "username", last,
+		    "name", db_col_text(st, 2), "role_label", role_label(role),
+		    "district", db_col_text(st, 4), "active", sqlite3_column_int(st, 5)));
+	}
+	db_done(st);
+	json_object_set_new(r->view, "rows", rows);
+	json_object_set_new(r->view, "title", json_string("Användare"));
+	view_pager(r, n > USERS_PAGE && last ? http_link(r, keys, "after", last) : NULL,
+	    after ? "/admin/users" : NULL);
+	return 200;
+}
+
+/* GET /admin/users/new */
+int user_new_form(struct req *r)
+{
+	json_object_set_new(r->view, "form", json_pack("{s:s, s:s, s:s}", "username", "", "name", "", "role", ""));
+	json_object_set_new(r->view, "action", json_string("/admin/users"));
+	form_choices(r, 0, 0, 1);
+	return 200;
+}
+
+struct user_input {
+	const char *username;
+	const char *name;
+	int role;
+	long long district_id;
+	int active;
+	long long version;
+};
+
+/* Reads and validates the shared fields; records errors in the view.
+ * A new user is always active; on the edit form an unticked box is absent. */
+static void read_user_input(struct req *r, struct user_input *in, int is_new)
+{
+	in->name = http_param(r, "name");
+	const char *role = http_param(r, "role");
+	const char *district = http_param(r, "district_id");
+	in->role = role_from_name(role);
+	in->district_id = district && *district ? parse_id(district) : 0;
+	const char *active = http_param(r, "active");
+	in->active = is_new || (active && strcmp(active, "1") == 0);
+	in->version = parse_id(http_param(r, "version"));
+
+	json_t *form = json_object();
+	if (is_new && !username_valid(in->username))
+		view_error(r, "username", "Användarnamnet ska vara 2–64 tecken: a–z, 0–9, punkt, bindestreck eller understreck.");
+	view_set_str(form, "username", in->username ? in->username : "");
+	view_set_str(form, "name", in->name ? in->name : "");
+	view_set_str(form, "role", role ? role : "");
+	json_object_set_new(form, "active", json_boolean(in->active));
+	json_object_set_new(r->view, "form", form);
+
+	if (!in->name || !*in->name)
+		view_error(r, "name", "Ange användarens namn.");
+	else if (strlen(in->name) > 100)
+		view_error(r, "name", "Namnet får vara högst 100 tecken.");
+	if (!in->role)
+		view_error(r, "role", "Välj en roll.");
+	if (district && *district && (!in->district_id || !district_exists(in->district_id)))
+		view_error(r, "district_id", "Välj en stadsdel i listan.");
+	else if (role_needs_district(in->role) && !in->district_id)
+		view_error(r, "district_id", "En socialsekreterare måste tillhöra en stadsdel.");
+}
+
+/* Validates a new password and its repetition. Returns it or NULL. */
+static const char *read_password(struct req *r)
+{
+	const char *pw = form_get(&r->form, "password");
+	const char *again = form_get(&r->form, "password_again");
+	const char *why = pw && *pw ? auth_password_problem(pw) : "Ange ett lösenord.";
+	if (why) {
+		view_error(r, "password", why);
+		return NULL;
+	}
+	if (!again || strcmp(pw, again) != 0) {
+		view_error(r, "password_again", "Lösenorden är inte lika.");
+		return NULL;
+	}
+	return pw;
+}
+
+/* POST /admin/users : create */
+int user_create(struct req *r)
+{
+	struct user_input in = { .username = http_param(r, "username") };
+	read_user_input(r, &in, 1);
+	json_object_set_new(r->view, "action", json_string("/admin/users"));
+	const char *pw = read_password(r);
+	if (view_has_errors(r)) {
+		form_choices(r, in.role, in.district_id, 1);
+		return 400;
+	}
+	char *hash = auth_hash_password(pw);
+	if (!hash)
+		return http_fail(r, 503, NULL);
+	long long id = 0;
+	if (db_begin() < 0) {
+		free(hash);
+		return http_fail(r, 500, NULL);
+	}
+	int rc = user_insert(in.username, in.name, in.role, in.district_id, hash, r->user.id, &id);
+	free(hash);
+	if (rc == -2) {
+		db_rollback();
+		view_error(r, "username", "Användarnamnet är upptaget.");
+		form_choices(r, in.role, in.district_id, 1);
+		return 400;
+	}
+	if (rc < 0 || audit_log(r->user.id, "create", "user", id, 0) < 0 || db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, arena_printf(&r->arena, "/admin/users/%lld?saved=1", id));
+}
+
+/* Loads user id into a JSON object (the stored state). NULL when absent. */
+static json_t *load_user(long long id)
+{
+	static const char sql[] =
+	    "SELECT u.username, u.name, u.role, coalesce(u.district_id, 0), coalesce(d.name, ''), "
+	    "u.active, u.version FROM users u LEFT JOIN districts d ON d.id = u.district_id WHERE u.id = ?";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	json_t *o = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		int role = role_from_name(db_col_text(st, 2));
+		o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:b, s:I}",
+		    "username", db_col_text(st, 0), "name", db_col_text(st, 1),
+		    "role", role_name(role), "role_label", role_label(role),
+		    "district_id", (json_int_t)sqlite3_column_int64(st, 3), "district", db_col_text(st, 4),
+		    "active", sqlite3_column_int(st, 5), "version", (json_int_t)sqlite3_column_int64(st, 6));
+	}
+	db_done(st);
+	return o;
+}
+
+/* Fills what the edit page needs besides the form values. */
+static void edit_view(struct req *r, long long id, int role, long long district_id)
+{
+	json_object_set_new(r->view, "id", json_integer(id));
+	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/admin/users/%lld", id)));
+	json_object_set_new(r->view, "password_action",
+	    json_string(arena_printf(&r->arena, "/admin/users/%lld/password", id)));
+	form_choices(r, role, district_id, 0);
+}
+
+/* Returns the role bit and district of a stored user object. */
+static int stored_role(json_t *u)
+{
+	return role_from_name(json_string_value(json_object_get(u, "role")));
+}
+
+static long long stored_district(json_t *u)
+{
+	return json_integer_value(json_object_get(u, "district_id"));
+}
+
+/* GET /admin/users/{id} */
+int user_edit_form(struct req *r)
+{
+	long long id = r->params[0];
+	json_t *u = load_user(id);
+	if (!u)
+		return http_fail(r, 404, "Användaren finns inte.");
+	edit_view(r, id, stored_role(u), stored_district(u));
+	json_object_set_new(r->view, "form", u);
+	const char *saved = http_param(r, "saved");
+	if (saved)
+		json_object_set_new(r->view, "saved", json_string(strcmp(saved, "password") == 0 ?
+		    "Det nya lösenordet är sparat. Användarens inloggningar har avslutats." : "Ändringen är sparad."));
+	return 200;
+}
+
+/* POST /admin/users/{id} : change name, role, district, active */
+int user_update(struct req *r)
+{
+	static const char sql[] = "UPDATE users SET name = ?, role = ?, district_id = ?, active = ?, "
+	    "version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND version = ?";
+	long long id = r->params[0];
+	json_t *stored = load_user(id);
+	if (!stored)
+		return http_fail(r, 404, "Användaren finns inte.");
+	struct user_input in = { .username = json_string_value(json_object_get(stored, "username")) };
+	in.username = arena_strdup(&r->arena, in.username);
+	read_user_input(r, &in, 0);
+	json_object_set_new(json_object_get(r->view, "form"), "version", json_integer(in.version));
+	if (!in.version)
+		view_error(r, "version", "Formuläret saknar version. Ladda om sidan och försök igen.");
+	if (id == r->user.id && !in.active)
+		view_error(r, "active", "Du kan inte inaktivera ditt eget konto.");
+	edit_view(r, id, in.role, in.district_id);
+	if (view_has_errors(r)) {
+		json_decref(stored);
+		return 400;
+	}
+	if (db_begin() < 0) {
+		json_decref(stored);
+		return http_fail(r, 500, NULL);
+	}
+	sqlite3_stmt *st = db_stmt(sql);
+	int rc = SQLITE_ERROR, changed = 0;
+	if (st) {
+		sqlite3_bind_text(st, 1, in.name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, role_name(in.role), -1, SQLITE_STATIC);
+		if (in.district_id)
+			sqlite3_bind_int64(st, 3, in.district_id);
+		sqlite3_bind_int(st, 4, in.active);
+		sqlite3_bind_int64(st, 5, now_unix());
+		sqlite3_bind_int64(st, 6, r->user.id);
+		sqlite3_bind_int64(st, 7, id);
+		sqlite3_bind_int64(st, 8, in.version);
+		rc = sqlite3_step(st);
+		changed = sqlite3_changes(db());
+		db_done(st);
+	}
+	if (rc == SQLITE_DONE && !changed) {
+		/* someone saved in between: show theirs beside what was typed */
+		db_rollback();
+		json_object_set_new(r->view, "conflict", stored);
+		json_object_set_new(json_object_get(r->view, "form"), "version",
+		    json_integer(json_integer_value(json_object_get(stored, "version"))));
+		view_error(r, "name", "Någon annan har ändrat användaren sedan du öppnade sidan. "
+		    "Jämför med det som nu är sparat, justera och spara igen.");
+		return 409;
+	}
+	json_decref(stored);
+	if (rc != SQLITE_DONE || (!in.active && session_end_user(id) < 0) ||
+	    audit_log(r->user.id, "update", "user", id, 0) < 0 || db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, arena_printf(&r->arena, "/admin/users/%lld?saved=1", id));
+}
+
+/* POST /admin/users/{id}/password : set a new password, end sessions */
+int user_password_reset(struct req *r)
+{
+	static const char sql[] = "UPDATE users SET password_hash = ?, version = version + 1, "
+	    "updated_at = ?, updated_by = ? WHERE id = ?";
+	long long id = r->params[0];
+	json_t *stored = load_user(id);
+	if (!stored)
+		return http_fail(r, 404, "Användaren finns inte.");
+	const char *pw = read_password(r);
+	if (!pw) {
+		edit_view(r, id, stored_role(stored), stored_district(stored));
+		json_object_set_new(r->view, "form", stored);
+		return 400;
+	}
+	json_decref(stored);
+	char *hash = auth_hash_password(pw);
+	if (!hash)
+		return http_fail(r, 503, NULL);
+	int ok = db_begin() == 0;
+	sqlite3_stmt *st = ok ? db_stmt(sql) : NULL;
+	if (st) {
+		sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, now_unix());
+		sqlite3_bind_int64(st, 3, r->user.id);
+		sqlite3_bind_int64(st, 4, id);
+		ok = sqlite3_step(st) == SQLITE_DONE;
+		db_done(st);
+	} else {
+		ok = 0;
+	}
+	free(hash);
+	if (!ok || session_end_user(id) < 0 || audit_log(r->user.id, "update", "user", id, 0) < 0 ||
+	    db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, arena_printf(&r->arena, "/admin/users/%lld?saved=password", id));
+}

@@ -1,0 +1,57 @@
+/*
+ * util.h - small allocation and string helpers shared by every module.
+ *
+ * Out-of-memory policy: every allocation goes through xmalloc/xrealloc,
+ * which abort() on failure. A case-management server that cannot allocate
+ * a few kilobytes is in no state to keep serving; the supervisor restarts
+ * it, and SQLite's journal keeps every committed record intact.
+ */
+#ifndef BF_UTIL_H
+#define BF_UTIL_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+/* Returns newly malloc'd memory; never NULL. Caller frees. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns a malloc'd formatted string; caller frees. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Growable byte buffer. Always NUL-terminated after any append. */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+void buf_init(struct buf *b);
+void buf_free(struct buf *b);
+void buf_reset(struct buf *b);
+void buf_append(struct buf *b, const void *p, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s with & < > " ' replaced by HTML entities. */
+void buf_html_escape(struct buf *b, const char *s, size_t n);
+/* Hands the buffer's memory to the caller (who frees it); resets b. */
+char *buf_take(struct buf *b, size_t *len);
+
+/* Monotonic clock in microseconds. */
+long long now_usec(void);
+/* Wall clock, Unix seconds. */
+long long now_unix(void);
+/* Writes "YYYY-MM-DDTHH:MM:SSZ" for t into out (at least 21 bytes). */
+void iso_time(long long t, char out[21]);
+
+
+
+/* Writes t as local "YYYY-MM-DD HH:MM" into out (at least 17 bytes). */
+void local_time(long long t, char out[17]);
+/* Returns the Unix time of local midnight starting date "YYYY-MM-DD"
+ * (which the caller validated). */
+long long local_midnight(const char *date);
+#endif

@@ -1,0 +1,116 @@
+/* view.c - helpers handlers use to fill the view model and answer. */
+#include "http.h"
+
+#include <ctype.h>
+#include <string.h>
+
+int http_fail(struct req *r, int status, const char *msg)
+{
+	r->error = msg;
+	return status;
+}
+
+int http_redirect(struct req *r, const char *to)
+{
+	r->redirect = arena_strdup(&r->arena, to);
+	return 303;
+}
+
+void http_set_cookie(struct req *r, const char *cookie)
+{
+	if (r->ncookies < MAX_COOKIES)
+		r->set_cookie[r->ncookies++] = arena_strdup(&r->arena, cookie);
+}
+
+const char *http_param(struct req *r, const char *name)
+{
+	const char *v = form_get(r->is_post ? &r->form : &r->query, name);
+	if (!v)
+		return NULL;
+	while (isspace((unsigned char)*v))
+		v++;
+	size_t n = strlen(v);
+	while (n && isspace((unsigned char)v[n - 1]))
+		n--;
+	return arena_strndup(&r->arena, v, n);
+}
+
+void view_error(struct req *r, const char *field, const char *msg)
+{
+	json_t *errors = json_object_get(r->view, "errors");
+	if (!errors) {
+		errors = json_array();
+		json_object_set_new(r->view, "errors", errors);
+	}
+	json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field, "message", msg));
+	json_object_set_new(r->view, "has_errors", json_true());
+	json_t *fe = json_object_get(r->view, "field_errors");
+	if (!fe) {
+		fe = json_object();
+		json_object_set_new(r->view, "field_errors", fe);
+	}
+	if (!json_object_get(fe, field))
+		json_object_set_new(fe, field, json_string(msg));
+}
+
+int view_has_errors(struct req *r)
+{
+	return json_object_get(r->view, "errors") != NULL;
+}
+
+void view_set_str(json_t *obj, const char *key, const char *s)
+{
+	json_object_set_new(obj, key, s ? json_string(s) : json_null());
+}
+
+static void url_encode(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+			buf_putc(b, (char)*p);
+		} else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[*p >> 4]);
+			buf_putc(b, hex[*p & 15]);
+		}
+	}
+}
+
+const char *http_link(struct req *r, const char *const keys[], const char *key, const char *value)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_puts(&b, r->path);
+	char sep = '?';
+	for (size_t i = 0; keys[i]; i++) {
+		const char *v = form_get(&r->query, keys[i]);
+		if (!v || !*v || strcmp(keys[i], key) == 0)
+			continue;
+		buf_putc(&b, sep);
+		sep = '&';
+		url_encode(&b, keys[i]);
+		buf_putc(&b, '=');
+		url_encode(&b, v);
+	}
+	buf_putc(&b, sep);
+	url_encode(&b, key);
+	buf_putc(&b, '=');
+	url_encode(&b, value);
+	const char *out = arena_strdup(&r->arena, b.data);
+	buf_free(&b);
+	return out;
+}
+
+void view_pager(struct req *r, const char *next_href, const char *first_href)
+{
+	if (!next_href && !first_href)
+		return;
+	json_t *p = json_object();
+	if (next_href)
+		json_object_set_new(p, "next_href", json_string(next_href));
+	if (first_href)
+		json_object_set_new(p, "first_href", json_string(first_href));
+	json_object_set_new(r->view, "pager", p);
+}

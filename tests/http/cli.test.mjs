@@ -1,0 +1,108 @@
+// cli.test.mjs - the command line: flags, exit codes, adduser/passwd over
+// standard input, --demo refusal, schema version checks, clean SIGTERM.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, run } from '../lib/t.mjs';
+import { runBin, Client, sql } from '../lib/server.mjs';
+
+const dir = mkdtempSync(join(tmpdir(), 'bf-cli-'));
+const db = join(dir, 'cli.db');
+
+test('--version and --help', () => {
+  const v = runBin(['--version']);
+  assert.equal(v.code, 0);
+  assert.match(v.stdout, /^bostadforst \d+\.\d+\.\d+/);
+  const h = runBin(['--help']);
+  assert.equal(h.code, 0);
+  for (const cmd of ['serve', 'migrate', 'adduser', 'passwd']) {
+    assert.match(h.stdout, new RegExp(cmd));
+    const ch = runBin([cmd, '--help']);
+    assert.equal(ch.code, 0, `${cmd} --help`);
+    assert.match(ch.stdout, /^usage: bostadforst /);
+  }
+});
+
+test('bad flags: clear message, exit 2', () => {
+  const cases = [[], ['frobnicate'], ['serve'], ['serve', '--db'], ['serve', '--db', db, '--port', 'x'],
+    ['serve', '--db', db, '--threads', '0'], ['serve', '--bogus'], ['migrate'], ['adduser', '--db', db],
+    ['adduser', '--db', db, '--username', 'a b', '--role', 'admin'], ['adduser', '--db', db, '--username', 'ab', '--role', 'king'],
+    ['adduser', '--db', db, '--username', 'ab', '--role', 'socialsekreterare'], ['passwd', '--db', db]];
+  for (const args of cases) {
+    const r = runBin(args);
+    assert.equal(r.code, 2, `${args.join(' ')} -> ${r.code}`);
+    assert.match(r.stderr, /bostadforst: /, `${args.join(' ')} explains`);
+  }
+});
+
+test('migrate creates the schema and is idempotent', () => {
+  const a = runBin(['migrate', '--db', db]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.match(a.stdout, /1 migration applied|\d+ migrations applied/);
+  const b = runBin(['migrate', '--db', db]);
+  assert.match(b.stdout, /0 migrations applied/);
+  assert.ok(sql(db, "SELECT name FROM sqlite_master WHERE name = 'audit'").length === 1);
+});
+
+test('adduser reads the password from stdin; creates the district; audit row', () => {
+  const r = runBin(['adduser', '--db', db, '--username', 'anna', '--role', 'socialsekreterare',
+    '--district', 'Majorna', '--name', 'Anna Svensson'], 'ett bra lösenord\n');
+  assert.equal(r.code, 0, r.stderr);
+  const row = sql(db, "SELECT u.name, u.role, d.name AS district FROM users u JOIN districts d ON d.id = u.district_id WHERE username = 'anna'");
+  assert.deepEqual(row, [{ name: 'Anna Svensson', role: 'socialsekreterare', district: 'Majorna' }]);
+  assert.equal(sql(db, "SELECT count(*) AS n FROM audit WHERE action = 'create' AND entity = 'user'")[0].n, 1);
+  const dup = runBin(['adduser', '--db', db, '--username', 'anna', '--role', 'admin'], 'ett bra lösenord\n');
+  assert.equal(dup.code, 1);
+  assert.match(dup.stderr, /already exists/);
+  const weak = runBin(['adduser', '--db', db, '--username', 'bert', '--role', 'admin'], 'kort\n');
+  assert.equal(weak.code, 1);
+  assert.match(weak.stderr, /minst 12 tecken/);
+  assert.equal(sql(db, "SELECT count(*) AS n FROM users WHERE username = 'bert'")[0].n, 0);
+});
+
+test('--demo is refused on a database with real users', async () => {
+  const r = runBin(['serve', '--db', db, '--port', '0', '--demo']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--demo refused/);
+});
+
+test('passwd changes the password; the server accepts it', async () => {
+  const r = runBin(['passwd', '--db', db, '--username', 'anna'], 'ett annat lösenord\n');
+  assert.equal(r.code, 0, r.stderr);
+  const unknown = runBin(['passwd', '--db', db, '--username', 'nobody'], 'ett annat lösenord\n');
+  assert.equal(unknown.code, 1);
+});
+
+test('serve refuses a database from a newer program, and an unmigrated one', () => {
+  const newer = join(dir, 'newer.db');
+  runBin(['migrate', '--db', newer]);
+  sql(newer, "INSERT INTO schema_migrations VALUES (999, 'future.sql', 0)");
+  const r = runBin(['serve', '--db', newer, '--port', '0']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /newer than this program/);
+  const empty = runBin(['serve', '--db', join(dir, 'empty.db'), '--port', '0']);
+  assert.equal(empty.code, 1);
+  assert.match(empty.stderr, /run: bostadforst migrate/);
+});
+
+test('a server on the CLI database serves the new user; SIGTERM exits 0', async () => {
+  const { spawn } = await import('node:child_process');
+  const { BIN } = await import('../lib/server.mjs');
+  const p = spawn(BIN, ['serve', '--db', db, '--port', '0', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  const port = await new Promise((res, rej) => {
+    p.stderr.on('data', (d) => { err += d; const m = /:(\d+) \(/.exec(err); if (m) res(Number(m[1])); });
+    p.on('exit', (c) => rej(new Error('exited ' + c + err)));
+  });
+  p.removeAllListeners('exit');
+  const c = new Client(`http://127.0.0.1:${port}`);
+  assert.equal((await c.login('anna', 'ett annat lösenord')).status, 303);
+  const done = new Promise((res) => p.on('exit', (code) => res(code)));
+  p.kill('SIGINT');
+  assert.equal(await done, 0);
+  assert.match(err, /stopped/);
+  assert.doesNotMatch(err, /GET \//, '--quiet: no access log');
+});
+
+await run({ after: () => rmSync(dir, { recursive: true, force: true }) });

@@ -1,0 +1,140 @@
+// server.mjs - starts the real server (the ASan build) on a free port
+// against a temporary database, and a cookie-keeping HTTP client for it.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, readFileSync, openSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import http from 'node:http';
+import assert from 'node:assert/strict';
+
+export const ROOT = new URL('../..', import.meta.url).pathname;
+export const BIN = process.env.BF_BIN || join(ROOT, 'build/asan/bostadforst');
+export const DEMO_PASSWORD = 'bostadforst-demo';
+export const DEMO_USERS = {
+  soc1: 'socialsekreterare', soc2: 'socialsekreterare', cm1: 'case_manager', cm2: 'case_manager',
+  fast1: 'landlord', chef1: 'manager', admin1: 'admin',
+};
+
+/* Runs the binary with args (and stdin input); returns {code, stdout, stderr}. */
+export function runBin(args, input = '') {
+  try {
+    const stdout = execFileSync(BIN, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    return { code: 0, stdout, stderr: '' };
+  } catch (e) {
+    return { code: e.status, stdout: e.stdout || '', stderr: e.stderr || '' };
+  }
+}
+
+/* Starts a server; resolves to {url, port, db, dir, log(), stop()}. */
+export async function startServer({ args = [], demo = true, migrate = true } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'bf-http-'));
+  const db = join(dir, 'test.db');
+  if (migrate) {
+    const m = runBin(['migrate', '--db', db]);
+    assert.equal(m.code, 0, `migrate failed: ${m.stderr}`);
+  }
+  const logPath = join(dir, 'server.log');
+  const logFd = openSync(logPath, 'w');
+  const argv = ['serve', '--db', db, '--port', '0', '--threads', '2', ...(demo ? ['--demo'] : []), ...args];
+  const proc = spawn(BIN, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 20000);
+    proc.stderr.on('data', (d) => {
+      stderr += d;
+      const m = /listening on http:\/\/[^:]+:(\d+)/.exec(stderr);
+      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${stderr}`)); });
+  });
+  proc.stdout.on('data', () => {});
+  proc.removeAllListeners('exit');
+  closeSync(logFd);
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    url: `http://127.0.0.1:${port}`, port, db, dir, proc,
+    log: () => stderr,
+    /* SIGTERM; asserts a clean exit and no sanitizer report. */
+    async stop() {
+      proc.kill('SIGTERM');
+      const { code, signal } = await exited;
+      const out = stderr;
+      rmSync(dir, { recursive: true, force: true });
+      assert.ok(!/AddressSanitizer|LeakSanitizer|runtime error/.test(out), `sanitizer report:\n${out.slice(-3000)}`);
+      assert.equal(code, 0, `server exit ${code} ${signal}\n${out.slice(-2000)}`);
+      return out;
+    },
+  };
+}
+
+/* Runs SQL against the test database with the sqlite3 CLI; returns rows. */
+export function sql(db, query) {
+  const out = execFileSync('sqlite3', ['-json', db, query], { encoding: 'utf8' });
+  return out.trim() ? JSON.parse(out) : [];
+}
+
+/* A client that keeps cookies, like one browser. */
+export class Client {
+  constructor(base) {
+    this.base = base;
+    this.cookies = new Map();
+    this.csrf = null;
+  }
+
+  /* Raw request; path is sent as is (no normalisation). */
+  request(method, path, { body = null, headers = {}, json = false, chunked = false } = {}) {
+    const u = new URL(this.base);
+    const h = { ...headers };
+    if (json) h['Accept'] = 'application/json';
+    if (this.cookies.size) h['Cookie'] = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (body !== null && h['Content-Type'] === undefined) h['Content-Type'] = 'application/x-www-form-urlencoded';
+    if (body !== null && !chunked) h['Content-Length'] = Buffer.byteLength(body);
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: u.hostname, port: u.port, method, path, headers: h }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          for (const c of res.headers['set-cookie'] || []) {
+            const [pair, ...attrs] = c.split(';');
+            const i = pair.indexOf('=');
+            const k = pair.slice(0, i).trim(), v = pair.slice(i + 1).trim();
+            if (v === '' || attrs.some((a) => /max-age=0/i.test(a))) this.cookies.delete(k);
+            else this.cookies.set(k, v);
+          }
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode, headers: res.headers, body: text,
+            json() { return JSON.parse(text); } });
+        });
+      });
+      // A server that answers early (413) and closes makes our write fail
+      // with EPIPE; the answer still arrives, so wait for it a little.
+      req.on('error', (e) => setTimeout(() => reject(e), 1000));
+      if (body !== null) req.write(body);
+      req.end();
+    });
+  }
+
+  get(path, opts = {}) { return this.request('GET', path, opts); }
+
+  /* POSTs a form; adds csrf_token unless the form has one or csrf:false. */
+  post(path, form = {}, { csrf = true, json = false, headers = {} } = {}) {
+    const f = { ...form };
+    if (csrf && f.csrf_token === undefined && this.csrf) f.csrf_token = this.csrf;
+    return this.request('POST', path, { body: new URLSearchParams(f).toString(), json, headers });
+  }
+
+  /* Fetches the current CSRF token from a page's JSON twin. */
+  async refreshCsrf(path = '/') {
+    const r = await this.get(path, { json: true });
+    this.csrf = r.json().csrf_token;
+    return this.csrf;
+  }
+
+  async login(username, password = DEMO_PASSWORD) {
+    const r = await this.get('/login', { json: true });
+    this.csrf = r.json().csrf_token;
+    const res = await this.post('/login', { username, password });
+    if (res.status === 303) await this.refreshCsrf('/');
+    return res;
+  }
+}

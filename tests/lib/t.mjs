@@ -1,0 +1,32 @@
+// t.mjs - the JavaScript suites' tiny runner: test() registers, run()
+// executes in order and prints the closing "N passed, N failed" line.
+const tests = [];
+
+export function test(name, fn) {
+  tests.push({ name, fn });
+}
+
+export async function run({ after } = {}) {
+  let passed = 0, failed = 0;
+  for (const t of tests) {
+    try {
+      await t.fn();
+      passed++;
+      if (process.env.VERBOSE) console.log(`ok   ${t.name}`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${t.name}\n     ${(e && e.stack || String(e)).split('\n').slice(0, 6).join('\n     ')}`);
+    }
+  }
+  if (after) {
+    try {
+      await after();
+      passed++;
+    } catch (e) {
+      failed++;
+      console.log(`FAIL teardown\n     ${e && e.stack || e}`);
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed ? 1 : 0;
+}

@@ -1,0 +1,53 @@
+#!/bin/sh
+# run.sh - runs every suite (unit under ASan+UBSan, HTTP, browser) and sums
+# their closing "N passed, N failed" lines into one last line.
+set -u
+cd "$(dirname "$0")/.."
+passed=0
+failed=0
+broken=""
+
+# run_suite NAME CMD...: runs one suite, adds its counts
+run_suite() {
+	name=$1
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
+	if [ -z "$line" ]; then
+		printf '%s\n' "$out" | tail -n 30
+		echo "$name: no result line (exit $rc)"
+		failed=$((failed + 1))
+		broken="$broken $name"
+		return
+	fi
+	p=${line%% passed*}
+	f=${line#*passed, }
+	f=${f%% failed*}
+	if [ "$f" -gt 0 ] || [ "$rc" -ne 0 ]; then
+		printf '%s\n' "$out" | grep -v -E '^(ok |[0-9]+ passed)' | tail -n 60
+		[ "$f" -eq 0 ] && f=1
+		broken="$broken $name"
+	fi
+	printf '%-28s %s\n' "$name" "$line"
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+for t in build/asan/test_*; do
+	case "$t" in
+	*test_tmpl) run_suite "unit/$(basename "$t")" "$t" ../shared/mustache-spec ;;
+	*) run_suite "unit/$(basename "$t")" "$t" ;;
+	esac
+done
+for t in tests/http/*.test.mjs; do
+	run_suite "http/$(basename "$t" .test.mjs)" node "$t"
+done
+run_suite "e2e/browser" node tests/e2e/run.mjs
+
+[ -n "$broken" ] && echo "failing suites:$broken"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

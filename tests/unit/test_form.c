@@ -1,0 +1,107 @@
+/* test_form.c - urlencoded and cookie parsing, typed getters. */
+#include "form.h"
+#include "util.h"
+#include "check.h"
+
+static void parse_ok(void)
+{
+	struct arena a = { 0 };
+	struct form f = { 0 };
+	const char *body = "name=Anna+Andersson&city=G%C3%B6teborg&empty=&flag&a%26b=c%3Dd&name=second";
+	CHECK(form_parse(&f, &a, body, strlen(body)) == 0, "parse");
+	CHECK_STR(form_get(&f, "name"), "Anna Andersson");
+	CHECK_STR(form_get(&f, "city"), "Göteborg");
+	CHECK_STR(form_get(&f, "empty"), "");
+	CHECK_STR(form_get(&f, "flag"), "");
+	CHECK_STR(form_get(&f, "a&b"), "c=d");
+	CHECK(form_get(&f, "missing") == NULL, "absent key is NULL");
+	CHECK(f.n == 6, "six fields, got %zu", f.n);
+	/* multi-line text keeps its newlines */
+	struct form g = { 0 };
+	CHECK(form_parse(&g, &a, "t=a%0D%0Ab%09c", 14) == 0, "newline and tab allowed");
+	CHECK_STR(form_get(&g, "t"), "a\r\nb\tc");
+	arena_free(&a);
+}
+
+static void parse_bad(void)
+{
+	struct arena a = { 0 };
+	const char *bad[] = {
+		"x=%",		/* truncated escape */
+		"x=%4",		/* truncated escape */
+		"x=%zz",	/* not hex */
+		"x=%00",	/* NUL */
+		"x=%07",	/* control character */
+		"x=%C3",	/* truncated UTF-8 */
+		"x=%C0%80",	/* overlong */
+		"x=%ED%A0%80",	/* surrogate */
+		"x=%FF",	/* invalid byte */
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct form f = { 0 };
+		CHECK(form_parse(&f, &a, bad[i], strlen(bad[i])) < 0, "rejects %s", bad[i]);
+	}
+	/* too many fields */
+	struct buf b;
+	buf_init(&b);
+	for (int i = 0; i <= FORM_MAX_FIELDS; i++)
+		buf_puts(&b, "k=v&");
+	struct form f = { 0 };
+	CHECK(form_parse(&f, &a, b.data, b.len) < 0, "field limit");
+	buf_free(&b);
+	arena_free(&a);
+}
+
+static void cookies(void)
+{
+	struct arena a = { 0 };
+	const char *h = "theme=dark; bf_session=abc123; bf_pre=\"quoted\"; bf_session2=no";
+	CHECK_STR(cookie_get(&a, h, "bf_session"), "abc123");
+	CHECK_STR(cookie_get(&a, h, "bf_pre"), "quoted");
+	CHECK(cookie_get(&a, h, "session") == NULL, "no prefix match");
+	CHECK(cookie_get(&a, NULL, "x") == NULL, "no header");
+	CHECK(cookie_get(&a, "bf_session", "bf_session") == NULL, "name without value");
+	arena_free(&a);
+}
+
+static void getters(void)
+{
+	CHECK(parse_id("42") == 42, "id");
+	CHECK(parse_id("0") == 0, "zero is no id");
+	CHECK(parse_id("-1") == 0, "negative");
+	CHECK(parse_id("12a") == 0, "trailing junk");
+	CHECK(parse_id("") == 0 && parse_id(NULL) == 0, "empty");
+	CHECK(parse_id("99999999999999999999") == 0, "overflow");
+	CHECK(valid_date("2024-02-29"), "leap day");
+	CHECK(!valid_date("2023-02-29"), "not a leap year");
+	CHECK(!valid_date("2024-13-01"), "month 13");
+	CHECK(!valid_date("2024-04-31"), "April 31");
+	CHECK(!valid_date("24-01-01") && !valid_date("2024/01/01") && !valid_date("2024-1-01"), "shape");
+	CHECK(valid_date("2000-02-29") && !valid_date("1900-02-29"), "century leap rule");
+	CHECK(text_is_clean("åäö ÅÄÖ é", strlen("åäö ÅÄÖ é")), "Swedish letters");
+	CHECK(!text_is_clean("a\x1b[31m", 6), "escape sequence");
+}
+
+static void arena_and_buf(void)
+{
+	struct arena a = { 0 };
+	char *big = arena_alloc(&a, 100000);
+	big[99999] = 'x';
+	CHECK_STR(arena_printf(&a, "%s-%d", "n", 7), "n-7");
+	arena_free(&a);
+	struct buf b;
+	buf_init(&b);
+	buf_html_escape(&b, "<a href=\"x\">'&'</a>", 19);
+	CHECK_STR(b.data, "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+	buf_free(&b);
+}
+
+int main(void)
+{
+	parse_ok();
+	parse_bad();
+	cookies();
+	getters();
+	arena_and_buf();
+	return check_done();
+}

@@ -1,0 +1,56 @@
+#!/bin/sh
+# deps.sh - installs what bostadforst needs from Debian when it is missing.
+# Usage: tools/deps.sh build|test|bench
+#   build: compiler, pkg-config and the four libraries
+#   test:  build + chromium, sqlite3 CLI, node (only when absent) and npm ci
+#   bench: test + wrk
+set -eu
+what=${1:-build}
+missing=""
+
+need_pc() { pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"; }
+need_cmd() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
+
+need_cmd cc gcc
+need_cmd make make
+need_cmd pkg-config pkg-config
+if command -v pkg-config >/dev/null 2>&1; then
+	need_pc libmicrohttpd libmicrohttpd-dev
+	need_pc sqlite3 libsqlite3-dev
+	need_pc jansson libjansson-dev
+	need_pc libsodium libsodium-dev
+else
+	missing="$missing libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev"
+fi
+if [ "$what" != build ]; then
+	need_cmd chromium chromium
+	need_cmd sqlite3 sqlite3
+	# Debian's npm conflicts with the Node these machines ship: only
+	# install Node from Debian when there is none at all.
+	command -v node >/dev/null 2>&1 || missing="$missing nodejs npm"
+fi
+if [ "$what" = bench ]; then
+	need_cmd wrk wrk
+fi
+
+if [ -n "$missing" ]; then
+	echo "deps: installing from Debian:$missing"
+	if [ "$(id -u)" = 0 ]; then
+		SUDO=""
+	elif command -v sudo >/dev/null 2>&1; then
+		SUDO="sudo"
+	else
+		echo "deps: missing$missing; run as root or install sudo, then: apt-get install -y$missing" >&2
+		exit 1
+	fi
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+fi
+
+if [ "$what" != build ]; then
+	if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] ||
+	   [ package-lock.json -nt node_modules/.package-lock.json ]; then
+		echo "deps: npm ci"
+		npm ci --no-audit --no-fund --loglevel=error
+	fi
+fi
