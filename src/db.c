@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,4 +279,95 @@ void db_close_all(void)
 		c = next;
 	}
 	tl = NULL;
+}
+
+void db_bindf(sqlite3_stmt *st, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	db_vbindf(st, fmt, ap);
+	va_end(ap);
+}
+
+void db_vbindf(sqlite3_stmt *st, const char *fmt, va_list ap)
+{
+	for (int i = 0; fmt[i]; i++) {
+		int idx = i + 1;
+		switch (fmt[i]) {
+		case 'i':
+			sqlite3_bind_int64(st, idx, va_arg(ap, long long));
+			break;
+		case 't': {
+			const char *s = va_arg(ap, const char *);
+			if (s)
+				sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+			else
+				sqlite3_bind_null(st, idx);
+			break;
+		}
+		case 'e':
+			db_bind_text_or_null(st, idx, va_arg(ap, const char *));
+			break;
+		case 'n':
+			sqlite3_bind_null(st, idx);
+			break;
+		default:
+			abort();	/* a format letter we do not have is a bug */
+		}
+	}
+}
+
+json_t *db_row_json(sqlite3_stmt *st)
+{
+	json_t *o = json_object();
+	int n = sqlite3_column_count(st);
+	for (int i = 0; i < n; i++) {
+		const char *name = sqlite3_column_name(st, i);
+		switch (sqlite3_column_type(st, i)) {
+		case SQLITE_INTEGER:
+			json_object_set_new(o, name, json_integer(sqlite3_column_int64(st, i)));
+			break;
+		case SQLITE_FLOAT:
+			json_object_set_new(o, name, json_real(sqlite3_column_double(st, i)));
+			break;
+		case SQLITE_TEXT:
+			json_object_set_new(o, name, json_stringn((const char *)sqlite3_column_text(st, i),
+			    (size_t)sqlite3_column_bytes(st, i)));
+			break;
+		default:
+			break;
+		}
+	}
+	return o;
+}
+
+json_t *db_rows_json(sqlite3_stmt *st, int max, int *more)
+{
+	json_t *a = json_array();
+	int r, n = 0;
+	if (more)
+		*more = 0;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (max && n++ >= max) {
+			if (more)
+				*more = 1;
+			break;
+		}
+		json_array_append_new(a, db_row_json(st));
+	}
+	db_done(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+int db_write(sqlite3_stmt *st, int *changes)
+{
+	int rc = sqlite3_step(st);
+	if (changes)
+		*changes = sqlite3_changes(sqlite3_db_handle(st));
+	db_done(st);
+	return rc;
 }

@@ -13,7 +13,9 @@
 #ifndef BF_DB_H
 #define BF_DB_H
 
+#include <jansson.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 /*
@@ -58,6 +60,26 @@ void db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
 /* Returns column i as a string, "" for NULL (owned by SQLite, valid until
  * the next step/reset). */
 const char *db_col_text(sqlite3_stmt *st, int i);
+
+/*
+ * Binds parameters 1.. from fmt: 'i' long long, 't' const char * (NULL
+ * binds NULL), 'e' const char * where NULL or "" binds NULL, 'n' NULL.
+ */
+void db_bindf(sqlite3_stmt *st, const char *fmt, ...);
+void db_vbindf(sqlite3_stmt *st, const char *fmt, va_list ap);
+
+/* Returns the current row as an object keyed by column name (integers,
+ * reals, strings; NULL columns are left out). New reference. */
+json_t *db_row_json(sqlite3_stmt *st);
+
+/* Steps st collecting rows (at most max; 0 = no limit) into a new array;
+ * *more (when not NULL) says whether rows remained beyond max. Calls
+ * db_done. Returns NULL on a database error. */
+json_t *db_rows_json(sqlite3_stmt *st, int max, int *more);
+
+/* Steps a write statement once and calls db_done. Returns the result code
+ * (SQLITE_DONE on success); *changes gets the rows changed when not NULL. */
+int db_write(sqlite3_stmt *st, int *changes);
 
 /* Closes every thread's connection. Call after the workers stopped. */
 void db_close_all(void);

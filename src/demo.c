@@ -6,7 +6,13 @@
 #include "db.h"
 #include "district.h"
 #include "user.h"
+#include "date.h"
+#include "util.h"
+#include "referral_state.h"
 
+#include <string.h>
+
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -35,6 +41,218 @@ static int is_demo_db(void)
 	int rc = sqlite3_step(st);
 	db_done(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---------- fictive persons and their cases ---------- */
+
+static const char *const first_names[] = { "Anna", "Bengt", "Cecilia", "David", "Elin", "Fredrik", "Gunilla",
+	"Hassan", "Ingrid", "Johan", "Karin", "Lars", "Maria", "Nils", "Olivia", "Per", "Rasmus", "Sofia",
+	"Tomas", "Ulla", "Viktor", "Yasmin", "Åsa", "Örjan", "Amir", "Britt", "Conny", "Dragan", "Eva", "Farid" };
+static const char *const last_names[] = { "Andersson", "Berg", "Carlsson", "Dahl", "Ek", "Forsberg", "Gustavsson",
+	"Holm", "Isaksson", "Johansson", "Karlsson", "Lind", "Magnusson", "Nilsson", "Olsson", "Persson",
+	"Qvist", "Rydberg", "Svensson", "Törnqvist", "Ulriksson", "Vik", "Wallin", "Ylva", "Zetterberg",
+	"Åberg", "Öberg", "Axelsson", "Björk", "Claesson" };
+
+/* The actions that lead from draft to each state (demo paths). */
+static const struct {
+	const char *state;
+	const char *path[9];
+} paths[] = {
+	{ "draft", { NULL } },
+	{ "sent", { "send", NULL } },
+	{ "preliminary_positive", { "send", "preliminary_positive", NULL } },
+	{ "meeting_booked", { "send", "preliminary_positive", "book_meeting", NULL } },
+	{ "meeting_held", { "send", "preliminary_positive", "book_meeting", "hold_meeting", NULL } },
+	{ "accepted", { "send", "preliminary_positive", "book_meeting", "hold_meeting", "client_accepts", NULL } },
+	{ "approved", { "send", "preliminary_positive", "book_meeting", "hold_meeting", "client_accepts", "final_alone", NULL } },
+	{ "decided", { "send", "preliminary_positive", "book_meeting", "hold_meeting", "client_accepts", "final_with_other", "decide", NULL } },
+	{ "rejected", { "send", "preliminary_negative", NULL } },
+	{ "declined", { "send", "preliminary_positive", "book_meeting", "hold_meeting", "client_declines", NULL } },
+	{ "not_approved", { "send", "preliminary_positive", "book_meeting", "hold_meeting", "client_accepts", "final_cannot", NULL } },
+	{ "withdrawn", { "send", "withdraw", NULL } },
+	{ "decided", { "send", "preliminary_positive", "book_meeting", "hold_meeting", "client_accepts", "final_alone", "decide", NULL } },
+	{ "decided", { "send", "preliminary_positive", "book_meeting", "hold_meeting", "client_accepts", "final_alone", "decide", NULL } },
+	{ "sent", { "send", NULL } },
+};
+#define NPATHS (sizeof paths / sizeof paths[0])
+
+/* Writes a valid personnummer for person i (born 1960-1995). */
+static void demo_pnr(int i, char out[14])
+{
+	char date[11], ten[11];
+	date_add_days("1960-03-01", i * 419, date);
+	snprintf(ten, sizeof ten, "%.2s%.2s%.2s%03d", date + 2, date + 5, date + 8, 100 + i * 7);
+	int sum = 0;
+	for (int k = 0; k < 9; k++) {
+		int v = (ten[k] - '0') * (k % 2 == 0 ? 2 : 1);
+		sum += v > 9 ? v - 9 : v;
+	}
+	snprintf(out, 14, "%.4s%.2s%.2s-%03d%d", date, date + 5, date + 8, 100 + i * 7, (10 - sum % 10) % 10);
+}
+
+/* Runs sql with fmt-bound args; returns 0 or -1. */
+static int demo_exec(const char *sql, const char *fmt, ...);
+
+static long long user_id_of(const char *username)
+{
+	static const char sql[] = "SELECT id FROM users WHERE username = ?";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return 0;
+	db_bindf(st, "t", username);
+	long long id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	db_done(st);
+	return id;
+}
+
+/* About 30 persons across both districts: a referral in every state,
+ * decision pairs in different stages (one reviewed, some due soon, some in
+ * effect), case managers assigned to those with decisions. */
+static int demo_cases(void)
+{
+	static const char ins_person[] =
+	    "INSERT INTO persons(personnummer, birth_date, sex, first_name, last_name, phone, district_id, "
+	    "created_at, created_by, updated_at, updated_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	static const char ins_ref[] =
+	    "INSERT INTO referrals(person_id, district_id, state, crit_known, crit_far, crit_health, crit_wants, "
+	    "crit_no_violence, crit_no_risk, crit_far_note, client_participated, client_wishes, homeless_duration, "
+	    "current_situation, needs, sent_at, last_step_at, meeting_date, meeting_held_date, outcome_reason, final_answer, "
+	    "created_at, created_by, updated_at, updated_by) "
+	    "VALUES(?, ?, ?, 1, 1, 1, 1, 1, 1, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	static const char ins_step[] = "INSERT INTO referral_steps(referral_id, at, by, action, from_state, to_state, date, note) "
+	    "VALUES(?, ?, ?, ?, ?, ?, ?, ?)";
+	static const char ins_dec[] =
+	    "INSERT INTO decisions(person_id, referral_id, district_id, decision_date, start_date, end_date, review_clause, "
+	    "support_kind, provider, support_effective_date, decided_by, created_at, created_by, updated_at, updated_by) "
+	    "VALUES(?, ?, ?, ?, ?, ?, 'Besluten fattas för 18 månader med omprövningsförbehåll.', ?, ?, ?, ?, ?, ?, ?, ?)";
+	static const char ins_cm[] = "INSERT INTO person_case_managers(person_id, user_id, started_at, started_by) VALUES(?, ?, ?, ?)";
+	long long now = now_unix();
+	long long soc[2] = { user_id_of("soc1"), user_id_of("soc2") };
+	long long cm[2] = { user_id_of("cm1"), user_id_of("cm2") };
+	long long chef = user_id_of("chef1");
+	long long districts[2] = { district_id_by_name("Centrum"), district_id_by_name("Hisingen") };
+	int decided_seen = 0;
+	for (int i = 0; i < 30; i++) {
+		int d = i % 2;
+		char pnr[14], birth[11];
+		demo_pnr(i, pnr);
+		snprintf(birth, sizeof birth, "%.4s-%.2s-%.2s", pnr, pnr + 4, pnr + 6);
+		const char *sex = ((pnr[11] - '0') % 2) ? "M" : "K";
+		long long created = now - (long long)(200 - i * 5) * 86400;
+		sqlite3_stmt *st = db_stmt(ins_person);
+		if (!st)
+			return -1;
+		db_bindf(st, "ttttttiiiii", pnr, birth, sex, first_names[i], last_names[i], "070-123 45 67",
+		    districts[d], created, soc[d], created, soc[d]);
+		if (db_write(st, NULL) != SQLITE_DONE)
+			return -1;
+		long long pid = sqlite3_last_insert_rowid(db());
+
+		int pi = i % (int)NPATHS;
+		const char *state = paths[pi].state;
+		int nsteps = 0;
+		while (paths[pi].path[nsteps])
+			nsteps++;
+		long long step_gap = 6 * 86400;
+		long long t0 = now - (long long)(nsteps + 1) * step_gap - (long long)(i % 7) * 86400;
+		long long last = nsteps ? t0 + (long long)nsteps * step_gap : t0;
+		char meeting[11] = "", held[11] = "";
+		date_of(t0 + 3 * step_gap, meeting);
+		int has_meeting = nsteps >= 3 && strcmp(paths[pi].path[2], "book_meeting") == 0;
+		int has_held = nsteps >= 4 && strcmp(paths[pi].path[3], "hold_meeting") == 0;
+		if (has_held)
+			memcpy(held, meeting, sizeof held);
+		const char *reason = !strcmp(state, "rejected") ? "Ingen lägenhet finns i önskat område just nu." :
+		    !strcmp(state, "not_approved") ? "Behoven kräver heldygnsinsats." :
+		    !strcmp(state, "withdrawn") ? "Klienten har ordnat eget boende." : "";
+		const char *final = !strcmp(state, "not_approved") ? "cannot" :
+		    (!strcmp(state, "approved") || !strcmp(state, "decided")) ? "alone" : NULL;
+		st = db_stmt(ins_ref);
+		if (!st)
+			return -1;
+		db_bindf(st, "iitttttt", pid, districts[d], state, "Hemlös sedan flera år, sover på härbärge.",
+		    "Jag vill ha en egen lägenhet nära mina barn och slippa härbärget.", "Cirka 6 år",
+		    "Bor på härbärge, har kontakt med beroendemottagningen.", "Stöd med ekonomi och kontakt med hyresvärd.");
+		if (nsteps)
+			sqlite3_bind_int64(st, 9, t0 + step_gap);
+		else
+			sqlite3_bind_null(st, 9);
+		sqlite3_bind_int64(st, 10, last);
+		db_bind_text_or_null(st, 11, has_meeting ? meeting : NULL);
+		db_bind_text_or_null(st, 12, has_held ? held : NULL);
+		sqlite3_bind_text(st, 13, reason, -1, SQLITE_STATIC);
+		db_bind_text_or_null(st, 14, final);
+		sqlite3_bind_int64(st, 15, t0);
+		sqlite3_bind_int64(st, 16, soc[d]);
+		sqlite3_bind_int64(st, 17, last);
+		sqlite3_bind_int64(st, 18, soc[d]);
+		if (db_write(st, NULL) != SQLITE_DONE)
+			return -1;
+		long long rid = sqlite3_last_insert_rowid(db());
+
+		const char *from = "draft";
+		if (demo_exec(ins_step, "iiitttet", rid, t0, soc[d], "create", "draft", "draft", NULL, "") < 0)
+			return -1;
+		for (int k = 0; k < nsteps; k++) {
+			const char *action = paths[pi].path[k], *to;
+			const struct ref_action *a = ref_action_find(action);
+			to = a->to;
+			long long who = (a->roles & ROLE_SOC) ? soc[d] : cm[d];
+			const char *date = !strcmp(action, "book_meeting") || !strcmp(action, "hold_meeting") ? meeting : NULL;
+			if (demo_exec(ins_step, "iiitttet", rid, t0 + (long long)(k + 1) * step_gap, who, action, from, to,
+			    date, a->needs_reason ? reason : "") < 0)
+				return -1;
+			from = to;
+		}
+		if (strcmp(state, "decided") != 0)
+			continue;
+		/* decision pairs: started long ago (due soon), recently, one reviewed */
+		decided_seen++;
+		char start[11], end[11], ddate[11], eff[11];
+		int months_ago = decided_seen == 1 ? 17 : decided_seen == 2 ? 19 : 1;
+		date_add_months(meeting, 0, ddate);
+		date_of(last, ddate);
+		date_add_months(ddate, -months_ago, start);
+		if (months_ago == 1)
+			memcpy(start, ddate, sizeof start);
+		date_add_months(start, 18, end);
+		date_add_days(start, 14, eff);
+		if (demo_exec(ins_dec, "iiittttteiiiii", pid, rid, districts[d], start, start, end,
+		    decided_seen % 2 ? "internal" : "external", decided_seen % 2 ? "Bostad först SRF" : "Stiftelsen Hemstöd",
+		    decided_seen == 3 ? NULL : eff, soc[d], last, soc[d], last, soc[d]) < 0)
+			return -1;
+		long long did = sqlite3_last_insert_rowid(db());
+		if (decided_seen == 2) {
+			/* reviewed: a new pair replaces the old one */
+			char s2[11], e2[11];
+			date_add_months(start, 18, s2);
+			date_add_months(s2, 18, e2);
+			if (demo_exec(ins_dec, "iiittttteiiiii", pid, rid, districts[d], s2, s2, e2, "internal",
+			    "Bostad först SRF", s2, soc[d], last, soc[d], last, soc[d]) < 0)
+				return -1;
+			long long nid = sqlite3_last_insert_rowid(db());
+			if (demo_exec("UPDATE decisions SET replaced_by_id = ?, replaced_at = ? WHERE id = ?", "iii", nid, last, did) < 0 ||
+			    demo_exec("UPDATE decisions SET replaces_id = ? WHERE id = ?", "ii", did, nid) < 0)
+				return -1;
+		}
+		if (demo_exec(ins_cm, "iiii", pid, cm[d], last, chef) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int demo_exec(const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db(), sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	va_list ap;
+	va_start(ap, fmt);
+	db_vbindf(st, fmt, ap);
+	va_end(ap);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int demo_seed(void)
@@ -66,6 +284,8 @@ int demo_seed(void)
 		    did, hash, 0, &id) < 0 || audit_log(0, "create", "user", id, 0) < 0)
 			goto fail;
 	}
+	if (demo_cases() < 0)
+		goto fail;
 	if (db_exec("INSERT INTO secrets(name, value) VALUES('demo', x'01')") < 0 || db_commit() < 0)
 		goto fail;
 	free(hash);

@@ -29,4 +29,41 @@ int districts_list(struct req *r);
 int district_create(struct req *r);
 int district_update(struct req *r);
 
+/* person.c */
+int persons_list(struct req *r);
+int person_new_form(struct req *r);
+int person_create(struct req *r);
+int person_page(struct req *r);
+int person_edit_form(struct req *r);
+int person_update(struct req *r);
+int person_assign_cm(struct req *r);
+int person_end_cm(struct req *r);
+
+/* referral.c */
+int referrals_list(struct req *r);
+int referral_new_form(struct req *r);
+int referral_create(struct req *r);
+int referral_page(struct req *r);
+int referral_edit_form(struct req *r);
+int referral_update(struct req *r);
+int referral_step(struct req *r);
+
+/* decision.c */
+int decisions_due(struct req *r);
+int decision_new_form(struct req *r);
+int decision_create(struct req *r);
+int decision_page(struct req *r);
+int decision_effective(struct req *r);
+int decision_review_form(struct req *r);
+int decision_review(struct req *r);
+/* Decisions (viewer's scope) ending within days, soonest first. */
+json_t *decisions_due_rows(const struct req *r, int within_days, int limit);
+
+/* assignment.c */
+int assignment_page(struct req *r);
+int assignment_form(struct req *r);
+int assignment_save(struct req *r);
+int assignment_text_form(struct req *r);
+int assignment_text_save(struct req *r);
+
 #endif

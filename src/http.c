@@ -239,6 +239,8 @@ static enum MHD_Result render(struct req *r, int status)
 		}
 		json_object_set_new(r->view, "error", json_pack("{s:i, s:s, s:s}", "status", status,
 		    "title", status_title(status), "message", msg));
+		if (r->back)
+			json_object_set_new(json_object_get(r->view, "error"), "back_href", json_string(r->back));
 		r->template = "error";
 	}
 	if (r->want_json) {

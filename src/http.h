@@ -48,6 +48,7 @@ struct req {
 	const char *retry_after;	/* Retry-After header value */
 	const char *text;	/* plain-text body instead of a template */
 	const char *allow;	/* Allow header for 405 */
+	const char *back;	/* "Tillbaka" link on the error page */
 	/* filled by the server */
 	void *conn;
 	struct buf body;

@@ -13,6 +13,8 @@
 
 #define ANY ROLES_ALL
 #define PUBLIC ROLE_PUBLIC
+/* who works with case content: persons, referrals, decisions */
+#define CASE (ROLE_SOC | ROLE_CM | ROLE_MANAGER)
 
 static const struct route routes[] = {
 	/* method  pattern                           roles                      handler               template */
@@ -24,6 +26,34 @@ static const struct route routes[] = {
 
 	{ "GET",  "/audit",                          ROLE_MANAGER | ROLE_ADMIN, audit_list,           "audit/list" },
 
+	{ "GET",  "/persons",                        CASE,                      persons_list,         "persons/list" },
+	{ "POST", "/persons",                        ROLE_SOC,                  person_create,        "persons/form" },
+	{ "GET",  "/persons/new",                    ROLE_SOC,                  person_new_form,      "persons/form" },
+	{ "GET",  "/persons/{id}",                   CASE,                      person_page,          "persons/show" },
+	{ "POST", "/persons/{id}",                   ROLE_SOC,                  person_update,        "persons/form" },
+	{ "GET",  "/persons/{id}/edit",              ROLE_SOC,                  person_edit_form,     "persons/form" },
+	{ "POST", "/persons/{id}/case-managers",     ROLE_MANAGER,              person_assign_cm,     NULL },
+	{ "POST", "/persons/{id}/case-managers/{id}/end", ROLE_MANAGER,         person_end_cm,        NULL },
+	{ "GET",  "/persons/{id}/referrals/new",     ROLE_SOC,                  referral_new_form,    "referrals/form" },
+	{ "POST", "/persons/{id}/referrals",         ROLE_SOC,                  referral_create,      "referrals/form" },
+
+	{ "GET",  "/referrals",                      CASE,                      referrals_list,       "referrals/list" },
+	{ "GET",  "/referrals/{id}",                 CASE,                      referral_page,        "referrals/show" },
+	{ "POST", "/referrals/{id}",                 ROLE_SOC,                  referral_update,      "referrals/form" },
+	{ "GET",  "/referrals/{id}/edit",            ROLE_SOC,                  referral_edit_form,   "referrals/form" },
+	{ "POST", "/referrals/{id}/steps",           ROLE_SOC | ROLE_CM,        referral_step,        "referrals/show" },
+	{ "GET",  "/referrals/{id}/decisions/new",   ROLE_SOC,                  decision_new_form,    "decisions/form" },
+	{ "POST", "/referrals/{id}/decisions",       ROLE_SOC,                  decision_create,      "decisions/form" },
+
+	{ "GET",  "/decisions",                      ROLE_SOC | ROLE_MANAGER,   decisions_due,        "decisions/due" },
+	{ "GET",  "/decisions/{id}",                 CASE,                      decision_page,        "decisions/show" },
+	{ "POST", "/decisions/{id}/effective",       ROLE_SOC,                  decision_effective,   NULL },
+	{ "GET",  "/decisions/{id}/review",          ROLE_SOC,                  decision_review_form, "decisions/form" },
+	{ "POST", "/decisions/{id}/review",          ROLE_SOC,                  decision_review,      "decisions/form" },
+	{ "GET",  "/decisions/{id}/assignment",      CASE,                      assignment_page,      "assignments/show" },
+	{ "POST", "/decisions/{id}/assignment",      ROLE_SOC,                  assignment_save,      "assignments/form" },
+	{ "GET",  "/decisions/{id}/assignment/edit", ROLE_SOC,                  assignment_form,      "assignments/form" },
+
 	{ "GET",  "/admin/users",                    ROLE_ADMIN,                users_list,           "admin/users" },
 	{ "POST", "/admin/users",                    ROLE_ADMIN,                user_create,          "admin/user_form" },
 	{ "GET",  "/admin/users/new",                ROLE_ADMIN,                user_new_form,        "admin/user_form" },
@@ -33,6 +63,8 @@ static const struct route routes[] = {
 	{ "GET",  "/admin/districts",                ROLE_ADMIN,                districts_list,       "admin/districts" },
 	{ "POST", "/admin/districts",                ROLE_ADMIN,                district_create,      "admin/districts" },
 	{ "POST", "/admin/districts/{id}",           ROLE_ADMIN,                district_update,      "admin/districts" },
+	{ "GET",  "/admin/assignment-text",          ROLE_ADMIN,                assignment_text_form, "admin/assignment_text" },
+	{ "POST", "/admin/assignment-text",          ROLE_ADMIN,                assignment_text_save, "admin/assignment_text" },
 };
 
 /* The navigation per role, in the order it is shown. */
@@ -42,9 +74,13 @@ static const struct {
 	unsigned roles;
 } nav[] = {
 	{ "/",                "Start",          ANY },
+	{ "/persons",         "Personer",       CASE },
+	{ "/referrals",       "Remisser",       CASE },
+	{ "/decisions",       "Beslut att ompröva", ROLE_SOC | ROLE_MANAGER },
 	{ "/audit",           "Åtkomstlogg",    ROLE_MANAGER | ROLE_ADMIN },
 	{ "/admin/users",     "Användare",      ROLE_ADMIN },
 	{ "/admin/districts", "Stadsdelar",     ROLE_ADMIN },
+	{ "/admin/assignment-text", "Uppdragstext", ROLE_ADMIN },
 };
 
 int route_match(const char *pattern, const char *path, long long params[], size_t *nparams)

@@ -1,0 +1,228 @@
+/* assignment.c - the uppdragsbeskrivning: the socialsekreterare's assignment
+ * to the provider (standard text + individual goals and follow-up dates),
+ * its print view, and the admin's versioned standard text. */
+#include "audit.h"
+#include "db.h"
+#include "handlers.h"
+#include "scope.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char not_found[] = "Beslutet finns inte eller ingår inte i det du har tillgång till.";
+
+/* Returns the current standard text {id, text, created} or NULL. */
+static json_t *current_text(void)
+{
+	static const char sql[] = "SELECT id, text, date(created_at, 'unixepoch', 'localtime') AS created "
+	    "FROM assignment_texts ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return NULL;
+	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
+	db_done(st);
+	return o;
+}
+
+/* Loads the visible decision id with its assignment (if any). */
+static json_t *load(struct req *r, long long decision_id)
+{
+	static const char sql[] =
+	    "SELECT d.id AS decision_id, d.person_id, d.start_date, d.end_date, d.support_kind, d.provider, "
+	    "d.replaced_by_id, p.first_name || ' ' || p.last_name AS person_name, a.id AS assignment_id, "
+	    "a.goals, a.followup_dates, a.version, t.text AS standard_text "
+	    "FROM decisions d JOIN persons p ON p.id = d.person_id "
+	    "LEFT JOIN assignments a ON a.decision_id = d.id LEFT JOIN assignment_texts t ON t.id = a.text_id "
+	    "WHERE d.id = :id AND " SCOPE_DECISION("d");
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return NULL;
+	scope_bind(st, r);
+	db_bind_named_int(st, ":id", decision_id);
+	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
+	db_done(st);
+	return o;
+}
+
+/* Splits "2026-01-01, 2026-06-01" into a list of {date}; returns 0 when
+ * every part is a valid date. */
+static int parse_followups(const char *s, json_t *out)
+{
+	char part[32];
+	int ok = 1;
+	while (s && *s) {
+		size_t n = strcspn(s, ",;\n ");
+		if (n > 0) {
+			snprintf(part, sizeof part, "%.*s", (int)(n < 31 ? n : 31), s);
+			if (!valid_date(part) || n > 10)
+				ok = 0;
+			else
+				json_array_append_new(out, json_pack("{s:s}", "date", part));
+		}
+		s += n;
+		while (*s == ',' || *s == ';' || *s == '\n' || *s == ' ' || *s == '\r')
+			s++;
+	}
+	return ok ? 0 : -1;
+}
+
+static void form_view(struct req *r, long long decision_id)
+{
+	json_t *t = current_text();
+	json_object_set_new(r->view, "standard_text", t ? t : json_object());
+	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/decisions/%lld/assignment", decision_id)));
+	json_object_set_new(r->view, "title", json_string("Uppdragsbeskrivning"));
+}
+
+/* GET /decisions/{id}/assignment/edit */
+int assignment_form(struct req *r)
+{
+	long long id = r->params[0];
+	json_t *a = load(r, id);
+	if (!a)
+		return http_fail(r, 404, not_found);
+	json_object_set_new(r->view, "form", a);
+	form_view(r, id);
+	return 200;
+}
+
+/* POST /decisions/{id}/assignment : create or update (version-checked) */
+int assignment_save(struct req *r)
+{
+	static const char ins[] = "INSERT INTO assignments(person_id, decision_id, text_id, goals, followup_dates, "
+	    "created_at, created_by, updated_at, updated_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	static const char upd[] = "UPDATE assignments SET goals = ?, followup_dates = ?, text_id = ?, "
+	    "version = version + 1, updated_at = ?, updated_by = ? WHERE decision_id = ? AND version = ?";
+	long long id = r->params[0];
+	json_t *stored = load(r, id);
+	if (!stored)
+		return http_fail(r, 404, not_found);
+	const char *goals = http_param(r, "goals");
+	const char *followups = http_param(r, "followup_dates");
+	long long version = parse_id(http_param(r, "version"));
+	json_t *form = json_deep_copy(stored);
+	json_object_set_new(form, "goals", json_string(goals ? goals : ""));
+	json_object_set_new(form, "followup_dates", json_string(followups ? followups : ""));
+	json_object_set_new(form, "version", json_integer(version));
+	json_object_set_new(r->view, "form", form);
+	form_view(r, id);
+	json_t *dates = json_array();
+	if (!goals || !*goals)
+		view_error(r, "goals", "Skriv de individuella målen.");
+	else if (strlen(goals) > 5000)
+		view_error(r, "goals", "Målen får vara högst 5000 tecken.");
+	if (parse_followups(followups, dates) < 0)
+		view_error(r, "followup_dates", "Skriv uppföljningsdatum som ÅÅÅÅ-MM-DD, åtskilda med kommatecken.");
+	json_decref(dates);
+	long long text_id = json_integer_value(json_object_get(json_object_get(r->view, "standard_text"), "id"));
+	if (view_has_errors(r)) {
+		json_decref(stored);
+		return 400;
+	}
+	long long pid = json_integer_value(json_object_get(stored, "person_id"));
+	int exists = json_object_get(stored, "assignment_id") != NULL;
+	if (db_begin() < 0) {
+		json_decref(stored);
+		return http_fail(r, 500, NULL);
+	}
+	long long now = now_unix();
+	int changed = 0, rc = SQLITE_ERROR;
+	sqlite3_stmt *st = db_stmt(exists ? upd : ins);
+	if (st) {
+		if (exists)
+			db_bindf(st, "ttiiiii", goals, followups ? followups : "", text_id, now, r->user.id, id, version);
+		else
+			db_bindf(st, "iiittiiii", pid, id, text_id, goals, followups ? followups : "", now, r->user.id, now, r->user.id);
+		rc = db_write(st, &changed);
+	}
+	if (rc == SQLITE_DONE && !changed) {
+		db_rollback();
+		json_object_set_new(form, "version", json_integer(json_integer_value(json_object_get(stored, "version"))));
+		json_object_set_new(r->view, "conflict", stored);
+		view_error(r, "goals", "Någon annan har sparat uppdragsbeskrivningen sedan du öppnade den. Jämför med det som "
+		    "nu är sparat, justera och spara igen.");
+		return 409;
+	}
+	json_decref(stored);
+	if (rc != SQLITE_DONE || audit_log(r->user.id, exists ? "update" : "create", "assignment", id, pid) < 0 ||
+	    db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, arena_printf(&r->arena, "/decisions/%lld/assignment", id));
+}
+
+/* GET /decisions/{id}/assignment : the assignment as read and printed;
+ * the socialsekreterare is sent to the form when there is none yet */
+int assignment_page(struct req *r)
+{
+	long long id = r->params[0];
+	json_t *a = load(r, id);
+	if (a && !json_object_get(a, "assignment_id") && r->user.role == ROLE_SOC) {
+		json_decref(a);
+		return http_redirect(r, arena_printf(&r->arena, "/decisions/%lld/assignment/edit", id));
+	}
+	if (!a || !json_object_get(a, "assignment_id")) {
+		json_decref(a);
+		return http_fail(r, 404, "Uppdragsbeskrivningen finns inte eller ingår inte i det du har tillgång till.");
+	}
+	json_t *dates = json_array();
+	parse_followups(json_string_value(json_object_get(a, "followup_dates")), dates);
+	json_object_set_new(a, "followups", dates);
+	json_object_set_new(a, "support_label", json_string(
+	    !strcmp(json_string_value(json_object_get(a, "support_kind")), "internal") ? "intern" : "extern"));
+	long long pid = json_integer_value(json_object_get(a, "person_id"));
+	json_object_set_new(r->view, "assignment", a);
+	json_object_set_new(r->view, "title", json_string("Uppdragsbeskrivning"));
+	json_object_set_new(r->view, "can_edit", json_boolean(r->user.role == ROLE_SOC));
+	if (audit_log(r->user.id, "read", "assignment", id, pid) < 0)
+		return http_fail(r, 500, NULL);
+	return 200;
+}
+
+/* GET /admin/assignment-text */
+int assignment_text_form(struct req *r)
+{
+	static const char count[] = "SELECT count(*) AS versions FROM assignment_texts";
+	json_t *t = current_text();
+	if (!t)
+		return http_fail(r, 500, NULL);
+	sqlite3_stmt *st = db_stmt(count);
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		json_object_set_new(r->view, "versions", json_integer(sqlite3_column_int64(st, 0)));
+	db_done(st);
+	json_object_set_new(r->view, "form", t);
+	json_object_set_new(r->view, "title", json_string("Standardtext för uppdrag"));
+	if (http_param(r, "saved"))
+		json_object_set_new(r->view, "saved", json_string("En ny version av standardtexten är sparad."));
+	return 200;
+}
+
+/* POST /admin/assignment-text : a new version (old ones kept) */
+int assignment_text_save(struct req *r)
+{
+	static const char sql[] = "INSERT INTO assignment_texts(text, created_at, created_by) VALUES(?, ?, ?)";
+	const char *text = http_param(r, "text");
+	json_object_set_new(r->view, "form", json_pack("{s:s}", "text", text ? text : ""));
+	json_object_set_new(r->view, "title", json_string("Standardtext för uppdrag"));
+	if (!text || !*text)
+		view_error(r, "text", "Skriv standardtexten.");
+	else if (strlen(text) > 10000)
+		view_error(r, "text", "Texten får vara högst 10000 tecken.");
+	if (view_has_errors(r))
+		return 400;
+	if (db_begin() < 0)
+		return http_fail(r, 500, NULL);
+	sqlite3_stmt *st = db_stmt(sql);
+	int ok = 0;
+	if (st) {
+		db_bindf(st, "tii", text, now_unix(), r->user.id);
+		ok = db_write(st, NULL) == SQLITE_DONE;
+	}
+	if (!ok || audit_log(r->user.id, "create", "assignment_text", sqlite3_last_insert_rowid(db()), 0) < 0 ||
+	    db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, "/admin/assignment-text?saved=1");
+}

@@ -1,0 +1,543 @@
+/* person.c - persons (participants): list, registration, the person page
+ * with its timeline, editing, and the manager's case-manager assignment. */
+#include "person.h"
+#include "audit.h"
+#include "date.h"
+#include "db.h"
+#include "handlers.h"
+#include "personnummer.h"
+#include "referral_state.h"
+#include "scope.h"
+#include "district.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define PERSONS_PAGE 50
+
+int person_visible(const struct req *r, long long id)
+{
+	static const char sql[] = "SELECT 1 FROM persons p WHERE p.id = :id AND " SCOPE_PERSON("p");
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return -1;
+	scope_bind(st, r);
+	db_bind_named_int(st, ":id", id);
+	int rc = sqlite3_step(st);
+	db_done(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+json_t *person_load(long long id)
+{
+	static const char sql[] =
+	    "SELECT p.id, p.personnummer, p.reserve, p.birth_date, p.sex, p.first_name, p.last_name, "
+	    "p.first_name || ' ' || p.last_name AS name, p.phone, p.email, p.address, p.district_id, "
+	    "d.name AS district, p.version FROM persons p JOIN districts d ON d.id = p.district_id WHERE p.id = ?";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return NULL;
+	db_bindf(st, "i", id);
+	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
+	db_done(st);
+	return o;
+}
+
+/* GET /persons?q=&district=&after= */
+int persons_list(struct req *r)
+{
+	static const char sql[] =
+	    "SELECT p.id, p.first_name || ' ' || p.last_name AS name, p.personnummer, p.reserve, "
+	    "d.name AS district, (SELECT r.state FROM referrals r WHERE r.person_id = p.id "
+	    "ORDER BY r.id DESC LIMIT 1) AS referral_state "
+	    "FROM persons p JOIN districts d ON d.id = p.district_id "
+	    "WHERE " SCOPE_PERSON("p") " AND (:q IS NULL OR p.last_name LIKE :q || '%' "
+	    "OR p.first_name LIKE :q || '%' OR p.personnummer LIKE :q || '%') "
+	    "AND (:df IS NULL OR p.district_id = :df) "
+	    "AND (:after IS NULL OR (p.last_name, p.first_name, p.id) > "
+	    "(SELECT last_name, first_name, id FROM persons WHERE id = :after)) "
+	    "ORDER BY p.last_name, p.first_name, p.id LIMIT :limit";
+	static const char *const keys[] = { "q", "district", NULL };
+	const char *q = http_param(r, "q");
+	long long df = parse_id(http_param(r, "district"));
+	long long after = parse_id(http_param(r, "after"));
+
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return http_fail(r, 500, NULL);
+	scope_bind(st, r);
+	db_bind_named_text(st, ":q", q);
+	if (df)
+		db_bind_named_int(st, ":df", df);
+	if (after)
+		db_bind_named_int(st, ":after", after);
+	db_bind_named_int(st, ":limit", PERSONS_PAGE + 1);
+	int more;
+	json_t *rows = db_rows_json(st, PERSONS_PAGE, &more);
+	if (!rows)
+		return http_fail(r, 500, NULL);
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		const char *s = json_string_value(json_object_get(row, "referral_state"));
+		if (s)
+			json_object_set_new(row, "referral_state_label", json_string(ref_state_label(s)));
+	}
+	json_t *last = json_array_get(rows, json_array_size(rows) - 1);
+	char id[32];
+	snprintf(id, sizeof id, "%lld", last ? (long long)json_integer_value(json_object_get(last, "id")) : 0LL);
+	view_pager(r, more ? http_link(r, keys, "after", id) : NULL, after ? http_link(r, keys, "after", "") : NULL);
+	json_object_set_new(r->view, "rows", rows);
+	json_object_set_new(r->view, "title", json_string("Personer"));
+	json_object_set_new(r->view, "form", json_pack("{s:s}", "q", q ? q : ""));
+	json_object_set_new(r->view, "can_create", json_boolean(r->user.role == ROLE_SOC));
+	if (r->user.role == ROLE_MANAGER) {
+		json_t *opts = district_options(df);
+		json_object_set_new(r->view, "districts", opts);
+	}
+	return 200;
+}
+
+struct person_input {
+	const char *pnr;
+	int reserve;
+	const char *birth_date;
+	const char *sex;
+	const char *first_name, *last_name, *phone, *email, *address;
+	struct pnr parsed;
+};
+
+/* Returns NULL when s fits in max characters, else a Swedish message. */
+static int too_long(const char *s, size_t max)
+{
+	return s && strlen(s) > max;
+}
+
+/* Reads and validates the person form into in; errors go to the view. */
+static void read_person_input(struct req *r, struct person_input *in, int is_new)
+{
+	in->first_name = http_param(r, "first_name");
+	in->last_name = http_param(r, "last_name");
+	in->phone = http_param(r, "phone");
+	in->email = http_param(r, "email");
+	in->address = http_param(r, "address");
+	json_t *form = json_pack("{s:s, s:s, s:s, s:s, s:s}",
+	    "first_name", in->first_name ? in->first_name : "", "last_name", in->last_name ? in->last_name : "",
+	    "phone", in->phone ? in->phone : "", "email", in->email ? in->email : "",
+	    "address", in->address ? in->address : "");
+	json_object_set_new(r->view, "form", form);
+	if (is_new) {
+		in->pnr = http_param(r, "personnummer");
+		in->reserve = http_param(r, "reserve") != NULL;
+		in->birth_date = http_param(r, "birth_date");
+		in->sex = http_param(r, "sex");
+		view_set_str(form, "personnummer", in->pnr ? in->pnr : "");
+		json_object_set_new(form, "reserve", json_boolean(in->reserve));
+		view_set_str(form, "birth_date", in->birth_date ? in->birth_date : "");
+		view_set_str(form, "sex", in->sex ? in->sex : "");
+		char today[11];
+		date_today(today);
+		if (in->reserve) {
+			if (in->pnr && *in->pnr)
+				view_error(r, "personnummer", "Lämna personnumret tomt när personen får en reservidentitet.");
+			if (in->birth_date && *in->birth_date && !valid_date(in->birth_date))
+				view_error(r, "birth_date", "Födelsedatum ska skrivas ÅÅÅÅ-MM-DD.");
+			if (!in->sex || (strcmp(in->sex, "K") && strcmp(in->sex, "M") && strcmp(in->sex, "X")))
+				view_error(r, "sex", "Välj kön för reservidentiteten.");
+		} else {
+			const char *why = pnr_parse(in->pnr, today, &in->parsed);
+			if (why)
+				view_error(r, "personnummer", why);
+		}
+	}
+	if (!in->first_name || !*in->first_name)
+		view_error(r, "first_name", "Ange förnamn.");
+	else if (too_long(in->first_name, 100))
+		view_error(r, "first_name", "Förnamnet får vara högst 100 tecken.");
+	if (!in->last_name || !*in->last_name)
+		view_error(r, "last_name", "Ange efternamn.");
+	else if (too_long(in->last_name, 100))
+		view_error(r, "last_name", "Efternamnet får vara högst 100 tecken.");
+	if (too_long(in->phone, 50))
+		view_error(r, "phone", "Telefonnumret får vara högst 50 tecken.");
+	if (too_long(in->email, 200) || (in->email && *in->email && !strchr(in->email, '@')))
+		view_error(r, "email", "Ange en e-postadress som namn@exempel.se.");
+	if (too_long(in->address, 300))
+		view_error(r, "address", "Adressen får vara högst 300 tecken.");
+}
+
+/* GET /persons/new */
+int person_new_form(struct req *r)
+{
+	json_object_set_new(r->view, "title", json_string("Registrera person"));
+	json_object_set_new(r->view, "form", json_pack("{s:s, s:s, s:s}", "personnummer", "", "first_name", "", "last_name", ""));
+	json_object_set_new(r->view, "is_new", json_true());
+	json_object_set_new(r->view, "action", json_string("/persons"));
+	return 200;
+}
+
+/* Returns the id of the person with this personnummer, 0 if none, -1. */
+static long long person_by_pnr(const char *pnr)
+{
+	static const char sql[] = "SELECT id FROM persons WHERE personnummer = ?";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return -1;
+	db_bindf(st, "t", pnr);
+	int rc = sqlite3_step(st);
+	long long id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	db_done(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? id : -1;
+}
+
+/* POST /persons : register; a known personnummer shows the existing person */
+int person_create(struct req *r)
+{
+	static const char sql[] =
+	    "INSERT INTO persons(personnummer, reserve, birth_date, sex, first_name, last_name, phone, email, "
+	    "address, district_id, created_at, created_by, updated_at, updated_by) "
+	    "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	struct person_input in;
+	memset(&in, 0, sizeof in);
+	json_object_set_new(r->view, "title", json_string("Registrera person"));
+	json_object_set_new(r->view, "is_new", json_true());
+	json_object_set_new(r->view, "action", json_string("/persons"));
+	read_person_input(r, &in, 1);
+	if (view_has_errors(r))
+		return 400;
+	if (!in.reserve) {
+		long long existing = person_by_pnr(in.parsed.normalized);
+		if (existing < 0)
+			return http_fail(r, 500, NULL);
+		if (existing) {
+			if (person_visible(r, existing) == 1)
+				return http_redirect(r, arena_printf(&r->arena, "/persons/%lld?existing=1", existing));
+			view_error(r, "personnummer", "Det finns redan en person med det personnumret i en annan stadsdel. "
+			    "Kontakta din chef för att flytta ärendet.");
+			return 400;
+		}
+	}
+	long long now = now_unix(), id;
+	if (db_begin() < 0)
+		return http_fail(r, 500, NULL);
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		goto fail;
+	char sex[2] = { in.reserve ? (in.sex ? in.sex[0] : 'X') : in.parsed.sex, '\0' };
+	db_bindf(st, "tiettttttiiiii", in.reserve ? NULL : in.parsed.normalized, (long long)in.reserve,
+	    in.reserve ? in.birth_date : in.parsed.birth_date, sex, in.first_name, in.last_name,
+	    in.phone ? in.phone : "", in.email ? in.email : "", in.address ? in.address : "",
+	    r->user.district_id, now, r->user.id, now, r->user.id);
+	if (db_write(st, NULL) != SQLITE_DONE)
+		goto fail;
+	id = sqlite3_last_insert_rowid(db());
+	if (audit_log(r->user.id, "create", "person", id, id) < 0 || db_commit() < 0)
+		goto fail;
+	return http_redirect(r, arena_printf(&r->arena, "/persons/%lld", id));
+fail:
+	db_rollback();
+	return http_fail(r, 500, NULL);
+}
+
+/* Adds a label to each timeline entry from its kind and action. */
+static void label_timeline(json_t *rows)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(rows, i, e) {
+		const char *kind = json_string_value(json_object_get(e, "kind"));
+		const char *action = json_string_value(json_object_get(e, "action"));
+		const char *label = "";
+		char buf[200];
+		if (strcmp(kind, "referral") == 0) {
+			const struct ref_action *a = ref_action_find(action);
+			if (strcmp(action, "create") == 0)
+				label = "Remiss påbörjad";
+			else if (a) {
+				snprintf(buf, sizeof buf, "Remiss: %s", a->label);
+				label = buf;
+			}
+		} else if (strcmp(kind, "decision") == 0) {
+			label = strcmp(action, "review") == 0 ? "Beslut omprövade: nytt beslutspar" :
+			    "Beslut om bostadsanskaffning och stödinsats";
+		} else if (strcmp(kind, "effective") == 0) {
+			label = "Stödinsatsen verkställd";
+		} else if (strcmp(kind, "assignment") == 0) {
+			label = "Uppdragsbeskrivning till utföraren";
+		} else if (strcmp(kind, "case_manager") == 0) {
+			label = strcmp(action, "end") == 0 ? "Case manager avslutad" : "Case manager tilldelad";
+		}
+		json_object_set_new(e, "label", json_string(label));
+	}
+}
+
+json_t *person_timeline(const struct req *r, long long person_id)
+{
+	/* Every kind a viewer who may see this person may also see (this
+	 * issue's data: referrals, decisions, assignments, case managers).
+	 * Later kinds add their own branch with the role rule in SQL. */
+	static const char sql[] =
+	    "SELECT * FROM ("
+	    " SELECT s.at AS at, 'referral' AS kind, s.referral_id AS ref_id, s.action AS action, s.date AS date, "
+	    "  s.note AS note, u.name AS by_name FROM referral_steps s JOIN referrals f ON f.id = s.referral_id "
+	    "  LEFT JOIN users u ON u.id = s.by WHERE f.person_id = :pid"
+	    " UNION ALL SELECT d.created_at, 'decision', d.id, CASE WHEN d.replaces_id IS NULL THEN 'decided' ELSE 'review' END, "
+	    "  d.decision_date, '', u.name FROM decisions d LEFT JOIN users u ON u.id = d.decided_by WHERE d.person_id = :pid"
+	    " UNION ALL SELECT d.updated_at, 'effective', d.id, 'effective', d.support_effective_date, '', NULL "
+	    "  FROM decisions d WHERE d.person_id = :pid AND d.support_effective_date IS NOT NULL"
+	    " UNION ALL SELECT a.created_at, 'assignment', a.id, 'create', NULL, '', u.name FROM assignments a "
+	    "  LEFT JOIN users u ON u.id = a.created_by WHERE a.person_id = :pid"
+	    " UNION ALL SELECT c.started_at, 'case_manager', c.id, 'start', NULL, cu.name, u.name FROM person_case_managers c "
+	    "  JOIN users cu ON cu.id = c.user_id LEFT JOIN users u ON u.id = c.started_by WHERE c.person_id = :pid"
+	    " UNION ALL SELECT c.ended_at, 'case_manager', c.id, 'end', NULL, cu.name, u.name FROM person_case_managers c "
+	    "  JOIN users cu ON cu.id = c.user_id LEFT JOIN users u ON u.id = c.ended_by "
+	    "  WHERE c.person_id = :pid AND c.ended_at IS NOT NULL"
+	    ") ORDER BY at, kind";
+	(void)r;
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return NULL;
+	db_bind_named_int(st, ":pid", person_id);
+	json_t *rows = db_rows_json(st, 0, NULL);
+	if (!rows)
+		return NULL;
+	size_t i;
+	json_t *e;
+	json_array_foreach(rows, i, e) {
+		char when[17];
+		local_time(json_integer_value(json_object_get(e, "at")), when);
+		json_object_set_new(e, "when", json_string(when));
+	}
+	label_timeline(rows);
+	return rows;
+}
+
+/* Runs a person-scoped list query (:pid) into view[key]. Returns 0 or -1. */
+static int view_list(struct req *r, const char *key, const char *sql, long long person_id)
+{
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return -1;
+	db_bind_named_int(st, ":pid", person_id);
+	json_t *rows = db_rows_json(st, 0, NULL);
+	if (!rows)
+		return -1;
+	json_object_set_new(r->view, key, rows);
+	return 0;
+}
+
+/* GET /persons/{id} : facts, status, decisions, timeline; audited read */
+int person_page(struct req *r)
+{
+	static const char referrals_sql[] =
+	    "SELECT id, state, date(created_at, 'unixepoch', 'localtime') AS created, "
+	    "CAST(julianday('now', 'localtime') - julianday(last_step_at, 'unixepoch', 'localtime') AS INTEGER) AS days_since_step "
+	    "FROM referrals WHERE person_id = :pid ORDER BY id DESC";
+	static const char decisions_sql[] =
+	    "SELECT d.id, d.decision_date, d.start_date, d.end_date, d.support_kind, d.provider, "
+	    "d.support_effective_date, d.replaced_by_id, d.replaces_id, a.id AS assignment_id "
+	    "FROM decisions d LEFT JOIN assignments a ON a.decision_id = d.id "
+	    "WHERE d.person_id = :pid ORDER BY d.id DESC";
+	static const char cms_sql[] =
+	    "SELECT u.id, u.name, u.username, date(c.started_at, 'unixepoch', 'localtime') AS since "
+	    "FROM person_case_managers c JOIN users u ON u.id = c.user_id "
+	    "WHERE c.person_id = :pid AND c.ended_at IS NULL ORDER BY u.name";
+	static const char all_cms_sql[] =
+	    "SELECT id AS value, name || ' (' || username || ')' AS label FROM users "
+	    "WHERE role = 'case_manager' AND active = 1 AND id NOT IN "
+	    "(SELECT user_id FROM person_case_managers WHERE person_id = :pid AND ended_at IS NULL) ORDER BY name";
+
+	long long id = r->params[0];
+	int vis = person_visible(r, id);
+	if (vis < 0)
+		return http_fail(r, 500, NULL);
+	if (!vis)
+		return http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
+	json_t *p = person_load(id);
+	if (!p)
+		return http_fail(r, 500, NULL);
+	json_object_set_new(r->view, "person", p);
+	json_object_set_new(r->view, "title", json_string(json_string_value(json_object_get(p, "name"))));
+	if (view_list(r, "referrals", referrals_sql, id) < 0 || view_list(r, "decisions", decisions_sql, id) < 0 ||
+	    view_list(r, "case_managers", cms_sql, id) < 0)
+		return http_fail(r, 500, NULL);
+
+	json_t *refs = json_object_get(r->view, "referrals");
+	size_t i;
+	json_t *x;
+	int open_referral = 0;
+	json_array_foreach(refs, i, x) {
+		const char *s = json_string_value(json_object_get(x, "state"));
+		json_object_set_new(x, "state_label", json_string(ref_state_label(s)));
+		if (ref_state_open(s))
+			open_referral = 1;
+	}
+	json_t *decs = json_object_get(r->view, "decisions");
+	char today[11];
+	date_today(today);
+	json_t *current = NULL;
+	json_array_foreach(decs, i, x) {
+		int active = !json_object_get(x, "replaced_by_id") &&
+		    strcmp(json_string_value(json_object_get(x, "end_date")), today) >= 0;
+		json_object_set_new(x, "active", json_boolean(active));
+		json_object_set_new(x, "support_label", json_string(
+		    strcmp(json_string_value(json_object_get(x, "support_kind")), "internal") == 0 ? "intern" : "extern"));
+		if (active && !current)
+			current = x;
+	}
+	if (current)
+		json_object_set(r->view, "current_decision", current);
+	json_t *timeline = person_timeline(r, id);
+	if (!timeline)
+		return http_fail(r, 500, NULL);
+	json_object_set_new(r->view, "timeline", timeline);
+	json_object_set_new(r->view, "can_edit", json_boolean(r->user.role == ROLE_SOC));
+	json_object_set_new(r->view, "can_refer", json_boolean(r->user.role == ROLE_SOC && !open_referral));
+	if (r->user.role == ROLE_MANAGER) {
+		json_object_set_new(r->view, "can_assign", json_true());
+		if (view_list(r, "available_case_managers", all_cms_sql, id) < 0)
+			return http_fail(r, 500, NULL);
+	}
+	if (http_param(r, "existing"))
+		json_object_set_new(r->view, "notice", json_string("Personen finns redan registrerad. Här är hennes eller hans sida."));
+	if (audit_log(r->user.id, "read", "person", id, id) < 0)
+		return http_fail(r, 500, NULL);
+	return 200;
+}
+
+/* GET /persons/{id}/edit */
+int person_edit_form(struct req *r)
+{
+	long long id = r->params[0];
+	if (person_visible(r, id) != 1)
+		return http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
+	json_t *p = person_load(id);
+	if (!p)
+		return http_fail(r, 500, NULL);
+	json_object_set_new(r->view, "title", json_string("Ändra personuppgifter"));
+	json_object_set_new(r->view, "form", p);
+	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/persons/%lld", id)));
+	json_object_set_new(r->view, "id", json_integer(id));
+	return 200;
+}
+
+/* POST /persons/{id} : update names and contact details (version-checked) */
+int person_update(struct req *r)
+{
+	static const char sql[] =
+	    "UPDATE persons SET first_name = ?, last_name = ?, phone = ?, email = ?, address = ?, "
+	    "version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND version = ?";
+	long long id = r->params[0];
+	if (person_visible(r, id) != 1)
+		return http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
+	json_t *stored = person_load(id);
+	if (!stored)
+		return http_fail(r, 500, NULL);
+	struct person_input in;
+	memset(&in, 0, sizeof in);
+	read_person_input(r, &in, 0);
+	long long version = parse_id(http_param(r, "version"));
+	json_t *form = json_object_get(r->view, "form");
+	json_object_set_new(form, "version", json_integer(version));
+	json_object_set(form, "personnummer", json_object_get(stored, "personnummer"));
+	json_object_set_new(r->view, "title", json_string("Ändra personuppgifter"));
+	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/persons/%lld", id)));
+	json_object_set_new(r->view, "id", json_integer(id));
+	if (!version)
+		view_error(r, "first_name", "Formuläret saknar version. Ladda om sidan och försök igen.");
+	if (view_has_errors(r)) {
+		json_decref(stored);
+		return 400;
+	}
+	if (db_begin() < 0) {
+		json_decref(stored);
+		return http_fail(r, 500, NULL);
+	}
+	sqlite3_stmt *st = db_stmt(sql);
+	int changed = 0, rc = SQLITE_ERROR;
+	if (st) {
+		db_bindf(st, "tttttiiii", in.first_name, in.last_name, in.phone ? in.phone : "",
+		    in.email ? in.email : "", in.address ? in.address : "", now_unix(), r->user.id, id, version);
+		rc = db_write(st, &changed);
+	}
+	if (rc == SQLITE_DONE && !changed) {
+		db_rollback();
+		json_object_set_new(r->view, "conflict", stored);
+		json_object_set_new(form, "version", json_integer(json_integer_value(json_object_get(stored, "version"))));
+		view_error(r, "first_name", "Någon annan har ändrat personuppgifterna sedan du öppnade sidan. "
+		    "Jämför med det som nu är sparat, justera och spara igen.");
+		return 409;
+	}
+	json_decref(stored);
+	if (rc != SQLITE_DONE || audit_log(r->user.id, "update", "person", id, id) < 0 || db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, arena_printf(&r->arena, "/persons/%lld", id));
+}
+
+/* POST /persons/{id}/case-managers : the manager assigns a case manager */
+int person_assign_cm(struct req *r)
+{
+	static const char check[] = "SELECT 1 FROM users WHERE id = ? AND role = 'case_manager' AND active = 1";
+	static const char ins[] = "INSERT INTO person_case_managers(person_id, user_id, started_at, started_by) "
+	    "VALUES(?, ?, ?, ?)";
+	long long id = r->params[0];
+	if (person_visible(r, id) != 1)
+		return http_fail(r, 404, "Personen finns inte.");
+	long long uid = parse_id(http_param(r, "user_id"));
+	sqlite3_stmt *st = db_stmt(check);
+	if (!st)
+		return http_fail(r, 500, NULL);
+	db_bindf(st, "i", uid);
+	int ok = sqlite3_step(st) == SQLITE_ROW;
+	db_done(st);
+	if (!ok) {
+		r->back = arena_printf(&r->arena, "/persons/%lld", id);
+		return http_fail(r, 400, "Välj en aktiv case manager i listan.");
+	}
+	if (db_begin() < 0)
+		return http_fail(r, 500, NULL);
+	st = db_stmt(ins);
+	int rc = SQLITE_ERROR;
+	if (st) {
+		db_bindf(st, "iiii", id, uid, now_unix(), r->user.id);
+		rc = db_write(st, NULL);
+	}
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		db_rollback();
+		return http_redirect(r, arena_printf(&r->arena, "/persons/%lld", id));	/* already assigned */
+	}
+	if (rc != SQLITE_DONE || audit_log(r->user.id, "update", "person_case_manager", uid, id) < 0 || db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, arena_printf(&r->arena, "/persons/%lld", id));
+}
+
+/* POST /persons/{id}/case-managers/{id}/end : ends an assignment (kept) */
+int person_end_cm(struct req *r)
+{
+	static const char sql[] = "UPDATE person_case_managers SET ended_at = ?, ended_by = ? "
+	    "WHERE person_id = ? AND user_id = ? AND ended_at IS NULL";
+	long long id = r->params[0], uid = r->params[1];
+	if (person_visible(r, id) != 1)
+		return http_fail(r, 404, "Personen finns inte.");
+	if (db_begin() < 0)
+		return http_fail(r, 500, NULL);
+	sqlite3_stmt *st = db_stmt(sql);
+	int changed = 0, rc = SQLITE_ERROR;
+	if (st) {
+		db_bindf(st, "iiii", now_unix(), r->user.id, id, uid);
+		rc = db_write(st, &changed);
+	}
+	if (rc != SQLITE_DONE || !changed) {
+		db_rollback();
+		return rc == SQLITE_DONE ? http_fail(r, 404, "Den tilldelningen finns inte.") : http_fail(r, 500, NULL);
+	}
+	if (audit_log(r->user.id, "update", "person_case_manager", uid, id) < 0 || db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, arena_printf(&r->arena, "/persons/%lld", id));
+}

@@ -1,0 +1,21 @@
+/* person.h - persons: scope checks and loading shared with other modules. */
+#ifndef BF_PERSON_H
+#define BF_PERSON_H
+
+#include <jansson.h>
+
+struct req;
+
+/* Returns 1 when the request's user may see person id, 0 when not (or
+ * no such person), -1 on a database error. */
+int person_visible(const struct req *r, long long id);
+
+/* Returns the person as an object (name, personnummer, district...), or
+ * NULL. New reference. */
+json_t *person_load(long long id);
+
+/* Returns the person's timeline, oldest first, filtered by what the
+ * viewer may see; NULL on error. New reference. */
+json_t *person_timeline(const struct req *r, long long person_id);
+
+#endif

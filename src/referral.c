@@ -1,0 +1,578 @@
+/* referral.c - the remiss: list, filing with the client, the page with the
+ * team's steps, and the state machine applied on the server. */
+#include "referral.h"
+#include "audit.h"
+#include "date.h"
+#include "db.h"
+#include "district.h"
+#include "handlers.h"
+#include "person.h"
+#include "referral_state.h"
+#include "scope.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REFERRALS_PAGE 50
+#define TEXT_MAX 5000
+
+static const struct {
+	const char *key;
+	const char *label;
+} criteria[] = {
+	{ "crit_known", "Aktuell på vuxenenheten" },
+	{ "crit_far", "Står långt från ordinarie bostadsmarknad och har lång erfarenhet av hemlöshet" },
+	{ "crit_health", "Missbruk och/eller psykisk ohälsa" },
+	{ "crit_wants", "Vill bo i hyreslägenhet, ta hyresgästansvar och ta emot stöd" },
+	{ "crit_no_violence", "Inga hot- eller våldsincidenter nyligen som bedöms påverka grannar eller personal" },
+	{ "crit_no_risk", "Bedöms inte ha hög risk för överdos eller suicid" },
+};
+#define NCRIT (sizeof criteria / sizeof criteria[0])
+
+static const char *const texts[] = { "client_wishes", "homeless_duration", "current_situation", "needs" };
+#define NTEXTS (sizeof texts / sizeof texts[0])
+
+static const char not_found[] = "Remissen finns inte eller ingår inte i det du har tillgång till.";
+
+/* Loads referral id if the viewer may see it. NULL when not (or error). */
+static json_t *referral_load(const struct req *r, long long id)
+{
+	static const char sql[] =
+	    "SELECT f.*, p.first_name || ' ' || p.last_name AS person_name, p.personnummer, p.reserve, "
+	    "d.name AS district, date(f.sent_at, 'unixepoch', 'localtime') AS sent_date, "
+	    "CAST(julianday('now', 'localtime') - julianday(f.sent_at, 'unixepoch', 'localtime') AS INTEGER) AS days_since_sent, "
+	    "CAST(julianday('now', 'localtime') - julianday(f.last_step_at, 'unixepoch', 'localtime') AS INTEGER) AS days_since_step, "
+	    "(SELECT id FROM decisions WHERE referral_id = f.id ORDER BY id LIMIT 1) AS decision_id "
+	    "FROM referrals f JOIN persons p ON p.id = f.person_id JOIN districts d ON d.id = f.district_id "
+	    "WHERE f.id = :id AND " SCOPE_REFERRAL("f");
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return NULL;
+	scope_bind(st, r);
+	db_bind_named_int(st, ":id", id);
+	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
+	db_done(st);
+	return o;
+}
+
+/* Returns the criteria as [{key, label, yes, no, note}] from a stored or
+ * typed referral object. New reference. */
+static json_t *criteria_view(json_t *ref)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < NCRIT; i++) {
+		char note[64];
+		snprintf(note, sizeof note, "%s_note", criteria[i].key);
+		json_t *v = json_object_get(ref, criteria[i].key);
+		int answered = v && json_is_integer(v);
+		json_t *n = json_object_get(ref, note);
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:s}",
+		    "key", criteria[i].key, "note_key", note, "label", criteria[i].label,
+		    "yes", answered && json_integer_value(v) == 1, "no", answered && json_integer_value(v) == 0,
+		    "unanswered", !answered, "note", n && json_is_string(n) ? json_string_value(n) : ""));
+	}
+	return a;
+}
+
+/* Reads the referral form into an object shaped like a stored row;
+ * errors go to the view. New reference. */
+static json_t *read_referral_input(struct req *r)
+{
+	json_t *f = json_object();
+	for (size_t i = 0; i < NCRIT; i++) {
+		const char *v = http_param(r, criteria[i].key);
+		char note[64];
+		snprintf(note, sizeof note, "%s_note", criteria[i].key);
+		const char *n = http_param(r, note);
+		if (v && (!strcmp(v, "1") || !strcmp(v, "0")))
+			json_object_set_new(f, criteria[i].key, json_integer(v[0] - '0'));
+		else if (v && *v)
+			view_error(r, criteria[i].key, "Svara ja eller nej.");
+		json_object_set_new(f, note, json_string(n ? n : ""));
+		if (n && strlen(n) > TEXT_MAX)
+			view_error(r, note, "Kommentaren får vara högst 5000 tecken.");
+	}
+	for (size_t i = 0; i < NTEXTS; i++) {
+		const char *t = http_param(r, texts[i]);
+		json_object_set_new(f, texts[i], json_string(t ? t : ""));
+		if (t && strlen(t) > TEXT_MAX)
+			view_error(r, texts[i], "Texten får vara högst 5000 tecken.");
+	}
+	json_object_set_new(f, "client_participated", json_integer(http_param(r, "client_participated") != NULL));
+	return f;
+}
+
+/* Fills the form view for a referral (new or draft edit). */
+static void form_view(struct req *r, json_t *form, const char *action, json_t *person)
+{
+	json_object_set_new(r->view, "criteria", criteria_view(form));
+	json_object_set_new(r->view, "form", form);
+	json_object_set_new(r->view, "action", json_string(action));
+	if (person)
+		json_object_set_new(r->view, "person", person);
+}
+
+/* GET /persons/{id}/referrals/new */
+int referral_new_form(struct req *r)
+{
+	long long pid = r->params[0];
+	if (person_visible(r, pid) != 1)
+		return http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
+	json_object_set_new(r->view, "title", json_string("Ny remiss till Bostad först"));
+	form_view(r, json_object(), arena_printf(&r->arena, "/persons/%lld/referrals", pid), person_load(pid));
+	return 200;
+}
+
+/* Binds the referral fields of f at parameters :crit_known... */
+static void bind_fields(sqlite3_stmt *st, json_t *f)
+{
+	for (size_t i = 0; i < NCRIT; i++) {
+		char name[64], note[64];
+		snprintf(name, sizeof name, ":%s", criteria[i].key);
+		snprintf(note, sizeof note, ":%s_note", criteria[i].key);
+		json_t *v = json_object_get(f, criteria[i].key);
+		int idx = sqlite3_bind_parameter_index(st, name);
+		if (v)
+			sqlite3_bind_int64(st, idx, json_integer_value(v));
+		else
+			sqlite3_bind_null(st, idx);
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, note),
+		    json_string_value(json_object_get(f, note + 1)), -1, SQLITE_TRANSIENT);
+	}
+	for (size_t i = 0; i < NTEXTS; i++) {
+		char name[64];
+		snprintf(name, sizeof name, ":%s", texts[i]);
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name),
+		    json_string_value(json_object_get(f, texts[i])), -1, SQLITE_TRANSIENT);
+	}
+	db_bind_named_int(st, ":client_participated", json_integer_value(json_object_get(f, "client_participated")));
+}
+
+/* Appends a step row. Returns 0 or -1. */
+static int add_step(const struct req *r, long long id, const char *action, const char *from,
+    const char *to, const char *date, const char *note)
+{
+	static const char sql[] = "INSERT INTO referral_steps(referral_id, at, by, action, from_state, to_state, date, note) "
+	    "VALUES(?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return -1;
+	db_bindf(st, "iiitttet", id, now_unix(), r->user.id, action, from, to, date, note ? note : "");
+	return db_write(st, NULL) == SQLITE_DONE ? 0 : -1;
+}
+
+/* POST /persons/{id}/referrals : a new draft */
+int referral_create(struct req *r)
+{
+	static const char sql[] =
+	    "INSERT INTO referrals(person_id, district_id, crit_known, crit_known_note, crit_far, crit_far_note, "
+	    "crit_health, crit_health_note, crit_wants, crit_wants_note, crit_no_violence, crit_no_violence_note, "
+	    "crit_no_risk, crit_no_risk_note, client_participated, client_wishes, homeless_duration, "
+	    "current_situation, needs, last_step_at, created_at, created_by, updated_at, updated_by) "
+	    "SELECT :pid, p.district_id, :crit_known, :crit_known_note, :crit_far, :crit_far_note, :crit_health, "
+	    ":crit_health_note, :crit_wants, :crit_wants_note, :crit_no_violence, :crit_no_violence_note, "
+	    ":crit_no_risk, :crit_no_risk_note, :client_participated, :client_wishes, :homeless_duration, "
+	    ":current_situation, :needs, :now, :now, :uid, :now, :uid FROM persons p WHERE p.id = :pid";
+	long long pid = r->params[0];
+	if (person_visible(r, pid) != 1)
+		return http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
+	json_t *f = read_referral_input(r);
+	json_object_set_new(r->view, "title", json_string("Ny remiss till Bostad först"));
+	if (view_has_errors(r)) {
+		form_view(r, f, arena_printf(&r->arena, "/persons/%lld/referrals", pid), person_load(pid));
+		return 400;
+	}
+	if (db_begin() < 0) {
+		json_decref(f);
+		return http_fail(r, 500, NULL);
+	}
+	sqlite3_stmt *st = db_stmt(sql);
+	long long id = 0;
+	int ok = 0;
+	if (st) {
+		bind_fields(st, f);
+		db_bind_named_int(st, ":pid", pid);
+		db_bind_named_int(st, ":now", now_unix());
+		db_bind_named_int(st, ":uid", r->user.id);
+		ok = db_write(st, NULL) == SQLITE_DONE;
+		id = sqlite3_last_insert_rowid(db());
+	}
+	json_decref(f);
+	if (!ok || add_step(r, id, "create", "draft", "draft", NULL, NULL) < 0 ||
+	    audit_log(r->user.id, "create", "referral", id, pid) < 0 || db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, arena_printf(&r->arena, "/referrals/%lld", id));
+}
+
+/* Adds state labels, criteria and the actions this viewer may take. */
+static void page_view(struct req *r, json_t *ref)
+{
+	const char *state = json_string_value(json_object_get(ref, "state"));
+	json_object_set_new(ref, "state_label", json_string(ref_state_label(state)));
+	json_object_set_new(r->view, "criteria", criteria_view(ref));
+	json_t *acts = json_array();
+	const struct ref_action *a;
+	for (int i = 0; (a = ref_action_at(i)); i++) {
+		const char *to;
+		if (strcmp(a->name, "decide") == 0 || ref_transition(state, a->name, r->user.role, &to) != 0)
+			continue;
+		json_array_append_new(acts, json_pack("{s:s, s:s, s:b, s:b, s:s, s:b}", "name", a->name,
+		    "label", a->label, "needs_date", a->needs_date, "needs_reason", a->needs_reason,
+		    "date_label", a->date_label ? a->date_label : "", "danger", !strcmp(a->name, "withdraw")));
+	}
+	json_object_set_new(r->view, "actions", acts);
+	json_object_set_new(r->view, "can_edit", json_boolean(r->user.role == ROLE_SOC && !strcmp(state, "draft")));
+	json_object_set_new(r->view, "can_decide", json_boolean(r->user.role == ROLE_SOC && !strcmp(state, "approved")));
+	json_object_set_new(r->view, "title", json_string("Remiss"));
+}
+
+/* Loads the steps of a referral into the view. Returns 0 or -1. */
+static int steps_view(struct req *r, long long id)
+{
+	static const char sql[] =
+	    "SELECT s.action, s.to_state, s.date, s.note, u.name AS by_name, "
+	    "strftime('%Y-%m-%d %H:%M', s.at, 'unixepoch', 'localtime') AS at "
+	    "FROM referral_steps s LEFT JOIN users u ON u.id = s.by WHERE s.referral_id = ? ORDER BY s.id";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return -1;
+	db_bindf(st, "i", id);
+	json_t *rows = db_rows_json(st, 0, NULL);
+	if (!rows)
+		return -1;
+	size_t i;
+	json_t *s;
+	json_array_foreach(rows, i, s) {
+		const char *action = json_string_value(json_object_get(s, "action"));
+		const struct ref_action *a = ref_action_find(action);
+		json_object_set_new(s, "label", json_string(a ? a->label : "Remiss påbörjad"));
+		json_object_set_new(s, "state_label", json_string(ref_state_label(json_string_value(json_object_get(s, "to_state")))));
+	}
+	json_object_set_new(r->view, "steps", rows);
+	return 0;
+}
+
+/* GET /referrals/{id} : audited read */
+int referral_page(struct req *r)
+{
+	long long id = r->params[0];
+	json_t *ref = referral_load(r, id);
+	if (!ref)
+		return http_fail(r, 404, not_found);
+	page_view(r, ref);
+	json_object_set_new(r->view, "referral", ref);
+	if (steps_view(r, id) < 0 ||
+	    audit_log(r->user.id, "read", "referral", id, json_integer_value(json_object_get(ref, "person_id"))) < 0)
+		return http_fail(r, 500, NULL);
+	return 200;
+}
+
+/* GET /referrals/{id}/edit : the draft's form */
+int referral_edit_form(struct req *r)
+{
+	long long id = r->params[0];
+	json_t *ref = referral_load(r, id);
+	if (!ref)
+		return http_fail(r, 404, not_found);
+	if (strcmp(json_string_value(json_object_get(ref, "state")), "draft") != 0) {
+		json_decref(ref);
+		r->back = arena_printf(&r->arena, "/referrals/%lld", id);
+		return http_fail(r, 409, "Remissen är skickad och kan inte längre ändras.");
+	}
+	json_object_set_new(r->view, "title", json_string("Ändra remiss"));
+	json_object_set_new(r->view, "edit", json_true());
+	form_view(r, ref, arena_printf(&r->arena, "/referrals/%lld", id), NULL);
+	return 200;
+}
+
+/* POST /referrals/{id} : save the draft (version-checked) */
+int referral_update(struct req *r)
+{
+	static const char sql[] =
+	    "UPDATE referrals SET crit_known = :crit_known, crit_known_note = :crit_known_note, crit_far = :crit_far, "
+	    "crit_far_note = :crit_far_note, crit_health = :crit_health, crit_health_note = :crit_health_note, "
+	    "crit_wants = :crit_wants, crit_wants_note = :crit_wants_note, crit_no_violence = :crit_no_violence, "
+	    "crit_no_violence_note = :crit_no_violence_note, crit_no_risk = :crit_no_risk, "
+	    "crit_no_risk_note = :crit_no_risk_note, client_participated = :client_participated, "
+	    "client_wishes = :client_wishes, homeless_duration = :homeless_duration, "
+	    "current_situation = :current_situation, needs = :needs, version = version + 1, "
+	    "updated_at = :now, updated_by = :uid WHERE id = :id AND version = :version AND state = 'draft'";
+	long long id = r->params[0];
+	json_t *stored = referral_load(r, id);
+	if (!stored)
+		return http_fail(r, 404, not_found);
+	long long version = parse_id(http_param(r, "version"));
+	json_t *f = read_referral_input(r);
+	json_object_set_new(f, "version", json_integer(version));
+	json_object_set_new(r->view, "title", json_string("Ändra remiss"));
+	json_object_set_new(r->view, "edit", json_true());
+	const char *action = arena_printf(&r->arena, "/referrals/%lld", id);
+	if (strcmp(json_string_value(json_object_get(stored, "state")), "draft") != 0) {
+		json_decref(stored);
+		json_decref(f);
+		r->back = action;
+		return http_fail(r, 409, "Remissen är skickad och kan inte längre ändras.");
+	}
+	json_object_set(f, "person_name", json_object_get(stored, "person_name"));
+	if (view_has_errors(r)) {
+		json_decref(stored);
+		form_view(r, f, action, NULL);
+		return 400;
+	}
+	if (db_begin() < 0)
+		goto fail;
+	sqlite3_stmt *st = db_stmt(sql);
+	int changed = 0;
+	if (!st)
+		goto fail;
+	bind_fields(st, f);
+	db_bind_named_int(st, ":now", now_unix());
+	db_bind_named_int(st, ":uid", r->user.id);
+	db_bind_named_int(st, ":id", id);
+	db_bind_named_int(st, ":version", version);
+	if (db_write(st, &changed) != SQLITE_DONE)
+		goto fail;
+	if (!changed) {
+		db_rollback();
+		json_object_set_new(f, "version", json_integer(json_integer_value(json_object_get(stored, "version"))));
+		json_object_set_new(stored, "criteria", criteria_view(stored));
+		json_object_set_new(r->view, "conflict", stored);
+		form_view(r, f, action, NULL);
+		view_error(r, "client_wishes", "Någon annan har sparat remissen sedan du öppnade den. Det som nu är sparat "
+		    "visas överst; det du skrev finns kvar i formuläret. Justera och spara igen.");
+		return 409;
+	}
+	if (audit_log(r->user.id, "update", "referral", id, json_integer_value(json_object_get(stored, "person_id"))) < 0 ||
+	    db_commit() < 0)
+		goto fail;
+	json_decref(stored);
+	json_decref(f);
+	return http_redirect(r, action);
+fail:
+	db_rollback();
+	json_decref(stored);
+	json_decref(f);
+	return http_fail(r, 500, NULL);
+}
+
+int referral_apply_step(const struct req *r, long long id, const char *action, const char *from,
+    const char *to, long long version, const char *date, const char *note)
+{
+	static const char sql[] =
+	    "UPDATE referrals SET state = :to, last_step_at = :now, "
+	    "sent_at = CASE WHEN :action = 'send' THEN :now ELSE sent_at END, "
+	    "meeting_date = CASE WHEN :action = 'book_meeting' THEN :date ELSE meeting_date END, "
+	    "meeting_held_date = CASE WHEN :action = 'hold_meeting' THEN :date ELSE meeting_held_date END, "
+	    "outcome_reason = CASE WHEN :note <> '' THEN :note ELSE outcome_reason END, "
+	    "final_answer = CASE :action WHEN 'final_alone' THEN 'alone' WHEN 'final_with_other' THEN 'with_other' "
+	    "WHEN 'final_cannot' THEN 'cannot' ELSE final_answer END, "
+	    "version = version + 1, updated_at = :now, updated_by = :uid "
+	    "WHERE id = :id AND version = :version AND state = :from";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return -1;
+	db_bind_named_text(st, ":to", to);
+	db_bind_named_int(st, ":now", now_unix());
+	db_bind_named_text(st, ":action", action);
+	db_bind_named_text(st, ":date", date);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":note"), note ? note : "", -1, SQLITE_TRANSIENT);
+	db_bind_named_int(st, ":uid", r->user.id);
+	db_bind_named_int(st, ":id", id);
+	db_bind_named_int(st, ":version", version);
+	db_bind_named_text(st, ":from", from);
+	int changed = 0;
+	if (db_write(st, &changed) != SQLITE_DONE)
+		return -1;
+	if (!changed)
+		return 409;
+	return add_step(r, id, action, from, to, date, note);
+}
+
+/* POST /referrals/{id}/steps : one step of the process */
+int referral_step(struct req *r)
+{
+	long long id = r->params[0];
+	json_t *ref = referral_load(r, id);
+	if (!ref)
+		return http_fail(r, 404, not_found);
+	const char *back = arena_printf(&r->arena, "/referrals/%lld", id);
+	const char *state = arena_strdup(&r->arena, json_string_value(json_object_get(ref, "state")));
+	long long pid = json_integer_value(json_object_get(ref, "person_id"));
+	const char *action = http_param(r, "action");
+	long long version = parse_id(http_param(r, "version"));
+	const char *to;
+	r->back = back;
+	int rc = ref_transition(state, action, r->user.role, &to);
+	if (rc == 400 || (action && !strcmp(action, "decide"))) {
+		json_decref(ref);
+		return http_fail(r, 400, "Okänt steg.");
+	}
+	if (rc == 403) {
+		json_decref(ref);
+		audit_log(r->user.id, "denied", "referral", id, pid);
+		return http_fail(r, 403, "Din roll kan inte ta det här steget i remissen.");
+	}
+	if (rc == 409) {
+		json_decref(ref);
+		return http_fail(r, 409, arena_printf(&r->arena, "Steget går inte att ta när remissen har status ”%s”. "
+		    "Ingenting har ändrats.", ref_state_label(state)));
+	}
+	const struct ref_action *a = ref_action_find(action);
+	const char *date = http_param(r, "date");
+	const char *reason = http_param(r, "reason");
+	char today[11];
+	date_today(today);
+
+	/* the page again, with the errors beside the step's form */
+	page_view(r, ref);
+	json_object_set_new(r->view, "referral", ref);
+	json_object_set_new(r->view, "step_form", json_pack("{s:s, s:s, s:s}", "action", action,
+	    "date", date ? date : "", "reason", reason ? reason : ""));
+	const char *date_field = arena_printf(&r->arena, "date-%s", action);
+	const char *reason_field = arena_printf(&r->arena, "reason-%s", action);
+	if (a->needs_date && !valid_date(date))
+		view_error(r, date_field, "Ange datum som ÅÅÅÅ-MM-DD.");
+	else if (!strcmp(action, "hold_meeting") && strcmp(date, today) > 0)
+		view_error(r, date_field, "Ett hållet möte kan inte ha ett datum i framtiden.");
+	if (a->needs_reason && (!reason || !*reason))
+		view_error(r, reason_field, "Skriv en motivering.");
+	else if (reason && strlen(reason) > TEXT_MAX)
+		view_error(r, reason_field, "Motiveringen får vara högst 5000 tecken.");
+	if (!strcmp(action, "send")) {
+		for (size_t i = 0; i < NCRIT; i++)
+			if (!json_is_integer(json_object_get(ref, criteria[i].key)))
+				view_error(r, criteria[i].key, arena_printf(&r->arena,
+				    "Målgruppskriteriet ”%s” är inte besvarat. Ändra remissen innan den skickas.", criteria[i].label));
+		const char *wishes = json_string_value(json_object_get(ref, "client_wishes"));
+		if (!wishes || !*wishes)
+			view_error(r, "client_wishes", "Skriv klientens egna önskemål innan remissen skickas.");
+	}
+	if (view_has_errors(r)) {
+		if (steps_view(r, id) < 0)
+			return http_fail(r, 500, NULL);
+		r->back = NULL;
+		return 400;
+	}
+	if (db_begin() < 0)
+		return http_fail(r, 500, NULL);
+	rc = referral_apply_step(r, id, action, state, to, version, a->needs_date ? date : NULL, reason);
+	if (rc == 409) {
+		db_rollback();
+		return http_fail(r, 409, "Någon annan har tagit ett steg i remissen sedan du öppnade sidan. "
+		    "Ladda om sidan och se vad som gäller nu. Ingenting har ändrats.");
+	}
+	if (rc < 0 || audit_log(r->user.id, "update", "referral", id, pid) < 0 || db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, back);
+}
+
+/* GET /referrals?state=&district=&wait=&after= : longest waiting first */
+int referrals_list(struct req *r)
+{
+	static const char sql[] =
+	    "SELECT f.id, f.state, p.first_name || ' ' || p.last_name AS person_name, f.person_id, "
+	    "d.name AS district, date(f.sent_at, 'unixepoch', 'localtime') AS sent_date, "
+	    "CAST(julianday('now', 'localtime') - julianday(f.sent_at, 'unixepoch', 'localtime') AS INTEGER) AS days_since_sent, "
+	    "CAST(julianday('now', 'localtime') - julianday(f.last_step_at, 'unixepoch', 'localtime') AS INTEGER) AS days_since_step "
+	    "FROM referrals f JOIN persons p ON p.id = f.person_id JOIN districts d ON d.id = f.district_id "
+	    "WHERE " SCOPE_REFERRAL("f") " "
+	    "AND (:state IS NULL AND f.state IN ('draft', 'sent', 'preliminary_positive', 'meeting_booked', "
+	    "'meeting_held', 'accepted', 'approved') OR :state = 'all' OR f.state = :state) "
+	    "AND (:df IS NULL OR f.district_id = :df) "
+	    "AND (:before IS NULL OR f.last_step_at < :before) "
+	    "AND (:after IS NULL OR (f.last_step_at, f.id) > (SELECT last_step_at, id FROM referrals WHERE id = :after)) "
+	    "ORDER BY f.last_step_at, f.id LIMIT :limit";
+	static const char *const keys[] = { "state", "district", "wait", NULL };
+	const char *state = http_param(r, "state");
+	const char *wait = http_param(r, "wait");
+	long long df = parse_id(http_param(r, "district"));
+	long long after = parse_id(http_param(r, "after"));
+	json_t *form = json_pack("{s:s, s:s}", "state", state ? state : "", "wait", wait ? wait : "");
+	json_object_set_new(r->view, "form", form);
+	json_object_set_new(r->view, "title", json_string("Remisser"));
+	if (state && *state && strcmp(state, "all") && !*ref_state_label(state))
+		view_error(r, "state", "Välj en status i listan.");
+	long long wait_days = 0;
+	if (wait && *wait) {
+		wait_days = parse_id(wait);
+		if (!wait_days || wait_days > 3650)
+			view_error(r, "wait", "Ange antal dagar som ett heltal, till exempel 30.");
+	}
+	/* filter choices */
+	json_t *states = json_array();
+	json_array_append_new(states, json_pack("{s:s, s:s, s:b}", "value", "all", "label", "Alla, även avslutade",
+	    "selected", state && !strcmp(state, "all")));
+	for (int i = 0; ref_states[i]; i++)
+		json_array_append_new(states, json_pack("{s:s, s:s, s:b}", "value", ref_states[i],
+		    "label", ref_state_label(ref_states[i]), "selected", state && !strcmp(state, ref_states[i])));
+	json_object_set_new(r->view, "states", states);
+	if (r->user.role != ROLE_SOC)
+		json_object_set_new(r->view, "districts", district_options(df));
+	if (view_has_errors(r)) {
+		json_object_set_new(r->view, "rows", json_array());
+		return 400;
+	}
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return http_fail(r, 500, NULL);
+	scope_bind(st, r);
+	db_bind_named_text(st, ":state", state);
+	if (df)
+		db_bind_named_int(st, ":df", df);
+	if (wait_days)
+		db_bind_named_int(st, ":before", now_unix() - wait_days * 86400);
+	if (after)
+		db_bind_named_int(st, ":after", after);
+	db_bind_named_int(st, ":limit", REFERRALS_PAGE + 1);
+	int more;
+	json_t *rows = db_rows_json(st, REFERRALS_PAGE, &more);
+	if (!rows)
+		return http_fail(r, 500, NULL);
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+		json_object_set_new(x, "state_label", json_string(ref_state_label(json_string_value(json_object_get(x, "state")))));
+	json_t *last = json_array_get(rows, json_array_size(rows) - 1);
+	char id[32];
+	snprintf(id, sizeof id, "%lld", last ? (long long)json_integer_value(json_object_get(last, "id")) : 0LL);
+	view_pager(r, more ? http_link(r, keys, "after", id) : NULL, after ? http_link(r, keys, "after", "") : NULL);
+	json_object_set_new(r->view, "rows", rows);
+	return 200;
+}
+
+json_t *referrals_waiting(const struct req *r, unsigned on_role, int limit)
+{
+	static const char sql[] =
+	    "SELECT f.id, f.state, p.first_name || ' ' || p.last_name AS person_name, d.name AS district, "
+	    "CAST(julianday('now', 'localtime') - julianday(f.last_step_at, 'unixepoch', 'localtime') AS INTEGER) AS days_since_step "
+	    "FROM referrals f JOIN persons p ON p.id = f.person_id JOIN districts d ON d.id = f.district_id "
+	    "WHERE " SCOPE_REFERRAL("f") " AND f.state IN (SELECT value FROM json_each(:states)) "
+	    "ORDER BY f.last_step_at, f.id LIMIT :limit";
+	json_t *states = json_array();
+	for (int i = 0; ref_states[i]; i++) {
+		unsigned w = ref_state_waiting_on(ref_states[i]);
+		if (w && (w & on_role))
+			json_array_append_new(states, json_string(ref_states[i]));
+	}
+	char *s = json_dumps(states, JSON_COMPACT);
+	json_decref(states);
+	sqlite3_stmt *st = db_stmt(sql);
+	json_t *rows = NULL;
+	if (st) {
+		scope_bind(st, r);
+		db_bind_named_text(st, ":states", s);
+		db_bind_named_int(st, ":limit", limit);
+		rows = db_rows_json(st, 0, NULL);
+	}
+	free(s);
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+		json_object_set_new(x, "state_label", json_string(ref_state_label(json_string_value(json_object_get(x, "state")))));
+	return rows;
+}

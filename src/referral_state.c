@@ -1,0 +1,95 @@
+/* referral_state.c - the transition table of the referral. */
+#include "referral_state.h"
+#include "auth.h"
+
+#include <string.h>
+
+const char *const ref_states[] = { "draft", "sent", "preliminary_positive", "meeting_booked",
+	"meeting_held", "accepted", "approved", "decided", "rejected", "declined", "not_approved",
+	"withdrawn", NULL };
+
+static const struct {
+	const char *state;
+	const char *label;
+	unsigned waiting_on;
+} states[] = {
+	{ "draft", "Utkast", ROLE_SOC },
+	{ "sent", "Skickad – väntar på förhandsbesked", ROLE_CM },
+	{ "preliminary_positive", "Positivt förhandsbesked – informationsmöte ska bokas", ROLE_CM },
+	{ "meeting_booked", "Informationsmöte bokat", ROLE_CM },
+	{ "meeting_held", "Informationsmöte hållet – väntar på klientens svar", ROLE_SOC },
+	{ "accepted", "Klienten accepterar villkoren – väntar på teamets besked", ROLE_CM },
+	{ "approved", "Teamet kan tillgodose behoven – beslut ska fattas", ROLE_SOC },
+	{ "decided", "Beslut fattat", 0 },
+	{ "rejected", "Negativt förhandsbesked", 0 },
+	{ "declined", "Klienten tackade nej", 0 },
+	{ "not_approved", "Teamet kan inte tillgodose behoven", 0 },
+	{ "withdrawn", "Återtagen", 0 },
+};
+
+#define OPEN "draft", "sent", "preliminary_positive", "meeting_booked", "meeting_held", "accepted", "approved"
+
+static const struct ref_action actions[] = {
+	{ "send", "Skicka till Bostad först-teamet", ROLE_SOC, { "draft", NULL }, "sent", 0, 0, NULL },
+	{ "preliminary_positive", "Lämna positivt förhandsbesked", ROLE_CM, { "sent", NULL }, "preliminary_positive", 0, 0, NULL },
+	{ "preliminary_negative", "Lämna negativt förhandsbesked", ROLE_CM, { "sent", NULL }, "rejected", 0, 1, NULL },
+	{ "book_meeting", "Boka informationsmöte", ROLE_CM, { "preliminary_positive", "meeting_booked", NULL }, "meeting_booked", 1, 0, "Datum för mötet" },
+	{ "hold_meeting", "Registrera hållet informationsmöte", ROLE_CM, { "meeting_booked", NULL }, "meeting_held", 1, 0, "Mötet hölls" },
+	{ "client_accepts", "Klienten accepterar villkoren", ROLE_SOC, { "meeting_held", NULL }, "accepted", 0, 0, NULL },
+	{ "client_declines", "Klienten tackar nej", ROLE_SOC, { "meeting_held", NULL }, "declined", 0, 0, NULL },
+	{ "final_alone", "Kan tillgodose behoven på egen hand", ROLE_CM, { "accepted", NULL }, "approved", 0, 0, NULL },
+	{ "final_with_other", "Kan tillgodose behoven med andra insatser", ROLE_CM, { "accepted", NULL }, "approved", 0, 0, NULL },
+	{ "final_cannot", "Kan inte tillgodose behoven", ROLE_CM, { "accepted", NULL }, "not_approved", 0, 1, NULL },
+	{ "withdraw", "Återta remissen", ROLE_SOC, { OPEN, NULL }, "withdrawn", 0, 1, NULL },
+	{ "decide", "Fatta de två besluten", ROLE_SOC, { "approved", NULL }, "decided", 0, 0, NULL },
+};
+
+const struct ref_action *ref_action_find(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof actions / sizeof actions[0]; i++)
+		if (strcmp(actions[i].name, name) == 0)
+			return &actions[i];
+	return NULL;
+}
+
+const struct ref_action *ref_action_at(int i)
+{
+	return i >= 0 && (size_t)i < sizeof actions / sizeof actions[0] ? &actions[i] : NULL;
+}
+
+int ref_transition(const char *state, const char *action, int role, const char **to)
+{
+	const struct ref_action *a = ref_action_find(action);
+	if (!a)
+		return 400;
+	if (!(a->roles & (unsigned)role))
+		return 403;
+	for (int i = 0; a->from[i]; i++) {
+		if (strcmp(a->from[i], state) == 0) {
+			*to = a->to;
+			return 0;
+		}
+	}
+	return 409;
+}
+
+const char *ref_state_label(const char *state)
+{
+	for (size_t i = 0; state && i < sizeof states / sizeof states[0]; i++)
+		if (strcmp(states[i].state, state) == 0)
+			return states[i].label;
+	return "";
+}
+
+unsigned ref_state_waiting_on(const char *state)
+{
+	for (size_t i = 0; state && i < sizeof states / sizeof states[0]; i++)
+		if (strcmp(states[i].state, state) == 0)
+			return states[i].waiting_on;
+	return 0;
+}
+
+int ref_state_open(const char *state)
+{
+	return ref_state_waiting_on(state) != 0;
+}

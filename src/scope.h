@@ -1,0 +1,42 @@
+/*
+ * scope.h - who may see which person, referral and decision (the
+ * visibility matrix of domain.md), as SQL fragments and a binder.
+ *
+ * The fragments use the named parameters :role, :district and :uid; bind
+ * them with scope_bind(). A record outside the viewer's scope answers 404,
+ * never 403, so ids cannot be probed.
+ */
+#ifndef BF_SCOPE_H
+#define BF_SCOPE_H
+
+#include <sqlite3.h>
+
+struct req;
+
+/* persons p: manager all; socialsekreterare own district; case manager
+ * assigned (an active row in person_case_managers). */
+#define SCOPE_PERSON(p) \
+	"(:role = 'manager' OR (:role = 'socialsekreterare' AND " p ".district_id = :district) " \
+	"OR (:role = 'case_manager' AND EXISTS (SELECT 1 FROM person_case_managers pcm " \
+	"WHERE pcm.person_id = " p ".id AND pcm.user_id = :uid AND pcm.ended_at IS NULL)))"
+
+/* referrals r: manager all; socialsekreterare own district; the team
+ * (case managers) every referral that has been sent. */
+#define SCOPE_REFERRAL(r) \
+	"(:role = 'manager' OR (:role = 'socialsekreterare' AND " r ".district_id = :district) " \
+	"OR (:role = 'case_manager' AND " r ".state <> 'draft'))"
+
+/* decisions d: like persons, by the decision's person and district. */
+#define SCOPE_DECISION(d) \
+	"(:role = 'manager' OR (:role = 'socialsekreterare' AND " d ".district_id = :district) " \
+	"OR (:role = 'case_manager' AND EXISTS (SELECT 1 FROM person_case_managers pcm " \
+	"WHERE pcm.person_id = " d ".person_id AND pcm.user_id = :uid AND pcm.ended_at IS NULL)))"
+
+/* Binds :role, :district and :uid (those present) for the request's user. */
+void scope_bind(sqlite3_stmt *st, const struct req *r);
+
+/* Binds a named parameter when the statement has it. */
+void db_bind_named_int(sqlite3_stmt *st, const char *name, long long v);
+void db_bind_named_text(sqlite3_stmt *st, const char *name, const char *s);
+
+#endif

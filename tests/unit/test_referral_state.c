@@ -1,0 +1,69 @@
+/* test_referral_state.c - every state x every action x every role. */
+#include "referral_state.h"
+#include "auth.h"
+#include "check.h"
+
+/* The expected table, written out independently of the implementation. */
+static const char *expected_to(const char *state, const char *action)
+{
+	static const struct { const char *from, *action, *to; } t[] = {
+		{ "draft", "send", "sent" },
+		{ "sent", "preliminary_positive", "preliminary_positive" },
+		{ "sent", "preliminary_negative", "rejected" },
+		{ "preliminary_positive", "book_meeting", "meeting_booked" },
+		{ "meeting_booked", "book_meeting", "meeting_booked" },
+		{ "meeting_booked", "hold_meeting", "meeting_held" },
+		{ "meeting_held", "client_accepts", "accepted" },
+		{ "meeting_held", "client_declines", "declined" },
+		{ "accepted", "final_alone", "approved" },
+		{ "accepted", "final_with_other", "approved" },
+		{ "accepted", "final_cannot", "not_approved" },
+		{ "approved", "decide", "decided" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (!strcmp(t[i].from, state) && !strcmp(t[i].action, action))
+			return t[i].to;
+	if (!strcmp(action, "withdraw") && ref_state_open(state))
+		return "withdrawn";
+	return NULL;
+}
+
+static int expected_role(const char *action)
+{
+	static const char *soc[] = { "send", "client_accepts", "client_declines", "withdraw", "decide" };
+	for (size_t i = 0; i < sizeof soc / sizeof soc[0]; i++)
+		if (!strcmp(soc[i], action))
+			return ROLE_SOC;
+	return ROLE_CM;
+}
+
+int main(void)
+{
+	int roles[] = { ROLE_SOC, ROLE_CM, ROLE_LANDLORD, ROLE_MANAGER, ROLE_ADMIN };
+	int combos = 0;
+	for (int s = 0; ref_states[s]; s++) {
+		for (int a = 0; ref_action_at(a); a++) {
+			const char *action = ref_action_at(a)->name;
+			for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++) {
+				const char *to = NULL;
+				int rc = ref_transition(ref_states[s], action, roles[r], &to);
+				const char *want = expected_to(ref_states[s], action);
+				if (roles[r] != expected_role(action))
+					CHECK(rc == 403, "%s %s by %s: want 403, got %d", ref_states[s], action, role_name(roles[r]), rc);
+				else if (!want)
+					CHECK(rc == 409, "%s %s: want 409, got %d", ref_states[s], action, rc);
+				else
+					CHECK(rc == 0 && to && !strcmp(to, want), "%s %s: want %s, got %d %s", ref_states[s], action, want, rc, to ? to : "");
+				combos++;
+			}
+		}
+	}
+	CHECK(combos == 12 * 12 * 5, "every combination checked: %d", combos);
+	const char *to;
+	CHECK(ref_transition("draft", "explode", ROLE_SOC, &to) == 400, "unknown action");
+	for (int s = 0; ref_states[s]; s++)
+		CHECK(ref_state_label(ref_states[s])[0] != '\0', "label for %s", ref_states[s]);
+	CHECK(ref_state_open("approved") && !ref_state_open("decided") && !ref_state_open("withdrawn"), "open/closed");
+	CHECK(ref_state_waiting_on("sent") == ROLE_CM && ref_state_waiting_on("meeting_held") == ROLE_SOC, "whose turn");
+	return check_done();
+}
