@@ -394,6 +394,12 @@ static enum MHD_Result dispatch(struct req *r)
 		else
 			http_cookie(r, SESSION_COOKIE, "", 0);
 	}
+	if (r->session_token) {
+		/* early, so error pages carry a working logout form too */
+		char c[65];
+		auth_csrf_for(r->session_token, c);
+		r->csrf = arena_strdup(&r->arena, c);
+	}
 	const char *pre = cookie_get(&r->arena, cookies, PRE_COOKIE);
 	if (pre && strlen(pre) == 64)
 		r->pre_token = pre;
@@ -434,7 +440,7 @@ static enum MHD_Result dispatch(struct req *r)
 		}
 		bind_to = r->pre_token;
 	}
-	if (bind_to) {
+	if (bind_to && !r->csrf) {
 		char c[65];
 		auth_csrf_for(bind_to, c);
 		r->csrf = arena_strdup(&r->arena, c);

@@ -125,11 +125,118 @@ test('admin pages: new user form with errors, edit form, districts; phone width'
   await ctx.close();
 });
 
+/* Logs in a fresh context for username; returns {ctx, page}. */
+async function session(username, viewport) {
+  const ctx = await browser.newContext({ bypassCSP: true, ...(viewport ? { viewport } : {}) });
+  const page = await ctx.newPage();
+  await login(page, username);
+  await page.waitForURL(`${srv.url}/`);
+  return { ctx, page };
+}
+
+/* Clicks the step button `name` on a referral page (filling date/reason). */
+async function takeStep(page, name, { date, reason } = {}) {
+  const form = page.locator('form.step', { has: page.getByRole('button', { name, exact: true }) });
+  if (date) await form.getByLabel(/Datum för mötet|Mötet hölls/).fill(date);
+  if (reason) await form.getByLabel('Motivering').fill(reason);
+  await form.getByRole('button', { name, exact: true }).click();
+  await page.waitForLoadState();
+}
+
+test('remiss to decisions in the browser: soc1 files with the client, cm1 answers, soc1 decides, chef1 assigns', async () => {
+  const today = new Date().toISOString().slice(0, 10);
+  const soc = await session('soc1', { width: 390, height: 844 });
+  let p = soc.page;
+  await p.goto(`${srv.url}/persons/new`);
+  await axe(p, 'register person');
+  await p.getByLabel('Personnummer', { exact: true }).fill('19870303-0002'.replace(/.$/, String(luhn('870303000'))));
+  await p.getByLabel('Förnamn').fill('Selma');
+  await p.getByLabel('Efternamn').fill('Stigsdotter');
+  await p.getByRole('button', { name: 'Registrera' }).click();
+  await p.getByRole('heading', { level: 1, name: 'Selma Stigsdotter' }).waitFor();
+  await axe(p, 'person page');
+  await p.getByRole('link', { name: 'Ny remiss' }).click();
+  await axe(p, 'referral form');
+  for (const legend of ['Aktuell på vuxenenheten', 'Står långt från', 'Missbruk och/eller', 'Vill bo i hyreslägenhet', 'Inga hot- eller', 'Bedöms inte ha hög risk']) {
+    await p.getByRole('group', { name: new RegExp(legend) }).getByLabel('Ja').check();
+  }
+  await p.getByLabel('Klienten har varit med och fyllt i remissen').check();
+  await p.getByLabel(/Klientens egna önskemål/).fill('Jag vill ha ett eget kök och en katt.');
+  await p.getByRole('button', { name: 'Spara utkast' }).click();
+  await p.getByRole('heading', { level: 1, name: /Remiss för Selma/ }).waitFor();
+  await axe(p, 'referral page (draft)');
+  await shoot(p, 'soc1-referral-draft-phone');
+  await takeStep(p, 'Skicka till Bostad först-teamet');
+  assert.match(await p.locator('.facts').first().textContent(), /Skickad – väntar på förhandsbesked/);
+  const refUrl = p.url();
+
+  const cm = await session('cm1');
+  const c = cm.page;
+  await c.goto(refUrl);
+  await axe(c, 'referral page for the team');
+  await takeStep(c, 'Lämna positivt förhandsbesked');
+  await takeStep(c, 'Boka informationsmöte', { date: today });
+  await takeStep(c, 'Registrera hållet informationsmöte', { date: today });
+  assert.match(await c.locator('.facts').first().textContent(), /väntar på klientens svar/);
+
+  await p.goto(refUrl);
+  await takeStep(p, 'Klienten accepterar villkoren');
+  await c.goto(refUrl);
+  await takeStep(c, 'Kan tillgodose behoven på egen hand');
+  await shoot(c, 'cm1-referral-approved');
+
+  await p.goto(refUrl);
+  await p.getByRole('link', { name: 'Fatta de två besluten' }).click();
+  await axe(p, 'decision form');
+  await p.getByLabel('Utförare').fill('Bostad först SRF');
+  await p.getByRole('button', { name: 'Fatta besluten' }).click();
+  await p.getByRole('heading', { level: 1, name: /Beslut för Selma/ }).waitFor();
+  await axe(p, 'decision page');
+  await shoot(p, 'soc1-decision-phone');
+  await p.getByRole('link', { name: 'Skriv uppdragsbeskrivning' }).click();
+  await axe(p, 'assignment form');
+  await p.getByLabel('Individuella mål').fill('Flytta in och behålla lägenheten.');
+  await p.getByRole('button', { name: 'Spara' }).click();
+  await p.getByRole('heading', { level: 1, name: /Uppdragsbeskrivning/ }).waitFor();
+  await axe(p, 'assignment');
+
+  const chef = await session('chef1');
+  const h = chef.page;
+  await h.goto(`${srv.url}/persons?q=Stigsdotter`);
+  await h.getByRole('link', { name: 'Selma Stigsdotter' }).click();
+  await h.getByLabel('Tilldela case manager').selectOption({ label: 'Cecilia Case Manager (cm1)' });
+  await h.getByRole('button', { name: 'Tilldela' }).click();
+  await h.getByText('Cecilia Case Manager', { exact: false }).first().waitFor();
+  await axe(h, 'person page for the manager');
+  await shoot(h, 'chef1-person');
+
+  await c.goto(`${srv.url}/`);
+  assert.ok(await c.getByRole('link', { name: 'Selma Stigsdotter' }).isVisible(), 'cm1 sees the person on the start page');
+  await axe(c, 'cm1 start page with participants');
+  await c.getByRole('link', { name: 'Selma Stigsdotter' }).click();
+  assert.match(await c.locator('ol.timeline').textContent(), /Beslut om bostadsanskaffning och stödinsats/);
+  await shoot(c, 'cm1-person-timeline');
+  for (const s of [soc, cm, chef]) await s.ctx.close();
+});
+
+function luhn(nine) {
+  let sum = 0;
+  for (let i = 0; i < 9; i++) { let v = Number(nine[i]) * (i % 2 === 0 ? 2 : 1); sum += v > 9 ? v - 9 : v; }
+  return (10 - sum % 10) % 10;
+}
+
 test("the app's CSP reports no violation on any page", async () => {
   const w = await cspWatcher();
   await login(w.page, 'admin1');
   await w.page.waitForURL(`${srv.url}/`);
-  for (const p of ['/', '/audit', '/admin/users', '/admin/users/new', '/admin/districts', '/nowhere']) {
+  for (const p of ['/', '/audit', '/admin/users', '/admin/users/new', '/admin/districts', '/admin/assignment-text', '/nowhere']) {
+    await w.page.goto(`${srv.url}${p}`);
+  }
+  await w.page.getByRole('button', { name: 'Logga ut' }).click();
+  await w.page.waitForURL(`${srv.url}/login`);
+  await login(w.page, 'chef1');
+  await w.page.waitForURL(`${srv.url}/`);
+  for (const p of ['/persons', '/persons/1', '/referrals', '/referrals/1', '/decisions', '/decisions/1']) {
     await w.page.goto(`${srv.url}${p}`);
   }
   const css = await w.page.evaluate(() => getComputedStyle(document.querySelector('.site-header')).backgroundColor);

@@ -112,6 +112,16 @@ test('login form needs its CSRF token too', async () => {
   assert.ok(!c.cookies.has('bf_session'));
 });
 
+test('error pages carry a working logout form', async () => {
+  const c = client();
+  await c.login('cm2');
+  const page = await c.get('/nowhere');
+  const token = page.body.match(/name="csrf_token" value="([0-9a-f]{64})"/);
+  assert.ok(token, 'the 404 page has the token');
+  const out = await c.post('/logout', { csrf_token: token[1] });
+  assert.equal(out.status, 303);
+});
+
 test('logout ends the session on the server', async () => {
   const c = client();
   await c.login('cm1');
