@@ -34,14 +34,7 @@ static json_t *load(struct req *r, long long decision_id)
 	    "FROM decisions d JOIN persons p ON p.id = d.person_id "
 	    "LEFT JOIN assignments a ON a.decision_id = d.id LEFT JOIN assignment_texts t ON t.id = a.text_id "
 	    "WHERE d.id = :id AND " SCOPE_DECISION("d");
-	sqlite3_stmt *st = db_stmt(sql);
-	if (!st)
-		return NULL;
-	scope_bind(st, r);
-	db_bind_named_int(st, ":id", decision_id);
-	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
-	db_done(st);
-	return o;
+	return scope_row(sql, r, decision_id);
 }
 
 /* Splits "2026-01-01, 2026-06-01" into a list of {date}; returns 0 when

@@ -111,14 +111,7 @@ static json_t *load_referral_for_decision(struct req *r, long long id)
 	    "SELECT f.id, f.person_id, f.district_id, f.state, f.version, f.final_answer, "
 	    "p.first_name || ' ' || p.last_name AS person_name "
 	    "FROM referrals f JOIN persons p ON p.id = f.person_id WHERE f.id = :id AND " SCOPE_REFERRAL("f");
-	sqlite3_stmt *st = db_stmt(sql);
-	if (!st)
-		return NULL;
-	scope_bind(st, r);
-	db_bind_named_int(st, ":id", id);
-	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
-	db_done(st);
-	return o;
+	return scope_row(sql, r, id);
 }
 
 /* Answers 409 unless the referral is approved by the team. */
@@ -193,13 +186,7 @@ static json_t *decision_load(struct req *r, long long id)
 	    "FROM decisions d JOIN persons p ON p.id = d.person_id JOIN districts di ON di.id = d.district_id "
 	    "LEFT JOIN users u ON u.id = d.decided_by LEFT JOIN assignments a ON a.decision_id = d.id "
 	    "WHERE d.id = :id AND " SCOPE_DECISION("d");
-	sqlite3_stmt *st = db_stmt(sql);
-	if (!st)
-		return NULL;
-	scope_bind(st, r);
-	db_bind_named_int(st, ":id", id);
-	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
-	db_done(st);
+	json_t *o = scope_row(sql, r, id);
 	if (o) {
 		const char *kind = json_string_value(json_object_get(o, "support_kind"));
 		json_object_set_new(o, "support_label", json_string(!strcmp(kind, "internal") ? "intern" : "extern"));
@@ -265,6 +252,15 @@ int decision_effective(struct req *r)
 	return http_redirect(r, arena_printf(&r->arena, "/decisions/%lld", id));
 }
 
+/* The review form's title, action and the old pair's version. */
+static void review_view(struct req *r, long long id, long long version)
+{
+	json_object_set_new(r->view, "title", json_string("Ompröva beslut"));
+	json_object_set_new(r->view, "review", json_true());
+	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/decisions/%lld/review", id)));
+	json_object_set_new(r->view, "version", json_integer(version));
+}
+
 /* GET /decisions/{id}/review : a new pair prefilled from the old one */
 int decision_review_form(struct req *r)
 {
@@ -279,10 +275,7 @@ int decision_review_form(struct req *r)
 	}
 	default_form(r, json_string_value(json_object_get(d, "support_kind")),
 	    json_string_value(json_object_get(d, "provider")));
-	json_object_set_new(r->view, "title", json_string("Ompröva beslut"));
-	json_object_set_new(r->view, "review", json_true());
-	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/decisions/%lld/review", id)));
-	json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(d, "version"))));
+	review_view(r, id, json_integer_value(json_object_get(d, "version")));
 	return 200;
 }
 
@@ -299,10 +292,7 @@ int decision_review(struct req *r)
 	long long version = parse_id(http_param(r, "version"));
 	struct decision_input in;
 	read_decision_input(r, &in);
-	json_object_set_new(r->view, "title", json_string("Ompröva beslut"));
-	json_object_set_new(r->view, "review", json_true());
-	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/decisions/%lld/review", id)));
-	json_object_set_new(r->view, "version", json_integer(version));
+	review_view(r, id, version);
 	if (view_has_errors(r))
 		return 400;
 	long long pid = json_integer_value(json_object_get(d, "person_id"));

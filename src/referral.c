@@ -46,14 +46,7 @@ static json_t *referral_load(const struct req *r, long long id)
 	    "(SELECT id FROM decisions WHERE referral_id = f.id ORDER BY id LIMIT 1) AS decision_id "
 	    "FROM referrals f JOIN persons p ON p.id = f.person_id JOIN districts d ON d.id = f.district_id "
 	    "WHERE f.id = :id AND " SCOPE_REFERRAL("f");
-	sqlite3_stmt *st = db_stmt(sql);
-	if (!st)
-		return NULL;
-	scope_bind(st, r);
-	db_bind_named_int(st, ":id", id);
-	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
-	db_done(st);
-	return o;
+	return scope_row(sql, r, id);
 }
 
 /* Returns the criteria as [{key, label, yes, no, note}] from a stored or

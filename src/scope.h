@@ -9,6 +9,7 @@
 #ifndef BF_SCOPE_H
 #define BF_SCOPE_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 struct req;
@@ -34,6 +35,11 @@ struct req;
 
 /* Binds :role, :district and :uid (those present) for the request's user. */
 void scope_bind(sqlite3_stmt *st, const struct req *r);
+
+/* Runs sql (a static string using :id and the scope parameters) and
+ * returns its first row as an object, or NULL when there is none (out of
+ * scope) or on error. New reference. */
+json_t *scope_row(const char *sql, const struct req *r, long long id);
 
 /* Binds a named parameter when the statement has it. */
 void db_bind_named_int(sqlite3_stmt *st, const char *name, long long v);
