@@ -68,6 +68,11 @@ const char *db_col_text(sqlite3_stmt *st, int i);
 void db_bindf(sqlite3_stmt *st, const char *fmt, ...);
 void db_vbindf(sqlite3_stmt *st, const char *fmt, va_list ap);
 
+/* Binds a named parameter (":name") when the statement has it; text binds
+ * NULL for NULL or "". */
+void db_bind_named_int(sqlite3_stmt *st, const char *name, long long v);
+void db_bind_named_text(sqlite3_stmt *st, const char *name, const char *s);
+
 /* Returns the current row as an object keyed by column name (integers,
  * reals, strings; NULL columns are left out). New reference. */
 json_t *db_row_json(sqlite3_stmt *st);

@@ -241,6 +241,31 @@ static int demo_cases(void)
 	return 0;
 }
 
+/* Apartments spread in the ordinary stock, 1-2 rooms. */
+static int demo_apartments(void)
+{
+	static const char sql[] =
+	    "INSERT INTO apartments(address, district_id, rooms, area_m2, rent, housing_company, contract_number, status, "
+	    "created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	static const struct { const char *address, *district; int rooms, area, rent; const char *company, *status; } apts[] = {
+		{ "Storgatan 12, lgh 1102", "Centrum", 1, 34, 5200, "Bostadsbolaget", "available" },
+		{ "Kungsgatan 5, lgh 1401", "Centrum", 2, 52, 7100, "Familjebostäder", "available" },
+		{ "Vasagatan 40, lgh 1201", "Centrum", 1, 29, 4800, "Bostadsbolaget", "blocked" },
+		{ "Kvillegatan 3, lgh 1003", "Hisingen", 1, 31, 4900, "Poseidon", "available" },
+		{ "Wieselgrensplatsen 8, lgh 1302", "Hisingen", 2, 55, 6900, "Poseidon", "available" },
+		{ "Hjalmar Brantingsgatan 21, lgh 1101", "Hisingen", 1, 36, 5300, "Bostadsbolaget", "available" },
+	};
+	long long now = now_unix();
+	for (size_t i = 0; i < sizeof apts / sizeof apts[0]; i++) {
+		char contract[32];
+		snprintf(contract, sizeof contract, "FK-%04zu", 1001 + i);
+		if (demo_exec(sql, "tiiiitttii", apts[i].address, district_id_by_name(apts[i].district), (long long)apts[i].rooms,
+		    (long long)apts[i].area, (long long)apts[i].rent, apts[i].company, contract, apts[i].status, now, now) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int demo_exec(const char *sql, const char *fmt, ...)
 {
 	sqlite3_stmt *st;
@@ -284,7 +309,7 @@ int demo_seed(void)
 		    did, hash, 0, &id) < 0 || audit_log(0, "create", "user", id, 0) < 0)
 			goto fail;
 	}
-	if (demo_cases() < 0)
+	if (demo_cases() < 0 || demo_apartments() < 0)
 		goto fail;
 	if (db_exec("INSERT INTO secrets(name, value) VALUES('demo', x'01')") < 0 || db_commit() < 0)
 		goto fail;

@@ -66,4 +66,11 @@ int assignment_save(struct req *r);
 int assignment_text_form(struct req *r);
 int assignment_text_save(struct req *r);
 
+/* apartment.c */
+int apartments_list(struct req *r);
+int apartment_new_form(struct req *r);
+int apartment_create(struct req *r);
+int apartment_page(struct req *r);
+int apartment_update(struct req *r);
+
 #endif

@@ -15,6 +15,8 @@
 #define PUBLIC ROLE_PUBLIC
 /* who works with case content: persons, referrals, decisions */
 #define CASE (ROLE_SOC | ROLE_CM | ROLE_MANAGER)
+/* who reads the housing side: apartments and contracts */
+#define HOUSING (CASE | ROLE_LANDLORD)
 
 static const struct route routes[] = {
 	/* method  pattern                           roles                      handler               template */
@@ -44,6 +46,12 @@ static const struct route routes[] = {
 	{ "POST", "/referrals/{id}/steps",           ROLE_SOC | ROLE_CM,        referral_step,        "referrals/show" },
 	{ "GET",  "/referrals/{id}/decisions/new",   ROLE_SOC,                  decision_new_form,    "decisions/form" },
 	{ "POST", "/referrals/{id}/decisions",       ROLE_SOC,                  decision_create,      "decisions/form" },
+
+	{ "GET",  "/apartments",                     HOUSING,                   apartments_list,      "apartments/list" },
+	{ "POST", "/apartments",                     ROLE_LANDLORD,             apartment_create,     "apartments/form" },
+	{ "GET",  "/apartments/new",                 ROLE_LANDLORD,             apartment_new_form,   "apartments/form" },
+	{ "GET",  "/apartments/{id}",                HOUSING,                   apartment_page,       "apartments/show" },
+	{ "POST", "/apartments/{id}",                ROLE_LANDLORD,             apartment_update,     "apartments/show" },
 
 	{ "GET",  "/decisions",                      ROLE_SOC | ROLE_MANAGER,   decisions_due,        "decisions/due" },
 	{ "GET",  "/decisions/{id}",                 CASE,                      decision_page,        "decisions/show" },
@@ -76,6 +84,7 @@ static const struct {
 	{ "/",                "Start",          ANY },
 	{ "/persons",         "Personer",       CASE },
 	{ "/referrals",       "Remisser",       CASE },
+	{ "/apartments",      "Lägenheter",     HOUSING },
 	{ "/decisions",       "Beslut att ompröva", ROLE_SOC | ROLE_MANAGER },
 	{ "/audit",           "Åtkomstlogg",    ROLE_MANAGER | ROLE_ADMIN },
 	{ "/admin/users",     "Användare",      ROLE_ADMIN },

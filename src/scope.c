@@ -3,20 +3,6 @@
 #include "db.h"
 #include "http.h"
 
-void db_bind_named_int(sqlite3_stmt *st, const char *name, long long v)
-{
-	int i = sqlite3_bind_parameter_index(st, name);
-	if (i)
-		sqlite3_bind_int64(st, i, v);
-}
-
-void db_bind_named_text(sqlite3_stmt *st, const char *name, const char *s)
-{
-	int i = sqlite3_bind_parameter_index(st, name);
-	if (i)
-		db_bind_text_or_null(st, i, s);
-}
-
 void scope_bind(sqlite3_stmt *st, const struct req *r)
 {
 	db_bind_named_text(st, ":role", role_name(r->user.role));

@@ -33,6 +33,12 @@ struct req;
 	"OR (:role = 'case_manager' AND EXISTS (SELECT 1 FROM person_case_managers pcm " \
 	"WHERE pcm.person_id = " d ".person_id AND pcm.user_id = :uid AND pcm.ended_at IS NULL)))"
 
+/* tenancies t: the landlord office all (it holds every contract; it sees
+ * the tenant's name only), others as for the tenancy's person. */
+#define SCOPE_TENANCY(t) \
+	"(:role = 'landlord' OR EXISTS (SELECT 1 FROM persons sp WHERE sp.id = " t ".person_id AND " \
+	SCOPE_PERSON("sp") "))"
+
 /* Binds :role, :district and :uid (those present) for the request's user. */
 void scope_bind(sqlite3_stmt *st, const struct req *r);
 
@@ -41,8 +47,5 @@ void scope_bind(sqlite3_stmt *st, const struct req *r);
  * scope) or on error. New reference. */
 json_t *scope_row(const char *sql, const struct req *r, long long id);
 
-/* Binds a named parameter when the statement has it. */
-void db_bind_named_int(sqlite3_stmt *st, const char *name, long long v);
-void db_bind_named_text(sqlite3_stmt *st, const char *name, const char *s);
 
 #endif

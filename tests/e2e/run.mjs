@@ -219,6 +219,22 @@ test('remiss to decisions in the browser: soc1 files with the client, cm1 answer
   for (const s of [soc, cm, chef]) await s.ctx.close();
 });
 
+test('landlord office: apartment form with errors, apartment page with its edit form', async () => {
+  const s = await session('fast1', { width: 390, height: 844 });
+  const p = s.page;
+  await p.goto(`${srv.url}/apartments/new`);
+  await axe(p, 'new apartment');
+  await p.getByLabel('Adress').fill('Provgatan 9');
+  await p.getByRole('button', { name: 'Spara' }).click();
+  await p.getByRole('heading', { name: 'Det finns fel i formuläret' }).waitFor();
+  assert.equal(await p.getByLabel('Adress').inputValue(), 'Provgatan 9');
+  await axe(p, 'new apartment with errors');
+  await p.goto(`${srv.url}/apartments/1`);
+  await axe(p, 'apartment page');
+  await shoot(p, 'fast1-apartment-phone');
+  await s.ctx.close();
+});
+
 function luhn(nine) {
   let sum = 0;
   for (let i = 0; i < 9; i++) { let v = Number(nine[i]) * (i % 2 === 0 ? 2 : 1); sum += v > 9 ? v - 9 : v; }

@@ -1,0 +1,259 @@
+/* apartment.c - apartments and their contracts: the landlord office writes,
+ * the others read. Lists show the current tenant's name only. */
+#include "audit.h"
+#include "db.h"
+#include "district.h"
+#include "handlers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define APARTMENTS_PAGE 50
+
+static const char *status_label(const char *s)
+{
+	return !strcmp(s, "available") ? "Ledig" : !strcmp(s, "let") ? "Uthyrd" : "Spärrad";
+}
+
+/* Adds status labels to apartment rows. */
+static void label_rows(json_t *rows)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+		json_object_set_new(x, "status_label", json_string(status_label(json_string_value(json_object_get(x, "status")))));
+}
+
+/* GET /apartments?status=&after= */
+int apartments_list(struct req *r)
+{
+	static const char sql[] =
+	    "SELECT a.id, a.address, a.rooms, a.area_m2, a.rent, a.housing_company, a.status, d.name AS district, "
+	    "(SELECT p.first_name || ' ' || p.last_name FROM tenancies t JOIN persons p ON p.id = t.person_id "
+	    " WHERE t.apartment_id = a.id AND t.end_date IS NULL ORDER BY t.id DESC LIMIT 1) AS tenant "
+	    "FROM apartments a JOIN districts d ON d.id = a.district_id "
+	    "WHERE (:status IS NULL OR a.status = :status) "
+	    "AND (:after IS NULL OR (a.address, a.id) > (SELECT address, id FROM apartments WHERE id = :after)) "
+	    "ORDER BY a.address, a.id LIMIT :limit";
+	static const char *const keys[] = { "status", NULL };
+	const char *status = http_param(r, "status");
+	long long after = parse_id(http_param(r, "after"));
+	if (status && *status && strcmp(status, "available") && strcmp(status, "let") && strcmp(status, "blocked"))
+		status = NULL;
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return http_fail(r, 500, NULL);
+	db_bind_named_text(st, ":status", status);
+	if (after)
+		db_bind_named_int(st, ":after", after);
+	db_bind_named_int(st, ":limit", APARTMENTS_PAGE + 1);
+	int more;
+	json_t *rows = db_rows_json(st, APARTMENTS_PAGE, &more);
+	if (!rows)
+		return http_fail(r, 500, NULL);
+	label_rows(rows);
+	json_t *last = json_array_get(rows, json_array_size(rows) - 1);
+	char id[32];
+	snprintf(id, sizeof id, "%lld", last ? (long long)json_integer_value(json_object_get(last, "id")) : 0LL);
+	view_pager(r, more ? http_link(r, keys, "after", id) : NULL, after ? "/apartments" : NULL);
+	json_object_set_new(r->view, "rows", rows);
+	json_object_set_new(r->view, "title", json_string("Lägenheter"));
+	json_object_set_new(r->view, "can_create", json_boolean(r->user.role == ROLE_LANDLORD));
+	json_object_set_new(r->view, "statuses", json_pack("[{s:s,s:s,s:b},{s:s,s:s,s:b},{s:s,s:s,s:b}]",
+	    "value", "available", "label", "Ledig", "selected", status && !strcmp(status, "available"),
+	    "value", "let", "label", "Uthyrd", "selected", status && !strcmp(status, "let"),
+	    "value", "blocked", "label", "Spärrad", "selected", status && !strcmp(status, "blocked")));
+	return 200;
+}
+
+struct apt_input {
+	const char *address, *housing_company, *contract_number, *status;
+	long long district_id, rooms, area, rent;
+};
+
+/* Parses an integer field in [min, max]; records an error otherwise. */
+static long long int_field(struct req *r, const char *name, long long min, long long max, const char *msg)
+{
+	const char *v = http_param(r, name);
+	char *end;
+	long long n = v && *v ? strtoll(v, &end, 10) : -1;
+	if (!v || !*v || *end || n < min || n > max) {
+		view_error(r, name, msg);
+		return 0;
+	}
+	return n;
+}
+
+static void read_apt_input(struct req *r, struct apt_input *in)
+{
+	in->address = http_param(r, "address");
+	in->housing_company = http_param(r, "housing_company");
+	in->contract_number = http_param(r, "contract_number");
+	in->status = http_param(r, "status");
+	const char *d = http_param(r, "district_id");
+	in->district_id = parse_id(d);
+	json_t *form = json_object();
+	const char *fields[] = { "address", "housing_company", "contract_number", "status", "rooms", "area_m2", "rent", "version" };
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		const char *v = http_param(r, fields[i]);
+		json_object_set_new(form, fields[i], json_string(v ? v : ""));
+	}
+	json_object_set_new(r->view, "form", form);
+	if (!in->address || !*in->address)
+		view_error(r, "address", "Ange adressen.");
+	else if (strlen(in->address) > 300)
+		view_error(r, "address", "Adressen får vara högst 300 tecken.");
+	if (!in->district_id || !district_exists(in->district_id))
+		view_error(r, "district_id", "Välj en stadsdel.");
+	in->rooms = int_field(r, "rooms", 1, 10, "Ange antal rum, 1–10.");
+	in->area = int_field(r, "area_m2", 5, 500, "Ange yta i hela kvadratmeter, 5–500.");
+	in->rent = int_field(r, "rent", 0, 100000, "Ange hyran i hela kronor per månad.");
+	if (!in->status || (strcmp(in->status, "available") && strcmp(in->status, "let") && strcmp(in->status, "blocked")))
+		view_error(r, "status", "Välj status.");
+	if ((in->housing_company && strlen(in->housing_company) > 200) || (in->contract_number && strlen(in->contract_number) > 100))
+		view_error(r, "housing_company", "Bolagets namn eller kontraktsnumret är för långt.");
+}
+
+/* The form's choice lists. */
+static void form_choices(struct req *r, long long district_id, const char *status)
+{
+	json_object_set_new(r->view, "districts", district_options(district_id));
+	json_object_set_new(r->view, "statuses", json_pack("[{s:s,s:s,s:b},{s:s,s:s,s:b},{s:s,s:s,s:b}]",
+	    "value", "available", "label", "Ledig", "selected", status && !strcmp(status, "available"),
+	    "value", "let", "label", "Uthyrd", "selected", status && !strcmp(status, "let"),
+	    "value", "blocked", "label", "Spärrad", "selected", status && !strcmp(status, "blocked")));
+}
+
+/* GET /apartments/new */
+int apartment_new_form(struct req *r)
+{
+	json_object_set_new(r->view, "title", json_string("Ny lägenhet"));
+	json_object_set_new(r->view, "action", json_string("/apartments"));
+	json_object_set_new(r->view, "form", json_object());
+	form_choices(r, 0, "available");
+	return 200;
+}
+
+/* POST /apartments */
+int apartment_create(struct req *r)
+{
+	static const char sql[] =
+	    "INSERT INTO apartments(address, district_id, rooms, area_m2, rent, housing_company, contract_number, status, "
+	    "created_at, created_by, updated_at, updated_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	struct apt_input in;
+	read_apt_input(r, &in);
+	json_object_set_new(r->view, "title", json_string("Ny lägenhet"));
+	json_object_set_new(r->view, "action", json_string("/apartments"));
+	form_choices(r, in.district_id, in.status);
+	if (view_has_errors(r))
+		return 400;
+	long long now = now_unix();
+	if (db_begin() < 0)
+		return http_fail(r, 500, NULL);
+	sqlite3_stmt *st = db_stmt(sql);
+	int ok = 0;
+	if (st) {
+		db_bindf(st, "tiiiitttiiii", in.address, in.district_id, in.rooms, in.area, in.rent,
+		    in.housing_company ? in.housing_company : "", in.contract_number ? in.contract_number : "", in.status,
+		    now, r->user.id, now, r->user.id);
+		ok = db_write(st, NULL) == SQLITE_DONE;
+	}
+	long long id = sqlite3_last_insert_rowid(db());
+	if (!ok || audit_log(r->user.id, "create", "apartment", id, 0) < 0 || db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, arena_printf(&r->arena, "/apartments/%lld", id));
+}
+
+static json_t *apartment_load(long long id)
+{
+	static const char sql[] = "SELECT a.*, d.name AS district FROM apartments a JOIN districts d ON d.id = a.district_id "
+	    "WHERE a.id = ?";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return NULL;
+	db_bindf(st, "i", id);
+	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
+	db_done(st);
+	if (o)
+		json_object_set_new(o, "status_label", json_string(status_label(json_string_value(json_object_get(o, "status")))));
+	return o;
+}
+
+/* GET /apartments/{id} : facts, tenancy history (tenant names only) */
+int apartment_page(struct req *r)
+{
+	static const char tenancies[] =
+	    "SELECT t.id, p.first_name || ' ' || p.last_name AS tenant, t.move_in_date, t.takeover_date, t.end_date "
+	    "FROM tenancies t JOIN persons p ON p.id = t.person_id WHERE t.apartment_id = ? ORDER BY t.move_in_date DESC";
+	long long id = r->params[0];
+	json_t *a = apartment_load(id);
+	if (!a)
+		return http_fail(r, 404, "Lägenheten finns inte.");
+	json_object_set_new(r->view, "apartment", a);
+	json_object_set_new(r->view, "title", json_string(json_string_value(json_object_get(a, "address"))));
+	sqlite3_stmt *st = db_stmt(tenancies);
+	if (!st)
+		return http_fail(r, 500, NULL);
+	db_bindf(st, "i", id);
+	json_t *rows = db_rows_json(st, 0, NULL);
+	if (!rows)
+		return http_fail(r, 500, NULL);
+	json_object_set_new(r->view, "tenancies", rows);
+	if (r->user.role == ROLE_LANDLORD) {
+		json_object_set_new(r->view, "can_edit", json_true());
+		json_object_set(r->view, "form", a);
+		json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/apartments/%lld", id)));
+		form_choices(r, json_integer_value(json_object_get(a, "district_id")), json_string_value(json_object_get(a, "status")));
+	}
+	return 200;
+}
+
+/* POST /apartments/{id} : update (version-checked) */
+int apartment_update(struct req *r)
+{
+	static const char sql[] =
+	    "UPDATE apartments SET address = ?, district_id = ?, rooms = ?, area_m2 = ?, rent = ?, housing_company = ?, "
+	    "contract_number = ?, status = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND version = ?";
+	long long id = r->params[0];
+	json_t *stored = apartment_load(id);
+	if (!stored)
+		return http_fail(r, 404, "Lägenheten finns inte.");
+	struct apt_input in;
+	read_apt_input(r, &in);
+	long long version = parse_id(http_param(r, "version"));
+	json_object_set_new(r->view, "apartment", stored);
+	json_object_set_new(r->view, "title", json_string(json_string_value(json_object_get(stored, "address"))));
+	json_object_set_new(r->view, "can_edit", json_true());
+	json_object_set_new(r->view, "tenancies", json_array());
+	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/apartments/%lld", id)));
+	form_choices(r, in.district_id, in.status);
+	if (view_has_errors(r))
+		return 400;
+	if (db_begin() < 0)
+		return http_fail(r, 500, NULL);
+	sqlite3_stmt *st = db_stmt(sql);
+	int changed = 0, rc = SQLITE_ERROR;
+	if (st) {
+		db_bindf(st, "tiiiitttiiii", in.address, in.district_id, in.rooms, in.area, in.rent,
+		    in.housing_company ? in.housing_company : "", in.contract_number ? in.contract_number : "", in.status,
+		    now_unix(), r->user.id, id, version);
+		rc = db_write(st, &changed);
+	}
+	if (rc == SQLITE_DONE && !changed) {
+		db_rollback();
+		json_object_set_new(r->view, "conflict", json_true());
+		json_object_set_new(json_object_get(r->view, "form"), "version",
+		    json_integer(json_integer_value(json_object_get(stored, "version"))));
+		view_error(r, "address", "Någon annan har ändrat lägenheten sedan du öppnade sidan. Uppgifterna överst är de "
+		    "som nu är sparade; formuläret visar det du skrev. Spara igen för att ersätta.");
+		return 409;
+	}
+	if (rc != SQLITE_DONE || audit_log(r->user.id, "update", "apartment", id, 0) < 0 || db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, arena_printf(&r->arena, "/apartments/%lld", id));
+}
