@@ -16,6 +16,17 @@ static const char *status_label(const char *s)
 	return !strcmp(s, "available") ? "Ledig" : !strcmp(s, "let") ? "Uthyrd" : "Spärrad";
 }
 
+/* Returns [{value, label, selected}] for the three statuses. */
+static json_t *status_options(const char *selected)
+{
+	static const char *const statuses[] = { "available", "let", "blocked" };
+	json_t *a = json_array();
+	for (size_t i = 0; i < 3; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", statuses[i], "label", status_label(statuses[i]),
+		    "selected", selected && !strcmp(selected, statuses[i])));
+	return a;
+}
+
 /* Adds status labels to apartment rows. */
 static void label_rows(json_t *rows)
 {
@@ -60,10 +71,7 @@ int apartments_list(struct req *r)
 	json_object_set_new(r->view, "rows", rows);
 	json_object_set_new(r->view, "title", json_string("Lägenheter"));
 	json_object_set_new(r->view, "can_create", json_boolean(r->user.role == ROLE_LANDLORD));
-	json_object_set_new(r->view, "statuses", json_pack("[{s:s,s:s,s:b},{s:s,s:s,s:b},{s:s,s:s,s:b}]",
-	    "value", "available", "label", "Ledig", "selected", status && !strcmp(status, "available"),
-	    "value", "let", "label", "Uthyrd", "selected", status && !strcmp(status, "let"),
-	    "value", "blocked", "label", "Spärrad", "selected", status && !strcmp(status, "blocked")));
+	json_object_set_new(r->view, "statuses", status_options(status));
 	return 200;
 }
 
@@ -119,10 +127,7 @@ static void read_apt_input(struct req *r, struct apt_input *in)
 static void form_choices(struct req *r, long long district_id, const char *status)
 {
 	json_object_set_new(r->view, "districts", district_options(district_id));
-	json_object_set_new(r->view, "statuses", json_pack("[{s:s,s:s,s:b},{s:s,s:s,s:b},{s:s,s:s,s:b}]",
-	    "value", "available", "label", "Ledig", "selected", status && !strcmp(status, "available"),
-	    "value", "let", "label", "Uthyrd", "selected", status && !strcmp(status, "let"),
-	    "value", "blocked", "label", "Spärrad", "selected", status && !strcmp(status, "blocked")));
+	json_object_set_new(r->view, "statuses", status_options(status));
 }
 
 /* GET /apartments/new */
@@ -182,31 +187,45 @@ static json_t *apartment_load(long long id)
 	return o;
 }
 
+/* Puts the apartment's tenancies (tenant names only) in the view. */
+static int load_tenancies(struct req *r, long long id)
+{
+	static const char sql[] =
+	    "SELECT t.id, p.first_name || ' ' || p.last_name AS tenant, t.move_in_date, t.takeover_date, t.end_date "
+	    "FROM tenancies t JOIN persons p ON p.id = t.person_id WHERE t.apartment_id = ? ORDER BY t.move_in_date DESC";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return -1;
+	db_bindf(st, "i", id);
+	json_t *rows = db_rows_json(st, 0, NULL);
+	if (!rows)
+		return -1;
+	json_object_set_new(r->view, "tenancies", rows);
+	return 0;
+}
+
+/* The landlord's edit form on the apartment page. */
+static void edit_view(struct req *r, long long id, long long district_id, const char *status)
+{
+	json_object_set_new(r->view, "can_edit", json_true());
+	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/apartments/%lld", id)));
+	form_choices(r, district_id, status);
+}
+
 /* GET /apartments/{id} : facts, tenancy history (tenant names only) */
 int apartment_page(struct req *r)
 {
-	static const char tenancies[] =
-	    "SELECT t.id, p.first_name || ' ' || p.last_name AS tenant, t.move_in_date, t.takeover_date, t.end_date "
-	    "FROM tenancies t JOIN persons p ON p.id = t.person_id WHERE t.apartment_id = ? ORDER BY t.move_in_date DESC";
 	long long id = r->params[0];
 	json_t *a = apartment_load(id);
 	if (!a)
 		return http_fail(r, 404, "Lägenheten finns inte.");
 	json_object_set_new(r->view, "apartment", a);
 	json_object_set_new(r->view, "title", json_string(json_string_value(json_object_get(a, "address"))));
-	sqlite3_stmt *st = db_stmt(tenancies);
-	if (!st)
+	if (load_tenancies(r, id) < 0)
 		return http_fail(r, 500, NULL);
-	db_bindf(st, "i", id);
-	json_t *rows = db_rows_json(st, 0, NULL);
-	if (!rows)
-		return http_fail(r, 500, NULL);
-	json_object_set_new(r->view, "tenancies", rows);
 	if (r->user.role == ROLE_LANDLORD) {
-		json_object_set_new(r->view, "can_edit", json_true());
 		json_object_set(r->view, "form", a);
-		json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/apartments/%lld", id)));
-		form_choices(r, json_integer_value(json_object_get(a, "district_id")), json_string_value(json_object_get(a, "status")));
+		edit_view(r, id, json_integer_value(json_object_get(a, "district_id")), json_string_value(json_object_get(a, "status")));
 	}
 	return 200;
 }
@@ -226,10 +245,9 @@ int apartment_update(struct req *r)
 	long long version = parse_id(http_param(r, "version"));
 	json_object_set_new(r->view, "apartment", stored);
 	json_object_set_new(r->view, "title", json_string(json_string_value(json_object_get(stored, "address"))));
-	json_object_set_new(r->view, "can_edit", json_true());
-	json_object_set_new(r->view, "tenancies", json_array());
-	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/apartments/%lld", id)));
-	form_choices(r, in.district_id, in.status);
+	if (load_tenancies(r, id) < 0)
+		return http_fail(r, 500, NULL);
+	edit_view(r, id, in.district_id, in.status);
 	if (view_has_errors(r))
 		return 400;
 	if (db_begin() < 0)
