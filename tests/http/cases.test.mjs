@@ -110,6 +110,7 @@ test('the whole path: soc files with client, team answers step by step, soc deci
   assert.equal(draft.status, 303);
   walkRef = Number(draft.headers.location.match(/\/referrals\/(\d+)/)[1]);
   assert.equal(state(walkRef), 'draft');
+  assert.match((await soc1.get(`/referrals/${walkRef}`)).body, /<dt>Senaste steget<\/dt><dd>i dag<\/dd>/);
   assert.equal((await cm1.get(`/referrals/${walkRef}`)).status, 404, 'the team does not see drafts');
   const early = await step(soc1, walkRef, 'send');
   assert.equal(early.status, 400, 'cannot send with unanswered criteria');
