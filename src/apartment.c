@@ -176,12 +176,7 @@ static json_t *apartment_load(long long id)
 {
 	static const char sql[] = "SELECT a.*, d.name AS district FROM apartments a JOIN districts d ON d.id = a.district_id "
 	    "WHERE a.id = ?";
-	sqlite3_stmt *st = db_stmt(sql);
-	if (!st)
-		return NULL;
-	db_bindf(st, "i", id);
-	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
-	db_done(st);
+	json_t *o = db_row_for(sql, id);
 	if (o)
 		json_object_set_new(o, "status_label", json_string(status_label(json_string_value(json_object_get(o, "status")))));
 	return o;
@@ -193,11 +188,7 @@ static int load_tenancies(struct req *r, long long id)
 	static const char sql[] =
 	    "SELECT t.id, p.first_name || ' ' || p.last_name AS tenant, t.move_in_date, t.takeover_date, t.end_date "
 	    "FROM tenancies t JOIN persons p ON p.id = t.person_id WHERE t.apartment_id = ? ORDER BY t.move_in_date DESC";
-	sqlite3_stmt *st = db_stmt(sql);
-	if (!st)
-		return -1;
-	db_bindf(st, "i", id);
-	json_t *rows = db_rows_json(st, 0, NULL);
+	json_t *rows = db_rows_for(sql, id);
 	if (!rows)
 		return -1;
 	json_object_set_new(r->view, "tenancies", rows);

@@ -385,3 +385,23 @@ void db_bind_named_text(sqlite3_stmt *st, const char *name, const char *s)
 	if (i)
 		db_bind_text_or_null(st, i, s);
 }
+
+json_t *db_rows_for(const char *sql, long long id)
+{
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	return db_rows_json(st, 0, NULL);
+}
+
+json_t *db_row_for(const char *sql, long long id)
+{
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
+	db_done(st);
+	return o;
+}

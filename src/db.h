@@ -82,6 +82,13 @@ json_t *db_row_json(sqlite3_stmt *st);
  * db_done. Returns NULL on a database error. */
 json_t *db_rows_json(sqlite3_stmt *st, int max, int *more);
 
+/* Runs sql (a static string whose only parameter, ?, ?1 or one name used
+ * throughout, is an id) and returns all its rows, or NULL on error. */
+json_t *db_rows_for(const char *sql, long long id);
+
+/* As db_rows_for, but returns the first row only (NULL when none). */
+json_t *db_row_for(const char *sql, long long id);
+
 /* Steps a write statement once and calls db_done. Returns the result code
  * (SQLITE_DONE on success); *changes gets the rows changed when not NULL. */
 int db_write(sqlite3_stmt *st, int *changes);

@@ -80,11 +80,9 @@ static json_t *my_persons(struct req *r)
 	    "SELECT p.id, p.first_name || ' ' || p.last_name AS name, d.name AS district "
 	    "FROM person_case_managers c JOIN persons p ON p.id = c.person_id JOIN districts d ON d.id = p.district_id "
 	    "WHERE c.user_id = ? AND c.ended_at IS NULL ORDER BY p.last_name, p.first_name, p.id LIMIT 100";
-	sqlite3_stmt *st = db_stmt(sql);
-	if (!st)
+	json_t *rows = db_rows_for(sql, r->user.id);
+	if (!rows)
 		return NULL;
-	db_bindf(st, "i", r->user.id);
-	json_t *rows = db_rows_json(st, 0, NULL);
 	json_t *items = json_array();
 	size_t i;
 	json_t *x;

@@ -34,13 +34,7 @@ json_t *person_load(long long id)
 	    "SELECT p.id, p.personnummer, p.reserve, p.birth_date, p.sex, p.first_name, p.last_name, "
 	    "p.first_name || ' ' || p.last_name AS name, p.phone, p.email, p.address, p.district_id, "
 	    "d.name AS district, p.version FROM persons p JOIN districts d ON d.id = p.district_id WHERE p.id = ?";
-	sqlite3_stmt *st = db_stmt(sql);
-	if (!st)
-		return NULL;
-	db_bindf(st, "i", id);
-	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
-	db_done(st);
-	return o;
+	return db_row_for(sql, id);
 }
 
 /* GET /persons?q=&district=&after= */
@@ -294,11 +288,7 @@ json_t *person_timeline(const struct req *r, long long person_id)
 	    "  WHERE c.person_id = :pid AND c.ended_at IS NOT NULL"
 	    ") ORDER BY at, kind";
 	(void)r;
-	sqlite3_stmt *st = db_stmt(sql);
-	if (!st)
-		return NULL;
-	db_bind_named_int(st, ":pid", person_id);
-	json_t *rows = db_rows_json(st, 0, NULL);
+	json_t *rows = db_rows_for(sql, person_id);
 	if (!rows)
 		return NULL;
 	size_t i;
@@ -315,11 +305,7 @@ json_t *person_timeline(const struct req *r, long long person_id)
 /* Runs a person-scoped list query (:pid) into view[key]. Returns 0 or -1. */
 static int view_list(struct req *r, const char *key, const char *sql, long long person_id)
 {
-	sqlite3_stmt *st = db_stmt(sql);
-	if (!st)
-		return -1;
-	db_bind_named_int(st, ":pid", person_id);
-	json_t *rows = db_rows_json(st, 0, NULL);
+	json_t *rows = db_rows_for(sql, person_id);
 	if (!rows)
 		return -1;
 	json_object_set_new(r->view, key, rows);

@@ -229,11 +229,7 @@ static int steps_view(struct req *r, long long id)
 	    "SELECT s.action, s.to_state, s.date, s.note, u.name AS by_name, "
 	    "strftime('%Y-%m-%d %H:%M', s.at, 'unixepoch', 'localtime') AS at "
 	    "FROM referral_steps s LEFT JOIN users u ON u.id = s.by WHERE s.referral_id = ? ORDER BY s.id";
-	sqlite3_stmt *st = db_stmt(sql);
-	if (!st)
-		return -1;
-	db_bindf(st, "i", id);
-	json_t *rows = db_rows_json(st, 0, NULL);
+	json_t *rows = db_rows_for(sql, id);
 	if (!rows)
 		return -1;
 	size_t i;
