@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "db.h"
 #include "assets.h"
+#include "date.h"
+#include "form.h"
 #include "util.h"
 
 #include <pthread.h>
@@ -33,6 +35,22 @@ static const char *const pragmas =
     "PRAGMA foreign_keys=ON;"
     "PRAGMA trusted_schema=OFF;";
 
+/* SQL add_months(date, n): date_add_months in SQL, so queries and C agree
+ * on month arithmetic (the day is clamped; SQLite's '+n months' is not).
+ * NULL for NULL or a malformed date. */
+static void sql_add_months(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *d = (const char *)sqlite3_value_text(argv[0]);
+	if (!d || !valid_date(d)) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	char out[11];
+	date_add_months(d, sqlite3_value_int(argv[1]), out);
+	sqlite3_result_text(ctx, out, 10, SQLITE_TRANSIENT);
+}
+
 /* Opens path with our settings. Returns the handle or NULL (err set). */
 static sqlite3 *open_handle(const char *path, char *err, size_t errlen)
 {
@@ -47,6 +65,8 @@ static sqlite3 *open_handle(const char *path, char *err, size_t errlen)
 	}
 	sqlite3_busy_timeout(h, 5000);
 	sqlite3_extended_result_codes(h, 1);
+	sqlite3_create_function(h, "add_months", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+	    NULL, sql_add_months, NULL, NULL);
 	if (sqlite3_exec(h, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot configure database: %s", sqlite3_errmsg(h));
 		sqlite3_close(h);
@@ -404,4 +424,30 @@ json_t *db_row_for(const char *sql, long long id)
 	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
 	db_done(st);
 	return o;
+}
+
+int db_execf(const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db(), sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	va_list ap;
+	va_start(ap, fmt);
+	db_vbindf(st, fmt, ap);
+	va_end(ap);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+long long db_setting_int(const char *name, long long dflt)
+{
+	static const char sql[] = "SELECT CAST(value AS INTEGER) FROM settings WHERE name = ?";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return dflt;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	long long v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : dflt;
+	db_done(st);
+	return v;
 }

@@ -93,6 +93,13 @@ json_t *db_row_for(const char *sql, long long id);
  * (SQLITE_DONE on success); *changes gets the rows changed when not NULL. */
 int db_write(sqlite3_stmt *st, int *changes);
 
+/* Prepares sql (not cached: for one-off and seeding statements), binds
+ * fmt as db_bindf and steps it once. Returns 0 or -1. */
+int db_execf(const char *sql, const char *fmt, ...);
+
+/* Returns the integer setting name from the settings table, or dflt. */
+long long db_setting_int(const char *name, long long dflt);
+
 /* Closes every thread's connection. Call after the workers stopped. */
 void db_close_all(void);
 

@@ -76,24 +76,21 @@ static const struct {
 };
 #define NPATHS (sizeof paths / sizeof paths[0])
 
-/* Writes a valid personnummer for person i (born 1960-1995). */
-static void demo_pnr(int i, char out[14])
+void demo_pnr(int i, char out[14])
 {
 	char date[11], ten[11];
-	date_add_days("1960-03-01", i * 419, date);
-	snprintf(ten, sizeof ten, "%.2s%.2s%.2s%03d", date + 2, date + 5, date + 8, 100 + i * 7);
+	unsigned serial = (100u + (unsigned)i * 7u) % 1000u;
+	date_add_days("1960-03-01", (i % 30) * 419 + (i / 30) * 97, date);
+	snprintf(ten, sizeof ten, "%.2s%.2s%.2s%03u", date + 2, date + 5, date + 8, serial);
 	int sum = 0;
 	for (int k = 0; k < 9; k++) {
 		int v = (ten[k] - '0') * (k % 2 == 0 ? 2 : 1);
 		sum += v > 9 ? v - 9 : v;
 	}
-	snprintf(out, 14, "%.4s%.2s%.2s-%03d%d", date, date + 5, date + 8, 100 + i * 7, (10 - sum % 10) % 10);
+	snprintf(out, 14, "%.4s%.2s%.2s-%03u%d", date, date + 5, date + 8, serial, (10 - sum % 10) % 10);
 }
 
-/* Runs sql with fmt-bound args; returns 0 or -1. */
-static int demo_exec(const char *sql, const char *fmt, ...);
-
-static long long user_id_of(const char *username)
+long long demo_user_id(const char *username)
 {
 	static const char sql[] = "SELECT id FROM users WHERE username = ?";
 	sqlite3_stmt *st = db_stmt(sql);
@@ -127,9 +124,9 @@ static int demo_cases(void)
 	    "VALUES(?, ?, ?, ?, ?, ?, 'Besluten fattas för 18 månader med omprövningsförbehåll.', ?, ?, ?, ?, ?, ?, ?, ?)";
 	static const char ins_cm[] = "INSERT INTO person_case_managers(person_id, user_id, started_at, started_by) VALUES(?, ?, ?, ?)";
 	long long now = now_unix();
-	long long soc[2] = { user_id_of("soc1"), user_id_of("soc2") };
-	long long cm[2] = { user_id_of("cm1"), user_id_of("cm2") };
-	long long chef = user_id_of("chef1");
+	long long soc[2] = { demo_user_id("soc1"), demo_user_id("soc2") };
+	long long cm[2] = { demo_user_id("cm1"), demo_user_id("cm2") };
+	long long chef = demo_user_id("chef1");
 	long long districts[2] = { district_id_by_name("Centrum"), district_id_by_name("Hisingen") };
 	int decided_seen = 0;
 	for (int i = 0; i < 30; i++) {
@@ -191,7 +188,7 @@ static int demo_cases(void)
 		long long rid = sqlite3_last_insert_rowid(db());
 
 		const char *from = "draft";
-		if (demo_exec(ins_step, "iiitttet", rid, t0, soc[d], "create", "draft", "draft", NULL, "") < 0)
+		if (db_execf(ins_step, "iiitttet", rid, t0, soc[d], "create", "draft", "draft", NULL, "") < 0)
 			return -1;
 		for (int k = 0; k < nsteps; k++) {
 			const char *action = paths[pi].path[k], *to;
@@ -199,7 +196,7 @@ static int demo_cases(void)
 			to = a->to;
 			long long who = (a->roles & ROLE_SOC) ? soc[d] : cm[d];
 			const char *date = !strcmp(action, "book_meeting") || !strcmp(action, "hold_meeting") ? meeting : NULL;
-			if (demo_exec(ins_step, "iiitttet", rid, t0 + (long long)(k + 1) * step_gap, who, action, from, to,
+			if (db_execf(ins_step, "iiitttet", rid, t0 + (long long)(k + 1) * step_gap, who, action, from, to,
 			    date, a->needs_reason ? reason : "") < 0)
 				return -1;
 			from = to;
@@ -217,7 +214,7 @@ static int demo_cases(void)
 			memcpy(start, ddate, sizeof start);
 		date_add_months(start, 18, end);
 		date_add_days(start, 14, eff);
-		if (demo_exec(ins_dec, "iiittttteiiiii", pid, rid, districts[d], start, start, end,
+		if (db_execf(ins_dec, "iiittttteiiiii", pid, rid, districts[d], start, start, end,
 		    decided_seen % 2 ? "internal" : "external", decided_seen % 2 ? "Bostad först SRF" : "Stiftelsen Hemstöd",
 		    decided_seen == 3 ? NULL : eff, soc[d], last, soc[d], last, soc[d]) < 0)
 			return -1;
@@ -227,15 +224,15 @@ static int demo_cases(void)
 			char s2[11], e2[11];
 			date_add_months(start, 18, s2);
 			date_add_months(s2, 18, e2);
-			if (demo_exec(ins_dec, "iiittttteiiiii", pid, rid, districts[d], s2, s2, e2, "internal",
+			if (db_execf(ins_dec, "iiittttteiiiii", pid, rid, districts[d], s2, s2, e2, "internal",
 			    "Bostad först SRF", s2, soc[d], last, soc[d], last, soc[d]) < 0)
 				return -1;
 			long long nid = sqlite3_last_insert_rowid(db());
-			if (demo_exec("UPDATE decisions SET replaced_by_id = ?, replaced_at = ? WHERE id = ?", "iii", nid, last, did) < 0 ||
-			    demo_exec("UPDATE decisions SET replaces_id = ? WHERE id = ?", "ii", did, nid) < 0)
+			if (db_execf("UPDATE decisions SET replaced_by_id = ?, replaced_at = ? WHERE id = ?", "iii", nid, last, did) < 0 ||
+			    db_execf("UPDATE decisions SET replaces_id = ? WHERE id = ?", "ii", did, nid) < 0)
 				return -1;
 		}
-		if (demo_exec(ins_cm, "iiii", pid, cm[d], last, chef) < 0)
+		if (db_execf(ins_cm, "iiii", pid, cm[d], last, chef) < 0)
 			return -1;
 	}
 	return 0;
@@ -259,25 +256,11 @@ static int demo_apartments(void)
 	for (size_t i = 0; i < sizeof apts / sizeof apts[0]; i++) {
 		char contract[32];
 		snprintf(contract, sizeof contract, "FK-%04zu", 1001 + i);
-		if (demo_exec(sql, "tiiiitttii", apts[i].address, district_id_by_name(apts[i].district), (long long)apts[i].rooms,
+		if (db_execf(sql, "tiiiitttii", apts[i].address, district_id_by_name(apts[i].district), (long long)apts[i].rooms,
 		    (long long)apts[i].area, (long long)apts[i].rent, apts[i].company, contract, apts[i].status, now, now) < 0)
 			return -1;
 	}
 	return 0;
-}
-
-static int demo_exec(const char *sql, const char *fmt, ...)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db(), sql, -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	va_list ap;
-	va_start(ap, fmt);
-	db_vbindf(st, fmt, ap);
-	va_end(ap);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int demo_seed(void)
@@ -309,7 +292,7 @@ int demo_seed(void)
 		    did, hash, 0, &id) < 0 || audit_log(0, "create", "user", id, 0) < 0)
 			goto fail;
 	}
-	if (demo_cases() < 0 || demo_apartments() < 0)
+	if (demo_cases() < 0 || demo_apartments() < 0 || demo_living() < 0)
 		goto fail;
 	if (db_exec("INSERT INTO secrets(name, value) VALUES('demo', x'01')") < 0 || db_commit() < 0)
 		goto fail;

@@ -12,6 +12,17 @@
  */
 int demo_seed(void);
 
+/* Writes a valid personnummer for demo person i (born 1960-1995). */
+void demo_pnr(int i, char out[14]);
+
+/* Returns the id of a demo user, or 0. */
+long long demo_user_id(const char *username);
+
+/* demo_living.c: participants living in their apartments, with tenancies
+ * (taken over, ended, a second chance), plans, a year of visits, monthly
+ * checklists and incidents, dated relative to today. Returns 0 or -1. */
+int demo_living(void);
+
 /* Prints the demo logins to stdout. */
 void demo_print_logins(void);
 

@@ -73,4 +73,50 @@ int apartment_create(struct req *r);
 int apartment_page(struct req *r);
 int apartment_update(struct req *r);
 
+/* tenancy.c */
+int tenancies_list(struct req *r);
+int tenancy_page(struct req *r);
+int tenancy_new_form(struct req *r);
+int tenancy_create(struct req *r);
+int tenancy_takeover(struct req *r);
+int tenancy_end(struct req *r);
+int persons_without_apartment(struct req *r);
+
+/* incident.c */
+int incidents_list(struct req *r);
+int incident_new_form(struct req *r);
+int incident_create(struct req *r);
+int incident_page(struct req *r);
+int incident_update(struct req *r);
+/* Adds kind_label to incident rows. */
+void incident_label_rows(json_t *rows);
+
+/* visit.c */
+int visits_page(struct req *r);
+int visit_create(struct req *r);
+
+/* checklist.c */
+int checklists_list(struct req *r);
+int checklist_create(struct req *r);
+int checklist_page(struct req *r);
+int checklist_save(struct req *r);
+int checklist_review(struct req *r);
+/* Adds state_label and month_label to checklist rows. */
+void checklist_label_rows(json_t *rows);
+
+/* plan.c */
+int plan_new_form(struct req *r);
+int plan_create(struct req *r);
+int plan_page(struct req *r);
+int plan_edit_form(struct req *r);
+int plan_save(struct req *r);
+int plan_compare(struct req *r);
+
+/* config.c */
+int config_list(struct req *r);
+int config_create(struct req *r);
+int config_update(struct req *r);
+int settings_form(struct req *r);
+int settings_save(struct req *r);
+
 #endif

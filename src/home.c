@@ -3,6 +3,9 @@
 #include "db.h"
 #include "referral.h"
 #include "scope.h"
+#include "checklist.h"
+#include "tenancy.h"
+#include "visit.h"
 
 #include <string.h>
 
@@ -13,8 +16,8 @@ static const char *role_intro(int role)
 {
 	switch (role) {
 	case ROLE_SOC: return "Här ser du remisser som väntar på dig och beslut som snart ska omprövas.";
-	case ROLE_CM: return "Här ser du remisser som väntar på teamet och de deltagare du arbetar med.";
-	case ROLE_LANDLORD: return "Här ser du lägenheter och checklistor som väntar på granskning.";
+	case ROLE_CM: return "Här ser du hembesök, checklistor och uppföljningar som väntar, remisser som väntar på teamet och dina deltagare.";
+	case ROLE_LANDLORD: return "Här ser du checklistor som väntar på granskning, boenden som är redo för överlåtelse och öppna händelser.";
 	case ROLE_MANAGER: return "Här följer du hela programmet: remisser som väntat längst och beslut som ska omprövas.";
 	case ROLE_ADMIN: return "Här hanterar du användare och stadsdelar. Du ser inga ärenden.";
 	default: return "";
@@ -94,6 +97,84 @@ static json_t *my_persons(struct req *r)
 	return items;
 }
 
+/* Runs sql (scoped; its columns are href, label and detail) into start-
+ * page items. New reference, NULL on error. */
+static json_t *sql_items(struct req *r, const char *sql)
+{
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return NULL;
+	scope_bind(st, r);
+	db_bind_named_int(st, ":limit", HOME_LIMIT);
+	return db_rows_json(st, 0, NULL);
+}
+
+/* The case manager's participants with an ongoing tenancy and no home
+ * visit (met) this week. */
+static const char no_home_visit_sql[] =
+    "SELECT '/visits?person=' || p.id AS href, p.first_name || ' ' || p.last_name AS label, "
+    "'Inget hembesök denna vecka' || coalesce(' (senast ' || (SELECT max(v.date) FROM visits v WHERE v.person_id = p.id "
+    " AND v.kind = 'home' AND v.met = 1 AND " VISIT_COUNTS("v") ") || ')', '') AS detail "
+    "FROM person_case_managers c JOIN persons p ON p.id = c.person_id "
+    "WHERE c.user_id = :uid AND c.ended_at IS NULL "
+    "AND EXISTS (SELECT 1 FROM tenancies t WHERE t.person_id = p.id AND t.end_date IS NULL) "
+    "AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.person_id = p.id AND v.kind = 'home' AND v.met = 1 "
+    " AND v.date >= " WEEK_START " AND v.date <= :today AND " VISIT_COUNTS("v") ") "
+    "ORDER BY p.last_name, p.first_name LIMIT :limit";
+
+/* Plans of the viewer's participants with a follow-up within 14 days or passed. */
+static const char plan_follow_up_sql[] =
+    "SELECT '/plans/' || pl.id AS href, p.first_name || ' ' || p.last_name AS label, "
+    "CASE WHEN pl.next_follow_up < :today THEN 'Uppföljningen av genomförandeplanen skulle ha gjorts ' "
+    " ELSE 'Genomförandeplanen följs upp ' END || pl.next_follow_up AS detail "
+    "FROM plans pl JOIN persons p ON p.id = pl.person_id "
+    "WHERE pl.next_follow_up <= date(:today, '+14 days') AND " SCOPE_PERSON("p") " "
+    "ORDER BY pl.next_follow_up LIMIT :limit";
+
+/* Checklists sent and waiting for the landlord's review, oldest first. */
+static const char inbox_sql[] =
+    "SELECT '/checklists/' || c.id AS href, p.first_name || ' ' || p.last_name AS label, "
+    "a.address || ': checklista ' || c.month || ', skickad ' || date(c.sent_at, 'unixepoch', 'localtime') AS detail "
+    "FROM checklists c JOIN tenancies t ON t.id = c.tenancy_id JOIN persons p ON p.id = t.person_id "
+    "JOIN apartments a ON a.id = t.apartment_id WHERE c.state = 'sent' ORDER BY c.sent_at LIMIT :limit";
+
+/* Tenancies ready for the takeover review (the landlord office). */
+static const char ready_sql[] =
+    "SELECT '/tenancies/' || t.id AS href, p.first_name || ' ' || p.last_name AS label, "
+    "a.address || ': inflyttning ' || t.move_in_date AS detail "
+    "FROM tenancies t JOIN persons p ON p.id = t.person_id JOIN apartments a ON a.id = t.apartment_id "
+    "WHERE " TENANCY_READY_WHERE " ORDER BY t.move_in_date LIMIT :limit";
+
+/* Open housing-related incidents (the landlord office). */
+static const char open_incidents_sql[] =
+    "SELECT '/incidents/' || i.id AS href, p.first_name || ' ' || p.last_name AS label, "
+    "a.address || ': ' || CASE i.kind WHEN 'disturbance' THEN 'störning' WHEN 'damage' THEN 'skada' "
+    " WHEN 'rent_arrears' THEN 'hyresskuld' WHEN 'threat' THEN 'hot' WHEN 'sanitary' THEN 'sanitär olägenhet' "
+    " ELSE 'annat' END || ' ' || i.date AS detail "
+    "FROM incidents i JOIN tenancies t ON t.id = i.tenancy_id JOIN persons p ON p.id = t.person_id "
+    "JOIN apartments a ON a.id = t.apartment_id WHERE i.resolved_date IS NULL AND i.housing_related = 1 "
+    "ORDER BY i.date LIMIT :limit";
+
+/* Move-ins and ends in the last 30 days (the socialsekreterare's district). */
+static const char housing_events_sql[] =
+    "SELECT '/tenancies/' || t.id AS href, p.first_name || ' ' || p.last_name AS label, "
+    "CASE WHEN t.end_date >= date(:today, '-30 days') THEN 'Boendet avslutat ' || t.end_date || ' (' || "
+    " CASE t.end_reason WHEN 'evicted' THEN 'vräkt' WHEN 'wanted' THEN 'ville flytta' WHEN 'deceased' THEN 'avliden' "
+    " ELSE 'annat' END || ')' ELSE 'Flyttade in ' || t.move_in_date || ', ' || a.address END AS detail "
+    "FROM tenancies t JOIN persons p ON p.id = t.person_id JOIN apartments a ON a.id = t.apartment_id "
+    "WHERE (t.move_in_date >= date(:today, '-30 days') OR t.end_date >= date(:today, '-30 days')) "
+    "AND " SCOPE_PERSON("p") " ORDER BY coalesce(t.end_date, t.move_in_date) DESC LIMIT :limit";
+
+/* Persons with a current decision and no ongoing tenancy. */
+static const char without_apartment_sql[] =
+    "SELECT '/persons/' || p.id AS href, p.first_name || ' ' || p.last_name AS label, "
+    "coalesce('Utflyttad ' || (SELECT max(o.end_date) FROM tenancies o WHERE o.person_id = p.id), 'Väntar på lägenhet') "
+    " || ', beslutet gäller till ' || x.end_date AS detail "
+    "FROM decisions x JOIN persons p ON p.id = x.person_id "
+    "WHERE x.replaced_by_id IS NULL AND x.end_date >= :today AND " SCOPE_PERSON("p") " "
+    "AND NOT EXISTS (SELECT 1 FROM tenancies o WHERE o.person_id = p.id AND o.end_date IS NULL) "
+    "ORDER BY p.last_name, p.first_name LIMIT :limit";
+
 /* GET / : greets the user; lists the role's work due today. */
 int home_page(struct req *r)
 {
@@ -108,17 +189,30 @@ int home_page(struct req *r)
 		    referral_items(r, referrals_waiting(r, ROLE_SOC, HOME_LIMIT)), "/referrals");
 		add_section(sections, "Beslut att ompröva inom 60 dagar",
 		    decision_items(r, decisions_due_rows(r, 60, HOME_LIMIT)), "/decisions");
+		add_section(sections, "Inflyttningar och avslutade boenden senaste 30 dagarna",
+		    sql_items(r, housing_events_sql), "/tenancies?state=all");
 		break;
 	case ROLE_CM:
+		add_section(sections, "Inget hembesök denna vecka", sql_items(r, no_home_visit_sql), "/visits");
+		add_section(sections, "Försenade checklistor", checklist_missing_items(r, 1, HOME_LIMIT), "/checklists");
+		add_section(sections, "Checklistor att göra", checklist_missing_items(r, 0, HOME_LIMIT), "/checklists");
+		add_section(sections, "Uppföljning av genomförandeplaner", sql_items(r, plan_follow_up_sql), NULL);
 		add_section(sections, "Remisser som väntar på teamet",
 		    referral_items(r, referrals_waiting(r, ROLE_CM, HOME_LIMIT)), "/referrals");
 		add_section(sections, "Dina deltagare", my_persons(r), "/persons");
+		break;
+	case ROLE_LANDLORD:
+		add_section(sections, "Checklistor att granska", sql_items(r, inbox_sql), "/checklists");
+		add_section(sections, "Redo för prövning av överlåtelse", sql_items(r, ready_sql), "/tenancies?ready=1");
+		add_section(sections, "Öppna händelser", sql_items(r, open_incidents_sql), "/incidents");
 		break;
 	case ROLE_MANAGER:
 		add_section(sections, "Remisser som väntat längst",
 		    referral_items(r, referrals_waiting(r, ROLE_SOC | ROLE_CM, 10)), "/referrals");
 		add_section(sections, "Beslut att ompröva inom 60 dagar",
 		    decision_items(r, decisions_due_rows(r, 60, 10)), "/decisions");
+		add_section(sections, "Försenade checklistor", checklist_missing_items(r, 1, HOME_LIMIT), "/checklists");
+		add_section(sections, "Stöd utan lägenhet", sql_items(r, without_apartment_sql), "/persons/without-apartment");
 		break;
 	default:
 		break;

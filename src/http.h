@@ -104,6 +104,33 @@ int view_has_errors(struct req *r);
 /* Sets view[key] to s (copied), or null when s is NULL. */
 void view_set_str(json_t *obj, const char *key, const char *s);
 
+/*
+ * Appends a form field descriptor {id, name, label, value, error, hint,
+ * <kind>: true} to fields for templates/field.mustache. kind is "input",
+ * "date", "textarea" or "select" (then set "options" on the returned
+ * object). The error comes from view_error calls made before. Returns the
+ * descriptor (borrowed from fields).
+ */
+json_t *view_field(struct req *r, json_t *fields, const char *name, const char *label, const char *kind,
+    const char *value, const char *hint);
+
+/* Returns the value to show in a form field: what was posted (on a POST)
+ * or stored[name]. Borrowed or arena-owned; may be NULL. */
+const char *view_value(struct req *r, json_t *stored, const char *name);
+
+/* The stale-form answer: marks view.conflict, records a Swedish error on
+ * field naming what ("lägenheten", "planen"...) was changed. Returns 409. */
+int view_conflict(struct req *r, const char *field, const char *what);
+
+/* Returns [{value, label, selected}] for NULL-ended values/labels. */
+json_t *view_options(const char *const values[], const char *const labels[], const char *selected);
+
+/* Returns the label of value in NULL-ended values/labels, or "". Static. */
+const char *label_of(const char *const values[], const char *const labels[], const char *value);
+
+/* Returns 1 when value is one of the NULL-ended values. */
+int one_of(const char *const values[], const char *value);
+
 /* Server settings used by main.c. */
 struct server_opts {
 	const char *bind;

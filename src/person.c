@@ -9,6 +9,7 @@
 #include "referral_state.h"
 #include "scope.h"
 #include "district.h"
+#include "tenancy.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -260,6 +261,21 @@ static void label_timeline(json_t *rows)
 			label = "Uppdragsbeskrivning till utföraren";
 		} else if (strcmp(kind, "case_manager") == 0) {
 			label = strcmp(action, "end") == 0 ? "Case manager avslutad" : "Case manager tilldelad";
+		} else if (strcmp(kind, "move_in") == 0) {
+			label = "Inflyttning (andrahandskontrakt)";
+		} else if (strcmp(kind, "takeover") == 0) {
+			label = "Förstahandskontraktet övertaget";
+		} else if (strcmp(kind, "move_out") == 0) {
+			snprintf(buf, sizeof buf, "Boendet avslutat: %s", tenancy_end_label(action));
+			label = buf;
+		} else if (strcmp(kind, "plan") == 0) {
+			snprintf(buf, sizeof buf, "Genomförandeplan version %s sparad", action);
+			label = buf;
+		} else if (strcmp(kind, "incident") == 0) {
+			label = "Händelse registrerad";
+		} else if (strcmp(kind, "checklist") == 0) {
+			label = strcmp(action, "sent") == 0 ? "Månadschecklista skickad till fastighetskontoret" :
+			    "Månadschecklista granskad av fastighetskontoret";
 		}
 		json_object_set_new(e, "label", json_string(label));
 	}
@@ -267,28 +283,42 @@ static void label_timeline(json_t *rows)
 
 json_t *person_timeline(const struct req *r, long long person_id)
 {
-	/* Every kind a viewer who may see this person may also see (this
-	 * issue's data: referrals, decisions, assignments, case managers).
-	 * Later kinds add their own branch with the role rule in SQL. */
+	/* Every kind a viewer who may see this person may also see; a kind
+	 * some roles may not see states its role rule in SQL (plans). Visit
+	 * notes are not here: the journal has its own page. */
 	static const char sql[] =
 	    "SELECT * FROM ("
 	    " SELECT s.at AS at, 'referral' AS kind, s.referral_id AS ref_id, s.action AS action, s.date AS date, "
 	    "  s.note AS note, u.name AS by_name FROM referral_steps s JOIN referrals f ON f.id = s.referral_id "
-	    "  LEFT JOIN users u ON u.id = s.by WHERE f.person_id = :pid"
+	    "  LEFT JOIN users u ON u.id = s.by WHERE f.person_id = :id"
 	    " UNION ALL SELECT d.created_at, 'decision', d.id, CASE WHEN d.replaces_id IS NULL THEN 'decided' ELSE 'review' END, "
-	    "  d.decision_date, '', u.name FROM decisions d LEFT JOIN users u ON u.id = d.decided_by WHERE d.person_id = :pid"
+	    "  d.decision_date, '', u.name FROM decisions d LEFT JOIN users u ON u.id = d.decided_by WHERE d.person_id = :id"
 	    " UNION ALL SELECT d.updated_at, 'effective', d.id, 'effective', d.support_effective_date, '', NULL "
-	    "  FROM decisions d WHERE d.person_id = :pid AND d.support_effective_date IS NOT NULL"
+	    "  FROM decisions d WHERE d.person_id = :id AND d.support_effective_date IS NOT NULL"
 	    " UNION ALL SELECT a.created_at, 'assignment', a.id, 'create', NULL, '', u.name FROM assignments a "
-	    "  LEFT JOIN users u ON u.id = a.created_by WHERE a.person_id = :pid"
+	    "  LEFT JOIN users u ON u.id = a.created_by WHERE a.person_id = :id"
 	    " UNION ALL SELECT c.started_at, 'case_manager', c.id, 'start', NULL, cu.name, u.name FROM person_case_managers c "
-	    "  JOIN users cu ON cu.id = c.user_id LEFT JOIN users u ON u.id = c.started_by WHERE c.person_id = :pid"
+	    "  JOIN users cu ON cu.id = c.user_id LEFT JOIN users u ON u.id = c.started_by WHERE c.person_id = :id"
 	    " UNION ALL SELECT c.ended_at, 'case_manager', c.id, 'end', NULL, cu.name, u.name FROM person_case_managers c "
 	    "  JOIN users cu ON cu.id = c.user_id LEFT JOIN users u ON u.id = c.ended_by "
-	    "  WHERE c.person_id = :pid AND c.ended_at IS NOT NULL"
+	    "  WHERE c.person_id = :id AND c.ended_at IS NOT NULL"
+	    " UNION ALL SELECT t.created_at, 'move_in', t.id, 'start', t.move_in_date, a.address, u.name FROM tenancies t "
+	    "  JOIN apartments a ON a.id = t.apartment_id LEFT JOIN users u ON u.id = t.created_by WHERE t.person_id = :id"
+	    " UNION ALL SELECT t.updated_at, 'takeover', t.id, 'takeover', t.takeover_date, a.address, NULL FROM tenancies t "
+	    "  JOIN apartments a ON a.id = t.apartment_id WHERE t.person_id = :id AND t.takeover_date IS NOT NULL"
+	    " UNION ALL SELECT t.updated_at, 'move_out', t.id, t.end_reason, t.end_date, a.address, NULL FROM tenancies t "
+	    "  JOIN apartments a ON a.id = t.apartment_id WHERE t.person_id = :id AND t.end_date IS NOT NULL"
+	    " UNION ALL SELECT v.created_at, 'plan', pl.id, CAST(v.version_no AS TEXT), v.agreed_date, '', u.name FROM plan_versions v "
+	    "  JOIN plans pl ON pl.id = v.plan_id LEFT JOIN users u ON u.id = v.created_by "
+	    "  WHERE pl.person_id = :id AND :role IN ('case_manager', 'socialsekreterare')"
+	    " UNION ALL SELECT i.created_at, 'incident', i.id, i.kind, i.date, '', NULL FROM incidents i "
+	    "  JOIN tenancies t ON t.id = i.tenancy_id WHERE t.person_id = :id"
+	    " UNION ALL SELECT c.sent_at, 'checklist', c.id, 'sent', c.month, '', NULL FROM checklists c "
+	    "  JOIN tenancies t ON t.id = c.tenancy_id WHERE t.person_id = :id AND c.sent_at IS NOT NULL"
+	    " UNION ALL SELECT c.reviewed_at, 'checklist', c.id, 'reviewed', c.month, c.review_comment, NULL FROM checklists c "
+	    "  JOIN tenancies t ON t.id = c.tenancy_id WHERE t.person_id = :id AND c.reviewed_at IS NOT NULL"
 	    ") ORDER BY at, kind";
-	(void)r;
-	json_t *rows = db_rows_for(sql, person_id);
+	json_t *rows = scope_rows(sql, r, person_id);
 	if (!rows)
 		return NULL;
 	size_t i;
@@ -328,6 +358,10 @@ int person_page(struct req *r)
 	    "SELECT u.id, u.name, u.username, date(c.started_at, 'unixepoch', 'localtime') AS since "
 	    "FROM person_case_managers c JOIN users u ON u.id = c.user_id "
 	    "WHERE c.person_id = :pid AND c.ended_at IS NULL ORDER BY u.name";
+	static const char tenancies_sql[] =
+	    "SELECT t.id, t.move_in_date, t.ordinal, t.takeover_date, t.end_date, t.end_reason, a.address "
+	    "FROM tenancies t JOIN apartments a ON a.id = t.apartment_id WHERE t.person_id = :pid ORDER BY t.move_in_date DESC, t.id DESC";
+	static const char plan_sql[] = "SELECT id, current_version, next_follow_up FROM plans WHERE person_id = :pid";
 	static const char all_cms_sql[] =
 	    "SELECT id AS value, name || ' (' || username || ')' AS label FROM users "
 	    "WHERE role = 'case_manager' AND active = 1 AND id NOT IN "
@@ -345,8 +379,26 @@ int person_page(struct req *r)
 	json_object_set_new(r->view, "person", p);
 	json_object_set_new(r->view, "title", json_string(json_string_value(json_object_get(p, "name"))));
 	if (view_list(r, "referrals", referrals_sql, id) < 0 || view_list(r, "decisions", decisions_sql, id) < 0 ||
-	    view_list(r, "case_managers", cms_sql, id) < 0)
+	    view_list(r, "case_managers", cms_sql, id) < 0 || view_list(r, "tenancies", tenancies_sql, id) < 0)
 		return http_fail(r, 500, NULL);
+	if (r->user.role == ROLE_CM || r->user.role == ROLE_SOC) {
+		json_t *plan = db_row_for(plan_sql, id);
+		if (plan)
+			json_object_set_new(r->view, "plan", plan);
+		json_object_set_new(r->view, "shows_plan", json_true());
+		json_object_set_new(r->view, "can_plan", json_boolean(r->user.role == ROLE_CM));
+	}
+	int housed = 0;
+	size_t ti;
+	json_t *tx;
+	json_array_foreach(json_object_get(r->view, "tenancies"), ti, tx) {
+		const char *reason = json_string_value(json_object_get(tx, "end_reason"));
+		if (reason)
+			json_object_set_new(tx, "end_label", json_string(tenancy_end_label(reason)));
+		else
+			housed = 1;
+	}
+	json_object_set_new(r->view, "housed", json_boolean(housed));
 
 	json_t *refs = json_object_get(r->view, "referrals");
 	size_t i;
@@ -373,6 +425,8 @@ int person_page(struct req *r)
 	}
 	if (current)
 		json_object_set(r->view, "current_decision", current);
+	json_object_set_new(r->view, "support_without_apartment", json_boolean(current && !housed &&
+	    json_array_size(json_object_get(r->view, "tenancies")) > 0));
 	json_t *timeline = person_timeline(r, id);
 	if (!timeline)
 		return http_fail(r, 500, NULL);

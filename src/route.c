@@ -17,6 +17,8 @@
 #define CASE (ROLE_SOC | ROLE_CM | ROLE_MANAGER)
 /* who reads the housing side: apartments and contracts */
 #define HOUSING (CASE | ROLE_LANDLORD)
+/* who writes the genomförandeplan (case managers) and reads it */
+#define PLAN (ROLE_CM | ROLE_SOC)
 
 static const struct route routes[] = {
 	/* method  pattern                           roles                      handler               template */
@@ -38,6 +40,18 @@ static const struct route routes[] = {
 	{ "POST", "/persons/{id}/case-managers/{id}/end", ROLE_MANAGER,         person_end_cm,        NULL },
 	{ "GET",  "/persons/{id}/referrals/new",     ROLE_SOC,                  referral_new_form,    "referrals/form" },
 	{ "POST", "/persons/{id}/referrals",         ROLE_SOC,                  referral_create,      "referrals/form" },
+	{ "GET",  "/persons/without-apartment",      ROLE_SOC | ROLE_MANAGER,   persons_without_apartment, "tenancies/without" },
+	{ "GET",  "/persons/{id}/plan/new",          ROLE_CM,                   plan_new_form,        "plans/form" },
+	{ "POST", "/persons/{id}/plan",              ROLE_CM,                   plan_create,          "plans/form" },
+
+	{ "GET",  "/plans/{id}",                     PLAN,                      plan_page,            "plans/show" },
+	{ "POST", "/plans/{id}",                     ROLE_CM,                   plan_save,            "plans/form" },
+	{ "GET",  "/plans/{id}/edit",                ROLE_CM,                   plan_edit_form,       "plans/form" },
+	{ "GET",  "/plans/{id}/compare",             PLAN,                      plan_compare,         "plans/compare" },
+	{ "GET",  "/plans/{id}/print",               PLAN,                      plan_page,            "plans/print" },
+
+	{ "GET",  "/visits",                         CASE,                      visits_page,          "visits/list" },
+	{ "POST", "/visits",                         ROLE_CM,                   visit_create,         "visits/list" },
 
 	{ "GET",  "/referrals",                      CASE,                      referrals_list,       "referrals/list" },
 	{ "GET",  "/referrals/{id}",                 CASE,                      referral_page,        "referrals/show" },
@@ -52,6 +66,25 @@ static const struct route routes[] = {
 	{ "GET",  "/apartments/new",                 ROLE_LANDLORD,             apartment_new_form,   "apartments/form" },
 	{ "GET",  "/apartments/{id}",                HOUSING,                   apartment_page,       "apartments/show" },
 	{ "POST", "/apartments/{id}",                ROLE_LANDLORD,             apartment_update,     "apartments/show" },
+	{ "GET",  "/apartments/{id}/tenancies/new",  ROLE_LANDLORD,             tenancy_new_form,     "tenancies/form" },
+	{ "POST", "/apartments/{id}/tenancies",      ROLE_LANDLORD,             tenancy_create,       "tenancies/form" },
+
+	{ "GET",  "/tenancies",                      HOUSING,                   tenancies_list,       "tenancies/list" },
+	{ "GET",  "/tenancies/{id}",                 HOUSING,                   tenancy_page,         "tenancies/show" },
+	{ "POST", "/tenancies/{id}/takeover",        ROLE_LANDLORD,             tenancy_takeover,     "tenancies/show" },
+	{ "POST", "/tenancies/{id}/end",             ROLE_LANDLORD,             tenancy_end,          "tenancies/show" },
+	{ "GET",  "/tenancies/{id}/incidents/new",   ROLE_CM | ROLE_LANDLORD,   incident_new_form,    "incidents/form" },
+	{ "POST", "/tenancies/{id}/incidents",       ROLE_CM | ROLE_LANDLORD,   incident_create,      "incidents/form" },
+	{ "POST", "/tenancies/{id}/checklists",      ROLE_CM,                   checklist_create,     NULL },
+
+	{ "GET",  "/incidents",                      HOUSING,                   incidents_list,       "incidents/list" },
+	{ "GET",  "/incidents/{id}",                 HOUSING,                   incident_page,        "incidents/show" },
+	{ "POST", "/incidents/{id}",                 ROLE_CM | ROLE_LANDLORD,   incident_update,      "incidents/show" },
+
+	{ "GET",  "/checklists",                     HOUSING,                   checklists_list,      "checklists/list" },
+	{ "GET",  "/checklists/{id}",                HOUSING,                   checklist_page,       "checklists/show" },
+	{ "POST", "/checklists/{id}",                ROLE_CM,                   checklist_save,       "checklists/show" },
+	{ "POST", "/checklists/{id}/review",         ROLE_LANDLORD,             checklist_review,     "checklists/show" },
 
 	{ "GET",  "/decisions",                      ROLE_SOC | ROLE_MANAGER,   decisions_due,        "decisions/due" },
 	{ "GET",  "/decisions/{id}",                 CASE,                      decision_page,        "decisions/show" },
@@ -73,6 +106,14 @@ static const struct route routes[] = {
 	{ "POST", "/admin/districts/{id}",           ROLE_ADMIN,                district_update,      "admin/districts" },
 	{ "GET",  "/admin/assignment-text",          ROLE_ADMIN,                assignment_text_form, "admin/assignment_text" },
 	{ "POST", "/admin/assignment-text",          ROLE_ADMIN,                assignment_text_save, "admin/assignment_text" },
+	{ "GET",  "/admin/life-areas",               ROLE_ADMIN,                config_list,          "admin/config_items" },
+	{ "POST", "/admin/life-areas",               ROLE_ADMIN,                config_create,        "admin/config_items" },
+	{ "POST", "/admin/life-areas/{id}",          ROLE_ADMIN,                config_update,        "admin/config_items" },
+	{ "GET",  "/admin/checklist-items",          ROLE_ADMIN,                config_list,          "admin/config_items" },
+	{ "POST", "/admin/checklist-items",          ROLE_ADMIN,                config_create,        "admin/config_items" },
+	{ "POST", "/admin/checklist-items/{id}",     ROLE_ADMIN,                config_update,        "admin/config_items" },
+	{ "GET",  "/admin/settings",                 ROLE_ADMIN,                settings_form,        "admin/settings" },
+	{ "POST", "/admin/settings",                 ROLE_ADMIN,                settings_save,        "admin/settings" },
 };
 
 /* The navigation per role, in the order it is shown. */
@@ -85,11 +126,18 @@ static const struct {
 	{ "/persons",         "Personer",       CASE },
 	{ "/referrals",       "Remisser",       CASE },
 	{ "/apartments",      "Lägenheter",     HOUSING },
+	{ "/tenancies",       "Boenden",        HOUSING },
+	{ "/visits",          "Besök",          CASE },
+	{ "/checklists",      "Checklistor",    HOUSING },
+	{ "/incidents",       "Händelser",      HOUSING },
 	{ "/decisions",       "Beslut att ompröva", ROLE_SOC | ROLE_MANAGER },
 	{ "/audit",           "Åtkomstlogg",    ROLE_MANAGER | ROLE_ADMIN },
 	{ "/admin/users",     "Användare",      ROLE_ADMIN },
 	{ "/admin/districts", "Stadsdelar",     ROLE_ADMIN },
 	{ "/admin/assignment-text", "Uppdragstext", ROLE_ADMIN },
+	{ "/admin/life-areas", "Livsområden",   ROLE_ADMIN },
+	{ "/admin/checklist-items", "Checklistpunkter", ROLE_ADMIN },
+	{ "/admin/settings",  "Inställningar",  ROLE_ADMIN },
 };
 
 int route_match(const char *pattern, const char *path, long long params[], size_t *nparams)

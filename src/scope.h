@@ -39,7 +39,9 @@ struct req;
 	"(:role = 'landlord' OR EXISTS (SELECT 1 FROM persons sp WHERE sp.id = " t ".person_id AND " \
 	SCOPE_PERSON("sp") "))"
 
-/* Binds :role, :district and :uid (those present) for the request's user. */
+/* Binds :role, :district and :uid (those present) for the request's user,
+ * and :today (the local date) and :months (the takeover setting) when the
+ * statement uses them. */
 void scope_bind(sqlite3_stmt *st, const struct req *r);
 
 /* Runs sql (a static string using :id and the scope parameters) and
@@ -47,5 +49,12 @@ void scope_bind(sqlite3_stmt *st, const struct req *r);
  * scope) or on error. New reference. */
 json_t *scope_row(const char *sql, const struct req *r, long long id);
 
+/* As scope_row, but returns every row (an array), or NULL on error. */
+json_t *scope_rows(const char *sql, const struct req *r, long long id);
+
+/* incidents i (of a tenancy t joined in the query): as the tenancy, and
+ * the landlord office housing-related incidents only. */
+#define SCOPE_INCIDENT(i, t) \
+	"(" SCOPE_TENANCY(t) " AND (:role <> 'landlord' OR " i ".housing_related = 1))"
 
 #endif

@@ -114,3 +114,56 @@ void view_pager(struct req *r, const char *next_href, const char *first_href)
 		json_object_set_new(p, "first_href", json_string(first_href));
 	json_object_set_new(r->view, "pager", p);
 }
+
+json_t *view_field(struct req *r, json_t *fields, const char *name, const char *label, const char *kind,
+    const char *value, const char *hint)
+{
+	json_t *fe = json_object_get(json_object_get(r->view, "field_errors"), name);
+	json_t *f = json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", name, "name", name, "label", label,
+	    "value", value ? value : "", kind, 1);
+	if (!strcmp(kind, "date"))
+		json_object_set_new(f, "input", json_true());
+	if (fe)
+		json_object_set(f, "error", fe);
+	if (hint)
+		json_object_set_new(f, "hint", json_string(hint));
+	json_array_append_new(fields, f);
+	return f;
+}
+
+const char *view_value(struct req *r, json_t *stored, const char *name)
+{
+	if (r->is_post)
+		return http_param(r, name);
+	return json_string_value(json_object_get(stored, name));
+}
+
+int view_conflict(struct req *r, const char *field, const char *what)
+{
+	json_object_set_new(r->view, "conflict", json_true());
+	view_error(r, field, arena_printf(&r->arena, "Någon annan har ändrat %s sedan du öppnade sidan. Uppgifterna som "
+	    "visas är de som nu är sparade; formuläret visar det du skrev. Spara igen för att ersätta.", what));
+	return 409;
+}
+
+json_t *view_options(const char *const values[], const char *const labels[], const char *selected)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; values[i]; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", values[i], "label", labels[i],
+		    "selected", selected && !strcmp(selected, values[i])));
+	return a;
+}
+
+const char *label_of(const char *const values[], const char *const labels[], const char *value)
+{
+	for (size_t i = 0; value && values[i]; i++)
+		if (!strcmp(values[i], value))
+			return labels[i];
+	return "";
+}
+
+int one_of(const char *const values[], const char *value)
+{
+	return *label_of(values, values, value) != '\0';
+}

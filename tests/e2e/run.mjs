@@ -72,7 +72,7 @@ for (const [username, role] of Object.entries(DEMO_USERS)) {
     const h1 = await page.getByRole('heading', { level: 1 }).textContent();
     assert.match(h1, /^Hej .+!$/);
     assert.ok(await page.getByRole('navigation', { name: 'Huvudmeny' }).isVisible());
-    if (role === 'landlord' || role === 'admin')
+    if (role === 'admin')
       assert.ok(await page.getByText('Inget väntar på dig i dag.').isVisible(), 'empty state');
     else
       assert.ok(await page.locator('section.due h3').count() > 0, 'work due today is listed');

@@ -1,0 +1,450 @@
+/* checklist.c - the monthly apartment checklist: done by the case manager
+ * with the participant (draft), sent to the landlord office, reviewed by
+ * it with a date and a comment. The items are the admin's list, copied
+ * into each checklist when it is started. */
+#include "checklist.h"
+#include "audit.h"
+#include "date.h"
+#include "db.h"
+#include "handlers.h"
+#include "scope.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHECKLISTS_PAGE 50
+
+/* checklists c of tenancies t: as the tenancy; the landlord office does
+ * not see drafts. */
+#define SCOPE_CHECKLIST(c, t) "(" SCOPE_TENANCY(t) " AND (:role <> 'landlord' OR " c ".state <> 'draft'))"
+
+static const char *const states[] = { "draft", "sent", "reviewed", NULL };
+static const char *const state_labels[] = { "Utkast", "Skickad till fastighetskontoret", "Granskad av fastighetskontoret", NULL };
+static const char *const statuses[] = { "ok", "action", "unchecked", NULL };
+static const char *const status_labels[] = { "OK", "Behöver åtgärdas", "Inte kontrollerad", NULL };
+
+static const char *const month_names[] = { "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+	"september", "oktober", "november", "december" };
+
+void checklist_months(const char *today, char due[8], char overdue[8])
+{
+	char d[11];
+	date_add_days(today, -10, d);
+	snprintf(due, 8, "%.7s", d);
+	char first[11], prev[11];
+	snprintf(first, sizeof first, "%.7s-01", d);
+	date_add_months(first, -1, prev);
+	snprintf(overdue, 8, "%.7s", prev);
+}
+
+/* "oktober 2026" for "2026-10". Arena-owned. */
+static const char *month_label(struct req *r, const char *month)
+{
+	int y, m;
+	if (!month || sscanf(month, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+		return month ? month : "";
+	return arena_printf(&r->arena, "%s %d", month_names[m - 1], y);
+}
+
+void checklist_label_rows(json_t *rows)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x) {
+		json_object_set_new(x, "state_label", json_string(label_of(states, state_labels,
+		    json_string_value(json_object_get(x, "state")))));
+		int y, m;
+		const char *month = json_string_value(json_object_get(x, "month"));
+		if (month && sscanf(month, "%4d-%2d", &y, &m) == 2 && m >= 1 && m <= 12) {
+			char buf[32];
+			snprintf(buf, sizeof buf, "%s %d", month_names[m - 1], y);
+			json_object_set_new(x, "month_label", json_string(buf));
+		}
+	}
+}
+
+json_t *checklist_missing_items(struct req *r, int overdue, int limit)
+{
+	static const char sql[] =
+	    "SELECT t.id, p.first_name || ' ' || p.last_name AS tenant, a.address, "
+	    "(SELECT c.id FROM checklists c WHERE c.tenancy_id = t.id AND c.month = :month) AS draft_id "
+	    "FROM tenancies t JOIN persons p ON p.id = t.person_id JOIN apartments a ON a.id = t.apartment_id "
+	    "WHERE t.end_date IS NULL AND t.move_in_date < date(:month || '-01', '+1 month') AND " SCOPE_TENANCY("t") " "
+	    "AND NOT EXISTS (SELECT 1 FROM checklists c WHERE c.tenancy_id = t.id AND c.month = :month AND c.state <> 'draft') "
+	    "ORDER BY t.move_in_date, t.id LIMIT :limit";
+	char today[11], due[8], late[8];
+	date_today(today);
+	checklist_months(today, due, late);
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return NULL;
+	scope_bind(st, r);
+	db_bind_named_text(st, ":month", overdue ? late : due);
+	db_bind_named_int(st, ":limit", limit);
+	json_t *rows = db_rows_json(st, 0, NULL);
+	if (!rows)
+		return NULL;
+	json_t *items = json_array();
+	size_t i;
+	json_t *x;
+	char first[11], deadline[11];
+	snprintf(first, sizeof first, "%s-01", overdue ? late : due);
+	date_add_months(first, 1, deadline);
+	deadline[8] = '1', deadline[9] = '0';
+	json_array_foreach(rows, i, x) {
+		json_t *draft = json_object_get(x, "draft_id");
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s}",
+		    "href", draft ? arena_printf(&r->arena, "/checklists/%lld", (long long)json_integer_value(draft)) :
+		        arena_printf(&r->arena, "/tenancies/%lld", (long long)json_integer_value(json_object_get(x, "id"))),
+		    "label", json_string_value(json_object_get(x, "tenant")),
+		    "detail", arena_printf(&r->arena, "%s: checklista för %s %s %s", json_string_value(json_object_get(x, "address")),
+		        month_label(r, overdue ? late : due), overdue ? "skulle ha skickats senast" : "ska skickas senast", deadline)));
+	}
+	json_decref(rows);
+	return items;
+}
+
+/* GET /checklists?state=&after= : the landlord's inbox (sent, oldest
+ * first) by default; the case side sees its tenancies' checklists and
+ * what is due or overdue. */
+int checklists_list(struct req *r)
+{
+	static const char sql[] =
+	    "SELECT c.id, c.month, c.state, c.sent_at, c.review_date, t.id AS tenancy_id, a.address, "
+	    "p.first_name || ' ' || p.last_name AS tenant, date(c.sent_at, 'unixepoch', 'localtime') AS sent_date "
+	    "FROM checklists c JOIN tenancies t ON t.id = c.tenancy_id JOIN apartments a ON a.id = t.apartment_id "
+	    "JOIN persons p ON p.id = t.person_id WHERE " SCOPE_CHECKLIST("c", "t") " "
+	    "AND (:state = 'all' OR c.state = :state) AND (:after IS NULL OR c.id > :after) "
+	    "ORDER BY c.id LIMIT :limit";
+	static const char *const keys[] = { "state", NULL };
+	static const char *const filter[] = { "sent", "reviewed", "draft", "all", NULL };
+	static const char *const filter_labels[] = { "Väntar på granskning", "Granskade", "Utkast", "Alla", NULL };
+	int landlord = r->user.role == ROLE_LANDLORD;
+	const char *state = http_param(r, "state");
+	if (!one_of(filter, state) || (landlord && !strcmp(state, "draft")))
+		state = landlord ? "sent" : "all";
+	long long after = parse_id(http_param(r, "after"));
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return http_fail(r, 500, NULL);
+	scope_bind(st, r);
+	db_bind_named_text(st, ":state", state);
+	if (after)
+		db_bind_named_int(st, ":after", after);
+	db_bind_named_int(st, ":limit", CHECKLISTS_PAGE + 1);
+	int more;
+	json_t *rows = db_rows_json(st, CHECKLISTS_PAGE, &more);
+	if (!rows)
+		return http_fail(r, 500, NULL);
+	checklist_label_rows(rows);
+	json_t *last = json_array_get(rows, json_array_size(rows) - 1);
+	view_pager(r, more ? http_link(r, keys, "after", arena_printf(&r->arena, "%lld",
+	    (long long)json_integer_value(json_object_get(last, "id")))) : NULL, after ? "/checklists" : NULL);
+	json_object_set_new(r->view, "rows", rows);
+	json_object_set_new(r->view, "title", json_string(landlord ? "Checklistor att granska" : "Checklistor"));
+	json_object_set_new(r->view, "states", view_options(landlord ? filter : filter, filter_labels, state));
+	if (!landlord) {
+		json_t *late = checklist_missing_items(r, 1, 200), *due = checklist_missing_items(r, 0, 200);
+		if (!late || !due) {
+			json_decref(late);
+			json_decref(due);
+			return http_fail(r, 500, NULL);
+		}
+		json_object_set_new(r->view, "overdue", late);
+		json_object_set_new(r->view, "due", due);
+	}
+	return 200;
+}
+
+/* POST /tenancies/{id}/checklists : start (or open) the month's checklist */
+int checklist_create(struct req *r)
+{
+	static const char tenancy_sql[] = "SELECT t.id, t.person_id, t.end_date FROM tenancies t WHERE t.id = :id AND "
+	    SCOPE_TENANCY("t");
+	static const char existing_sql[] = "SELECT id FROM checklists WHERE tenancy_id = ? AND month = ?";
+	static const char items_sql[] =
+	    "SELECT json_group_array(json_object('label', label, 'status', 'unchecked', 'comment', '')) AS items "
+	    "FROM (SELECT label FROM config_items WHERE list = 'checklist_item' AND active = 1 ORDER BY position, id)";
+	static const char ins[] = "INSERT INTO checklists(tenancy_id, month, items, created_at, created_by, updated_at, updated_by) "
+	    "VALUES(?, ?, ?, ?, ?, ?, ?)";
+	long long tid = r->params[0];
+	json_t *t = scope_row(tenancy_sql, r, tid);
+	if (!t)
+		return http_fail(r, 404, "Boendet finns inte eller ingår inte i det du har tillgång till.");
+	long long person_id = json_integer_value(json_object_get(t, "person_id"));
+	int ended = json_object_get(t, "end_date") != NULL;
+	json_decref(t);
+	r->back = arena_printf(&r->arena, "/tenancies/%lld", tid);
+	if (ended)
+		return http_fail(r, 409, "Boendet är avslutat; nya checklistor görs inte.");
+	char today[11], due[8], late[8];
+	date_today(today);
+	checklist_months(today, due, late);
+	const char *month = http_param(r, "month");
+	if (!month || !*month)
+		month = due;
+	char probe[11];
+	snprintf(probe, sizeof probe, "%.7s-01", month);
+	if (strlen(month) != 7 || !valid_date(probe) || strcmp(month, "2000-01") < 0 || strncmp(month, today, 7) > 0)
+		return http_fail(r, 400, "Ange månaden som ÅÅÅÅ-MM (inte en kommande månad).");
+	sqlite3_stmt *st = db_stmt(existing_sql);
+	if (!st)
+		return http_fail(r, 500, NULL);
+	db_bindf(st, "it", tid, month);
+	long long existing = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	db_done(st);
+	if (existing)
+		return http_redirect(r, arena_printf(&r->arena, "/checklists/%lld", existing));
+	json_t *items = db_row_for(items_sql, 0);
+	if (!items)
+		return http_fail(r, 500, NULL);
+	long long now = now_unix();
+	if (db_begin() < 0) {
+		json_decref(items);
+		return http_fail(r, 500, NULL);
+	}
+	st = db_stmt(ins);
+	int ok = 0;
+	if (st) {
+		db_bindf(st, "ittiiii", tid, month, json_string_value(json_object_get(items, "items")), now, r->user.id, now, r->user.id);
+		ok = db_write(st, NULL) == SQLITE_DONE;
+	}
+	json_decref(items);
+	long long id = sqlite3_last_insert_rowid(db());
+	if (!ok || audit_log(r->user.id, "create", "checklist", id, person_id) < 0 || db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, arena_printf(&r->arena, "/checklists/%lld", id));
+}
+
+static json_t *checklist_load(struct req *r, long long id)
+{
+	static const char sql[] =
+	    "SELECT c.*, t.person_id, t.move_in_date, a.address, p.first_name || ' ' || p.last_name AS tenant, "
+	    "su.name AS sent_by_name, ru.name AS reviewed_by_name, date(c.sent_at, 'unixepoch', 'localtime') AS sent_date "
+	    "FROM checklists c JOIN tenancies t ON t.id = c.tenancy_id JOIN apartments a ON a.id = t.apartment_id "
+	    "JOIN persons p ON p.id = t.person_id LEFT JOIN users su ON su.id = c.sent_by LEFT JOIN users ru ON ru.id = c.reviewed_by "
+	    "WHERE c.id = :id AND " SCOPE_CHECKLIST("c", "t");
+	json_t *c = scope_row(sql, r, id);
+	if (!c)
+		return NULL;
+	json_t *items = json_loads(json_string_value(json_object_get(c, "items")), 0, NULL);
+	json_object_set_new(c, "items", items ? items : json_array());
+	json_t *one = json_pack("[O]", c);
+	checklist_label_rows(one);
+	json_decref(one);
+	return c;
+}
+
+/* Puts the checklist and its forms in the view. form_items (may be NULL)
+ * are the posted items to show instead of the stored ones. */
+static void checklist_view(struct req *r, json_t *c, json_t *form_items)
+{
+	const char *state = json_string_value(json_object_get(c, "state"));
+	long long id = json_integer_value(json_object_get(c, "id"));
+	json_t *items = form_items ? form_items : json_object_get(c, "items");
+	size_t i;
+	json_t *x;
+	json_array_foreach(items, i, x) {
+		const char *s = json_string_value(json_object_get(x, "status"));
+		json_object_set_new(x, "index", json_integer((json_int_t)i));
+		json_object_set_new(x, "status_label", json_string(label_of(statuses, status_labels, s)));
+		json_object_set_new(x, "options", view_options(statuses, status_labels, s));
+		json_object_set_new(x, "needs_action", json_boolean(s && !strcmp(s, "action")));
+		json_t *fe = json_object_get(json_object_get(r->view, "field_errors"), arena_printf(&r->arena, "comment_%zu", i));
+		if (fe)
+			json_object_set(x, "error", fe);
+	}
+	json_object_set_new(r->view, "checklist", c);
+	if (form_items)
+		json_object_set_new(r->view, "form_items", form_items);
+	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Checklista %s: %s",
+	    json_string_value(json_object_get(c, "month_label")), json_string_value(json_object_get(c, "address")))));
+	int can_edit = r->user.role == ROLE_CM && !strcmp(state, "draft");
+	int can_review = r->user.role == ROLE_LANDLORD && !strcmp(state, "sent");
+	json_object_set_new(r->view, "can_edit", json_boolean(can_edit));
+	json_object_set_new(r->view, "can_review", json_boolean(can_review));
+	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, can_review ? "/checklists/%lld/review" :
+	    "/checklists/%lld", id)));
+	if (!json_object_get(r->view, "version"))
+		json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(c, "version"))));
+	char today[11];
+	date_today(today);
+	json_t *f = json_array();
+	if (can_edit) {
+		const char *done = view_value(r, c, "done_date");
+		view_field(r, f, "done_date", "Genomgången gjord (datum)", "date", done ? done : today, NULL);
+		view_field(r, f, "agreed_actions", "Överenskomna åtgärder", "textarea", view_value(r, c, "agreed_actions"), NULL);
+		view_field(r, f, "participant_comment", "Hyresgästens egen kommentar", "textarea",
+		    view_value(r, c, "participant_comment"), NULL);
+	} else if (can_review) {
+		const char *rd = view_value(r, c, "review_date");
+		view_field(r, f, "review_date", "Granskad (datum)", "date", rd ? rd : today, NULL);
+		view_field(r, f, "review_comment", "Fastighetskontorets kommentar", "textarea", view_value(r, c, "review_comment"), NULL);
+	}
+	json_object_set_new(r->view, "fields", f);
+}
+
+/* GET /checklists/{id} */
+int checklist_page(struct req *r)
+{
+	json_t *c = checklist_load(r, r->params[0]);
+	if (!c)
+		return http_fail(r, 404, "Checklistan finns inte eller ingår inte i det du har tillgång till.");
+	long long person_id = json_integer_value(json_object_get(c, "person_id"));
+	checklist_view(r, c, NULL);
+	if (audit_log(r->user.id, "read", "checklist", r->params[0], person_id) < 0)
+		return http_fail(r, 500, NULL);
+	return 200;
+}
+
+/* Reads the posted items against the stored ones (same labels, same
+ * order). Returns a new array; errors go to the view when sending. */
+static json_t *read_items(struct req *r, json_t *stored, int sending)
+{
+	json_t *out = json_array();
+	size_t i;
+	json_t *x;
+	json_array_foreach(stored, i, x) {
+		const char *s = http_param(r, arena_printf(&r->arena, "status_%zu", i));
+		const char *comment = http_param(r, arena_printf(&r->arena, "comment_%zu", i));
+		if (!one_of(statuses, s))
+			s = "unchecked";
+		if (comment && strlen(comment) > 1000)
+			view_error(r, arena_printf(&r->arena, "comment_%zu", i), "Kommentaren får vara högst 1000 tecken.");
+		else if (sending && !strcmp(s, "action") && (!comment || !*comment))
+			view_error(r, arena_printf(&r->arena, "comment_%zu", i), arena_printf(&r->arena,
+			    "%s: skriv vad som behöver åtgärdas.", json_string_value(json_object_get(x, "label"))));
+		json_array_append_new(out, json_pack("{s:O, s:s, s:s}", "label", json_object_get(x, "label"), "status", s,
+		    "comment", comment ? comment : ""));
+	}
+	return out;
+}
+
+/* POST /checklists/{id} : save the draft; with send=1 also send it */
+int checklist_save(struct req *r)
+{
+	static const char sql[] =
+	    "UPDATE checklists SET items = ?, done_date = ?, agreed_actions = ?, participant_comment = ?, "
+	    "state = CASE WHEN ?5 THEN 'sent' ELSE 'draft' END, sent_at = CASE WHEN ?5 THEN ?6 END, "
+	    "sent_by = CASE WHEN ?5 THEN ?7 END, version = version + 1, updated_at = ?6, updated_by = ?7 "
+	    "WHERE id = ?8 AND version = ?9 AND state = 'draft'";
+	long long id = r->params[0];
+	json_t *c = checklist_load(r, id);
+	if (!c)
+		return http_fail(r, 404, "Checklistan finns inte eller ingår inte i det du har tillgång till.");
+	long long person_id = json_integer_value(json_object_get(c, "person_id"));
+	int sending = http_param(r, "send") != NULL;
+	json_t *items = read_items(r, json_object_get(c, "items"), sending);
+	const char *done = http_param(r, "done_date"), *agreed = http_param(r, "agreed_actions");
+	const char *own = http_param(r, "participant_comment");
+	char today[11];
+	date_today(today);
+	long long version = parse_id(http_param(r, "version"));
+	if (done && *done && (!valid_date(done) || strcmp(done, today) > 0))
+		view_error(r, "done_date", "Ange datumet för genomgången som ÅÅÅÅ-MM-DD (inte i framtiden).");
+	else if (sending && (!done || !*done))
+		view_error(r, "done_date", "Ange när genomgången gjordes innan du skickar checklistan.");
+	if ((agreed && strlen(agreed) > 4000) || (own && strlen(own) > 4000))
+		view_error(r, "agreed_actions", "Texterna får vara högst 4000 tecken.");
+	json_object_set_new(r->view, "version", json_integer(version));
+	if (strcmp(json_string_value(json_object_get(c, "state")), "draft") != 0) {
+		json_decref(items);
+		json_decref(c);
+		r->back = arena_printf(&r->arena, "/checklists/%lld", id);
+		return http_fail(r, 409, "Checklistan är redan skickad och kan inte ändras.");
+	}
+	if (view_has_errors(r)) {
+		checklist_view(r, c, items);
+		return 400;
+	}
+	char *text = json_dumps(items, JSON_COMPACT);
+	if (db_begin() < 0) {
+		free(text);
+		json_decref(items);
+		json_decref(c);
+		return http_fail(r, 500, NULL);
+	}
+	sqlite3_stmt *st = db_stmt(sql);
+	int changed = 0, rc = SQLITE_ERROR;
+	if (st) {
+		db_bindf(st, "tettiiiii", text, done, agreed ? agreed : "", own ? own : "", (long long)sending, now_unix(),
+		    r->user.id, id, version);
+		rc = db_write(st, &changed);
+	}
+	free(text);
+	if (rc == SQLITE_DONE && !changed) {
+		db_rollback();
+		view_conflict(r, "done_date", "checklistan");
+		json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(c, "version"))));
+		checklist_view(r, c, items);
+		return 409;
+	}
+	json_decref(items);
+	json_decref(c);
+	if (rc != SQLITE_DONE || audit_log(r->user.id, "update", "checklist", id, person_id) < 0 || db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, arena_printf(&r->arena, "/checklists/%lld", id));
+}
+
+/* POST /checklists/{id}/review : the landlord office's review */
+int checklist_review(struct req *r)
+{
+	static const char sql[] =
+	    "UPDATE checklists SET state = 'reviewed', review_date = ?, review_comment = ?, reviewed_at = ?, reviewed_by = ?, "
+	    "version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND version = ? AND state = 'sent'";
+	long long id = r->params[0];
+	json_t *c = checklist_load(r, id);
+	if (!c)
+		return http_fail(r, 404, "Checklistan finns inte eller ingår inte i det du har tillgång till.");
+	long long person_id = json_integer_value(json_object_get(c, "person_id"));
+	const char *date = http_param(r, "review_date"), *comment = http_param(r, "review_comment");
+	char today[11];
+	date_today(today);
+	long long version = parse_id(http_param(r, "version"));
+	const char *sent = json_string_value(json_object_get(c, "sent_date"));
+	if (!date || !valid_date(date) || strcmp(date, today) > 0)
+		view_error(r, "review_date", "Ange granskningsdatum som ÅÅÅÅ-MM-DD (inte i framtiden).");
+	else if (sent && strcmp(date, sent) < 0)
+		view_error(r, "review_date", "Granskningen kan inte vara före det datum checklistan skickades.");
+	if (comment && strlen(comment) > 4000)
+		view_error(r, "review_comment", "Kommentaren får vara högst 4000 tecken.");
+	json_object_set_new(r->view, "version", json_integer(version));
+	if (strcmp(json_string_value(json_object_get(c, "state")), "sent") != 0) {
+		json_decref(c);
+		r->back = arena_printf(&r->arena, "/checklists/%lld", id);
+		return http_fail(r, 409, "Checklistan är redan granskad.");
+	}
+	if (view_has_errors(r)) {
+		checklist_view(r, c, NULL);
+		return 400;
+	}
+	if (db_begin() < 0) {
+		json_decref(c);
+		return http_fail(r, 500, NULL);
+	}
+	sqlite3_stmt *st = db_stmt(sql);
+	int changed = 0, rc = SQLITE_ERROR;
+	long long now = now_unix();
+	if (st) {
+		db_bindf(st, "ttiiiiii", date, comment ? comment : "", now, r->user.id, now, r->user.id, id, version);
+		rc = db_write(st, &changed);
+	}
+	if (rc == SQLITE_DONE && !changed) {
+		db_rollback();
+		view_conflict(r, "review_date", "checklistan");
+		json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(c, "version"))));
+		checklist_view(r, c, NULL);
+		return 409;
+	}
+	json_decref(c);
+	if (rc != SQLITE_DONE || audit_log(r->user.id, "update", "checklist", id, person_id) < 0 || db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, arena_printf(&r->arena, "/checklists/%lld", id));
+}

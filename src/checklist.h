@@ -1,0 +1,24 @@
+/* checklist.h - the monthly apartment checklist's deadline rule.
+ *
+ * The checklist for month M is due by the 10th of month M+1. At a date D
+ * the month "due" is the month of D minus 10 days (on 10 November it is
+ * October, on 11 November it is November), and the month "overdue" when
+ * not sent is the month before that one (on 11 November: October). A
+ * tenancy needs a checklist for a month when it is ongoing and began
+ * before that month ended. */
+#ifndef BF_CHECKLIST_H
+#define BF_CHECKLIST_H
+
+#include <jansson.h>
+
+struct req;
+
+/* Writes the due month and the overdue month ("YYYY-MM") at today. */
+void checklist_months(const char *today, char due[8], char overdue[8]);
+
+/* Ongoing tenancies (viewer's scope) whose checklist for the overdue
+ * month (overdue != 0) or the due month is not sent, as start-page items
+ * {href, label, detail}. New reference, NULL on error. */
+json_t *checklist_missing_items(struct req *r, int overdue, int limit);
+
+#endif

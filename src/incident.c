@@ -1,0 +1,316 @@
+/* incident.c - incidents in a tenancy (disturbance, damage, rent arrears,
+ * threat, sanitary nuisance, other). The landlord office records and reads
+ * housing-related incidents and never the internal note: its queries do
+ * not select it, so neither the page nor the JSON twin can carry it. */
+#include "audit.h"
+#include "date.h"
+#include "db.h"
+#include "handlers.h"
+#include "scope.h"
+
+#include <string.h>
+
+#define INCIDENTS_PAGE 50
+
+static const char *const kinds[] = { "disturbance", "damage", "rent_arrears", "threat", "sanitary", "other", NULL };
+static const char *const kind_labels[] = { "Störning", "Skada", "Hyresskuld", "Hot", "Sanitär olägenhet", "Annat", NULL };
+
+void incident_label_rows(json_t *rows)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+		json_object_set_new(x, "kind_label", json_string(label_of(kinds, kind_labels,
+		    json_string_value(json_object_get(x, "kind")))));
+}
+
+/* The columns every incident query shows; the internal note only off the
+ * landlord side. */
+#define INCIDENT_COLS \
+	"i.id, i.tenancy_id, i.kind, i.date, i.reported_by, i.housing_related, i.landlord_text, i.action_taken, " \
+	"i.resolved_date, i.version, CASE WHEN :role = 'landlord' THEN NULL ELSE i.internal_note END AS internal_note, " \
+	"t.person_id, a.address, p.first_name || ' ' || p.last_name AS tenant "
+#define INCIDENT_FROM \
+	"FROM incidents i JOIN tenancies t ON t.id = i.tenancy_id JOIN apartments a ON a.id = t.apartment_id " \
+	"JOIN persons p ON p.id = t.person_id "
+
+/* GET /incidents?state=open|resolved|all&kind=&after= */
+int incidents_list(struct req *r)
+{
+	static const char sql[] =
+	    "SELECT " INCIDENT_COLS INCIDENT_FROM "WHERE " SCOPE_INCIDENT("i", "t") " "
+	    "AND (:state = 'all' OR (:state = 'open' AND i.resolved_date IS NULL) "
+	    " OR (:state = 'resolved' AND i.resolved_date IS NOT NULL)) "
+	    "AND (:kind IS NULL OR i.kind = :kind) AND (:after IS NULL OR i.id < :after) "
+	    "ORDER BY i.id DESC LIMIT :limit";
+	static const char *const keys[] = { "state", "kind", NULL };
+	static const char *const states[] = { "open", "resolved", "all", NULL };
+	static const char *const state_labels[] = { "Öppna", "Lösta", "Alla", NULL };
+	const char *state = http_param(r, "state");
+	const char *kind = http_param(r, "kind");
+	if (!one_of(states, state))
+		state = "open";
+	if (!one_of(kinds, kind))
+		kind = NULL;
+	long long after = parse_id(http_param(r, "after"));
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return http_fail(r, 500, NULL);
+	scope_bind(st, r);
+	db_bind_named_text(st, ":state", state);
+	db_bind_named_text(st, ":kind", kind);
+	if (after)
+		db_bind_named_int(st, ":after", after);
+	db_bind_named_int(st, ":limit", INCIDENTS_PAGE + 1);
+	int more;
+	json_t *rows = db_rows_json(st, INCIDENTS_PAGE, &more);
+	if (!rows)
+		return http_fail(r, 500, NULL);
+	incident_label_rows(rows);
+	json_t *last = json_array_get(rows, json_array_size(rows) - 1);
+	view_pager(r, more ? http_link(r, keys, "after", arena_printf(&r->arena, "%lld",
+	    (long long)json_integer_value(json_object_get(last, "id")))) : NULL, after ? "/incidents" : NULL);
+	json_object_set_new(r->view, "rows", rows);
+	json_object_set_new(r->view, "title", json_string("Händelser"));
+	json_object_set_new(r->view, "states", view_options(states, state_labels, state));
+	json_object_set_new(r->view, "kinds", view_options(kinds, kind_labels, kind));
+	return 200;
+}
+
+/* The incident form's fields, filled from the POST or from stored. */
+static void incident_fields(struct req *r, json_t *stored)
+{
+	char today[11];
+	date_today(today);
+	json_t *f = json_array();
+	const char *kind = view_value(r, stored, "kind");
+	json_object_set_new(view_field(r, f, "kind", "Typ av händelse", "select", NULL, NULL), "options",
+	    view_options(kinds, kind_labels, kind));
+	const char *date = view_value(r, stored, "date");
+	view_field(r, f, "date", "Datum", "date", date ? date : (stored ? "" : today), NULL);
+	view_field(r, f, "reported_by", "Rapporterad av", "input", view_value(r, stored, "reported_by"), "Till exempel granne, hyresvärd, personal.");
+	view_field(r, f, "landlord_text", "Beskrivning", "textarea", view_value(r, stored, "landlord_text"),
+	    r->user.role == ROLE_LANDLORD ? NULL : "Syns för fastighetskontoret när händelsen rör boendet. Skriv inget om vård, hälsa eller missbruk här.");
+	view_field(r, f, "action_taken", "Åtgärd", "textarea", view_value(r, stored, "action_taken"), NULL);
+	view_field(r, f, "resolved_date", "Löst datum (lämna tomt om den är öppen)", "date", view_value(r, stored, "resolved_date"), NULL);
+	if (r->user.role != ROLE_LANDLORD) {
+		static const char *const yn[] = { "1", "0", NULL };
+		static const char *const yn_labels[] = { "Ja – fastighetskontoret ser typ, datum, beskrivning och åtgärd", "Nej – bara socialtjänsten och teamet", NULL };
+		json_t *h = json_object_get(stored, "housing_related");
+		const char *hv = r->is_post ? http_param(r, "housing_related") : h ? (json_integer_value(h) ? "1" : "0") : "1";
+		json_object_set_new(view_field(r, f, "housing_related", "Rör boendet", "select", NULL, NULL), "options",
+		    view_options(yn, yn_labels, hv));
+		view_field(r, f, "internal_note", "Intern anteckning", "textarea", view_value(r, stored, "internal_note"),
+		    "Syns aldrig för fastighetskontoret.");
+	}
+	json_object_set_new(r->view, "fields", f);
+}
+
+struct incident_input {
+	const char *kind, *date, *reported_by, *landlord_text, *action_taken, *resolved_date, *internal_note;
+	long long housing_related;
+};
+
+/* Reads and validates the form (errors in the view). */
+static void read_input(struct req *r, struct incident_input *in, const char *move_in)
+{
+	char today[11];
+	date_today(today);
+	in->kind = http_param(r, "kind");
+	in->date = http_param(r, "date");
+	in->reported_by = http_param(r, "reported_by");
+	in->landlord_text = http_param(r, "landlord_text");
+	in->action_taken = http_param(r, "action_taken");
+	in->resolved_date = http_param(r, "resolved_date");
+	in->internal_note = http_param(r, "internal_note");
+	const char *h = http_param(r, "housing_related");
+	in->housing_related = r->user.role == ROLE_LANDLORD ? 1 : !(h && !strcmp(h, "0"));
+	if (!one_of(kinds, in->kind))
+		view_error(r, "kind", "Välj typ av händelse.");
+	if (!in->date || !valid_date(in->date))
+		view_error(r, "date", "Ange datum som ÅÅÅÅ-MM-DD.");
+	else if (strcmp(in->date, today) > 0)
+		view_error(r, "date", "Datumet kan inte vara i framtiden.");
+	else if (move_in && strcmp(in->date, move_in) < 0)
+		view_error(r, "date", "Datumet är före inflyttningen.");
+	if (in->resolved_date && *in->resolved_date) {
+		if (!valid_date(in->resolved_date))
+			view_error(r, "resolved_date", "Ange löst datum som ÅÅÅÅ-MM-DD, eller lämna tomt.");
+		else if (in->date && valid_date(in->date) && strcmp(in->resolved_date, in->date) < 0)
+			view_error(r, "resolved_date", "Löst datum kan inte vara före händelsen.");
+	}
+	if (!in->landlord_text || !*in->landlord_text)
+		view_error(r, "landlord_text", "Beskriv vad som hände.");
+	const char *texts[] = { in->reported_by, in->landlord_text, in->action_taken, in->internal_note };
+	const char *names[] = { "reported_by", "landlord_text", "action_taken", "internal_note" };
+	for (size_t i = 0; i < 4; i++)
+		if (texts[i] && strlen(texts[i]) > 4000)
+			view_error(r, names[i], "Texten får vara högst 4000 tecken.");
+}
+
+/* The tenancy an incident is reported in (viewer's scope), or NULL. */
+static json_t *tenancy_for(struct req *r, long long id)
+{
+	static const char sql[] =
+	    "SELECT t.id, t.person_id, t.move_in_date, t.end_date, a.address, p.first_name || ' ' || p.last_name AS tenant "
+	    "FROM tenancies t JOIN apartments a ON a.id = t.apartment_id JOIN persons p ON p.id = t.person_id "
+	    "WHERE t.id = :id AND " SCOPE_TENANCY("t");
+	return scope_row(sql, r, id);
+}
+
+static void new_view(struct req *r, json_t *t)
+{
+	json_object_set_new(r->view, "tenancy", t);
+	json_object_set_new(r->view, "title", json_string("Ny händelse"));
+	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/tenancies/%lld/incidents",
+	    (long long)json_integer_value(json_object_get(t, "id")))));
+	incident_fields(r, NULL);
+}
+
+/* GET /tenancies/{id}/incidents/new */
+int incident_new_form(struct req *r)
+{
+	json_t *t = tenancy_for(r, r->params[0]);
+	if (!t)
+		return http_fail(r, 404, "Boendet finns inte eller ingår inte i det du har tillgång till.");
+	new_view(r, t);
+	return 200;
+}
+
+/* POST /tenancies/{id}/incidents */
+int incident_create(struct req *r)
+{
+	static const char sql[] =
+	    "INSERT INTO incidents(tenancy_id, kind, date, reported_by, housing_related, landlord_text, action_taken, "
+	    "internal_note, resolved_date, created_at, created_by, updated_at, updated_by) "
+	    "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	long long tid = r->params[0];
+	json_t *t = tenancy_for(r, tid);
+	if (!t)
+		return http_fail(r, 404, "Boendet finns inte eller ingår inte i det du har tillgång till.");
+	struct incident_input in;
+	read_input(r, &in, json_string_value(json_object_get(t, "move_in_date")));
+	long long person_id = json_integer_value(json_object_get(t, "person_id"));
+	if (view_has_errors(r)) {
+		new_view(r, t);
+		return 400;
+	}
+	json_decref(t);
+	long long now = now_unix();
+	if (db_begin() < 0)
+		return http_fail(r, 500, NULL);
+	sqlite3_stmt *st = db_stmt(sql);
+	int ok = 0;
+	if (st) {
+		db_bindf(st, "ittttttteiiii", tid, in.kind, in.date, in.reported_by ? in.reported_by : "", in.housing_related,
+		    in.landlord_text, in.action_taken ? in.action_taken : "",
+		    r->user.role == ROLE_LANDLORD || !in.internal_note ? "" : in.internal_note, in.resolved_date,
+		    now, r->user.id, now, r->user.id);
+		ok = db_write(st, NULL) == SQLITE_DONE;
+	}
+	long long id = sqlite3_last_insert_rowid(db());
+	if (!ok || audit_log(r->user.id, "create", "incident", id, person_id) < 0 || db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, arena_printf(&r->arena, "/incidents/%lld", id));
+}
+
+static json_t *incident_load(struct req *r, long long id)
+{
+	static const char sql[] = "SELECT " INCIDENT_COLS ", t.move_in_date " INCIDENT_FROM
+	    "WHERE i.id = :id AND " SCOPE_INCIDENT("i", "t");
+	json_t *o = scope_row(sql, r, id);
+	if (o) {
+		json_t *one = json_pack("[O]", o);
+		incident_label_rows(one);
+		json_decref(one);
+	}
+	return o;
+}
+
+static void page_view(struct req *r, json_t *inc)
+{
+	json_object_set_new(r->view, "incident", inc);
+	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Händelse: %s",
+	    json_string_value(json_object_get(inc, "kind_label")))));
+	int can_edit = r->user.role == ROLE_CM || r->user.role == ROLE_LANDLORD;
+	json_object_set_new(r->view, "can_edit", json_boolean(can_edit));
+	if (can_edit) {
+		json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/incidents/%lld",
+		    (long long)json_integer_value(json_object_get(inc, "id")))));
+		incident_fields(r, inc);
+		if (!json_object_get(r->view, "version"))
+			json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(inc, "version"))));
+	}
+}
+
+/* GET /incidents/{id} */
+int incident_page(struct req *r)
+{
+	json_t *inc = incident_load(r, r->params[0]);
+	if (!inc)
+		return http_fail(r, 404, "Händelsen finns inte eller ingår inte i det du har tillgång till.");
+	long long person_id = json_integer_value(json_object_get(inc, "person_id"));
+	page_view(r, inc);
+	if (audit_log(r->user.id, "read", "incident", r->params[0], person_id) < 0)
+		return http_fail(r, 500, NULL);
+	return 200;
+}
+
+/* POST /incidents/{id} : update (version-checked); the landlord office
+ * cannot touch the internal note or the housing-related flag */
+int incident_update(struct req *r)
+{
+	static const char case_sql[] =
+	    "UPDATE incidents SET kind = ?, date = ?, reported_by = ?, landlord_text = ?, action_taken = ?, resolved_date = ?, "
+	    "housing_related = ?, internal_note = ?, version = version + 1, updated_at = ?, updated_by = ? "
+	    "WHERE id = ? AND version = ?";
+	static const char landlord_sql[] =
+	    "UPDATE incidents SET kind = ?, date = ?, reported_by = ?, landlord_text = ?, action_taken = ?, resolved_date = ?, "
+	    "version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND version = ? AND housing_related = 1";
+	long long id = r->params[0];
+	json_t *inc = incident_load(r, id);
+	if (!inc)
+		return http_fail(r, 404, "Händelsen finns inte eller ingår inte i det du har tillgång till.");
+	struct incident_input in;
+	read_input(r, &in, json_string_value(json_object_get(inc, "move_in_date")));
+	long long person_id = json_integer_value(json_object_get(inc, "person_id"));
+	long long version = parse_id(http_param(r, "version"));
+	json_object_set_new(r->view, "version", json_integer(version));
+	if (view_has_errors(r)) {
+		page_view(r, inc);
+		return 400;
+	}
+	int landlord = r->user.role == ROLE_LANDLORD;
+	if (db_begin() < 0) {
+		json_decref(inc);
+		return http_fail(r, 500, NULL);
+	}
+	sqlite3_stmt *st = db_stmt(landlord ? landlord_sql : case_sql);
+	int changed = 0, rc = SQLITE_ERROR;
+	if (st) {
+		long long now = now_unix();
+		if (landlord)
+			db_bindf(st, "ttttteiiii", in.kind, in.date, in.reported_by ? in.reported_by : "", in.landlord_text,
+			    in.action_taken ? in.action_taken : "", in.resolved_date, now, r->user.id, id, version);
+		else
+			db_bindf(st, "ttttteitiiii", in.kind, in.date, in.reported_by ? in.reported_by : "", in.landlord_text,
+			    in.action_taken ? in.action_taken : "", in.resolved_date, in.housing_related,
+			    in.internal_note ? in.internal_note : "", now, r->user.id, id, version);
+		rc = db_write(st, &changed);
+	}
+	if (rc == SQLITE_DONE && !changed) {
+		db_rollback();
+		json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(inc, "version"))));
+		view_conflict(r, "kind", "händelsen");
+		page_view(r, inc);
+		return 409;
+	}
+	json_decref(inc);
+	if (rc != SQLITE_DONE || audit_log(r->user.id, "update", "incident", id, person_id) < 0 || db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, arena_printf(&r->arena, "/incidents/%lld", id));
+}

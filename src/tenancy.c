@@ -1,0 +1,468 @@
+/* tenancy.c - a person in an apartment on a second-hand contract: move-in
+ * (the landlord office), takeover of the first-hand contract with its
+ * readiness indicator, the end (moved out or deceased), second chances.
+ * Ending a tenancy never ends the support decision. */
+#include "tenancy.h"
+#include "audit.h"
+#include "date.h"
+#include "db.h"
+#include "handlers.h"
+#include "scope.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TENANCIES_PAGE 50
+
+static const char *const end_reasons[] = { "evicted", "wanted", "other", "deceased", NULL };
+static const char *const end_labels[] = { "Vräkt", "Ville flytta", "Annat", "Avliden", NULL };
+
+const char *tenancy_end_label(const char *reason)
+{
+	return label_of(end_reasons, end_labels, reason);
+}
+
+void tenancy_readiness(json_t *row, const char *today, long long months)
+{
+	if (json_object_get(row, "end_date")) {
+		json_object_set_new(row, "readiness_label", json_string("Avslutat"));
+		return;
+	}
+	if (json_object_get(row, "takeover_date")) {
+		json_object_set_new(row, "readiness_label", json_string("Förstahandskontraktet övertaget"));
+		return;
+	}
+	const char *ready_date = json_string_value(json_object_get(row, "ready_date"));
+	int time_ok = ready_date && strcmp(ready_date, today) <= 0;
+	int arrears_ok = json_integer_value(json_object_get(row, "open_arrears")) == 0;
+	int calm_ok = json_integer_value(json_object_get(row, "open_disturbance")) == 0;
+	json_t *c = json_array();
+	char buf[160];
+	snprintf(buf, sizeof buf, time_ok ? "Minst %lld månader sedan inflyttning (sedan %s)" :
+	    "Minst %lld månader sedan inflyttning: uppfylls %s", months, ready_date ? ready_date : "–");
+	json_array_append_new(c, json_pack("{s:s, s:b}", "label", buf, "met", time_ok));
+	json_array_append_new(c, json_pack("{s:s, s:b}", "label", arrears_ok ? "Ingen obetald hyra (ingen öppen händelse om hyresskuld)" :
+	    "Öppen händelse om hyresskuld", "met", arrears_ok));
+	json_array_append_new(c, json_pack("{s:s, s:b}", "label", calm_ok ? "Inga öppna störningsärenden" :
+	    "Öppet störningsärende", "met", calm_ok));
+	int ready = time_ok && arrears_ok && calm_ok;
+	json_object_set_new(row, "conditions", c);
+	json_object_set_new(row, "ready", json_boolean(ready));
+	json_object_set_new(row, "readiness_label", json_string(ready ? "Redo för prövning av överlåtelse" :
+	    "Inte redo för överlåtelse"));
+}
+
+/* Adds labels and readiness to tenancy rows. */
+static void label_rows(json_t *rows)
+{
+	char today[11];
+	date_today(today);
+	long long months = db_setting_int("takeover_months", 9);
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x) {
+		const char *reason = json_string_value(json_object_get(x, "end_reason"));
+		if (reason)
+			json_object_set_new(x, "end_label", json_string(tenancy_end_label(reason)));
+		tenancy_readiness(x, today, months);
+	}
+}
+
+/* GET /tenancies?state=ongoing|ended|all&ready=1&after= */
+int tenancies_list(struct req *r)
+{
+	static const char sql[] =
+	    "SELECT t.id, t.move_in_date, t.ordinal, t.takeover_date, t.end_date, t.end_reason, a.id AS apartment_id, "
+	    "a.address, p.first_name || ' ' || p.last_name AS tenant, " TENANCY_READINESS_COLS " "
+	    "FROM tenancies t JOIN persons p ON p.id = t.person_id JOIN apartments a ON a.id = t.apartment_id "
+	    "WHERE " SCOPE_TENANCY("t") " "
+	    "AND (:state = 'all' OR (:state = 'ongoing' AND t.end_date IS NULL) OR (:state = 'ended' AND t.end_date IS NOT NULL)) "
+	    "AND (:ready IS NULL OR " TENANCY_READY_WHERE ") "
+	    "AND (:after IS NULL OR t.id < :after) ORDER BY t.id DESC LIMIT :limit";
+	static const char *const keys[] = { "state", "ready", NULL };
+	static const char *const states[] = { "ongoing", "ended", "all", NULL };
+	static const char *const state_labels[] = { "Pågående", "Avslutade", "Alla", NULL };
+	const char *state = http_param(r, "state");
+	if (!one_of(states, state))
+		state = "ongoing";
+	const char *ready = http_param(r, "ready");
+	long long after = parse_id(http_param(r, "after"));
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return http_fail(r, 500, NULL);
+	scope_bind(st, r);
+	db_bind_named_text(st, ":state", state);
+	if (ready && !strcmp(ready, "1"))
+		db_bind_named_int(st, ":ready", 1);
+	if (after)
+		db_bind_named_int(st, ":after", after);
+	db_bind_named_int(st, ":limit", TENANCIES_PAGE + 1);
+	int more;
+	json_t *rows = db_rows_json(st, TENANCIES_PAGE, &more);
+	if (!rows)
+		return http_fail(r, 500, NULL);
+	label_rows(rows);
+	json_t *last = json_array_get(rows, json_array_size(rows) - 1);
+	view_pager(r, more ? http_link(r, keys, "after", arena_printf(&r->arena, "%lld",
+	    (long long)json_integer_value(json_object_get(last, "id")))) : NULL, after ? "/tenancies" : NULL);
+	json_object_set_new(r->view, "rows", rows);
+	json_object_set_new(r->view, "title", json_string("Boenden"));
+	json_object_set_new(r->view, "states", view_options(states, state_labels, state));
+	json_object_set_new(r->view, "ready_only", json_boolean(ready && !strcmp(ready, "1")));
+	return 200;
+}
+
+/* Returns the tenancy (viewer's scope) with its apartment, tenant name and
+ * readiness, or NULL. New reference. */
+static json_t *tenancy_load(struct req *r, long long id)
+{
+	static const char sql[] =
+	    "SELECT t.id, t.person_id, t.apartment_id, t.move_in_date, t.ordinal, t.ordinal_reason, t.takeover_date, "
+	    "t.end_date, t.end_reason, t.end_note, t.version, p.first_name || ' ' || p.last_name AS tenant, "
+	    "a.address, d.name AS district, " TENANCY_READINESS_COLS " "
+	    "FROM tenancies t JOIN persons p ON p.id = t.person_id JOIN apartments a ON a.id = t.apartment_id "
+	    "JOIN districts d ON d.id = a.district_id WHERE t.id = :id AND " SCOPE_TENANCY("t");
+	json_t *t = scope_row(sql, r, id);
+	if (t) {
+		json_t *one = json_pack("[O]", t);
+		label_rows(one);
+		json_decref(one);
+	}
+	return t;
+}
+
+/* Fills the tenancy page's view: the tenancy, its incidents and checklists,
+ * and the forms the viewer may use. Returns 0, 404 or 500. */
+static int tenancy_view(struct req *r, long long id)
+{
+	static const char incidents_sql[] =
+	    "SELECT i.id, i.kind, i.date, i.resolved_date FROM incidents i JOIN tenancies t ON t.id = i.tenancy_id "
+	    "WHERE i.tenancy_id = :id AND " SCOPE_INCIDENT("i", "t") " ORDER BY i.date DESC, i.id DESC";
+	static const char checklists_sql[] =
+	    "SELECT c.id, c.month, c.state, c.review_date FROM checklists c WHERE c.tenancy_id = :id ORDER BY c.month DESC";
+	json_t *t = tenancy_load(r, id);
+	if (!t)
+		return 404;
+	json_object_set_new(r->view, "tenancy", t);
+	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Boende: %s",
+	    json_string_value(json_object_get(t, "address")))));
+	json_t *incidents = scope_rows(incidents_sql, r, id);
+	json_t *checklists = db_rows_for(checklists_sql, id);
+	if (!incidents || !checklists) {
+		json_decref(incidents);
+		json_decref(checklists);
+		return 500;
+	}
+	incident_label_rows(incidents);
+	checklist_label_rows(checklists);
+	json_object_set_new(r->view, "incidents", incidents);
+	json_object_set_new(r->view, "checklists", checklists);
+	int ongoing = !json_object_get(t, "end_date");
+	int landlord = r->user.role == ROLE_LANDLORD;
+	json_object_set_new(r->view, "can_takeover", json_boolean(landlord && ongoing && !json_object_get(t, "takeover_date")));
+	json_object_set_new(r->view, "can_end", json_boolean(landlord && ongoing));
+	json_object_set_new(r->view, "can_report", json_boolean((landlord || r->user.role == ROLE_CM) && ongoing));
+	json_object_set_new(r->view, "can_checklist", json_boolean(r->user.role == ROLE_CM && ongoing));
+	json_object_set_new(r->view, "end_reasons", view_options(end_reasons, end_labels, http_param(r, "end_reason")));
+	json_object_set_new(r->view, "is_case_side", json_boolean(!landlord));
+	if (!json_object_get(r->view, "form")) {
+		char today[11];
+		date_today(today);
+		json_object_set_new(r->view, "form", json_pack("{s:s, s:s, s:I}", "takeover_date", today, "end_date", today,
+		    "version", json_integer_value(json_object_get(t, "version"))));
+	}
+	return 0;
+}
+
+/* GET /tenancies/{id} */
+int tenancy_page(struct req *r)
+{
+	int rc = tenancy_view(r, r->params[0]);
+	if (rc == 404)
+		return http_fail(r, 404, "Boendet finns inte eller ingår inte i det du har tillgång till.");
+	if (rc)
+		return http_fail(r, 500, NULL);
+	if (audit_log(r->user.id, "read", "tenancy", r->params[0],
+	    json_integer_value(json_object_get(json_object_get(r->view, "tenancy"), "person_id"))) < 0)
+		return http_fail(r, 500, NULL);
+	return 200;
+}
+
+/* Persons who may move in: a current decision pair and no ongoing tenancy.
+ * Names only (the landlord office sees no more). */
+static json_t *candidates(long long selected)
+{
+	static const char sql[] =
+	    "SELECT p.id AS value, p.first_name || ' ' || p.last_name || ' (' || d.name || ')' AS label, "
+	    "p.id = :sel AS selected FROM persons p JOIN districts d ON d.id = p.district_id "
+	    "WHERE EXISTS (SELECT 1 FROM decisions x WHERE x.person_id = p.id AND x.replaced_by_id IS NULL "
+	    " AND x.end_date >= date('now', 'localtime')) "
+	    "AND NOT EXISTS (SELECT 1 FROM tenancies o WHERE o.person_id = p.id AND o.end_date IS NULL) "
+	    "ORDER BY p.last_name, p.first_name, p.id";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return NULL;
+	db_bind_named_int(st, ":sel", selected);
+	return db_rows_json(st, 0, NULL);
+}
+
+static json_t *apartment_brief(long long id)
+{
+	static const char sql[] = "SELECT id, address, status, "
+	    "(SELECT count(*) FROM tenancies t WHERE t.apartment_id = a.id AND t.end_date IS NULL) AS occupied "
+	    "FROM apartments a WHERE id = ?";
+	return db_row_for(sql, id);
+}
+
+/* The move-in form's fields. */
+static int move_in_view(struct req *r, json_t *apt, long long person_id)
+{
+	json_t *cands = candidates(person_id);
+	if (!cands)
+		return -1;
+	json_object_set_new(r->view, "apartment", apt);
+	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Inflyttning: %s",
+	    json_string_value(json_object_get(apt, "address")))));
+	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/apartments/%lld/tenancies",
+	    (long long)json_integer_value(json_object_get(apt, "id")))));
+	char today[11];
+	date_today(today);
+	json_t *f = json_array();
+	json_t *sel = view_field(r, f, "person_id", "Hyresgäst", "select", NULL,
+	    "Personer med gällande beslut om Bostad först som inte har något pågående boende.");
+	json_object_set_new(sel, "options", cands);
+	const char *move_in = r->is_post ? http_param(r, "move_in_date") : today;
+	view_field(r, f, "move_in_date", "Inflyttningsdatum (andrahandskontraktet börjar)", "date", move_in, NULL);
+	view_field(r, f, "ordinal", "Vilken gång i Bostad först (lämna tomt)", "input", http_param(r, "ordinal"),
+	    "Räknas ut av tidigare boenden i systemet. Fyll bara i om personen bott i Bostad först innan systemet togs i bruk.");
+	view_field(r, f, "ordinal_reason", "Skäl till angiven ordning", "textarea", http_param(r, "ordinal_reason"), NULL);
+	json_object_set_new(r->view, "fields", f);
+	return 0;
+}
+
+/* GET /apartments/{id}/tenancies/new */
+int tenancy_new_form(struct req *r)
+{
+	json_t *apt = apartment_brief(r->params[0]);
+	if (!apt)
+		return http_fail(r, 404, "Lägenheten finns inte.");
+	if (move_in_view(r, apt, 0) < 0)
+		return http_fail(r, 500, NULL);
+	return 200;
+}
+
+/* POST /apartments/{id}/tenancies : move-in; the apartment becomes let */
+int tenancy_create(struct req *r)
+{
+	static const char count_sql[] = "SELECT count(*) AS n, coalesce(max(ordinal), 0) AS top FROM tenancies WHERE person_id = ?";
+	static const char ins[] =
+	    "INSERT INTO tenancies(person_id, apartment_id, move_in_date, ordinal, ordinal_reason, created_at, created_by, "
+	    "updated_at, updated_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	static const char let[] = "UPDATE apartments SET status = 'let', version = version + 1, updated_at = ?, updated_by = ? "
+	    "WHERE id = ?";
+	long long apt_id = r->params[0];
+	json_t *apt = apartment_brief(apt_id);
+	if (!apt)
+		return http_fail(r, 404, "Lägenheten finns inte.");
+	long long person_id = parse_id(http_param(r, "person_id"));
+	const char *move_in = http_param(r, "move_in_date");
+	const char *ord_s = http_param(r, "ordinal");
+	const char *reason = http_param(r, "ordinal_reason");
+	json_t *cands = candidates(0);
+	int eligible = 0;
+	size_t i;
+	json_t *x;
+	json_array_foreach(cands, i, x)
+		if (json_integer_value(json_object_get(x, "value")) == person_id)
+			eligible = 1;
+	json_decref(cands);
+	if (!eligible)
+		view_error(r, "person_id", "Välj en person med gällande beslut som inte redan har ett boende.");
+	if (!move_in || !valid_date(move_in))
+		view_error(r, "move_in_date", "Ange inflyttningsdatum som ÅÅÅÅ-MM-DD.");
+	json_t *prior = db_row_for(count_sql, person_id);
+	long long derived = prior ? json_integer_value(json_object_get(prior, "top")) + 1 : 1;
+	json_decref(prior);
+	long long ordinal = derived;
+	if (ord_s && *ord_s) {
+		char *end;
+		ordinal = strtoll(ord_s, &end, 10);
+		if (*end || ordinal < 1 || ordinal > 50)
+			view_error(r, "ordinal", "Ange ordningen som ett heltal, 1–50.");
+		else if (ordinal != derived && (!reason || !*reason))
+			view_error(r, "ordinal_reason", arena_printf(&r->arena, "Systemet räknar detta som gång %lld. "
+			    "Skriv varför en annan ordning gäller.", derived));
+	}
+	if (reason && strlen(reason) > 1000)
+		view_error(r, "ordinal_reason", "Skälet får vara högst 1000 tecken.");
+	if (json_integer_value(json_object_get(apt, "occupied")) > 0)
+		view_error(r, "person_id", "Lägenheten har redan en hyresgäst. Avsluta det boendet först.");
+	else if (!strcmp(json_string_value(json_object_get(apt, "status")), "blocked"))
+		view_error(r, "person_id", "Lägenheten är spärrad. Ändra status på lägenheten först.");
+	if (view_has_errors(r)) {
+		if (move_in_view(r, apt, person_id) < 0)
+			return http_fail(r, 500, NULL);
+		return json_integer_value(json_object_get(apt, "occupied")) > 0 ? 409 : 400;
+	}
+	json_decref(apt);
+	long long now = now_unix();
+	if (db_begin() < 0)
+		return http_fail(r, 500, NULL);
+	sqlite3_stmt *st = db_stmt(ins);
+	int ok = 0;
+	if (st) {
+		db_bindf(st, "iitiiiiii", person_id, apt_id, move_in, ordinal, NULL, now, r->user.id, now, r->user.id);
+		sqlite3_bind_text(st, 5, ord_s && *ord_s && ordinal != derived ? reason : "", -1, SQLITE_TRANSIENT);
+		ok = db_write(st, NULL) == SQLITE_DONE;
+	}
+	long long id = sqlite3_last_insert_rowid(db());
+	st = ok ? db_stmt(let) : NULL;
+	if (st) {
+		db_bindf(st, "iii", now, r->user.id, apt_id);
+		ok = db_write(st, NULL) == SQLITE_DONE;
+	}
+	if (!ok || audit_log(r->user.id, "create", "tenancy", id, person_id) < 0 || db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, arena_printf(&r->arena, "/tenancies/%lld", id));
+}
+
+/* Re-renders the tenancy page after a rejected takeover or end form. */
+static int tenancy_form_error(struct req *r, long long id, int status)
+{
+	const char *fields[] = { "takeover_date", "end_date", "end_reason", "end_note", "version" };
+	json_t *form = json_object();
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		const char *v = http_param(r, fields[i]);
+		json_object_set_new(form, fields[i], json_string(v ? v : ""));
+	}
+	json_object_set_new(r->view, "form", form);
+	int rc = tenancy_view(r, id);
+	if (rc)
+		return http_fail(r, rc, NULL);
+	if (status == 409)
+		json_object_set_new(form, "version", json_integer(json_integer_value(json_object_get(
+		    json_object_get(r->view, "tenancy"), "version"))));
+	return status;
+}
+
+/* Runs a version-checked tenancy UPDATE (sql binds fmt's values, then id and
+ * version), audits it, and answers: redirect, 409 or 500. */
+static int tenancy_write(struct req *r, long long id, long long person_id, const char *sql, const char *fmt, ...)
+{
+	long long version = parse_id(http_param(r, "version"));
+	if (db_begin() < 0)
+		return http_fail(r, 500, NULL);
+	sqlite3_stmt *st = db_stmt(sql);
+	int changed = 0, rc = SQLITE_ERROR;
+	if (st) {
+		va_list ap;
+		va_start(ap, fmt);
+		db_vbindf(st, fmt, ap);
+		va_end(ap);
+		int n = sqlite3_bind_parameter_count(st);
+		sqlite3_bind_int64(st, n - 1, id);
+		sqlite3_bind_int64(st, n, version);
+		rc = db_write(st, &changed);
+	}
+	if (rc == SQLITE_DONE && !changed) {
+		db_rollback();
+		view_conflict(r, "version", "boendet");
+		return tenancy_form_error(r, id, 409);
+	}
+	if (rc != SQLITE_DONE || audit_log(r->user.id, "update", "tenancy", id, person_id) < 0 || db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, arena_printf(&r->arena, "/tenancies/%lld", id));
+}
+
+/* POST /tenancies/{id}/takeover : the first-hand contract is taken over */
+int tenancy_takeover(struct req *r)
+{
+	static const char sql[] = "UPDATE tenancies SET takeover_date = ?, version = version + 1, updated_at = ?, updated_by = ? "
+	    "WHERE end_date IS NULL AND takeover_date IS NULL AND id = ? AND version = ?";
+	long long id = r->params[0];
+	json_t *t = tenancy_load(r, id);
+	if (!t)
+		return http_fail(r, 404, "Boendet finns inte.");
+	const char *date = http_param(r, "takeover_date");
+	const char *move_in = json_string_value(json_object_get(t, "move_in_date"));
+	char today[11];
+	date_today(today);
+	if (!date || !valid_date(date))
+		view_error(r, "takeover_date", "Ange datum för överlåtelsen som ÅÅÅÅ-MM-DD.");
+	else if (strcmp(date, move_in) < 0)
+		view_error(r, "takeover_date", "Överlåtelsen kan inte vara före inflyttningen.");
+	else if (strcmp(date, today) > 0)
+		view_error(r, "takeover_date", "Överlåtelsen registreras när den har skett; datumet kan inte vara i framtiden.");
+	int closed = json_object_get(t, "end_date") || json_object_get(t, "takeover_date");
+	long long person_id = json_integer_value(json_object_get(t, "person_id"));
+	json_decref(t);
+	if (closed) {
+		view_error(r, "takeover_date", "Boendet är redan avslutat eller övertaget.");
+		return tenancy_form_error(r, id, 409);
+	}
+	if (view_has_errors(r))
+		return tenancy_form_error(r, id, 400);
+	return tenancy_write(r, id, person_id, sql, "tii", date, now_unix(), r->user.id);
+}
+
+/* POST /tenancies/{id}/end : moved out (reason) or deceased */
+int tenancy_end(struct req *r)
+{
+	static const char sql[] = "UPDATE tenancies SET end_date = ?, end_reason = ?, end_note = ?, version = version + 1, "
+	    "updated_at = ?, updated_by = ? WHERE end_date IS NULL AND id = ? AND version = ?";
+	long long id = r->params[0];
+	json_t *t = tenancy_load(r, id);
+	if (!t)
+		return http_fail(r, 404, "Boendet finns inte.");
+	const char *date = http_param(r, "end_date");
+	const char *reason = http_param(r, "end_reason");
+	const char *note = http_param(r, "end_note");
+	const char *move_in = json_string_value(json_object_get(t, "move_in_date"));
+	if (!date || !valid_date(date))
+		view_error(r, "end_date", "Ange datum som ÅÅÅÅ-MM-DD.");
+	else if (strcmp(date, move_in) < 0)
+		view_error(r, "end_date", "Slutdatumet kan inte vara före inflyttningen.");
+	if (!one_of(end_reasons, reason))
+		view_error(r, "end_reason", "Välj anledning: vräkt, ville flytta, annat eller avliden.");
+	else if (!strcmp(reason, "other") && (!note || !*note))
+		view_error(r, "end_note", "Beskriv anledningen när du väljer Annat.");
+	if (note && strlen(note) > 2000)
+		view_error(r, "end_note", "Texten får vara högst 2000 tecken.");
+	int closed = json_object_get(t, "end_date") != NULL;
+	long long person_id = json_integer_value(json_object_get(t, "person_id"));
+	json_decref(t);
+	if (closed) {
+		view_error(r, "end_date", "Boendet är redan avslutat.");
+		return tenancy_form_error(r, id, 409);
+	}
+	if (view_has_errors(r))
+		return tenancy_form_error(r, id, 400);
+	/* the apartment becomes available by trigger (migrations/0004) */
+	return tenancy_write(r, id, person_id, sql, "ttiii", date, reason, note ? note : "", now_unix(), r->user.id);
+}
+
+/* GET /persons/without-apartment : support but no ongoing tenancy */
+int persons_without_apartment(struct req *r)
+{
+	static const char sql[] =
+	    "SELECT p.id, p.first_name || ' ' || p.last_name AS name, d.name AS district, x.id AS decision_id, "
+	    "x.support_effective_date, x.end_date AS decision_end, "
+	    "(SELECT max(o.end_date) FROM tenancies o WHERE o.person_id = p.id) AS last_moved_out, "
+	    "(SELECT count(*) FROM tenancies o WHERE o.person_id = p.id) AS tenancies "
+	    "FROM decisions x JOIN persons p ON p.id = x.person_id JOIN districts d ON d.id = p.district_id "
+	    "WHERE x.replaced_by_id IS NULL AND x.end_date >= :today AND " SCOPE_PERSON("p") " "
+	    "AND NOT EXISTS (SELECT 1 FROM tenancies o WHERE o.person_id = p.id AND o.end_date IS NULL) "
+	    "ORDER BY last_moved_out IS NULL, last_moved_out, p.last_name, p.id LIMIT 500";
+	json_t *rows = scope_rows(sql, r, 0);
+	if (!rows)
+		return http_fail(r, 500, NULL);
+	json_object_set_new(r->view, "rows", rows);
+	json_object_set_new(r->view, "title", json_string("Stöd utan lägenhet"));
+	return 200;
+}

@@ -1,0 +1,275 @@
+/* visit.c - visits (contacts) as a journal: append-only, author and time
+ * stamped; a correction is a new entry pointing at the one it corrects,
+ * shown together with it. The case manager writes and reads the notes; the
+ * socialsekreterare and the manager see dates, kinds and counts only. */
+#include "visit.h"
+#include "audit.h"
+#include "date.h"
+#include "db.h"
+#include "handlers.h"
+#include "person.h"
+#include "scope.h"
+
+#include <string.h>
+
+#define OVERVIEW_PAGE 50
+#define JOURNAL_PAGE 100
+
+static const char *const kinds[] = { "home", "office", "phone", "accompaniment", "other", NULL };
+static const char *const kind_labels[] = { "Hembesök", "Besök på kontoret", "Telefon", "Ledsagning", "Annat", NULL };
+
+/* GET /visits : compliance per participant (no ?person) */
+static int overview(struct req *r)
+{
+	static const char sql[] =
+	    "SELECT p.id, p.first_name || ' ' || p.last_name AS name, d.name AS district, "
+	    "(SELECT max(v.date) FROM visits v WHERE v.person_id = p.id AND v.kind = 'home' AND v.met = 1 "
+	    " AND " VISIT_COUNTS("v") ") AS last_home_visit, "
+	    "(SELECT count(*) FROM visits v WHERE v.person_id = p.id AND v.date > date(:today, '-30 days') "
+	    " AND " VISIT_COUNTS("v") ") AS visits_30_days, " VISIT_WEEKS_COLS("p") " "
+	    "FROM persons p JOIN districts d ON d.id = p.district_id "
+	    "WHERE EXISTS (SELECT 1 FROM person_case_managers c WHERE c.person_id = p.id AND c.ended_at IS NULL) "
+	    "AND " SCOPE_PERSON("p") " AND (:after IS NULL OR (p.last_name, p.first_name, p.id) > "
+	    "(SELECT last_name, first_name, id FROM persons WHERE id = :after)) "
+	    "ORDER BY p.last_name, p.first_name, p.id LIMIT :limit";
+	static const char *const keys[] = { NULL };
+	long long after = parse_id(http_param(r, "after"));
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return http_fail(r, 500, NULL);
+	scope_bind(st, r);
+	if (after)
+		db_bind_named_int(st, ":after", after);
+	db_bind_named_int(st, ":limit", OVERVIEW_PAGE + 1);
+	int more;
+	json_t *rows = db_rows_json(st, OVERVIEW_PAGE, &more);
+	if (!rows)
+		return http_fail(r, 500, NULL);
+	json_t *last = json_array_get(rows, json_array_size(rows) - 1);
+	view_pager(r, more ? http_link(r, keys, "after", arena_printf(&r->arena, "%lld",
+	    (long long)json_integer_value(json_object_get(last, "id")))) : NULL, after ? "/visits" : NULL);
+	json_object_set_new(r->view, "rows", rows);
+	json_object_set_new(r->view, "overview", json_true());
+	json_object_set_new(r->view, "title", json_string("Besök"));
+	return 200;
+}
+
+/* Groups journal rows: corrections go under the entry they correct (the
+ * first of the chain). Takes rows; returns the top-level entries. */
+static json_t *group_corrections(json_t *rows)
+{
+	json_t *byid = json_object(), *top = json_array();
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x) {
+		char key[24];
+		snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(x, "id")));
+		json_object_set(byid, key, x);
+		json_object_set_new(x, "kind_label", json_string(label_of(kinds, kind_labels,
+		    json_string_value(json_object_get(x, "kind")))));
+		char when[17];
+		local_time(json_integer_value(json_object_get(x, "created_at")), when);
+		json_object_set_new(x, "written", json_string(when));
+	}
+	json_array_foreach(rows, i, x) {
+		json_t *root = x, *up;
+		int hops = 0;
+		while ((up = json_object_get(root, "corrects_id")) && hops++ < 100) {
+			char key[24];
+			snprintf(key, sizeof key, "%lld", (long long)json_integer_value(up));
+			json_t *o = json_object_get(byid, key);
+			if (!o)
+				break;
+			root = o;
+		}
+		if (root == x) {
+			json_array_append(top, x);
+			continue;
+		}
+		json_t *c = json_object_get(root, "corrections");
+		if (!c) {
+			c = json_array();
+			json_object_set_new(root, "corrections", c);
+		}
+		json_array_append(c, x);
+	}
+	json_decref(byid);
+	json_decref(rows);
+	return top;
+}
+
+/* The new-entry form; corrects (0 or an entry id) pre-fills a correction. */
+static void entry_form(struct req *r, long long person_id, json_t *corrected)
+{
+	char today[11];
+	date_today(today);
+	json_t *f = json_array();
+	const char *date = view_value(r, corrected, "date");
+	view_field(r, f, "date", "Datum", "date", date ? date : today, NULL);
+	const char *kind = view_value(r, corrected, "kind");
+	json_object_set_new(view_field(r, f, "kind", "Typ av kontakt", "select", NULL, NULL), "options",
+	    view_options(kinds, kind_labels, kind ? kind : "home"));
+	static const char *const met[] = { "1", "0", NULL };
+	static const char *const met_labels[] = { "Ja, vi träffades", "Nej, vi träffades inte", NULL };
+	json_t *m = json_object_get(corrected, "met");
+	const char *mv = r->is_post ? http_param(r, "met") : m ? (json_integer_value(m) ? "1" : "0") : "1";
+	json_object_set_new(view_field(r, f, "met", "Träffades ni?", "select", NULL, NULL), "options", view_options(met, met_labels, mv));
+	view_field(r, f, "note", "Anteckning", "textarea", view_value(r, corrected, "note"),
+	    "Journalanteckningar kan inte ändras i efterhand. Ett fel rättas med en ny anteckning.");
+	json_object_set_new(r->view, "fields", f);
+	json_object_set_new(r->view, "person_id", json_integer(person_id));
+	if (corrected)
+		json_object_set_new(r->view, "correcting", json_pack("{s:I, s:s}", "id", json_integer_value(json_object_get(corrected, "id")),
+		    "date", json_string_value(json_object_get(corrected, "date"))));
+}
+
+/* Fills the journal view for person_id. Returns 0, 404 or 500. */
+static int journal_view(struct req *r, long long person_id)
+{
+	static const char sql[] =
+	    "SELECT v.id, v.date, v.kind, v.met, CASE WHEN :role = 'case_manager' THEN v.note END AS note, v.corrects_id, "
+	    "v.created_at, u.name AS author, EXISTS (SELECT 1 FROM visits c WHERE c.corrects_id = v.id) AS corrected "
+	    "FROM visits v LEFT JOIN users u ON u.id = v.created_by WHERE v.person_id = :id "
+	    "AND (:before IS NULL OR v.date < :before) ORDER BY v.date DESC, v.id DESC LIMIT :limit";
+	static const char counts_sql[] =
+	    "SELECT count(*) AS visits, sum(v.kind = 'home' AND v.met = 1) AS home_visits, max(v.date) AS last_visit, "
+	    VISIT_WEEKS_COLS("p") " FROM persons p LEFT JOIN visits v ON v.person_id = p.id AND " VISIT_COUNTS("v") " "
+	    "WHERE p.id = :id";
+	static const char *const keys[] = { "person", NULL };
+	int vis = person_visible(r, person_id);
+	if (vis < 0)
+		return 500;
+	if (!vis)
+		return 404;
+	json_t *p = person_load(person_id);
+	json_t *counts = scope_row(counts_sql, r, person_id);
+	if (!p || !counts) {
+		json_decref(p);
+		json_decref(counts);
+		return 500;
+	}
+	json_object_set_new(r->view, "person", p);
+	json_object_set_new(r->view, "counts", counts);
+	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Besök: %s",
+	    json_string_value(json_object_get(p, "name")))));
+	const char *before = http_param(r, "before");
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return 500;
+	scope_bind(st, r);
+	db_bind_named_int(st, ":id", person_id);
+	db_bind_named_text(st, ":before", before && valid_date(before) ? before : NULL);
+	db_bind_named_int(st, ":limit", JOURNAL_PAGE + 1);
+	int more;
+	json_t *rows = db_rows_json(st, JOURNAL_PAGE, &more);
+	if (!rows)
+		return 500;
+	json_t *last = json_array_get(rows, json_array_size(rows) - 1);
+	view_pager(r, more ? http_link(r, keys, "before", json_string_value(json_object_get(last, "date"))) : NULL,
+	    before ? arena_printf(&r->arena, "/visits?person=%lld", person_id) : NULL);
+	json_object_set_new(r->view, "entries", group_corrections(rows));
+	json_object_set_new(r->view, "shows_notes", json_boolean(r->user.role == ROLE_CM));
+	json_object_set_new(r->view, "can_write", json_boolean(r->user.role == ROLE_CM));
+	return 0;
+}
+
+/* Returns the visit id (of person_id) as stored, or NULL. */
+static json_t *visit_of(long long person_id, long long id)
+{
+	static const char sql[] = "SELECT v.id, v.person_id, v.date, v.kind, v.met, v.note, "
+	    "EXISTS (SELECT 1 FROM visits c WHERE c.corrects_id = v.id) AS corrected FROM visits v WHERE v.id = ?";
+	json_t *v = db_row_for(sql, id);
+	if (v && json_integer_value(json_object_get(v, "person_id")) != person_id) {
+		json_decref(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* GET /visits[?person=ID[&correct=VID]] */
+int visits_page(struct req *r)
+{
+	const char *ps = http_param(r, "person");
+	if (!ps)
+		return overview(r);
+	long long person_id = parse_id(ps);
+	int rc = person_id ? journal_view(r, person_id) : 404;
+	if (rc == 404)
+		return http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
+	if (rc)
+		return http_fail(r, 500, NULL);
+	if (r->user.role == ROLE_CM) {
+		long long cid = parse_id(http_param(r, "correct"));
+		json_t *corrected = cid ? visit_of(person_id, cid) : NULL;
+		if (cid && !corrected)
+			return http_fail(r, 404, "Anteckningen finns inte.");
+		entry_form(r, person_id, corrected);
+		json_decref(corrected);
+	}
+	if (audit_log(r->user.id, "read", "visits", person_id, person_id) < 0)
+		return http_fail(r, 500, NULL);
+	return 200;
+}
+
+/* POST /visits : a new journal entry, or a correction (corrects=ID) */
+int visit_create(struct req *r)
+{
+	static const char sql[] = "INSERT INTO visits(person_id, date, kind, met, note, corrects_id, created_at, created_by) "
+	    "VALUES(?, ?, ?, ?, ?, ?, ?, ?)";
+	long long person_id = parse_id(http_param(r, "person_id"));
+	if (!person_id || person_visible(r, person_id) != 1)
+		return http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
+	char today[11];
+	date_today(today);
+	const char *date = http_param(r, "date"), *kind = http_param(r, "kind"), *met = http_param(r, "met");
+	const char *note = http_param(r, "note");
+	long long corrects = parse_id(http_param(r, "corrects"));
+	json_t *corrected = corrects ? visit_of(person_id, corrects) : NULL;
+	if (corrects && !corrected)
+		return http_fail(r, 404, "Anteckningen som ska rättas finns inte.");
+	int status = 400;
+	if (!date || !valid_date(date))
+		view_error(r, "date", "Ange datum som ÅÅÅÅ-MM-DD.");
+	else if (strcmp(date, today) > 0)
+		view_error(r, "date", "Ett besök kan inte registreras i förväg.");
+	if (!one_of(kinds, kind))
+		view_error(r, "kind", "Välj typ av kontakt.");
+	if (!met || (strcmp(met, "1") && strcmp(met, "0")))
+		view_error(r, "met", "Ange om ni träffades.");
+	if (note && strlen(note) > 8000)
+		view_error(r, "note", "Anteckningen får vara högst 8000 tecken.");
+	if (corrected && json_integer_value(json_object_get(corrected, "corrected"))) {
+		view_error(r, "note", "Anteckningen har redan rättats. Rätta den senaste rättelsen i stället.");
+		status = 409;
+	}
+	if (view_has_errors(r)) {
+		int rc = journal_view(r, person_id);
+		if (rc)
+			return http_fail(r, rc, NULL);
+		entry_form(r, person_id, corrected);
+		json_decref(corrected);
+		return status;
+	}
+	json_decref(corrected);
+	if (db_begin() < 0)
+		return http_fail(r, 500, NULL);
+	sqlite3_stmt *st = db_stmt(sql);
+	int ok = 0;
+	if (st) {
+		db_bindf(st, "ittitnii", person_id, date, kind, (long long)(met[0] == '1'), note ? note : "", now_unix(), r->user.id);
+		if (corrects)
+			sqlite3_bind_int64(st, 6, corrects);
+		ok = db_write(st, NULL) == SQLITE_DONE;
+	}
+	long long id = sqlite3_last_insert_rowid(db());
+	if (!ok) {
+		/* the UNIQUE corrects_id: someone corrected it a moment ago */
+		db_rollback();
+		return http_fail(r, 409, "Anteckningen har just rättats av någon annan. Ladda om sidan.");
+	}
+	if (audit_log(r->user.id, "create", "visit", id, person_id) < 0 || db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, arena_printf(&r->arena, "/visits?person=%lld", person_id));
+}
