@@ -202,7 +202,7 @@ int incident_create(struct req *r)
 	sqlite3_stmt *st = db_stmt(sql);
 	int ok = 0;
 	if (st) {
-		db_bindf(st, "ittttttteiiii", tid, in.kind, in.date, in.reported_by ? in.reported_by : "", in.housing_related,
+		db_bindf(st, "itttittteiiii", tid, in.kind, in.date, in.reported_by ? in.reported_by : "", in.housing_related,
 		    in.landlord_text, in.action_taken ? in.action_taken : "",
 		    r->user.role == ROLE_LANDLORD || !in.internal_note ? "" : in.internal_note, in.resolved_date,
 		    now, r->user.id, now, r->user.id);

@@ -313,8 +313,8 @@ int tenancy_create(struct req *r)
 	sqlite3_stmt *st = db_stmt(ins);
 	int ok = 0;
 	if (st) {
-		db_bindf(st, "iitiiiiii", person_id, apt_id, move_in, ordinal, NULL, now, r->user.id, now, r->user.id);
-		sqlite3_bind_text(st, 5, ord_s && *ord_s && ordinal != derived ? reason : "", -1, SQLITE_TRANSIENT);
+		db_bindf(st, "iititiiii", person_id, apt_id, move_in, ordinal, ordinal != derived && reason ? reason : "",
+		    now, r->user.id, now, r->user.id);
 		ok = db_write(st, NULL) == SQLITE_DONE;
 	}
 	long long id = sqlite3_last_insert_rowid(db());
@@ -444,7 +444,7 @@ int tenancy_end(struct req *r)
 	if (view_has_errors(r))
 		return tenancy_form_error(r, id, 400);
 	/* the apartment becomes available by trigger (migrations/0004) */
-	return tenancy_write(r, id, person_id, sql, "ttiii", date, reason, note ? note : "", now_unix(), r->user.id);
+	return tenancy_write(r, id, person_id, sql, "tttii", date, reason, note ? note : "", now_unix(), r->user.id);
 }
 
 /* GET /persons/without-apartment : support but no ongoing tenancy */

@@ -744,6 +744,15 @@ static json_t *lookup(struct rstate *st, const char *name, size_t len)
 	return v;
 }
 
+/* Returns 1 when a dotted name ends in a numeric segment ("rows.0"). */
+static int ends_in_index(const char *name, size_t len)
+{
+	size_t i = len;
+	while (i > 0 && name[i - 1] >= '0' && name[i - 1] <= '9')
+		i--;
+	return i < len && i > 0 && name[i - 1] == '.';
+}
+
 static int truthy(const json_t *v)
 {
 	if (!v || json_is_null(v) || json_is_false(v))
@@ -867,6 +876,12 @@ static int render_nodes(struct rstate *st, const struct node *v, size_t n)
 					if (rc < 0)
 						return -1;
 				}
+			} else if (ends_in_index(x->str, x->len)) {
+				/* {{#rows.0}} asks "is the list non-empty": the element is
+				 * not pushed, or keys missing from later rows would be
+				 * found in the first one. */
+				if (render_nodes(st, x->kids, x->nkids) < 0)
+					return -1;
 			} else {
 				if (push_ctx(st, val) < 0)
 					return -1;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { test, run } from '../lib/t.mjs';
-import { startServer, ROOT, DEMO_USERS, DEMO_PASSWORD } from '../lib/server.mjs';
+import { startServer, sql, ROOT, DEMO_USERS, DEMO_PASSWORD } from '../lib/server.mjs';
 
 const OUT = `${ROOT}tests/e2e/out`;
 mkdirSync(OUT, { recursive: true });
@@ -235,6 +235,83 @@ test('landlord office: apartment form with errors, apartment page with its edit 
   await s.ctx.close();
 });
 
+test('living there in the browser: cm1 logs a home visit and sends a checklist; fast1 reviews it; cm1 sees the review', async () => {
+  const [alva] = sql(srv.db, "SELECT p.id, t.id AS tenancy FROM persons p JOIN tenancies t ON t.person_id = p.id WHERE p.first_name = 'Alva' AND t.end_date IS NULL");
+  const cm = await session('cm1', { width: 390, height: 844 });
+  const c = cm.page;
+  await c.goto(`${srv.url}/persons/${alva.id}`);
+  await c.getByRole('link', { name: 'Besök och kontakter' }).click();
+  await axe(c, 'visit journal');
+  await c.getByRole('textbox', { name: 'Anteckning' }).fill('Hembesök i webbläsartestet. Vi drack kaffe.');
+  await c.getByRole('button', { name: 'Spara besöket' }).click();
+  await c.getByText('Hembesök i webbläsartestet. Vi drack kaffe.').waitFor();
+  await c.getByRole('link', { name: 'Rätta' }).first().click();
+  await c.getByRole('heading', { name: /Rätta anteckningen/ }).waitFor();
+  await axe(c, 'visit correction form');
+  await c.getByRole('textbox', { name: 'Anteckning' }).fill('Rättelse: vi drack te.');
+  await c.getByRole('button', { name: 'Spara rättelsen' }).click();
+  await c.getByText('Rättelse: vi drack te.').waitFor();
+  assert.ok(await c.getByText('Hembesök i webbläsartestet. Vi drack kaffe.').isVisible(), 'the original stays beside the correction');
+  await shoot(c, 'cm1-visits-phone');
+
+  await c.goto(`${srv.url}/tenancies/${alva.tenancy}`);
+  await axe(c, 'tenancy page (case manager)');
+  await c.getByRole('button', { name: 'Gör månadens checklista' }).click();
+  await c.getByRole('heading', { level: 1, name: /Checklista/ }).waitFor();
+  await axe(c, 'checklist form');
+  await c.getByRole('group', { name: 'Hall' }).getByLabel('OK').check();
+  await c.getByRole('group', { name: 'Kök' }).getByLabel('Behöver åtgärdas').check();
+  await c.getByRole('button', { name: 'Skicka till fastighetskontoret' }).click();
+  await c.getByRole('heading', { name: 'Det finns fel i formuläret' }).waitFor();
+  assert.ok(await c.getByRole('group', { name: 'Kök' }).getByLabel('Behöver åtgärdas').isChecked(), 'the choice is kept');
+  await axe(c, 'checklist with errors');
+  await c.getByLabel('Kommentar: Kök').fill('Kylskåpet behöver frostas av.');
+  await c.getByLabel('Överenskomna åtgärder').fill('Frosta av kylskåpet på lördag.');
+  await c.getByRole('button', { name: 'Skicka till fastighetskontoret' }).click();
+  await c.getByText('Skickad till fastighetskontoret').first().waitFor();
+  const checklistUrl = c.url();
+  await shoot(c, 'cm1-checklist-sent-phone');
+
+  const fast = await session('fast1');
+  const f = fast.page;
+  assert.ok(await f.getByRole('heading', { name: 'Checklistor att granska' }).isVisible());
+  await f.goto(`${srv.url}/checklists`);
+  await axe(f, 'landlord checklist inbox');
+  await f.locator(`a[href="${new URL(checklistUrl).pathname}"]`).click();
+  await f.getByText('Kylskåpet behöver frostas av.').waitFor();
+  await axe(f, 'checklist review form');
+  await f.getByLabel('Fastighetskontorets kommentar').fill('Tack, ser bra ut. Hör av er om kylskåpet.');
+  await f.getByRole('button', { name: 'Markera som granskad' }).click();
+  await f.getByText('Granskad av fastighetskontoret').first().waitFor();
+  await shoot(f, 'fast1-checklist-reviewed');
+  await f.goto(`${srv.url}/tenancies/${alva.tenancy}`);
+  await axe(f, 'tenancy page (landlord)');
+  assert.ok(!(await f.content()).includes('drack'), 'no visit text on the landlord side');
+
+  await c.goto(checklistUrl);
+  await c.getByText('Tack, ser bra ut. Hör av er om kylskåpet.').waitFor();
+  await axe(c, 'checklist reviewed (case manager)');
+
+  // the plan: page, edit form, compare, print
+  const plan = sql(srv.db, `SELECT id FROM plans WHERE person_id = ${alva.id}`)[0].id;
+  for (const path of [`/plans/${plan}`, `/plans/${plan}/edit`, `/plans/${plan}/compare`, `/plans/${plan}/print`]) {
+    await c.goto(`${srv.url}${path}`);
+    await axe(c, `plan ${path}`);
+  }
+  await shoot(c, 'cm1-plan-print-phone');
+  const inc = sql(srv.db, 'SELECT id FROM incidents WHERE housing_related = 1 LIMIT 1')[0].id;
+  await f.goto(`${srv.url}/incidents/${inc}`);
+  await axe(f, 'incident page (landlord)');
+  await f.goto(`${srv.url}/tenancies?ready=1`);
+  await axe(f, 'tenancies ready for takeover');
+  await f.goto(`${srv.url}/apartments/1/tenancies/new`);
+  await axe(f, 'move-in form');
+  const chef = await session('chef1');
+  await chef.page.goto(`${srv.url}/persons/without-apartment`);
+  await axe(chef.page, 'support without apartment');
+  for (const s of [cm, fast, chef]) await s.ctx.close();
+});
+
 function luhn(nine) {
   let sum = 0;
   for (let i = 0; i < 9; i++) { let v = Number(nine[i]) * (i % 2 === 0 ? 2 : 1); sum += v > 9 ? v - 9 : v; }
@@ -252,7 +329,8 @@ test("the app's CSP reports no violation on any page", async () => {
   await w.page.waitForURL(`${srv.url}/login`);
   await login(w.page, 'chef1');
   await w.page.waitForURL(`${srv.url}/`);
-  for (const p of ['/persons', '/persons/1', '/referrals', '/referrals/1', '/decisions', '/decisions/1']) {
+  for (const p of ['/persons', '/persons/1', '/referrals', '/referrals/1', '/decisions', '/decisions/1', '/tenancies',
+    '/tenancies/1', '/incidents', '/incidents/1', '/checklists', '/checklists/1', '/visits', '/persons/without-apartment']) {
     await w.page.goto(`${srv.url}${p}`);
   }
   const css = await w.page.evaluate(() => getComputedStyle(document.querySelector('.site-header')).backgroundColor);

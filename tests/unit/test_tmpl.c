@@ -110,6 +110,31 @@ static void escaping_and_truthiness(void)
 	tmpl_set_free(set);
 }
 
+/* {{#rows.0}} tests non-emptiness only: a key missing from a later row
+ * must not be found in the first row (it once showed one tenant's value
+ * on another's line). */
+static void list_index_does_not_leak(void)
+{
+	char err[256];
+	struct tmpl_set *set = tmpl_set_new();
+	const char *src = "{{#rows.0}}{{#rows}}[{{name}}:{{tenant}}{{^tenant}}-{{/tenant}}]{{/rows}}{{/rows.0}}{{^rows}}empty{{/rows}}";
+	CHECK(tmpl_add(set, "t", src, strlen(src), err, sizeof err) == 0, "compile");
+	json_t *d = json_pack("{s:[{s:s, s:s}, {s:s}]}", "rows", "name", "a", "tenant", "Anna", "name", "b");
+	struct buf out;
+	buf_init(&out);
+	CHECK(tmpl_render(set, "t", d, &out, err, sizeof err) == 0, "render");
+	CHECK_STR(out.data, "[a:Anna][b:-]");
+	buf_free(&out);
+	json_decref(d);
+	d = json_pack("{s:[]}", "rows");
+	buf_init(&out);
+	CHECK(tmpl_render(set, "t", d, &out, err, sizeof err) == 0, "render empty");
+	CHECK_STR(out.data, "empty");
+	buf_free(&out);
+	json_decref(d);
+	tmpl_set_free(set);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -126,5 +151,6 @@ int main(int argc, char **argv)
 	}
 	malformed();
 	escaping_and_truthiness();
+	list_index_does_not_leak();
 	return check_done();
 }
