@@ -4,14 +4,14 @@
 #   make test   ASan+UBSan build and every suite; last line "N passed, N failed"
 #   make bench  throughput figures (tests/bench/)
 
-PKGS     = libmicrohttpd sqlite3 jansson libsodium
+PKGS     = libmicrohttpd sqlite3 jansson libsodium xlsxwriter
 WARN     = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings
 ifdef CI
 WARN    += -Werror
 endif
 # '=' (not ':='): expanded when a recipe runs, after `deps` installed them
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 CFLAGS  ?= -O2 -g
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 

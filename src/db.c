@@ -331,6 +331,14 @@ void db_vbindf(sqlite3_stmt *st, const char *fmt, va_list ap)
 		case 'n':
 			sqlite3_bind_null(st, idx);
 			break;
+		case 'u': {
+			long long v = va_arg(ap, long long);
+			if (v)
+				sqlite3_bind_int64(st, idx, v);
+			else
+				sqlite3_bind_null(st, idx);
+			break;
+		}
 		default:
 			abort();	/* a format letter we do not have is a bug */
 		}

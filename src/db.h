@@ -62,7 +62,8 @@ void db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
 const char *db_col_text(sqlite3_stmt *st, int i);
 
 /*
- * Binds parameters 1.. from fmt: 'i' long long, 't' const char * (NULL
+ * Binds parameters 1.. from fmt: 'i' long long, 'u' long long where 0
+ * binds NULL (a user id that may be "the system"), 't' const char * (NULL
  * binds NULL), 'e' const char * where NULL or "" binds NULL, 'n' NULL.
  */
 void db_bindf(sqlite3_stmt *st, const char *fmt, ...);

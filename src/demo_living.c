@@ -255,20 +255,32 @@ int demo_living(void)
 		snprintf(birth, sizeof birth, "%.4s-%.2s-%.2s", pnr, pnr + 4, pnr + 6);
 		char move_in[11], start[11], end[11], eff[11];
 		date_add_months(c.today, -(s->moved_in ? s->moved_in : 1), move_in);
-		/* the current decision pair (earlier pairs are not in the demo) */
-		date_add_months(c.today, -(k % 12) - 1, start);
-		if (s->moved_in && strcmp(start, move_in) > 0 && s->moved_in < 12)
-			date_add_months(move_in, -1, start);
-		date_add_months(start, 18, end);
+		/* the decision pairs: the first a month before move-in (or a
+		 * month ago for those waiting), reviewed every 18 months */
+		date_add_months(move_in, -1, start);
 		date_add_days(start, 10, eff);
 		long long at = noon_of(start) - 40 * 86400;
 		if (db_execf(ins_person, "ttttttiiiii", pnr, birth, (pnr[11] - '0') % 2 ? "M" : "K", s->first, s->last,
 		    "070-765 43 21", c.districts[d], at, c.soc[d], at, c.soc[d]) < 0)
 			return -1;
 		long long pid = sqlite3_last_insert_rowid(db());
-		if (db_execf(ins_dec, "iittttiiiii", pid, c.districts[d], start, start, end, eff, c.soc[d],
-		    noon_of(start), c.soc[d], noon_of(start), c.soc[d]) < 0 ||
-		    db_execf(ins_cm, "iiii", pid, c.cm[d], noon_of(start), c.chef) < 0)
+		long long prev = 0;
+		for (;;) {
+			date_add_months(start, 18, end);
+			if (db_execf(ins_dec, "iittttiiiii", pid, c.districts[d], start, start, end, eff, c.soc[d],
+			    noon_of(start), c.soc[d], noon_of(start), c.soc[d]) < 0)
+				return -1;
+			long long did = sqlite3_last_insert_rowid(db());
+			if (prev && (db_execf("UPDATE decisions SET replaced_by_id = ?, replaced_at = ? WHERE id = ?", "iii", did,
+			    noon_of(start), prev) < 0 || db_execf("UPDATE decisions SET replaces_id = ? WHERE id = ?", "ii", prev, did) < 0))
+				return -1;
+			prev = did;
+			if (strcmp(end, c.today) > 0)
+				break;
+			memcpy(start, end, sizeof start);
+			memcpy(eff, end, sizeof eff);
+		}
+		if (db_execf(ins_cm, "iiii", pid, c.cm[d], noon_of(start), c.chef) < 0)
 			return -1;
 		if (!s->moved_in)
 			continue;

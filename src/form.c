@@ -1,6 +1,7 @@
 /* form.c - urlencoded and cookie parsing, strict about what it accepts. */
 #include "form.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 
@@ -180,4 +181,86 @@ int valid_date(const char *s)
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	int max = mdays[m - 1] + (m == 2 && leap);
 	return d <= max;
+}
+
+/* Finds needle (n bytes) in hay (len bytes). */
+static const char *find(const char *hay, size_t len, const char *needle, size_t n)
+{
+	if (n == 0 || len < n)
+		return NULL;
+	for (const char *p = hay; p + n <= hay + len; p++) {
+		p = memchr(p, needle[0], (size_t)(hay + len - p));
+		if (!p || p + n > hay + len)
+			return NULL;
+		if (!memcmp(p, needle, n))
+			return p;
+	}
+	return NULL;
+}
+
+/* Copies the value of param (e.g. "name") from a header line into out. */
+static int header_param(const char *h, size_t len, const char *param, char *out, size_t outlen)
+{
+	char pat[32];
+	snprintf(pat, sizeof pat, "%s=\"", param);
+	const char *p = find(h, len, pat, strlen(pat));
+	if (!p || (p > h && p[-1] != ' ' && p[-1] != ';'))
+		return -1;
+	p += strlen(pat);
+	const char *e = memchr(p, '"', (size_t)(h + len - p));
+	if (!e || (size_t)(e - p) >= outlen)
+		return -1;
+	memcpy(out, p, (size_t)(e - p));
+	out[e - p] = '\0';
+	return 0;
+}
+
+int form_parse_multipart(struct form *f, struct arena *a, const char *content_type, const char *s, size_t len)
+{
+	const char *b = content_type ? strstr(content_type, "boundary=") : NULL;
+	if (!b)
+		return -1;
+	b += 9;
+	char delim[80] = "\r\n--";
+	size_t bl = strcspn(b, "\"; ");
+	if (*b == '"')
+		b++, bl = strcspn(b, "\"");
+	if (bl == 0 || bl > 70)
+		return -1;
+	memcpy(delim + 4, b, bl);
+	delim[4 + bl] = '\0';
+	size_t dl = 4 + bl;
+	/* the first delimiter may open the body without the leading CRLF */
+	const char *p = len >= dl - 2 && !memcmp(s, delim + 2, dl - 2) ? s + dl - 2 : find(s, len, delim, dl);
+	if (!p)
+		return -1;
+	if (p != s + dl - 2)
+		p += dl;
+	const char *end = s + len;
+	while (p + 2 <= end) {
+		if (!memcmp(p, "--", 2))
+			return 0;	/* the closing delimiter */
+		if (memcmp(p, "\r\n", 2))
+			return -1;
+		p += 2;
+		const char *hend = find(p, (size_t)(end - p), "\r\n\r\n", 4);
+		if (!hend)
+			return -1;
+		char name[100], filename[200];
+		if (header_param(p, (size_t)(hend - p), "name", name, sizeof name) < 0)
+			return -1;
+		int is_file = header_param(p, (size_t)(hend - p), "filename", filename, sizeof filename) == 0;
+		const char *body = hend + 4;
+		const char *next = find(body, (size_t)(end - body), delim, dl);
+		if (!next)
+			return -1;
+		size_t n = (size_t)(next - body);
+		if (!is_file && !text_is_clean(body, n))
+			return -1;
+		if (f->n >= FORM_MAX_FIELDS)
+			return -1;
+		field_push(f, a, arena_strdup(a, name), arena_strndup(a, body, n));
+		p = next + dl;
+	}
+	return -1;
 }

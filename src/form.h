@@ -27,6 +27,14 @@ struct form {
  */
 int form_parse(struct form *f, struct arena *a, const char *s, size_t len);
 
+/*
+ * Parses a multipart/form-data body (RFC 7578) into f: each part's name
+ * is a field, its content the value. Text parts must be clean UTF-8; a
+ * file part (with a filename) is taken as it is, for its reader to check.
+ * Returns 0, or -1 when the body is malformed.
+ */
+int form_parse_multipart(struct form *f, struct arena *a, const char *content_type, const char *s, size_t len);
+
 /* Appends a field (key and value copied into the arena). */
 void form_add(struct form *f, struct arena *a, const char *key, const char *value);
 

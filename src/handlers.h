@@ -119,4 +119,12 @@ int config_update(struct req *r);
 int settings_form(struct req *r);
 int settings_save(struct req *r);
 
+/* report.c */
+int report_status(struct req *r);
+int report_import_form(struct req *r);
+int report_import(struct req *r);
+
+/* kvarboende.c */
+int kvarboende_page(struct req *r);
+
 #endif

@@ -181,6 +181,11 @@ static enum MHD_Result queue(struct req *r, int status, char *body, size_t len,
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	if (r->redirect)
 		MHD_add_response_header(resp, "Location", r->redirect);
+	if (r->download_name && status == 200) {
+		char cd[160];
+		snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", r->download_name);
+		MHD_add_response_header(resp, "Content-Disposition", cd);
+	}
 	for (size_t i = 0; i < r->ncookies; i++)
 		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie[i]);
 	if (r->retry_after)
@@ -222,6 +227,12 @@ static enum MHD_Result render(struct req *r, int status)
 		buf_puts(&out, "");
 		char *b = buf_take(&out, NULL);
 		return queue(r, 303, b, 0, "text/plain; charset=utf-8", 0);
+	}
+	if (r->download && status == 200) {
+		char *b = r->download;
+		r->download = NULL;
+		enum MHD_Result rc = queue(r, 200, b, r->download_len, r->download_type, 0);
+		return rc;
 	}
 	if (r->text) {
 		buf_puts(&out, r->text);
@@ -447,7 +458,10 @@ static enum MHD_Result dispatch(struct req *r)
 	}
 
 	if (r->is_post) {
-		if (form_parse(&r->form, &r->arena, r->body.data ? r->body.data : "", r->body.len) < 0)
+		const char *ct = http_header(r, "Content-Type");
+		int multipart = ct && strncasecmp(ct, "multipart/", 10) == 0;
+		if ((multipart ? form_parse_multipart(&r->form, &r->arena, ct, r->body.data ? r->body.data : "", r->body.len) :
+		    form_parse(&r->form, &r->arena, r->body.data ? r->body.data : "", r->body.len)) < 0)
 			return fail_now(r, 400, NULL);
 		const char *given = form_get(&r->form, "csrf_token");
 		if (!given)
@@ -474,8 +488,9 @@ static int content_type_ok(struct MHD_Connection *c)
 	if (!ct)
 		return 0;
 	size_t n = strlen("application/x-www-form-urlencoded");
-	return strncasecmp(ct, "application/x-www-form-urlencoded", n) == 0 &&
-	    (ct[n] == '\0' || ct[n] == ';');
+	if (strncasecmp(ct, "application/x-www-form-urlencoded", n) == 0 && (ct[n] == '\0' || ct[n] == ';'))
+		return 1;
+	return strncasecmp(ct, "multipart/form-data;", 20) == 0;	/* file uploads */
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -499,7 +514,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return fail_now(r, 414, NULL);
 		if (r->is_post) {
 			if (!content_type_ok(c))
-				return fail_now(r, 415, "Formulär ska skickas som application/x-www-form-urlencoded.");
+				return fail_now(r, 415, "Formulär ska skickas som application/x-www-form-urlencoded (eller multipart/form-data med en fil).");
 			const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 			if (cl && strtoull(cl, NULL, 10) > opts.max_body)
 				return fail_now(r, 413, NULL);
@@ -561,6 +576,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	access_log(r);
 	json_decref(r->view);
 	buf_free(&r->body);
+	free(r->download);	/* set but not sent (an error came after) */
 	arena_free(&r->arena);
 	free(r);
 	*con_cls = NULL;

@@ -49,6 +49,9 @@ struct req {
 	const char *text;	/* plain-text body instead of a template */
 	const char *allow;	/* Allow header for 405 */
 	const char *back;	/* "Tillbaka" link on the error page */
+	char *download;	/* a file to send instead of a page (malloc'd) */
+	size_t download_len;
+	const char *download_type, *download_name;
 	/* filled by the server */
 	void *conn;
 	struct buf body;
@@ -66,6 +69,10 @@ int http_fail(struct req *r, int status, const char *msg);
 
 /* Returns 303 and sets the Location. to is copied into the arena. */
 int http_redirect(struct req *r, const char *to);
+
+/* Answers with a file: body (malloc'd, taken over) of len bytes with the
+ * content type, as an attachment named filename (ASCII). Returns 200. */
+int http_download(struct req *r, char *body, size_t len, const char *type, const char *filename);
 
 /* Adds a Set-Cookie header value (copied into the arena). */
 void http_set_cookie(struct req *r, const char *cookie);

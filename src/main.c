@@ -6,6 +6,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
+#include "import.h"
 #include "demo.h"
 #include "district.h"
 #include "http.h"
@@ -29,6 +30,7 @@ static const char usage_main[] =
     "  adduser   add a user (password read from standard input)\n"
     "  passwd    set a user's password (read from standard input)\n"
     "  routes    print the route table as JSON\n"
+    "  import-status  import a statusrapport CSV (ours or the seed's Excel layout)\n"
     "\n"
     "bostadforst COMMAND --help shows the flags; bostadforst --version the version.\n";
 
@@ -59,6 +61,13 @@ static const char usage_passwd[] =
     "usage: bostadforst passwd --db PATH --username U\n"
     "  Sets U's password, read from standard input (asked twice on a terminal),\n"
     "  and ends U's sessions.\n";
+
+static const char usage_import[] =
+    "usage: bostadforst import-status --db PATH --district NAME --file F.csv [--dry-run]\n"
+    "  Reads a statusrapport per 31/12 (';' or ',', with or without BOM). Every row is\n"
+    "  checked first; errors are printed with line numbers and nothing is written.\n"
+    "  --district  the district the rows belong to (created when missing)\n"
+    "  --dry-run   check only, write nothing\n";
 
 static const char usage_routes[] = "usage: bostadforst routes\n  Prints the route table as JSON.\n";
 
@@ -350,6 +359,54 @@ static int cmd_routes(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_import(int argc, char **argv)
+{
+	const char *dbp = NULL, *district = NULL, *file = NULL;
+	int dry = 0;
+	struct flag flags[] = {
+		{ "--db", 1, &dbp, NULL }, { "--district", 1, &district, NULL }, { "--file", 1, &file, NULL },
+		{ "--dry-run", 0, NULL, &dry }, { NULL, 0, NULL, NULL },
+	};
+	int rc = parse_flags(argc, argv, flags, usage_import);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (!dbp || !district || !file)
+		return bad_usage(usage_import, "--db, --district and --file are required", NULL);
+	FILE *f = fopen(file, "rb");
+	if (!f) {
+		fprintf(stderr, "bostadforst: cannot read %s\n", file);
+		return 1;
+	}
+	struct buf data;
+	buf_init(&data);
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_append(&data, chunk, n);
+	fclose(f);
+	if (open_db(dbp, 1)) {
+		buf_free(&data);
+		return 1;
+	}
+	long long did = district_id_by_name(district);
+	if (did <= 0 && !dry)
+		did = district_insert(district, 0);
+	struct import_result res;
+	buf_init(&res.errors);
+	rc = status_import(data.data ? data.data : "", data.len, did > 0 ? did : 0, 0, dry, &res);
+	if (rc == 1)
+		fprintf(stderr, "%s%d fel; inget har sparats.\n", res.errors.data, res.nerrors);
+	else if (rc == 0)
+		printf("%s: %d rader, år %d: %d personer och %d boenden%s\n", file, res.rows, res.year,
+		    dry ? 0 : res.persons, dry ? 0 : res.tenancies, dry ? " (provkörning, inget sparat)" : " sparade");
+	else
+		fprintf(stderr, "bostadforst: database error; nothing was saved\n");
+	buf_free(&res.errors);
+	buf_free(&data);
+	db_close_all();
+	return rc == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -368,7 +425,7 @@ int main(int argc, char **argv)
 		int (*fn)(int, char **);
 	} cmds[] = {
 		{ "serve", cmd_serve }, { "migrate", cmd_migrate }, { "adduser", cmd_adduser },
-		{ "passwd", cmd_passwd }, { "routes", cmd_routes },
+		{ "passwd", cmd_passwd }, { "routes", cmd_routes }, { "import-status", cmd_import },
 	};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (strcmp(cmd, cmds[i].name) == 0)

@@ -95,6 +95,11 @@ static const struct route routes[] = {
 	{ "POST", "/decisions/{id}/assignment",      ROLE_SOC,                  assignment_save,      "assignments/form" },
 	{ "GET",  "/decisions/{id}/assignment/edit", ROLE_SOC,                  assignment_form,      "assignments/form" },
 
+	{ "GET",  "/kvarboende",                     CASE,                      kvarboende_page,      "reports/kvarboende" },
+	{ "GET",  "/reports/status",                 CASE,                      report_status,        "reports/status" },
+	{ "GET",  "/reports/status/import",          ROLE_MANAGER,              report_import_form,   "reports/import" },
+	{ "POST", "/reports/status/import",          ROLE_MANAGER,              report_import,        "reports/import" },
+
 	{ "GET",  "/admin/users",                    ROLE_ADMIN,                users_list,           "admin/users" },
 	{ "POST", "/admin/users",                    ROLE_ADMIN,                user_create,          "admin/user_form" },
 	{ "GET",  "/admin/users/new",                ROLE_ADMIN,                user_new_form,        "admin/user_form" },
@@ -131,6 +136,8 @@ static const struct {
 	{ "/checklists",      "Checklistor",    HOUSING },
 	{ "/incidents",       "Händelser",      HOUSING },
 	{ "/decisions",       "Beslut att ompröva", ROLE_SOC | ROLE_MANAGER },
+	{ "/kvarboende",      "Kvarboende",     CASE },
+	{ "/reports/status",  "Statusrapport",  CASE },
 	{ "/audit",           "Åtkomstlogg",    ROLE_MANAGER | ROLE_ADMIN },
 	{ "/admin/users",     "Användare",      ROLE_ADMIN },
 	{ "/admin/districts", "Stadsdelar",     ROLE_ADMIN },

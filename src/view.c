@@ -16,6 +16,15 @@ int http_redirect(struct req *r, const char *to)
 	return 303;
 }
 
+int http_download(struct req *r, char *body, size_t len, const char *type, const char *filename)
+{
+	r->download = body;
+	r->download_len = len;
+	r->download_type = type;
+	r->download_name = arena_strdup(&r->arena, filename);
+	return 200;
+}
+
 void http_set_cookie(struct req *r, const char *cookie)
 {
 	if (r->ncookies < MAX_COOKIES)

@@ -1,8 +1,8 @@
 #!/bin/sh
 # deps.sh - installs what bostadforst needs from Debian when it is missing.
 # Usage: tools/deps.sh build|test|bench
-#   build: compiler, pkg-config and the four libraries
-#   test:  build + chromium, sqlite3 CLI, node (only when absent) and npm ci
+#   build: compiler, pkg-config and the five libraries
+#   test:  build + chromium, sqlite3 CLI, unzip (reads back XLSX), node (only when absent) and npm ci
 #   bench: test + wrk
 set -eu
 what=${1:-build}
@@ -19,12 +19,14 @@ if command -v pkg-config >/dev/null 2>&1; then
 	need_pc sqlite3 libsqlite3-dev
 	need_pc jansson libjansson-dev
 	need_pc libsodium libsodium-dev
+	need_pc xlsxwriter libxlsxwriter-dev
 else
-	missing="$missing libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev"
+	missing="$missing libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev libxlsxwriter-dev"
 fi
 if [ "$what" != build ]; then
 	need_cmd chromium chromium
 	need_cmd sqlite3 sqlite3
+	need_cmd unzip unzip
 	# Debian's npm conflicts with the Node these machines ship: only
 	# install Node from Debian when there is none at all.
 	command -v node >/dev/null 2>&1 || missing="$missing nodejs npm"

@@ -1,0 +1,25 @@
+/* csv.h - CSV for Swedish Excel: written with ';', CRLF and RFC 4180
+ * quoting; read with ';' or ',' (guessed from the first line), with or
+ * without a UTF-8 byte-order mark, quoted fields spanning lines. */
+#ifndef BF_CSV_H
+#define BF_CSV_H
+
+#include <stddef.h>
+#include "util.h"
+
+#define CSV_MAX_CELLS 64
+
+/* Appends one record of n cells (NULL is an empty cell) and CRLF. */
+void csv_row(struct buf *b, const char *const cells[], size_t n);
+
+/*
+ * Calls fn(ctx, line, cells, n) for each record of data (len bytes); line
+ * is the 1-based line where the record starts; cells are NUL-terminated
+ * and valid during the call only. A record with more than CSV_MAX_CELLS
+ * cells has the rest dropped. Stops when fn returns non-zero and returns
+ * that; returns -1 for an unterminated quote, else 0.
+ */
+int csv_parse(const char *data, size_t len,
+    int (*fn)(void *ctx, int line, char **cells, size_t n), void *ctx);
+
+#endif

@@ -1,0 +1,351 @@
+/* kvarboende.c - is the programme keeping people housed? Counted at a
+ * date, per person and per tenancy, with cohorts, a Kaplan–Meier curve,
+ * waiting times and compliance. Everything is aggregated in SQL; C only
+ * walks the aggregated rows (the curve has one row per month). */
+#include "kvarboende.h"
+#include "audit.h"
+#include "district.h"
+#include "date.h"
+#include "db.h"
+#include "handlers.h"
+#include "scope.h"
+#include "visit.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The tenancies counted: moved in on or before :d, the viewer's scope,
+ * optionally one district (:df). */
+#define BASE \
+	"SELECT t.person_id, t.move_in_date, t.end_date, t.end_reason, t.takeover_date, " \
+	"(t.end_date IS NULL OR t.end_date > :d) AS ongoing FROM tenancies t JOIN persons p ON p.id = t.person_id " \
+	"WHERE t.move_in_date <= :d AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p")
+
+const char *const kvarboende_rules[] = {
+	"Ett boende pågår ett datum om inflyttningen skett senast det datumet och det inte avslutats före eller samma dag.",
+	"Per person: personer som flyttat in senast datumet, och av dem personer som har ett pågående boende. En person med en andra chans räknas en gång.",
+	"Per boende: varje boende räknas för sig; en andra chans är två boenden.",
+	"Kohorter efter inflyttningsår: andel boenden som pågick 12 och 24 månader efter inflyttningen, bland dem som hunnit bo så länge. Den som avlidit räknas som inte kvarboende.",
+	"Kaplan–Meier: tid i hela månader (dagar / 30,4375) från inflyttning. Händelse = boendet upphör (vräkt, ville flytta, annat). Pågående boenden och avlidna censureras vid datumet respektive dödsdagen.",
+	"Väntetider: median i dagar från att remissen skickades till beslutet, och från första beslutet till första inflyttningen.",
+	"Hembesök: andel deltagarveckor (de 12 senaste veckorna, måndag–söndag) med minst ett hembesök där man träffades, för personer som bor vid datumet.",
+	"Checklistor: för de 12 månader vars tidsfrist (den 10:e) passerat: andel boende-månader där checklistan skickades senast den 10:e, och andel som granskats av fastighetskontoret.",
+	NULL
+};
+
+/* Prepares sql and binds the viewer, :d and :df. NULL on error. */
+static sqlite3_stmt *prepare(const struct req *r, const char *sql, const char *date, long long district)
+{
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return NULL;
+	scope_bind(st, r);
+	db_bind_named_text(st, ":d", date);
+	db_bind_named_text(st, ":today", date);	/* the weekly rule counts back from :today */
+	if (district)
+		db_bind_named_int(st, ":df", district);
+	return st;
+}
+
+/* Returns a percentage with one decimal, or null when the base is 0. */
+static json_t *pct(long long part, long long whole)
+{
+	return whole ? json_real(round(1000.0 * (double)part / (double)whole) / 10.0) : json_null();
+}
+
+static int counts(const struct req *r, json_t *k, const char *date, long long district)
+{
+	static const char sql[] =
+	    "SELECT count(*) AS started, coalesce(sum(ongoing), 0) AS ongoing, "
+	    "coalesce(sum(ongoing AND takeover_date <= :d), 0) AS first_hand, "
+	    "coalesce(sum(NOT ongoing AND end_reason = 'evicted'), 0) AS evicted, "
+	    "coalesce(sum(NOT ongoing AND end_reason = 'wanted'), 0) AS wanted, "
+	    "coalesce(sum(NOT ongoing AND end_reason = 'other'), 0) AS other, "
+	    "coalesce(sum(NOT ongoing AND end_reason = 'deceased'), 0) AS deceased, "
+	    "count(DISTINCT person_id) AS persons, count(DISTINCT CASE WHEN ongoing THEN person_id END) AS housed "
+	    "FROM (" BASE ")";
+	sqlite3_stmt *st = prepare(r, sql, date, district);
+	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+		db_done(st);
+		return -1;
+	}
+	long long v[9];
+	for (int i = 0; i < 9; i++)
+		v[i] = sqlite3_column_int64(st, i);
+	db_done(st);
+	json_object_set_new(k, "persons_moved_in", json_integer(v[7]));
+	json_object_set_new(k, "persons_housed", json_integer(v[8]));
+	json_object_set_new(k, "persons_retention_pct", pct(v[8], v[7]));
+	json_object_set_new(k, "tenancies_started", json_integer(v[0]));
+	json_object_set_new(k, "tenancies_ongoing", json_integer(v[1]));
+	json_object_set_new(k, "tenancies_retention_pct", pct(v[1], v[0]));
+	json_object_set_new(k, "tenancies_first_hand", json_integer(v[2]));
+	json_object_set_new(k, "tenancies_ended", json_pack("{s:I, s:I, s:I, s:I}", "evicted", v[3], "wanted", v[4],
+	    "other", v[5], "deceased", v[6]));
+	return 0;
+}
+
+static int cohorts(const struct req *r, json_t *k, const char *date, long long district)
+{
+	static const char sql[] =
+	    "SELECT substr(move_in_date, 1, 4) AS year, count(*) AS tenancies, "
+	    "sum(m12 <= :d) AS n12, sum(m12 <= :d AND (end_date IS NULL OR end_date > m12)) AS housed12, "
+	    "sum(m24 <= :d) AS n24, sum(m24 <= :d AND (end_date IS NULL OR end_date > m24)) AS housed24 "
+	    "FROM (SELECT b.*, add_months(move_in_date, 12) AS m12, add_months(move_in_date, 24) AS m24 FROM (" BASE ") b) "
+	    "GROUP BY year ORDER BY year";
+	sqlite3_stmt *st = prepare(r, sql, date, district);
+	if (!st)
+		return -1;
+	json_t *rows = db_rows_json(st, 0, NULL);
+	if (!rows)
+		return -1;
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x) {
+		json_object_set_new(x, "pct_12", pct(json_integer_value(json_object_get(x, "housed12")),
+		    json_integer_value(json_object_get(x, "n12"))));
+		json_object_set_new(x, "pct_24", pct(json_integer_value(json_object_get(x, "housed24")),
+		    json_integer_value(json_object_get(x, "n24"))));
+	}
+	json_object_set_new(k, "cohorts", rows);
+	return 0;
+}
+
+static int kaplan_meier(const struct req *r, json_t *k, const char *date, long long district)
+{
+	static const char sql[] =
+	    "SELECT CAST((julianday(CASE WHEN ongoing THEN :d ELSE end_date END) - julianday(move_in_date)) / 30.4375 AS INTEGER) AS m, "
+	    "sum(NOT ongoing AND end_reason <> 'deceased') AS events, count(*) AS n "
+	    "FROM (" BASE ") GROUP BY m ORDER BY m";
+	sqlite3_stmt *st = prepare(r, sql, date, district);
+	if (!st)
+		return -1;
+	json_t *rows = db_rows_json(st, 0, NULL);
+	if (!rows)
+		return -1;
+	long long total = 0;
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+		total += json_integer_value(json_object_get(x, "n"));
+	json_t *curve = json_array();
+	double s = 1.0;
+	long long removed = 0, month = 0;
+	json_array_foreach(rows, i, x) {
+		long long m = json_integer_value(json_object_get(x, "m"));
+		for (; month < m; month++)	/* months without anyone leaving the risk set */
+			json_array_append_new(curve, json_pack("{s:I, s:f}", "months", month, "survival", round(s * 10000) / 10000));
+		long long at_risk = total - removed, events = json_integer_value(json_object_get(x, "events"));
+		if (at_risk > 0 && events > 0)
+			s *= 1.0 - (double)events / (double)at_risk;
+		json_array_append_new(curve, json_pack("{s:I, s:f, s:I, s:I}", "months", m, "survival", round(s * 10000) / 10000,
+		    "at_risk", at_risk, "events", events));
+		removed += json_integer_value(json_object_get(x, "n"));
+		month = m + 1;
+	}
+	json_decref(rows);
+	json_object_set_new(k, "kaplan_meier", curve);
+	return 0;
+}
+
+/* Median of the first column of sql's rows, as one SQL statement. */
+static json_t *median(const struct req *r, const char *sql, const char *date, long long district)
+{
+	sqlite3_stmt *st = prepare(r, sql, date, district);
+	if (!st)
+		return NULL;
+	json_t *v = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL ?
+	    json_real(sqlite3_column_double(st, 0)) : json_null();
+	db_done(st);
+	return v;
+}
+
+#define MEDIAN_OF(inner) \
+	"SELECT avg(x) FROM (SELECT x, row_number() OVER (ORDER BY x) AS rn, count(*) OVER () AS c FROM (" inner ")) " \
+	"WHERE rn IN ((c + 1) / 2, (c + 2) / 2)"
+
+static int waiting(const struct req *r, json_t *k, const char *date, long long district)
+{
+	static const char to_decision[] = MEDIAN_OF(
+	    "SELECT julianday(x.decision_date) - julianday(date(f.sent_at, 'unixepoch', 'localtime')) AS x "
+	    "FROM decisions x JOIN referrals f ON f.id = x.referral_id JOIN persons p ON p.id = x.person_id "
+	    "WHERE x.replaces_id IS NULL AND f.sent_at IS NOT NULL AND x.decision_date <= :d "
+	    "AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p"));
+	static const char to_move_in[] = MEDIAN_OF(
+	    "SELECT julianday((SELECT min(t.move_in_date) FROM tenancies t WHERE t.person_id = p.id)) - "
+	    "julianday((SELECT min(x.decision_date) FROM decisions x WHERE x.person_id = p.id)) AS x "
+	    "FROM persons p WHERE (SELECT min(t.move_in_date) FROM tenancies t WHERE t.person_id = p.id) <= :d "
+	    "AND (SELECT min(t.move_in_date) FROM tenancies t WHERE t.person_id = p.id) >= "
+	    "(SELECT min(x.decision_date) FROM decisions x WHERE x.person_id = p.id) "
+	    "AND EXISTS (SELECT 1 FROM decisions x WHERE x.person_id = p.id) "
+	    "AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p"));
+	json_t *a = median(r, to_decision, date, district), *b = median(r, to_move_in, date, district);
+	if (!a || !b) {
+		json_decref(a);
+		json_decref(b);
+		return -1;
+	}
+	json_object_set_new(k, "waiting_days", json_pack("{s:o, s:o}", "referral_to_decision", a, "decision_to_move_in", b));
+	return 0;
+}
+
+static int compliance(const struct req *r, json_t *k, const char *date, long long district)
+{
+	static const char visits_sql[] =
+	    "SELECT count(*) * 12, coalesce(sum(weeks_with_home_visit), 0) FROM (SELECT p.id, " VISIT_WEEKS_COLS("p") " "
+	    "FROM persons p WHERE p.id IN (SELECT person_id FROM (" BASE ") WHERE ongoing))";
+	static const char checklists_sql[] =
+	    "WITH RECURSIVE months(n, first) AS (SELECT 0, date(:d, '-10 days', 'start of month', '-1 month') "
+	    " UNION ALL SELECT n + 1, date(first, '-1 month') FROM months WHERE n < 11), "
+	    "need AS (SELECT t.id, strftime('%Y-%m', m.first) AS month, date(m.first, '+1 month', '+9 days') AS deadline "
+	    " FROM months m JOIN tenancies t ON t.move_in_date < date(m.first, '+1 month') "
+	    " AND (t.end_date IS NULL OR t.end_date >= date(m.first, '+1 month')) JOIN persons p ON p.id = t.person_id "
+	    " WHERE (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p") ") "
+	    "SELECT count(*), coalesce(sum(c.sent_at IS NOT NULL AND date(c.sent_at, 'unixepoch', 'localtime') <= n.deadline), 0), "
+	    "coalesce(sum(c.state = 'reviewed'), 0) FROM need n LEFT JOIN checklists c ON c.tenancy_id = n.id AND c.month = n.month";
+	sqlite3_stmt *st = prepare(r, visits_sql, date, district);
+	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+		db_done(st);
+		return -1;
+	}
+	long long weeks = sqlite3_column_int64(st, 0), with_visit = sqlite3_column_int64(st, 1);
+	db_done(st);
+	st = prepare(r, checklists_sql, date, district);
+	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+		db_done(st);
+		return -1;
+	}
+	long long need = sqlite3_column_int64(st, 0), on_time = sqlite3_column_int64(st, 1), reviewed = sqlite3_column_int64(st, 2);
+	db_done(st);
+	json_object_set_new(k, "compliance", json_pack("{s:I, s:I, s:o, s:I, s:I, s:I, s:o, s:o}",
+	    "participant_weeks", weeks, "weeks_with_home_visit", with_visit, "home_visit_pct", pct(with_visit, weeks),
+	    "checklists_needed", need, "checklists_on_time", on_time, "checklists_reviewed", reviewed,
+	    "checklists_on_time_pct", pct(on_time, need), "checklists_reviewed_pct", pct(reviewed, need)));
+	return 0;
+}
+
+json_t *kvarboende_figures(const struct req *r, const char *date, long long district)
+{
+	json_t *k = json_pack("{s:s}", "date", date);
+	if (counts(r, k, date, district) < 0 || cohorts(r, k, date, district) < 0 || kaplan_meier(r, k, date, district) < 0 ||
+	    waiting(r, k, date, district) < 0 || compliance(r, k, date, district) < 0) {
+		json_decref(k);
+		return NULL;
+	}
+	return k;
+}
+
+/* The Kaplan–Meier curve as an SVG step line (our numbers only, so the
+ * template may write it unescaped). Returns arena text. */
+static const char *km_svg(struct req *r, json_t *curve)
+{
+	const double x0 = 60, x1 = 580, y0 = 20, y1 = 250;
+	long long maxm = 12;
+	size_t i;
+	json_t *x;
+	json_array_foreach(curve, i, x)
+		if (json_integer_value(json_object_get(x, "months")) > maxm)
+			maxm = json_integer_value(json_object_get(x, "months"));
+	struct buf b;
+	buf_init(&b);
+	buf_printf(&b, "<svg class=\"km\" viewBox=\"0 0 600 290\" role=\"img\" aria-labelledby=\"km-title km-desc\" "
+	    "xmlns=\"http://www.w3.org/2000/svg\"><title id=\"km-title\">Andel boenden som pågår, månader efter inflyttning</title>"
+	    "<desc id=\"km-desc\">Kaplan–Meier-kurva. Samma siffror finns i tabellen bredvid.</desc>");
+	for (int p = 0; p <= 100; p += 25) {
+		double y = y1 - (y1 - y0) * p / 100.0;
+		buf_printf(&b, "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#b1b4b6\" stroke-width=\"1\"/>"
+		    "<text x=\"%.0f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\" fill=\"#1b1b1b\">%d %%</text>", x0, y, x1, y, x0 - 6, y + 4, p);
+	}
+	long long step = maxm > 48 ? 12 : maxm > 24 ? 6 : 3;
+	for (long long m = 0; m <= maxm; m += step)
+		buf_printf(&b, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"12\" text-anchor=\"middle\" fill=\"#1b1b1b\">%lld</text>",
+		    x0 + (x1 - x0) * (double)m / (double)maxm, y1 + 18, m);
+	buf_printf(&b, "<text x=\"%.0f\" y=\"285\" font-size=\"12\" text-anchor=\"middle\" fill=\"#1b1b1b\">Månader efter inflyttning</text>",
+	    (x0 + x1) / 2);
+	buf_printf(&b, "<path fill=\"none\" stroke=\"#1d4f91\" stroke-width=\"2.5\" d=\"M%.1f %.1f", x0, y0);
+	double prev = 1.0;
+	json_array_foreach(curve, i, x) {
+		double m = (double)json_integer_value(json_object_get(x, "months"));
+		double s = json_real_value(json_object_get(x, "survival"));
+		double px = x0 + (x1 - x0) * m / (double)maxm;
+		if (s != prev)
+			buf_printf(&b, " H%.1f V%.1f", px, y1 - (y1 - y0) * s);
+		prev = s;
+	}
+	buf_printf(&b, " H%.1f\"/></svg>", x1);
+	const char *out = arena_strdup(&r->arena, b.data);
+	buf_free(&b);
+	return out;
+}
+
+/* Replaces the decimal point of s with a comma (Swedish). Returns s. */
+static char *comma(char *s)
+{
+	char *dot = strchr(s, '.');
+	if (dot)
+		*dot = ',';
+	return s;
+}
+
+/* Adds "<key>_label" with a decimal comma for each number key of o. */
+static void comma_labels(struct req *r, json_t *o, const char *const keys[])
+{
+	for (size_t i = 0; keys[i]; i++) {
+		json_t *v = json_object_get(o, keys[i]);
+		if (!json_is_number(v))
+			continue;
+		char *s = comma(arena_printf(&r->arena, "%.1f", json_number_value(v)));
+		json_object_set_new(o, arena_printf(&r->arena, "%s_label", keys[i]), json_string(s));
+	}
+}
+
+/* GET /kvarboende?date=&district= */
+int kvarboende_page(struct req *r)
+{
+	char today[11];
+	date_today(today);
+	const char *date = http_param(r, "date");
+	if (date && *date && !valid_date(date))
+		return http_fail(r, 400, "Ange datumet som ÅÅÅÅ-MM-DD.");
+	if (!date || !*date)
+		date = arena_strdup(&r->arena, today);
+	long long district = r->user.role == ROLE_SOC ? 0 : parse_id(http_param(r, "district"));
+	json_t *k = kvarboende_figures(r, date, district);
+	if (!k)
+		return http_fail(r, 500, NULL);
+	json_t *curve = json_object_get(k, "kaplan_meier");
+	json_object_set_new(r->view, "km_svg", json_string(km_svg(r, curve)));
+	json_t *table = json_array();
+	size_t i;
+	json_t *x;
+	json_array_foreach(curve, i, x)
+		if (json_object_get(x, "events"))
+			json_array_append_new(table, json_pack("{s:O, s:s, s:O, s:O}", "months", json_object_get(x, "months"),
+			    "survival_pct", comma(arena_printf(&r->arena, "%.1f", 100.0 * json_real_value(json_object_get(x, "survival")))),
+			    "at_risk", json_object_get(x, "at_risk"), "events", json_object_get(x, "events")));
+	json_object_set_new(r->view, "km_table", table);
+	static const char *const top[] = { "persons_retention_pct", "tenancies_retention_pct", NULL };
+	static const char *const comp[] = { "home_visit_pct", "checklists_on_time_pct", "checklists_reviewed_pct", NULL };
+	static const char *const coh[] = { "pct_12", "pct_24", NULL };
+	static const char *const wait[] = { "referral_to_decision", "decision_to_move_in", NULL };
+	comma_labels(r, k, top);
+	comma_labels(r, json_object_get(k, "compliance"), comp);
+	comma_labels(r, json_object_get(k, "waiting_days"), wait);
+	json_array_foreach(json_object_get(k, "cohorts"), i, x)
+		comma_labels(r, x, coh);
+	json_object_set_new(r->view, "kvarboende", k);
+	json_t *rules = json_array();
+	for (size_t n = 0; kvarboende_rules[n]; n++)
+		json_array_append_new(rules, json_string(kvarboende_rules[n]));
+	json_object_set_new(r->view, "rules", rules);
+	json_object_set_new(r->view, "title", json_string("Kvarboende"));
+	json_object_set_new(r->view, "date", json_string(date));
+	if (r->user.role == ROLE_MANAGER)
+		json_object_set_new(r->view, "districts", district_options(district));
+	json_object_set_new(r->view, "scope_label", json_string(r->user.role == ROLE_MANAGER ? (district ? "En stadsdel" : "Alla stadsdelar") :
+	    r->user.role == ROLE_SOC ? "Din stadsdel" : "Dina deltagare"));
+	if (audit_log(r->user.id, "read", "kvarboende", 0, 0) < 0)
+		return http_fail(r, 500, NULL);
+	return 200;
+}

@@ -1,0 +1,399 @@
+/* report.c - the statusrapport per 31/12 as a page, CSV and Excel. The
+ * rows are streamed from one SQL statement: the exports never hold the
+ * whole year in memory as JSON. */
+#define _DEFAULT_SOURCE	/* mkstemp */
+#include "audit.h"
+#include "csv.h"
+#include "date.h"
+#include "db.h"
+#include "district.h"
+#include "handlers.h"
+#include "import.h"
+#include "kvarboende.h"
+#include "scope.h"
+#include "statusrapport.h"
+#include "visit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#define PAGE_ROWS 200
+
+/* A year's tenancies (see status_rules), group A before B, then by
+ * move-in; :y0 and :d are the year's first and last day. */
+static const char report_sql[] =
+    "SELECT p.first_name, p.last_name, p.birth_date, p.sex, t.move_in_date, t.takeover_date, t.end_date, t.end_reason, "
+    "t.end_note, t.import_note, t.ordinal, "
+    "EXISTS (SELECT 1 FROM decisions x WHERE x.person_id = t.person_id AND x.start_date <= :d AND x.end_date >= :d) AS insats, "
+    "(SELECT max(v.date) FROM visits v WHERE v.person_id = t.person_id AND v.met = 1 AND v.date >= :y0 AND v.date <= :d "
+    " AND " VISIT_COUNTS("v") ") AS last_contact, "
+    "(t.takeover_date IS NOT NULL AND t.takeover_date <= :d) AS group_b "
+    "FROM tenancies t JOIN persons p ON p.id = t.person_id "
+    "WHERE t.move_in_date <= :d AND (t.end_date IS NULL OR t.end_date >= :y0) "
+    "AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p") " "
+    "ORDER BY group_b, t.move_in_date, t.id LIMIT :limit OFFSET :offset";
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : (const char *)sqlite3_column_text(st, i);
+}
+
+/* Reads the current row into row (pointers valid until the next step). */
+static void read_row(sqlite3_stmt *st, struct status_row *row)
+{
+	row->first_name = col(st, 0), row->last_name = col(st, 1), row->birth_date = col(st, 2), row->sex = col(st, 3);
+	row->move_in = col(st, 4), row->takeover = col(st, 5), row->end_date = col(st, 6), row->end_reason = col(st, 7);
+	row->end_note = col(st, 8), row->import_note = col(st, 9);
+	row->ordinal = sqlite3_column_int64(st, 10);
+	row->insats = sqlite3_column_int(st, 11);
+	row->last_contact = col(st, 12);
+}
+
+/* Prepares the year's query for the viewer. NULL on error. */
+static sqlite3_stmt *report_stmt(const struct req *r, int year, long long district, long long limit, long long offset)
+{
+	char y0[11], d[11];
+	snprintf(y0, sizeof y0, "%04d-01-01", year);
+	snprintf(d, sizeof d, "%04d-12-31", year);
+	sqlite3_stmt *st = db_stmt(report_sql);
+	if (!st)
+		return NULL;
+	scope_bind(st, r);
+	db_bind_named_text(st, ":y0", y0);
+	db_bind_named_text(st, ":d", d);
+	if (district)
+		db_bind_named_int(st, ":df", district);
+	db_bind_named_int(st, ":limit", limit);
+	db_bind_named_int(st, ":offset", offset);
+	return st;
+}
+
+/* The four header rows of the seed, as cell arrays. */
+static void header_rows(int year, const char *rows[4][STATUS_COLS], char *year_cell, size_t n)
+{
+	snprintf(year_cell, n, "Avseende år: %d", year);
+	for (int i = 0; i < STATUS_COLS; i++)
+		rows[0][i] = rows[1][i] = "", rows[2][i] = status_headers[i], rows[3][i] = status_hints[i];
+	rows[0][0] = status_title;
+	rows[0][11] = year_cell;
+	rows[1][0] = status_group_a;
+	rows[1][7] = status_group_b;
+}
+
+/* Builds the CSV (BOM, ';', CRLF). Returns malloc'd bytes or NULL. */
+static char *report_csv(const struct req *r, int year, long long district, size_t *len)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_puts(&b, "\xEF\xBB\xBF");
+	const char *head[4][STATUS_COLS];
+	char year_cell[32];
+	header_rows(year, head, year_cell, sizeof year_cell);
+	for (int i = 0; i < 4; i++)
+		csv_row(&b, head[i], STATUS_COLS);
+	sqlite3_stmt *st = report_stmt(r, year, district, -1, 0);
+	if (!st) {
+		buf_free(&b);
+		return NULL;
+	}
+	char *local = xmalloc(STATUS_STORE);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct status_row row;
+		const char *cells[STATUS_COLS];
+		read_row(st, &row);
+		status_cells(&row, year, cells, local);
+		csv_row(&b, cells, STATUS_COLS);
+	}
+	free(local);
+	db_done(st);
+	if (rc != SQLITE_DONE) {
+		buf_free(&b);
+		return NULL;
+	}
+	/* the rules after one empty record (an import stops at it) */
+	const char *empty[STATUS_COLS] = { 0 };
+	csv_row(&b, empty, STATUS_COLS);
+	for (size_t i = 0; status_rules[i]; i++) {
+		const char *rule[1] = { status_rules[i] };
+		csv_row(&b, rule, 1);
+	}
+	return buf_take(&b, len);
+}
+
+/* Writes the kvarboende sheet (figures on 31/12 of year). */
+static void kvarboende_sheet(const struct req *r, lxw_workbook *wb, lxw_format *bold, int year, long long district)
+{
+	char d[11];
+	snprintf(d, sizeof d, "%04d-12-31", year);
+	json_t *k = kvarboende_figures(r, d, district);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "Kvarboende");
+	worksheet_set_column(ws, 0, 0, 48, NULL);
+	worksheet_set_column(ws, 1, 3, 14, NULL);
+	char title[64];
+	snprintf(title, sizeof title, "Kvarboende per %s", d);
+	worksheet_write_string(ws, 0, 0, title, bold);
+	if (!k)
+		return;
+	static const struct { const char *label, *key; } figs[] = {
+		{ "Personer som flyttat in", "persons_moved_in" }, { "Personer som bor kvar", "persons_housed" },
+		{ "Kvarboende per person (%)", "persons_retention_pct" }, { "Boenden som startat", "tenancies_started" },
+		{ "Boenden som pågår", "tenancies_ongoing" }, { "Pågående med förstahandskontraktet övertaget", "tenancies_first_hand" },
+	};
+	lxw_row_t row = 2;
+	for (size_t i = 0; i < sizeof figs / sizeof figs[0]; i++, row++) {
+		worksheet_write_string(ws, row, 0, figs[i].label, NULL);
+		json_t *v = json_object_get(k, figs[i].key);
+		if (json_is_number(v))
+			worksheet_write_number(ws, row, 1, json_number_value(v), NULL);
+	}
+	static const struct { const char *label, *key; } ended[] = {
+		{ "Avslutade: vräkt", "evicted" }, { "Avslutade: ville flytta", "wanted" }, { "Avslutade: annat", "other" },
+		{ "Avslutade: avliden", "deceased" } };
+	for (size_t i = 0; i < 4; i++, row++) {
+		worksheet_write_string(ws, row, 0, ended[i].label, NULL);
+		worksheet_write_number(ws, row, 1, (double)json_integer_value(json_object_get(json_object_get(k, "tenancies_ended"),
+		    ended[i].key)), NULL);
+	}
+	row++;
+	worksheet_write_string(ws, row, 0, "Inflyttningsår", bold);
+	worksheet_write_string(ws, row, 1, "Boenden", bold);
+	worksheet_write_string(ws, row, 2, "Kvar 12 mån (%)", bold);
+	worksheet_write_string(ws, row++, 3, "Kvar 24 mån (%)", bold);
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(k, "cohorts"), i, c) {
+		worksheet_write_string(ws, row, 0, json_string_value(json_object_get(c, "year")), NULL);
+		worksheet_write_number(ws, row, 1, (double)json_integer_value(json_object_get(c, "tenancies")), NULL);
+		if (json_is_number(json_object_get(c, "pct_12")))
+			worksheet_write_number(ws, row, 2, json_number_value(json_object_get(c, "pct_12")), NULL);
+		if (json_is_number(json_object_get(c, "pct_24")))
+			worksheet_write_number(ws, row, 3, json_number_value(json_object_get(c, "pct_24")), NULL);
+		row++;
+	}
+	json_decref(k);
+}
+
+/* Builds the Excel file in a private temporary file and reads it back.
+ * Returns malloc'd bytes or NULL. */
+static char *report_xlsx(const struct req *r, int year, long long district, size_t *len)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[512];
+	snprintf(path, sizeof path, "%s/bostadforst-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	int fd = mkstemp(path);	/* 0600: only we can read it while it exists */
+	if (fd < 0)
+		return NULL;
+	close(fd);
+	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = NULL };
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	if (!wb) {
+		unlink(path);
+		return NULL;
+	}
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "Statusrapport");
+	lxw_format *bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	format_set_text_wrap(bold);
+	format_set_align(bold, LXW_ALIGN_VERTICAL_TOP);
+	lxw_format *group = workbook_add_format(wb);
+	format_set_bold(group);
+	format_set_align(group, LXW_ALIGN_CENTER);
+	format_set_border(group, LXW_BORDER_THIN);
+	lxw_format *datef = workbook_add_format(wb);
+	format_set_num_format(datef, "yyyy-mm-dd");
+	const char *head[4][STATUS_COLS];
+	char year_cell[32];
+	header_rows(year, head, year_cell, sizeof year_cell);
+	static const double widths[STATUS_COLS] = { 14, 11, 12, 8, 11, 14, 11, 11, 10, 12, 11, 14, 11, 28 };
+	for (int i = 0; i < STATUS_COLS; i++)
+		worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL);
+	worksheet_write_string(ws, 0, 0, head[0][0], bold);
+	worksheet_write_string(ws, 0, 11, head[0][11], bold);
+	worksheet_merge_range(ws, 1, 0, 1, 6, status_group_a, group);
+	worksheet_merge_range(ws, 1, 7, 1, 13, status_group_b, group);
+	for (int i = 0; i < STATUS_COLS; i++) {
+		worksheet_write_string(ws, 2, (lxw_col_t)i, head[2][i], bold);
+		worksheet_write_string(ws, 3, (lxw_col_t)i, head[3][i], bold);
+	}
+	worksheet_freeze_panes(ws, 4, 1);
+	sqlite3_stmt *st = report_stmt(r, year, district, -1, 0);
+	lxw_row_t row = 4;
+	int rc = SQLITE_ERROR;
+	char *store = xmalloc(STATUS_STORE);
+	if (st) {
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			struct status_row sr;
+			const char *cells[STATUS_COLS];
+			read_row(st, &sr);
+			status_cells(&sr, year, cells, store);
+			for (int i = 0; i < STATUS_COLS; i++) {
+				if (!*cells[i])
+					continue;
+				int y, m, d;
+				if (status_col_is_date(i) && sscanf(cells[i], "%4d-%2d-%2d", &y, &m, &d) == 3) {
+					lxw_datetime dt = { y, m, d, 0, 0, 0 };
+					worksheet_write_datetime(ws, row, (lxw_col_t)i, &dt, datef);
+				} else {
+					worksheet_write_string(ws, row, (lxw_col_t)i, cells[i], NULL);
+				}
+			}
+			row++;
+		}
+		db_done(st);
+	}
+	free(store);
+	worksheet_autofilter(ws, 2, 0, row > 4 ? row - 1 : 4, STATUS_COLS - 1);
+	kvarboende_sheet(r, wb, bold, year, district);
+	lxw_worksheet *rules = workbook_add_worksheet(wb, "Regler");
+	worksheet_set_column(rules, 0, 0, 120, NULL);
+	for (lxw_row_t i = 0; status_rules[i]; i++)
+		worksheet_write_string(rules, i, 0, status_rules[i], NULL);
+	lxw_error err = workbook_close(wb);
+	char *out = NULL;
+	FILE *f = rc == SQLITE_DONE && err == LXW_NO_ERROR ? fopen(path, "rb") : NULL;
+	if (f) {
+		struct buf b;
+		buf_init(&b);
+		char chunk[65536];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+			buf_append(&b, chunk, n);
+		fclose(f);
+		out = buf_take(&b, len);
+	}
+	unlink(path);
+	return out;
+}
+
+/* GET /reports/status?year=&district=&format=html|csv|xlsx&page= */
+int report_status(struct req *r)
+{
+	char today[11];
+	date_today(today);
+	int this_year = atoi(today);
+	const char *ys = http_param(r, "year");
+	int year = ys && *ys ? atoi(ys) : this_year - 1;	/* the last full year */
+	if (ys && *ys && (strlen(ys) != 4 || year < 2000 || year > this_year))
+		return http_fail(r, 400, "Ange året som fyra siffror, 2000 eller senare och inte ett kommande år.");
+	long long district = r->user.role == ROLE_MANAGER ? parse_id(http_param(r, "district")) : 0;
+	if (district && !district_exists(district))
+		return http_fail(r, 404, "Stadsdelen finns inte.");
+	const char *format = http_param(r, "format");
+	if (format && (!strcmp(format, "csv") || !strcmp(format, "xlsx"))) {
+		int csv = !strcmp(format, "csv");
+		size_t len = 0;
+		char *body = csv ? report_csv(r, year, district, &len) : report_xlsx(r, year, district, &len);
+		if (!body)
+			return http_fail(r, 500, NULL);
+		if (audit_log(r->user.id, "export", csv ? "statusrapport_csv" : "statusrapport_xlsx", year, 0) < 0) {
+			free(body);
+			return http_fail(r, 500, NULL);
+		}
+		return http_download(r, body, len, csv ? "text/csv; charset=utf-8" :
+		    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+		    arena_printf(&r->arena, "statusrapport-%d.%s", year, csv ? "csv" : "xlsx"));
+	}
+	long long page = parse_id(http_param(r, "page"));
+	if (!page)
+		page = 1;
+	sqlite3_stmt *st = report_stmt(r, year, district, PAGE_ROWS + 1, (page - 1) * PAGE_ROWS);
+	if (!st)
+		return http_fail(r, 500, NULL);
+	json_t *rows = json_array();
+	char *store = xmalloc(STATUS_STORE);
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n++ < PAGE_ROWS) {
+		struct status_row sr;
+		const char *cells[STATUS_COLS];
+		read_row(st, &sr);
+		status_cells(&sr, year, cells, store);
+		json_t *a = json_array();
+		for (int i = 0; i < STATUS_COLS; i++)
+			json_array_append_new(a, json_pack("{s:s}", "v", cells[i]));
+		json_array_append_new(rows, json_pack("{s:o, s:b}", "cells", a, "group_b", sqlite3_column_int(st, 13)));
+	}
+	int more = rc == SQLITE_ROW;
+	free(store);
+	db_done(st);
+	static const char *const keys[] = { "year", "district", NULL };
+	view_pager(r, more ? http_link(r, keys, "page", arena_printf(&r->arena, "%lld", page + 1)) : NULL,
+	    page > 1 ? arena_printf(&r->arena, "/reports/status?year=%d", year) : NULL);
+	json_object_set_new(r->view, "rows", rows);
+	json_object_set_new(r->view, "year", json_integer(year));
+	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Statusrapport per 31/12 %d", year)));
+	json_t *headers = json_array(), *hints = json_array(), *rules = json_array();
+	for (int i = 0; i < STATUS_COLS; i++) {
+		json_array_append_new(headers, json_string(status_headers[i]));
+		json_array_append_new(hints, json_string(status_hints[i]));
+	}
+	for (size_t i = 0; status_rules[i]; i++)
+		json_array_append_new(rules, json_string(status_rules[i]));
+	json_object_set_new(r->view, "headers", headers);
+	json_object_set_new(r->view, "hints", hints);
+	json_object_set_new(r->view, "rules", rules);
+	json_object_set_new(r->view, "group_a", json_string(status_group_a));
+	json_object_set_new(r->view, "group_b_title", json_string(status_group_b));
+	json_object_set_new(r->view, "csv_href", json_string(http_link(r, keys, "format", "csv")));
+	json_object_set_new(r->view, "xlsx_href", json_string(http_link(r, keys, "format", "xlsx")));
+	if (r->user.role == ROLE_MANAGER) {
+		json_object_set_new(r->view, "districts", district_options(district));
+		json_object_set_new(r->view, "can_import", json_true());
+	}
+	if (audit_log(r->user.id, "read", "statusrapport", year, 0) < 0)
+		return http_fail(r, 500, NULL);
+	return 200;
+}
+
+/* The upload form's view. */
+static void import_view(struct req *r, long long district)
+{
+	json_object_set_new(r->view, "title", json_string("Importera statusrapport"));
+	json_object_set_new(r->view, "districts", district_options(district));
+}
+
+/* GET /reports/status/import */
+int report_import_form(struct req *r)
+{
+	import_view(r, 0);
+	return 200;
+}
+
+/* POST /reports/status/import (multipart: file, district_id, dry_run) */
+int report_import(struct req *r)
+{
+	long long district = parse_id(http_param(r, "district_id"));
+	const char *file = form_get(&r->form, "file");
+	int dry = http_param(r, "dry_run") != NULL;
+	import_view(r, district);
+	if (!district || !district_exists(district))
+		view_error(r, "district_id", "Välj den stadsdel raderna gäller.");
+	if (!file || !*file)
+		view_error(r, "file", "Välj en CSV-fil att importera.");
+	if (view_has_errors(r))
+		return 400;
+	struct import_result res;
+	buf_init(&res.errors);
+	int rc = status_import(file, strlen(file), district, r->user.id, dry, &res);
+	if (rc < 0) {
+		buf_free(&res.errors);
+		return http_fail(r, 500, NULL);
+	}
+	json_t *lines = json_array();
+	for (char *line = res.errors.data, *nl; line && *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		json_array_append_new(lines, json_stringn(line, (size_t)(nl - line)));
+	}
+	buf_free(&res.errors);
+	json_object_set_new(r->view, "result", json_pack("{s:i, s:i, s:i, s:i, s:b, s:o, s:i}", "rows", res.rows,
+	    "persons", res.persons, "tenancies", res.tenancies, "year", res.year, "dry_run", dry, "errors", lines,
+	    "nerrors", res.nerrors));
+	if (rc == 1)
+		return 422;
+	return 200;
+}

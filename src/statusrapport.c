@@ -1,0 +1,136 @@
+/* statusrapport.c - the statusrapport's rules (see statusrapport.h). */
+#include "statusrapport.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const status_title = "Statusrapport Bostad först-verksamheten per 31/12";
+const char *const status_group_a = "Lght i pågående insats från socialtjänsten";
+const char *const status_group_b = "Lght förstahandskontraktet övertaget av hyresgästen";
+const char *const status_headers[STATUS_COLS] = { "Personkod", "inflytt", "första gången?", "bor kvar", "utflyttad",
+	"anledning", "avliden", "fortsatt insats soc", "om ej insats", "kontakt m team", "utflyttad", "anledning", "avliden",
+	"annan info" };
+const char *const status_hints[STATUS_COLS] = { "namn-ålder-kön", "datum", "om inte, vilken?", "ja/nej", "datum",
+	"vräkt, ville, annat", "datum", "ja/nej", "ja/nej", "datum", "datum", "vräkt, ville, annat", "datum", "" };
+
+const char *const status_rules[] = {
+	"Rapporten för år ÅÅÅÅ tar med varje boende som pågick någon dag under året: inflyttning senast 31/12 och inte avslutat före 1/1.",
+	"Ett boende står i grupp B (förstahandskontraktet övertaget) om överlåtelsen skett senast 31/12, annars i grupp A.",
+	"Bor kvar = ja om boendet pågår efter 31/12. Den som flyttar 31/12 bor inte kvar; den som flyttar 1/1 året efter bor kvar.",
+	"Utflyttad och anledning (vräkt, ville, annat) fylls i om boendet avslutades senast 31/12; vid dödsfall fylls avliden i i stället.",
+	"Första gången? = ja för första boendet i Bostad först, annars vilken gång (2, 3 …).",
+	"Fortsatt insats soc = ja om ett beslut om stödinsats gällde 31/12. Om ej insats: ja/nej om personen haft kontakt med teamet under året, och datum för den senaste kontakten.",
+	"Annan info: datum för överlåtelsen (Övertaget ÅÅÅÅ-MM-DD) och anteckningar från import.",
+	"Personkod = två första bokstäverna i förnamn och efternamn, ålder 31/12 och kön (K, M, X), t.ex. ANAN-45-K. Koden går inte att föra tillbaka till ett personnummer; två personer kan få samma kod.",
+	NULL
+};
+
+int status_col_is_date(int col)
+{
+	return col == 1 || col == 4 || col == 6 || col == 9 || col == 10 || col == 12;
+}
+
+/* Appends the first two characters of name to out, upper case (ASCII and
+ * å ä ö é), padded with X. */
+static void two_letters(const char *name, char *out)
+{
+	const unsigned char *s = (const unsigned char *)(name ? name : "");
+	int got = 0;
+	while (*s && got < 2) {
+		if (s[0] == 0xC3 && s[1]) {	/* two-byte Latin-1 supplement letter */
+			unsigned char c = s[1];
+			if (c >= 0xA0 && c <= 0xBE && c != 0xB7)
+				c -= 0x20;	/* å -> Å, ä -> Ä, ö -> Ö, é -> É */
+			*out++ = (char)0xC3, *out++ = (char)c;
+			s += 2;
+		} else if (*s >= 0x80) {
+			int n = *s >= 0xF0 ? 4 : *s >= 0xE0 ? 3 : 2;
+			for (int i = 0; i < n && *s; i++)
+				*out++ = (char)*s++;
+		} else if (*s >= 'a' && *s <= 'z') {
+			*out++ = (char)(*s++ - 32);
+		} else if ((*s >= 'A' && *s <= 'Z')) {
+			*out++ = (char)*s++;
+		} else {
+			s++;
+			continue;
+		}
+		got++;
+	}
+	while (got++ < 2)
+		*out++ = 'X';
+	*out = '\0';
+}
+
+void status_personkod(const char *first, const char *last, const char *birth, const char *sex, int year, char out[32])
+{
+	char a[12], b[12];
+	two_letters(first, a);
+	two_letters(last, b);
+	int age = 0, y, m, d;
+	if (birth && sscanf(birth, "%4d-%2d-%2d", &y, &m, &d) == 3 && y <= year)
+		age = year - y;	/* on 31/12 every birthday of the year has passed */
+	if (age > 99)
+		age = 99;
+	const char *sx = sex && (!strcmp(sex, "K") || !strcmp(sex, "M")) ? sex : "X";
+	snprintf(out, 32, "%s%s-%02d-%s", a, b, age, sx);
+}
+
+static const char *reason_word(const char *reason)
+{
+	if (!reason)
+		return "";
+	return !strcmp(reason, "evicted") ? "vräkt" : !strcmp(reason, "wanted") ? "ville" : "annat";
+}
+
+void status_cells(const struct status_row *row, int year, const char *cells[STATUS_COLS], char store[STATUS_STORE])
+{
+	char d[11];
+	snprintf(d, sizeof d, "%04d-12-31", year);
+	for (int i = 0; i < STATUS_COLS; i++)
+		cells[i] = "";
+	char *p = store, *end = store + STATUS_STORE;
+	status_personkod(row->first_name, row->last_name, row->birth_date, row->sex, year, p);
+	cells[0] = p;
+	p += strlen(p) + 1;
+	cells[1] = row->move_in;
+	if (row->ordinal <= 1)
+		cells[2] = "ja";
+	else {
+		snprintf(p, (size_t)(end - p), "%lld", row->ordinal);
+		cells[2] = p;
+		p += strlen(p) + 1;
+	}
+	int group_b = row->takeover && strcmp(row->takeover, d) <= 0;
+	int ended = row->end_date && strcmp(row->end_date, d) <= 0;
+	int deceased = ended && row->end_reason && !strcmp(row->end_reason, "deceased");
+	const char *reason = "";
+	if (ended && !deceased) {
+		if (row->end_reason && !strcmp(row->end_reason, "other") && row->end_note && *row->end_note) {
+			snprintf(p, (size_t)(end - p), "annat: %s", row->end_note);
+			reason = p;
+			p += strlen(p) + 1;
+		} else {
+			reason = reason_word(row->end_reason);
+		}
+	}
+	if (!group_b) {
+		cells[3] = ended ? "nej" : "ja";
+		cells[4] = ended && !deceased ? row->end_date : "";
+		cells[5] = reason;
+		cells[6] = deceased ? row->end_date : "";
+		return;
+	}
+	cells[7] = row->insats ? "ja" : "nej";
+	if (!row->insats) {
+		cells[8] = row->last_contact ? "ja" : "nej";
+		cells[9] = row->last_contact ? row->last_contact : "";
+	}
+	cells[10] = ended && !deceased ? row->end_date : "";
+	cells[11] = reason;
+	cells[12] = deceased ? row->end_date : "";
+	snprintf(p, (size_t)(end - p), "Övertaget %s%s%s", row->takeover, row->import_note && *row->import_note ? "; " : "",
+	    row->import_note ? row->import_note : "");
+	cells[13] = p;
+}
