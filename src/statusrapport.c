@@ -74,7 +74,7 @@ void status_personkod(const char *first, const char *last, const char *birth, co
 	if (age > 99)
 		age = 99;
 	const char *sx = sex && (!strcmp(sex, "K") || !strcmp(sex, "M")) ? sex : "X";
-	snprintf(out, 32, "%s%s-%02d-%s", a, b, age, sx);
+	snprintf(out, 32, "%.8s%.8s-%02u-%.1s", a, b, (unsigned)age % 100u, sx);
 }
 
 static const char *reason_word(const char *reason)

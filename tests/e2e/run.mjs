@@ -312,6 +312,31 @@ test('living there in the browser: cm1 logs a home visit and sends a checklist; 
   for (const s of [cm, fast, chef]) await s.ctx.close();
 });
 
+test('chef1: the kvarboende dashboard with its chart, the statusrapport, both downloads', async () => {
+  const s = await session('chef1');
+  const p = s.page;
+  await p.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Kvarboende' }).click();
+  await p.getByRole('heading', { level: 1, name: 'Kvarboende' }).waitFor();
+  assert.ok(await p.getByRole('img', { name: /Andel boenden som pågår/ }).isVisible(), 'the chart has an accessible name');
+  assert.ok(await p.getByRole('table', { name: /i siffror/ }).isVisible(), 'the numbers beside the chart');
+  await axe(p, 'kvarboende dashboard');
+  await shoot(p, 'chef1-kvarboende');
+  await p.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Statusrapport' }).click();
+  await p.getByRole('heading', { level: 1, name: /Statusrapport per 31\/12/ }).waitFor();
+  await axe(p, 'statusrapport');
+  await shoot(p, 'chef1-statusrapport');
+  for (const [name, ext, magic] of [['Ladda ner CSV', 'csv', 'efbbbf'], ['Ladda ner Excel', 'xlsx', '504b']]) {
+    const [download] = await Promise.all([p.waitForEvent('download'), p.getByRole('link', { name }).click()]);
+    assert.match(download.suggestedFilename(), new RegExp(`^statusrapport-\\d{4}\\.${ext}$`));
+    const chunks = [];
+    for await (const c of await download.createReadStream()) chunks.push(c);
+    assert.ok(Buffer.concat(chunks).toString('hex').startsWith(magic), `${ext} content`);
+  }
+  await p.goto(`${srv.url}/reports/status/import`);
+  await axe(p, 'import form');
+  await s.ctx.close();
+});
+
 function luhn(nine) {
   let sum = 0;
   for (let i = 0; i < 9; i++) { let v = Number(nine[i]) * (i % 2 === 0 ? 2 : 1); sum += v > 9 ? v - 9 : v; }

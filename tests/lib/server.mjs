@@ -25,14 +25,16 @@ export function runBin(args, input = '') {
   }
 }
 
-/* Starts a server; resolves to {url, port, db, dir, log(), stop()}. */
-export async function startServer({ args = [], demo = true, migrate = true } = {}) {
+/* Starts a server (setup(db) runs first, after migrate); resolves to
+ * {url, port, db, dir, log(), stop()}. */
+export async function startServer({ args = [], demo = true, migrate = true, setup = null } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'bf-http-'));
   const db = join(dir, 'test.db');
   if (migrate) {
     const m = runBin(['migrate', '--db', db]);
     assert.equal(m.code, 0, `migrate failed: ${m.stderr}`);
   }
+  if (setup) await setup(db);
   const logPath = join(dir, 'server.log');
   const logFd = openSync(logPath, 'w');
   const argv = ['serve', '--db', db, '--port', '0', '--threads', '2', ...(demo ? ['--demo'] : []), ...args];

@@ -1,0 +1,279 @@
+// reports.test.mjs - the statusrapport per 31/12 and the kvarboende
+// dashboard against a small hand-computed dataset in its own district:
+// a second chance, a death, takeovers, a move-out on 31/12 and one on 1/1,
+// a corrected visit; the CSV's bytes, the XLSX read back with unzip, the
+// import (line errors, dry run, all or nothing, the round trip), scope.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import http from 'node:http';
+import { test, run } from '../lib/t.mjs';
+import { startServer, Client, sql, runBin } from '../lib/server.mjs';
+
+const srv = await startServer();
+const q = (s) => sql(srv.db, s);
+const c = {};
+for (const u of ['soc1', 'cm1', 'chef1', 'fast1', 'admin1']) {
+  c[u] = new Client(srv.url);
+  await c[u].login(u);
+}
+const tmp = mkdtempSync(join(tmpdir(), 'bf-reports-'));
+
+// ---- the dataset, district Testby ----
+const testby = q("INSERT INTO districts(name, created_at, updated_at) VALUES('Testby', 0, 0) RETURNING id")[0].id;
+function person(first, last, birth, sex) {
+  return q(`INSERT INTO persons(reserve, birth_date, sex, first_name, last_name, district_id, created_at, updated_at)
+    VALUES(1, '${birth}', '${sex}', '${first}', '${last}', ${testby}, 0, 0) RETURNING id`)[0].id;
+}
+function tenancy(p, moveIn, { ordinal = 1, takeover = null, end = null, reason = null, note = '', importNote = '' } = {}) {
+  const a = q(`INSERT INTO apartments(address, district_id, rooms, area_m2, rent, created_at, updated_at)
+    VALUES('Testvägen ${moveIn}', ${testby}, 1, 30, 5000, 0, 0) RETURNING id`)[0].id;
+  const v = (x) => (x === null ? 'NULL' : `'${x.replaceAll("'", "''")}'`);
+  return q(`INSERT INTO tenancies(person_id, apartment_id, move_in_date, ordinal, takeover_date, end_date, end_reason, end_note,
+    import_note, created_at, updated_at) VALUES(${p}, ${a}, '${moveIn}', ${ordinal}, ${v(takeover)}, ${v(end)}, ${v(reason)},
+    ${v(note)}, ${v(importNote)}, 0, 0) RETURNING id`)[0].id;
+}
+const anna = person('Anna', 'Berg', '1980-05-05', 'K');
+tenancy(anna, '2024-01-15', { end: '2024-10-20', reason: 'evicted' });
+tenancy(anna, '2025-01-10', { ordinal: 2 });                       // a second chance
+const osten = person('Östen', 'Åberg', '1950-01-01', 'M');
+tenancy(osten, '2024-03-01', { end: '2025-03-01', reason: 'deceased' });
+const pia = person('Pia', 'Ek', '1990-02-02', 'K');
+tenancy(pia, '2024-06-01', { takeover: '2025-03-01', importNote: 'Hyresvärd: "Bostadsbolaget"; nyckel hos teamet' });
+const karl = person('Karl', 'Lind', '1985-07-07', 'M');
+tenancy(karl, '2025-02-01', { end: '2025-12-31', reason: 'wanted' });  // moves out on 31/12
+const sara = person('Sara', 'Holm', '1995-03-03', 'K');
+tenancy(sara, '2025-05-05', { end: '2026-01-01', reason: 'other', note: 'Flyttade; till syster' });  // on 1/1
+const ulla = person('Ulla', 'Ny', '1970-01-01', 'K');
+tenancy(ulla, '2026-07-15');                                       // after the dates asked about
+const bo = person('Bo', 'Ek', '1960-01-01', 'M');
+tenancy(bo, '2023-01-01', { takeover: '2024-01-01' });
+q(`INSERT INTO decisions(person_id, district_id, decision_date, start_date, end_date, review_clause, support_kind, created_at, updated_at)
+   VALUES(${bo}, ${testby}, '2025-06-01', '2025-06-01', '2026-12-01', 'x', 'internal', 0, 0)`);
+// Pia: no decision; contact with the team 2025-06-01 and 2025-11-20; a
+// later visit was corrected into "not met", so it does not count
+q(`INSERT INTO visits(person_id, date, kind, met, created_at) VALUES(${pia}, '2025-06-01', 'home', 1, 0), (${pia}, '2025-11-20', 'phone', 1, 0),
+   (${pia}, '2025-12-15', 'home', 1, 0)`);
+const wrong = q(`SELECT id FROM visits WHERE person_id = ${pia} AND date = '2025-12-15'`)[0].id;
+q(`INSERT INTO visits(person_id, date, kind, met, corrects_id, created_at) VALUES(${pia}, '2025-12-14', 'home', 0, ${wrong}, 0)`);
+q(`INSERT INTO person_case_managers(person_id, user_id, started_at) VALUES(${anna}, (SELECT id FROM users WHERE username = 'cm1'), 0)`);
+
+/* GET as raw bytes: {status, headers, body: Buffer}. */
+function getBytes(client, path) {
+  return new Promise((resolve, reject) => {
+    http.get(client.base + path, { headers: { Cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } }, (res) => {
+      const ch = [];
+      res.on('data', (d) => ch.push(d));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(ch) }));
+    }).on('error', reject);
+  });
+}
+
+const HEAD = '\uFEFFStatusrapport Bostad först-verksamheten per 31/12;;;;;;;;;;;Avseende år: 2025;;\r\n' +
+  'Lght i pågående insats från socialtjänsten;;;;;;;Lght förstahandskontraktet övertaget av hyresgästen;;;;;;\r\n' +
+  'Personkod;inflytt;första gången?;bor kvar;utflyttad;anledning;avliden;fortsatt insats soc;om ej insats;kontakt m team;utflyttad;anledning;avliden;annan info\r\n' +
+  'namn-ålder-kön;datum;"om inte, vilken?";ja/nej;datum;"vräkt, ville, annat";datum;ja/nej;ja/nej;datum;datum;"vräkt, ville, annat";datum;\r\n';
+const ROWS_2025 =
+  'ÖSÅB-75-M;2024-03-01;ja;nej;;;2025-03-01;;;;;;;\r\n' +
+  'ANBE-45-K;2025-01-10;2;ja;;;;;;;;;;\r\n' +
+  'KALI-40-M;2025-02-01;ja;nej;2025-12-31;ville;;;;;;;;\r\n' +
+  'SAHO-30-K;2025-05-05;ja;ja;;;;;;;;;;\r\n' +
+  'BOEK-65-M;2023-01-01;ja;;;;;ja;;;;;;Övertaget 2024-01-01\r\n' +
+  'PIEK-35-K;2024-06-01;ja;;;;;nej;ja;2025-11-20;;;;"Övertaget 2025-03-01; Hyresvärd: ""Bostadsbolaget""; nyckel hos teamet"\r\n';
+
+let csv2025;
+test('statusrapport 2025 as CSV: BOM, the seed header rows, every rule, quoting, CRLF', async () => {
+  const r = await getBytes(c.chef1, `/reports/status?year=2025&district=${testby}&format=csv`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers['content-type'], /^text\/csv; charset=utf-8/);
+  assert.equal(r.headers['content-disposition'], 'attachment; filename="statusrapport-2025.csv"');
+  csv2025 = r.body;
+  const text = r.body.toString('utf8');
+  assert.equal(r.body.subarray(0, 3).toString('hex'), 'efbbbf', 'UTF-8 BOM');
+  assert.ok(text.startsWith(HEAD + ROWS_2025), `got:\n${text.slice(0, 1500)}`);
+  assert.ok(!/[^\r]\n/.test(text), 'every line ends in CRLF');
+  assert.match(text, /\r\n;;;;;;;;;;;;;\r\nRapporten för år ÅÅÅÅ tar med/, 'the rules follow one empty record');
+  assert.equal(q("SELECT count(*) AS n FROM audit WHERE action = 'export' AND entity = 'statusrapport_csv' AND entity_id = 2025")[0].n, 1);
+});
+
+test('a move-out on 1/1 shows in the next year; "annat" keeps its text, quoted', async () => {
+  const r = await getBytes(c.chef1, `/reports/status?year=2026&district=${testby}&format=csv`);
+  const text = r.body.toString('utf8');
+  assert.match(text, /\r\nSAHO-31-K;2025-05-05;ja;nej;2026-01-01;"annat: Flyttade; till syster";;;;;;;;\r\n/);
+  assert.doesNotMatch(text, /KALI-/, 'moved out 31/12 2025: not in 2026');
+  assert.doesNotMatch(text, /ÖSÅB-/, 'deceased in 2025: not in 2026');
+  assert.match(text, /\r\nULNY-56-K;2026-07-15;ja;ja;/, 'moved in during 2026');
+});
+
+test('the page shows the same table with the rules; JSON twin', async () => {
+  const page = await c.chef1.get(`/reports/status?year=2025&district=${testby}`);
+  assert.equal(page.status, 200);
+  assert.match(page.body, /<th scope="colgroup" colspan="7">Lght i pågående insats från socialtjänsten<\/th>/);
+  assert.match(page.body, /Bor kvar = ja om boendet pågår efter 31\/12/);
+  const j = (await c.chef1.get(`/reports/status?year=2025&district=${testby}`, { json: true })).json();
+  assert.deepEqual(j.rows.map((r) => r.cells[0].v), ['ÖSÅB-75-M', 'ANBE-45-K', 'KALI-40-M', 'SAHO-30-K', 'BOEK-65-M', 'PIEK-35-K']);
+  assert.equal((await c.chef1.get('/reports/status?year=20x5')).status, 400);
+  assert.equal((await c.chef1.get('/reports/status?year=2999')).status, 400);
+});
+
+test('the Excel file: two header rows, merged groups, frozen bold header, autofilter, real dates, three sheets', async () => {
+  const r = await getBytes(c.chef1, `/reports/status?year=2025&district=${testby}&format=xlsx`);
+  assert.equal(r.status, 200);
+  assert.equal(r.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  assert.equal(r.body.subarray(0, 2).toString(), 'PK', 'a zip file');
+  const file = join(tmp, 'r.xlsx');
+  writeFileSync(file, r.body);
+  const sheet = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml'], { encoding: 'utf8' });
+  assert.match(sheet, /<mergeCell ref="A2:G2"\/>/);
+  assert.match(sheet, /<mergeCell ref="H2:N2"\/>/);
+  assert.match(sheet, /<pane [^>]*ySplit="4"[^>]*state="frozen"/);
+  assert.match(sheet, /<autoFilter ref="A3:N10"\/>/);
+  assert.match(sheet, /<c r="B5" s="\d+"><v>45352<\/v><\/c>/, '2024-03-01 as an Excel date');
+  assert.match(sheet, /<c r="A5" [^>]*t="inlineStr"><is><t>ÖSÅB-75-M<\/t>/);
+  assert.match(sheet, /Avseende år: 2025/);
+  const book = execFileSync('unzip', ['-p', file, 'xl/workbook.xml'], { encoding: 'utf8' });
+  assert.deepEqual([...book.matchAll(/<sheet name="([^"]+)"/g)].map((m) => m[1]), ['Statusrapport', 'Kvarboende', 'Regler']);
+  const styles = execFileSync('unzip', ['-p', file, 'xl/styles.xml'], { encoding: 'utf8' });
+  assert.match(styles, /<b\/>/, 'a bold font for the header');
+  const k = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet2.xml'], { encoding: 'utf8' });
+  assert.match(k, /Kvarboende per 2025-12-31/);
+  assert.equal(q("SELECT count(*) AS n FROM audit WHERE action = 'export' AND entity = 'statusrapport_xlsx'")[0].n, 1);
+});
+
+test('kvarboende on 2026-06-30: hand-computed counts, cohorts and Kaplan–Meier', async () => {
+  const r = await c.chef1.get(`/kvarboende?date=2026-06-30&district=${testby}`, { json: true });
+  assert.equal(r.status, 200);
+  const k = r.json().kvarboende;
+  assert.equal(k.date, '2026-06-30');
+  assert.equal(k.persons_moved_in, 6, 'Anna once, though she had two tenancies');
+  assert.equal(k.persons_housed, 3);
+  assert.equal(k.persons_retention_pct, 50);
+  assert.equal(k.tenancies_started, 7, 'the second chance counts as two tenancies');
+  assert.equal(k.tenancies_ongoing, 3);
+  assert.equal(k.tenancies_first_hand, 2);
+  assert.deepEqual(k.tenancies_ended, { evicted: 1, wanted: 1, other: 1, deceased: 1 });
+  const cohorts = Object.fromEntries(k.cohorts.map((x) => [x.year, [x.n12, x.housed12, x.n24, x.housed24, x.pct_12, x.pct_24]]));
+  assert.deepEqual(cohorts, { 2023: [1, 1, 1, 1, 100, 100], 2024: [3, 1, 3, 1, 33.3, 33.3], 2025: [3, 1, 0, 0, 33.3, null] });
+  // events at 7, 9 and 10 months (7, 6, 5 at risk); censored at 11 (deceased), 17, 24, 41
+  const km = k.kaplan_meier;
+  assert.equal(km.length, 42);
+  assert.deepEqual([0, 6, 7, 8, 9, 10, 11, 24, 41].map((m) => km[m].survival), [1, 1, 0.8571, 0.8571, 0.7143, 0.5714, 0.5714, 0.5714, 0.5714]);
+  assert.deepEqual([km[7].at_risk, km[9].at_risk, km[10].at_risk, km[11].at_risk], [7, 6, 5, 4]);
+  const page = await c.chef1.get(`/kvarboende?date=2026-06-30&district=${testby}`);
+  assert.match(page.body, /<svg class="km"[^>]*role="img"/);
+  assert.match(page.body, /<th scope="row">10<\/th><td>57,1<\/td><td>5<\/td><td>1<\/td>/, 'the table beside the chart');
+  assert.match(page.body, /50,0 %/);
+  assert.equal((await c.chef1.get('/kvarboende?date=2026-02-30')).status, 400);
+});
+
+test('scope: soc own district, case manager own caseload, landlord and admin none', async () => {
+  const soc = (await getBytes(c.soc1, `/reports/status?year=2025&district=${testby}&format=csv`)).body.toString('utf8');
+  assert.doesNotMatch(soc, /ANBE-45-K|PIEK-35-K/, 'soc1 (Centrum) sees no Testby rows, whatever the filter says');
+  const cm = (await getBytes(c.cm1, '/reports/status?year=2025&format=csv')).body.toString('utf8');
+  assert.match(cm, /ANBE-45-K/, 'cm1 is Anna’s case manager');
+  assert.doesNotMatch(cm, /PIEK-35-K/);
+  const k = (await c.cm1.get('/kvarboende?date=2026-06-30', { json: true })).json().kvarboende;
+  assert.ok(k.persons_moved_in >= 1);
+  for (const u of ['fast1', 'admin1']) {
+    assert.equal((await c[u].get('/reports/status')).status, 403, u);
+    assert.equal((await c[u].get('/kvarboende')).status, 403, u);
+  }
+  assert.equal((await c.soc1.get('/reports/status/import')).status, 403, 'only the manager imports');
+});
+
+/* Builds a multipart body with a file part and text fields. */
+function multipart(fields, file) {
+  const boundary = '----bf' + Math.random().toString(16).slice(2);
+  const parts = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
+  parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="rapport.csv"\r\nContent-Type: text/csv\r\n\r\n`);
+  const body = Buffer.concat([Buffer.from(parts.join('')), file, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+  return { body, type: `multipart/form-data; boundary=${boundary}` };
+}
+
+const BROKEN = HEAD.replace('2025', '2024') +
+  'ANBE-45-K;2024-01-15;ja;nej;2024-10-20;vräkt;;;;;;;;\r\n' +
+  'XX-45;2024-02-30;ja;ja;;;;;;;;;;\r\n' +
+  'KALI-40-M;2024-02-01;ja;ja;2024-12-31;ville;;;;;;;;\r\n' +
+  'PIEK-35-K;2024-06-01;tre;;;;;kanske;;;;;;\r\n';
+
+test('import: broken rows give line errors and write nothing (CLI and upload)', async () => {
+  const file = join(tmp, 'broken.csv');
+  writeFileSync(file, BROKEN);
+  const before = q('SELECT count(*) AS n FROM tenancies')[0].n;
+  const r = runBin(['import-status', '--db', srv.db, '--district', 'Testby', '--file', file]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /Rad 6: Personkod ska se ut som AALL-45-K/);
+  assert.match(r.stderr, /Rad 6: inflytt ska vara ett datum/);
+  assert.match(r.stderr, /Rad 7: bor kvar = ja men ett slutdatum är ifyllt/);
+  assert.match(r.stderr, /Rad 8: första gången\? ska vara ja eller vilken gång/);
+  assert.match(r.stderr, /Rad 8: fortsatt insats soc ska vara ja eller nej, inte "kanske"/);
+  assert.doesNotMatch(r.stderr, /Rad 5:/, 'the good row has no error');
+  assert.equal(q('SELECT count(*) AS n FROM tenancies')[0].n, before, 'all or nothing');
+  const m = multipart({ csrf_token: c.chef1.csrf, district_id: String(testby) }, Buffer.from(BROKEN));
+  const up = await c.chef1.request('POST', '/reports/status/import', { body: m.body, headers: { 'Content-Type': m.type } });
+  assert.equal(up.status, 422);
+  assert.match(up.body, /Filen har fel – inget har sparats/);
+  assert.match(up.body, /Rad 7: bor kvar = ja men ett slutdatum är ifyllt/);
+  assert.equal(q('SELECT count(*) AS n FROM tenancies')[0].n, before);
+  const noCsrf = multipart({ district_id: String(testby) }, Buffer.from(BROKEN));
+  assert.equal((await c.chef1.request('POST', '/reports/status/import', { body: noCsrf.body, headers: { 'Content-Type': noCsrf.type } })).status, 403);
+  const notUtf8 = multipart({ csrf_token: c.chef1.csrf, district_id: String(testby) }, Buffer.from([0x50, 0x65, 0xf6, 0x72]));
+  const bad = await c.chef1.request('POST', '/reports/status/import', { body: notUtf8.body, headers: { 'Content-Type': notUtf8.type } });
+  assert.equal(bad.status, 422);
+  assert.match(bad.body, /inte text i UTF-8/);
+});
+
+test('import by upload: a dry run writes nothing; the real run writes, audited; the seed layout with commas reads too', async () => {
+  const seedLike = Buffer.from('Statusrapport Bostad först-verksamheten per 31/12,,,,,,,,,,,Avseende år: 2019,,\n' +
+    'Personkod,inflytt,första gången?,bor kvar,utflyttad,anledning,avliden,fortsatt insats soc,om ej insats,kontakt m team,utflyttad,anledning,avliden,annan info\n' +
+    'namn-ålder-kön,datum,"om inte, vilken?",ja/nej,datum,"vräkt, ville, annat",datum,ja/nej,ja/nej,datum,datum,"vräkt, ville, annat",datum,\n' +
+    'LAPE-40-M,2018-04-01,ja,ja,,,,,,,,,,\n' +
+    'MAJO-51-K,2017-09-01,ja,,,,,nej,ja,2019-05-05,,,,Flyttade inom området\n');
+  const before = q('SELECT count(*) AS n FROM tenancies')[0].n;
+  let m = multipart({ csrf_token: c.chef1.csrf, district_id: String(testby), dry_run: '1' }, seedLike);
+  let r = await c.chef1.request('POST', '/reports/status/import', { body: m.body, headers: { 'Content-Type': m.type } });
+  assert.equal(r.status, 200, r.body.slice(0, 400));
+  assert.match(r.body, /Provkörning: filen går att importera/);
+  assert.equal(q('SELECT count(*) AS n FROM tenancies')[0].n, before, 'dry run wrote nothing');
+  m = multipart({ csrf_token: c.chef1.csrf, district_id: String(testby) }, seedLike);
+  r = await c.chef1.request('POST', '/reports/status/import', { body: m.body, headers: { 'Content-Type': m.type } });
+  assert.equal(r.status, 200);
+  assert.match(r.body, /2 personer och 2 boenden sparades/);
+  const t = q("SELECT t.takeover_date, t.import_note, p.reserve, p.sex FROM tenancies t JOIN persons p ON p.id = t.person_id WHERE p.first_name = 'MA' AND p.last_name = 'JO'")[0];
+  assert.deepEqual(t, { takeover_date: '2019-12-31', import_note: 'Flyttade inom området', reserve: 1, sex: 'K' });
+  assert.equal(q("SELECT count(*) AS n FROM audit WHERE action = 'import' AND entity = 'statusrapport' AND entity_id = 2019")[0].n, 1);
+});
+
+test('round trip: export, import into an empty database, export again: the same bytes', async () => {
+  const file = join(tmp, 'export-2025.csv');
+  writeFileSync(file, csv2025);
+  const other = await startServer({
+    demo: false,
+    setup: (db) => {
+      const imp = runBin(['import-status', '--db', db, '--district', 'Testby', '--file', file]);
+      assert.equal(imp.code, 0, imp.stderr);
+      assert.match(imp.stdout, /6 rader, år 2025: 6 personer och 6 boenden sparade/);
+      const add = runBin(['adduser', '--db', db, '--username', 'chef', '--role', 'manager', '--name', 'Chef'], 'ett långt lösenord\n');
+      assert.equal(add.code, 0, add.stderr);
+    },
+  });
+  try {
+    const chef = new Client(other.url);
+    assert.equal((await chef.login('chef', 'ett långt lösenord')).status, 303);
+    const again = await getBytes(chef, '/reports/status?year=2025&format=csv');
+    assert.equal(again.status, 200);
+    assert.equal(again.body.toString('utf8'), csv2025.toString('utf8'));
+    assert.ok(again.body.equals(csv2025), 'byte for byte');
+    const dry = runBin(['import-status', '--db', other.db, '--district', 'Testby', '--file', file, '--dry-run']);
+    assert.equal(dry.code, 0);
+    assert.match(dry.stdout, /provkörning, inget sparat/);
+    assert.equal(sql(other.db, 'SELECT count(*) AS n FROM tenancies')[0].n, 6, 'the dry run added nothing');
+  } finally {
+    await other.stop();
+  }
+  assert.equal(runBin(['import-status', '--db', srv.db]).code, 2, 'missing flags: exit 2');
+});
+
+await run({ after: () => srv.stop() });

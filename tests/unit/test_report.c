@@ -1,0 +1,122 @@
+/* test_report.c - the statusrapport's rules and its CSV: quoting, reading
+ * back (BOM, ',' or ';', quoted line breaks), the Personkod, and the 14
+ * cells for group A and B rows around 31/12 and 1/1. */
+#include "csv.h"
+#include "statusrapport.h"
+#include "check.h"
+
+#include <stdlib.h>
+
+struct got {
+	int n;
+	int lines[10];
+	char cells[10][5][64];
+	size_t ncells[10];
+};
+
+static int collect(void *ctx, int line, char **cells, size_t n)
+{
+	struct got *g = ctx;
+	if (g->n >= 10)
+		return 1;
+	g->lines[g->n] = line;
+	g->ncells[g->n] = n;
+	for (size_t i = 0; i < n && i < 5; i++)
+		snprintf(g->cells[g->n][i], 64, "%s", cells[i]);
+	g->n++;
+	return 0;
+}
+
+static void csv(void)
+{
+	struct buf b;
+	buf_init(&b);
+	const char *row[] = { "plain", "a;b", "say \"hi\"", "two\r\nlines", "" };
+	csv_row(&b, row, 5);
+	CHECK_STR(b.data, "plain;\"a;b\";\"say \"\"hi\"\"\";\"two\r\nlines\";\r\n");
+	struct got g = { 0 };
+	buf_puts(&b, "x;y\r\n");
+	CHECK(csv_parse(b.data, b.len, collect, &g) == 0, "parse");
+	CHECK(g.n == 2 && g.ncells[0] == 5, "two records, five cells: %d %zu", g.n, g.ncells[0]);
+	CHECK_STR(g.cells[0][1], "a;b");
+	CHECK_STR(g.cells[0][2], "say \"hi\"");
+	CHECK_STR(g.cells[0][3], "two\r\nlines");
+	CHECK(g.lines[1] == 3, "the second record starts on line 3 (%d)", g.lines[1]);
+	buf_free(&b);
+
+	struct got c = { 0 };
+	const char *excel = "\xEF\xBB\xBF" "Personkod,inflytt,\"om inte, vilken?\"\nANBE-45-K,2025-01-10,ja\n";
+	CHECK(csv_parse(excel, strlen(excel), collect, &c) == 0, "comma file");
+	CHECK(c.n == 2 && c.ncells[0] == 3, "comma separated, BOM skipped");
+	CHECK_STR(c.cells[0][0], "Personkod");
+	CHECK_STR(c.cells[0][2], "om inte, vilken?");
+	CHECK_STR(c.cells[1][0], "ANBE-45-K");
+	struct got d = { 0 };
+	CHECK(csv_parse("\"open;x\n", 8, collect, &d) == -1, "unterminated quote is an error");
+}
+
+static void personkod(void)
+{
+	char out[32];
+	status_personkod("Anna", "Berg", "1980-05-05", "K", 2025, out);
+	CHECK_STR(out, "ANBE-45-K");
+	status_personkod("östen", "åberg", "1950-12-31", "M", 2025, out);
+	CHECK_STR(out, "ÖSÅB-75-M");
+	status_personkod("O", "Li", NULL, NULL, 2025, out);
+	CHECK_STR(out, "OXLI-00-X");
+	status_personkod("Jean-Luc", "d'Arc", "2000-01-01", "M", 2025, out);
+	CHECK_STR(out, "JEDA-25-M");
+}
+
+static const char *cells_of(struct status_row *row, int year, int col)
+{
+	static char store[STATUS_STORE];
+	static const char *cells[STATUS_COLS];
+	status_cells(row, year, cells, store);
+	return cells[col];
+}
+
+static void cells(void)
+{
+	struct status_row a = { .first_name = "Anna", .last_name = "Berg", .birth_date = "1980-05-05", .sex = "K",
+		.move_in = "2025-01-10", .ordinal = 2 };
+	CHECK_STR(cells_of(&a, 2025, 2), "2");
+	CHECK_STR(cells_of(&a, 2025, 3), "ja");
+	a.end_date = "2025-12-31", a.end_reason = "wanted";
+	CHECK_STR(cells_of(&a, 2025, 3), "nej");
+	CHECK_STR(cells_of(&a, 2025, 4), "2025-12-31");
+	CHECK_STR(cells_of(&a, 2025, 5), "ville");
+	a.end_date = "2026-01-01";
+	CHECK_STR(cells_of(&a, 2025, 3), "ja");
+	CHECK_STR(cells_of(&a, 2025, 4), "");
+	a.end_reason = "other", a.end_note = "Till syster";
+	CHECK_STR(cells_of(&a, 2026, 5), "annat: Till syster");
+	a.end_reason = "deceased", a.end_date = "2025-03-01";
+	CHECK_STR(cells_of(&a, 2025, 4), "");
+	CHECK_STR(cells_of(&a, 2025, 6), "2025-03-01");
+	struct status_row b = { .first_name = "Pia", .last_name = "Ek", .move_in = "2024-06-01", .ordinal = 1,
+		.takeover = "2025-03-01", .insats = 0, .last_contact = "2025-11-20", .import_note = "nyckel; hos teamet" };
+	CHECK_STR(cells_of(&b, 2025, 2), "ja");
+	CHECK_STR(cells_of(&b, 2025, 3), "");
+	CHECK_STR(cells_of(&b, 2025, 7), "nej");
+	CHECK_STR(cells_of(&b, 2025, 8), "ja");
+	CHECK_STR(cells_of(&b, 2025, 9), "2025-11-20");
+	CHECK_STR(cells_of(&b, 2025, 13), "Övertaget 2025-03-01; nyckel; hos teamet");
+	CHECK_STR(cells_of(&b, 2024, 3), "ja");	/* taken over later: group A in 2024 */
+	CHECK_STR(cells_of(&b, 2024, 7), "");
+	b.insats = 1;
+	CHECK_STR(cells_of(&b, 2025, 7), "ja");
+	CHECK_STR(cells_of(&b, 2025, 8), "");
+	CHECK_STR(cells_of(&b, 2025, 9), "");
+	CHECK(status_col_is_date(1) && status_col_is_date(12) && !status_col_is_date(0) && !status_col_is_date(13), "date columns");
+	CHECK_STR(status_headers[13], "annan info");
+	CHECK_STR(status_hints[0], "namn-ålder-kön");
+}
+
+int main(void)
+{
+	csv();
+	personkod();
+	cells();
+	return check_done();
+}
