@@ -88,7 +88,7 @@ CREATE TABLE visits (
 	created_by   INTEGER REFERENCES users(id)
 );
 CREATE INDEX visits_person ON visits(person_id, date);
-CREATE INDEX visits_home ON visits(kind, date, person_id);
+CREATE INDEX visits_person_kind ON visits(person_id, kind, date);
 CREATE TRIGGER visits_no_update BEFORE UPDATE ON visits
 BEGIN SELECT RAISE(ABORT, 'visits are append-only'); END;
 CREATE TRIGGER visits_no_delete BEFORE DELETE ON visits

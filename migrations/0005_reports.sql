@@ -4,3 +4,7 @@ ALTER TABLE tenancies ADD COLUMN import_note TEXT NOT NULL DEFAULT '';
 CREATE INDEX tenancies_end ON tenancies(end_date, move_in_date);
 CREATE INDEX decisions_person_dates ON decisions(person_id, start_date, end_date);
 CREATE INDEX referrals_sent ON referrals(person_id, sent_at);
+-- the dashboard's home-visit weeks: one covering range scan by date
+CREATE INDEX visits_week ON visits(kind, date, met, person_id);
+-- the dashboard's checklist figures: one covering range scan by month
+CREATE INDEX checklists_window ON checklists(month, tenancy_id, state, sent_at);

@@ -1,8 +1,10 @@
+#define _DEFAULT_SOURCE	/* tm_gmtoff */
 /* kvarboende.c - is the programme keeping people housed? Counted at a
  * date, per person and per tenancy, with cohorts, a Kaplan–Meier curve,
  * waiting times and compliance. Everything is aggregated in SQL; C only
  * walks the aggregated rows (the curve has one row per month). */
 #include "kvarboende.h"
+#include "checklist.h"
 #include "audit.h"
 #include "district.h"
 #include "date.h"
@@ -12,6 +14,8 @@
 #include "visit.h"
 
 #include <math.h>
+#include <time.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,7 +24,7 @@
 #define BASE \
 	"SELECT t.person_id, t.move_in_date, t.end_date, t.end_reason, t.takeover_date, " \
 	"(t.end_date IS NULL OR t.end_date > :d) AS ongoing FROM tenancies t JOIN persons p ON p.id = t.person_id " \
-	"WHERE t.move_in_date <= :d AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p")
+	"WHERE +t.move_in_date <= :d AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p")
 
 const char *const kvarboende_rules[] = {
 	"Ett boende pågår ett datum om inflyttningen skett senast det datumet och det inte avslutats före eller samma dag.",
@@ -34,6 +38,18 @@ const char *const kvarboende_rules[] = {
 	NULL
 };
 
+/* Returns the local time zone's offset from UTC in seconds, now. SQL
+ * compares instants with it instead of converting every row with
+ * 'localtime' (a time zone lookup per row); a day-light saving change
+ * inside the period moves a boundary by an hour. */
+static long long tz_offset(void)
+{
+	time_t now = time(NULL);
+	struct tm lt;
+	localtime_r(&now, &lt);
+	return lt.tm_gmtoff;
+}
+
 /* Prepares sql and binds the viewer, :d and :df. NULL on error. */
 static sqlite3_stmt *prepare(const struct req *r, const char *sql, const char *date, long long district)
 {
@@ -43,6 +59,7 @@ static sqlite3_stmt *prepare(const struct req *r, const char *sql, const char *d
 	scope_bind(st, r);
 	db_bind_named_text(st, ":d", date);
 	db_bind_named_text(st, ":today", date);	/* the weekly rule counts back from :today */
+	db_bind_named_int(st, ":tzoff", tz_offset());
 	if (district)
 		db_bind_named_int(st, ":df", district);
 	return st;
@@ -168,17 +185,16 @@ static json_t *median(const struct req *r, const char *sql, const char *date, lo
 static int waiting(const struct req *r, json_t *k, const char *date, long long district)
 {
 	static const char to_decision[] = MEDIAN_OF(
-	    "SELECT julianday(x.decision_date) - julianday(date(f.sent_at, 'unixepoch', 'localtime')) AS x "
+	    "SELECT julianday(x.decision_date) - julianday(f.sent_at + :tzoff, 'unixepoch', 'start of day') AS x "
 	    "FROM decisions x JOIN referrals f ON f.id = x.referral_id JOIN persons p ON p.id = x.person_id "
 	    "WHERE x.replaces_id IS NULL AND f.sent_at IS NOT NULL AND x.decision_date <= :d "
 	    "AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p"));
 	static const char to_move_in[] = MEDIAN_OF(
-	    "SELECT julianday((SELECT min(t.move_in_date) FROM tenancies t WHERE t.person_id = p.id)) - "
-	    "julianday((SELECT min(x.decision_date) FROM decisions x WHERE x.person_id = p.id)) AS x "
-	    "FROM persons p WHERE (SELECT min(t.move_in_date) FROM tenancies t WHERE t.person_id = p.id) <= :d "
-	    "AND (SELECT min(t.move_in_date) FROM tenancies t WHERE t.person_id = p.id) >= "
-	    "(SELECT min(x.decision_date) FROM decisions x WHERE x.person_id = p.id) "
-	    "AND EXISTS (SELECT 1 FROM decisions x WHERE x.person_id = p.id) "
+	    "SELECT julianday(g.first_move) - julianday(g.first_decision) AS x FROM ("
+	    " SELECT t.person_id, min(t.move_in_date) AS first_move, "
+	    " (SELECT min(x.decision_date) FROM decisions x WHERE x.person_id = t.person_id) AS first_decision "
+	    " FROM tenancies t GROUP BY t.person_id) g JOIN persons p ON p.id = g.person_id "
+	    "WHERE g.first_move <= :d AND g.first_move >= g.first_decision "
 	    "AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p"));
 	json_t *a = median(r, to_decision, date, district), *b = median(r, to_move_in, date, district);
 	if (!a || !b) {
@@ -190,33 +206,72 @@ static int waiting(const struct req *r, json_t *k, const char *date, long long d
 	return 0;
 }
 
+/* Month number (year * 12 + month - 1) of a 'YYYY-MM...' text, in SQL. */
+#define MONTH_NO(d) "(CAST(substr(" d ", 1, 4) AS INTEGER) * 12 + CAST(substr(" d ", 6, 2) AS INTEGER) - 1)"
+
 static int compliance(const struct req *r, json_t *k, const char *date, long long district)
 {
+	/* one row per person housed at :d (a person with two ongoing
+	 * tenancies counts once) */
+	/* participant-weeks with a home visit: for each of the 12 weeks,
+	 * the distinct persons with one (a covering range scan of
+	 * visits_week); persons housed at :d and corrected entries are sets
+	 * built once */
 	static const char visits_sql[] =
-	    "SELECT count(*) * 12, coalesce(sum(weeks_with_home_visit), 0) FROM (SELECT p.id, " VISIT_WEEKS_COLS("p") " "
-	    "FROM persons p WHERE p.id IN (SELECT person_id FROM (" BASE ") WHERE ongoing))";
-	static const char checklists_sql[] =
-	    "WITH RECURSIVE months(n, first) AS (SELECT 0, date(:d, '-10 days', 'start of month', '-1 month') "
-	    " UNION ALL SELECT n + 1, date(first, '-1 month') FROM months WHERE n < 11), "
-	    "need AS (SELECT t.id, strftime('%Y-%m', m.first) AS month, date(m.first, '+1 month', '+9 days') AS deadline "
-	    " FROM months m JOIN tenancies t ON t.move_in_date < date(m.first, '+1 month') "
-	    " AND (t.end_date IS NULL OR t.end_date >= date(m.first, '+1 month')) JOIN persons p ON p.id = t.person_id "
-	    " WHERE (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p") ") "
-	    "SELECT count(*), coalesce(sum(c.sent_at IS NOT NULL AND date(c.sent_at, 'unixepoch', 'localtime') <= n.deadline), 0), "
-	    "coalesce(sum(c.state = 'reviewed'), 0) FROM need n LEFT JOIN checklists c ON c.tenancy_id = n.id AND c.month = n.month";
+	    "WITH RECURSIVE weeks(n, ws) AS (SELECT 0, date(" WEEK_START ", '-77 days') "
+	    " UNION ALL SELECT n + 1, date(ws, '+7 days') FROM weeks WHERE n < 11) "
+	    "SELECT coalesce(sum((SELECT count(DISTINCT v.person_id) FROM visits v WHERE v.kind = 'home' AND v.date >= w.ws "
+	    " AND v.date < date(w.ws, '+7 days') AND v.date <= :today AND v.met = 1 "
+	    " AND v.id NOT IN (SELECT corrects_id FROM visits WHERE corrects_id IS NOT NULL) "
+	    " AND v.person_id IN (SELECT person_id FROM (" BASE ") WHERE ongoing))), 0) FROM weeks w";
+	/* tenancy-months that needed a checklist in the window :w0..:w1
+	 * (month numbers): the tenancy began by the month's end and lasted
+	 * past it; counted per tenancy with month arithmetic, no join */
+	static const char need_sql[] =
+	    "SELECT coalesce(sum(max(0, min(:w1, CASE WHEN t.end_date IS NULL THEN :w1 ELSE " MONTH_NO("t.end_date") " - 1 END) "
+	    " - max(:w0, " MONTH_NO("t.move_in_date") ") + 1)), 0) "
+	    "FROM tenancies t JOIN persons p ON p.id = t.person_id WHERE +t.move_in_date < :wend "
+	    "AND (t.end_date IS NULL OR t.end_date > :wstart) AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p");
+	static const char done_sql[] =
+	    "SELECT coalesce(sum(c.sent_at < CAST(strftime('%s', c.month || '-01', '+1 month', '+10 days') AS INTEGER) - :tzoff), 0), "
+	    "coalesce(sum(c.state = 'reviewed'), 0) "
+	    "FROM checklists c JOIN tenancies t ON t.id = c.tenancy_id JOIN persons p ON p.id = t.person_id "
+	    "WHERE c.month >= :m0 AND c.month <= :m1 AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p");
 	sqlite3_stmt *st = prepare(r, visits_sql, date, district);
 	if (!st || sqlite3_step(st) != SQLITE_ROW) {
 		db_done(st);
 		return -1;
 	}
-	long long weeks = sqlite3_column_int64(st, 0), with_visit = sqlite3_column_int64(st, 1);
+	long long weeks = 12 * json_integer_value(json_object_get(k, "persons_housed")), with_visit = sqlite3_column_int64(st, 0);
 	db_done(st);
-	st = prepare(r, checklists_sql, date, district);
-	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+	/* the window: the 12 months up to the latest whose deadline passed */
+	char due[8], late[8], m0[8], first[11], wstart[11], wend[11];
+	checklist_months(date, due, late);
+	snprintf(first, sizeof first, "%s-01", late);
+	date_add_months(first, -11, wstart);
+	snprintf(m0, sizeof m0, "%.7s", wstart);
+	date_add_months(first, 1, wend);
+	long long w1 = atoi(late) * 12LL + atoi(late + 5) - 1, w0 = w1 - 11;
+	st = prepare(r, need_sql, date, district);
+	if (!st)
+		return -1;
+	db_bind_named_int(st, ":w0", w0);
+	db_bind_named_int(st, ":w1", w1);
+	db_bind_named_text(st, ":wstart", wstart);
+	db_bind_named_text(st, ":wend", wend);
+	long long need = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	db_done(st);
+	st = prepare(r, done_sql, date, district);
+	if (!st || need < 0)
+		return -1;
+	db_bind_named_text(st, ":m0", m0);
+	db_bind_named_int(st, ":tzoff", tz_offset());
+	db_bind_named_text(st, ":m1", late);
+	if (sqlite3_step(st) != SQLITE_ROW) {
 		db_done(st);
 		return -1;
 	}
-	long long need = sqlite3_column_int64(st, 0), on_time = sqlite3_column_int64(st, 1), reviewed = sqlite3_column_int64(st, 2);
+	long long on_time = sqlite3_column_int64(st, 0), reviewed = sqlite3_column_int64(st, 1);
 	db_done(st);
 	json_object_set_new(k, "compliance", json_pack("{s:I, s:I, s:o, s:I, s:I, s:I, s:o, s:o}",
 	    "participant_weeks", weeks, "weeks_with_home_visit", with_visit, "home_visit_pct", pct(with_visit, weeks),
@@ -225,11 +280,11 @@ static int compliance(const struct req *r, json_t *k, const char *date, long lon
 	return 0;
 }
 
-json_t *kvarboende_figures(const struct req *r, const char *date, long long district)
+json_t *kvarboende_figures(const struct req *r, const char *date, long long district, int full)
 {
 	json_t *k = json_pack("{s:s}", "date", date);
-	if (counts(r, k, date, district) < 0 || cohorts(r, k, date, district) < 0 || kaplan_meier(r, k, date, district) < 0 ||
-	    waiting(r, k, date, district) < 0 || compliance(r, k, date, district) < 0) {
+	if (counts(r, k, date, district) < 0 || cohorts(r, k, date, district) < 0 || (full &&
+	    (kaplan_meier(r, k, date, district) < 0 || waiting(r, k, date, district) < 0 || compliance(r, k, date, district) < 0))) {
 		json_decref(k);
 		return NULL;
 	}
@@ -311,7 +366,7 @@ int kvarboende_page(struct req *r)
 	if (!date || !*date)
 		date = arena_strdup(&r->arena, today);
 	long long district = r->user.role == ROLE_SOC ? 0 : parse_id(http_param(r, "district"));
-	json_t *k = kvarboende_figures(r, date, district);
+	json_t *k = kvarboende_figures(r, date, district, 1);
 	if (!k)
 		return http_fail(r, 500, NULL);
 	json_t *curve = json_object_get(k, "kaplan_meier");

@@ -16,8 +16,9 @@ extern const char *const kvarboende_rules[];
  * persons_moved_in, persons_housed, persons_retention_pct,
  * tenancies_started, tenancies_ongoing, tenancies_first_hand,
  * tenancies_ended, cohorts, kaplan_meier) plus waiting_days and
- * compliance. New reference; NULL on a database error.
+ * compliance (full != 0; otherwise only the counts and the cohorts).
+ * New reference; NULL on a database error.
  */
-json_t *kvarboende_figures(const struct req *r, const char *date, long long district);
+json_t *kvarboende_figures(const struct req *r, const char *date, long long district, int full);
 
 #endif

@@ -7,6 +7,7 @@
 #include "auth.h"
 #include "db.h"
 #include "import.h"
+#include "generate.h"
 #include "demo.h"
 #include "district.h"
 #include "http.h"
@@ -31,6 +32,7 @@ static const char usage_main[] =
     "  passwd    set a user's password (read from standard input)\n"
     "  routes    print the route table as JSON\n"
     "  import-status  import a statusrapport CSV (ours or the seed's Excel layout)\n"
+    "  demo      fill a database with the demo and N generated persons (benchmarks)\n"
     "\n"
     "bostadforst COMMAND --help shows the flags; bostadforst --version the version.\n";
 
@@ -68,6 +70,12 @@ static const char usage_import[] =
     "  checked first; errors are printed with line numbers and nothing is written.\n"
     "  --district  the district the rows belong to (created when missing)\n"
     "  --dry-run   check only, write nothing\n";
+
+static const char usage_demo[] =
+    "usage: bostadforst demo --db PATH --persons N\n"
+    "  Migrates PATH, seeds the demo (the demo logins work) and adds N generated\n"
+    "  fictive persons with referrals, decisions, tenancies, visits, checklists\n"
+    "  and incidents. For benchmarks; refused on a database with real users.\n";
 
 static const char usage_routes[] = "usage: bostadforst routes\n  Prints the route table as JSON.\n";
 
@@ -407,6 +415,39 @@ static int cmd_import(int argc, char **argv)
 	return rc == 0 ? 0 : 1;
 }
 
+static int cmd_demo(int argc, char **argv)
+{
+	const char *dbp = NULL, *persons = NULL;
+	struct flag flags[] = { { "--db", 1, &dbp, NULL }, { "--persons", 1, &persons, NULL }, { NULL, 0, NULL, NULL } };
+	int rc = parse_flags(argc, argv, flags, usage_demo);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	char *end = NULL;
+	long long n = persons ? strtoll(persons, &end, 10) : -1;
+	if (!dbp || !persons || *end || n < 0 || n > 10000000)
+		return bad_usage(usage_demo, "--db and --persons (0-10000000) are required", NULL);
+	char err[512];
+	if (db_migrate(dbp, err, sizeof err) < 0) {
+		fprintf(stderr, "bostadforst: %s\n", err);
+		return 1;
+	}
+	if (open_db(dbp, 1))
+		return 1;
+	int seeded = demo_seed();
+	if (seeded == -2)
+		fprintf(stderr, "bostadforst: %s holds real users; refusing to add demo data\n", dbp);
+	if (seeded < 0) {
+		db_close_all();
+		return 1;
+	}
+	long long t0 = now_usec();
+	rc = generate_persons(n);
+	if (rc == 0)
+		printf("%s: %lld generated persons in %.1f s\n", dbp, n, (double)(now_usec() - t0) / 1e6);
+	db_close_all();
+	return rc == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -426,6 +467,7 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{ "serve", cmd_serve }, { "migrate", cmd_migrate }, { "adduser", cmd_adduser },
 		{ "passwd", cmd_passwd }, { "routes", cmd_routes }, { "import-status", cmd_import },
+		{ "demo", cmd_demo },
 	};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (strcmp(cmd, cmds[i].name) == 0)

@@ -129,7 +129,7 @@ static void kvarboende_sheet(const struct req *r, lxw_workbook *wb, lxw_format *
 {
 	char d[11];
 	snprintf(d, sizeof d, "%04d-12-31", year);
-	json_t *k = kvarboende_figures(r, d, district);
+	json_t *k = kvarboende_figures(r, d, district, 0);
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "Kvarboende");
 	worksheet_set_column(ws, 0, 0, 48, NULL);
 	worksheet_set_column(ws, 1, 3, 14, NULL);
