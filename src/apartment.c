@@ -49,26 +49,16 @@ int apartments_list(struct req *r)
 	    "ORDER BY a.address, a.id LIMIT :limit";
 	static const char *const keys[] = { "status", NULL };
 	const char *status = http_param(r, "status");
-	long long after = parse_id(http_param(r, "after"));
 	if (status && *status && strcmp(status, "available") && strcmp(status, "let") && strcmp(status, "blocked"))
 		status = NULL;
 	sqlite3_stmt *st = db_stmt(sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	db_bind_named_text(st, ":status", status);
-	if (after)
-		db_bind_named_int(st, ":after", after);
-	db_bind_named_int(st, ":limit", APARTMENTS_PAGE + 1);
-	int more;
-	json_t *rows = db_rows_json(st, APARTMENTS_PAGE, &more);
+	json_t *rows = view_keyset_page(r, st, APARTMENTS_PAGE, keys, "/apartments");
 	if (!rows)
 		return http_fail(r, 500, NULL);
 	label_rows(rows);
-	json_t *last = json_array_get(rows, json_array_size(rows) - 1);
-	char id[32];
-	snprintf(id, sizeof id, "%lld", last ? (long long)json_integer_value(json_object_get(last, "id")) : 0LL);
-	view_pager(r, more ? http_link(r, keys, "after", id) : NULL, after ? "/apartments" : NULL);
-	json_object_set_new(r->view, "rows", rows);
 	json_object_set_new(r->view, "title", json_string("Lägenheter"));
 	json_object_set_new(r->view, "can_create", json_boolean(r->user.role == ROLE_LANDLORD));
 	json_object_set_new(r->view, "statuses", status_options(status));

@@ -124,26 +124,17 @@ int checklists_list(struct req *r)
 	const char *state = http_param(r, "state");
 	if (!one_of(filter, state) || (landlord && !strcmp(state, "draft")))
 		state = landlord ? "sent" : "all";
-	long long after = parse_id(http_param(r, "after"));
 	sqlite3_stmt *st = db_stmt(sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	scope_bind(st, r);
 	db_bind_named_text(st, ":state", state);
-	if (after)
-		db_bind_named_int(st, ":after", after);
-	db_bind_named_int(st, ":limit", CHECKLISTS_PAGE + 1);
-	int more;
-	json_t *rows = db_rows_json(st, CHECKLISTS_PAGE, &more);
+	json_t *rows = view_keyset_page(r, st, CHECKLISTS_PAGE, keys, "/checklists");
 	if (!rows)
 		return http_fail(r, 500, NULL);
 	checklist_label_rows(rows);
-	json_t *last = json_array_get(rows, json_array_size(rows) - 1);
-	view_pager(r, more ? http_link(r, keys, "after", arena_printf(&r->arena, "%lld",
-	    (long long)json_integer_value(json_object_get(last, "id")))) : NULL, after ? "/checklists" : NULL);
-	json_object_set_new(r->view, "rows", rows);
 	json_object_set_new(r->view, "title", json_string(landlord ? "Checklistor att granska" : "Checklistor"));
-	json_object_set_new(r->view, "states", view_options(landlord ? filter : filter, filter_labels, state));
+	json_object_set_new(r->view, "states", view_options(filter, filter_labels, state));
 	if (!landlord) {
 		json_t *late = checklist_missing_items(r, 1, 200), *due = checklist_missing_items(r, 0, 200);
 		if (!late || !due) {

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
@@ -286,6 +287,35 @@ static enum MHD_Result fail_now(struct req *r, int status, const char *msg)
 	return render(r, status);
 }
 
+static char *ceiling_block;	/* 4 MiB of 'x', made once, never freed */
+static void ceiling_fill(void)
+{
+	ceiling_block = xmalloc(4 << 20);
+	memset(ceiling_block, 'x', 4 << 20);
+}
+
+/* With --bench: serves N bytes from memory at /_ceiling/N (N up to 4 MiB),
+ * headers as for a static file: the ceiling a page is compared with. */
+static enum MHD_Result serve_ceiling(struct req *r)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	long long n = parse_id(r->path + strlen("/_ceiling/"));
+	if (n <= 0 || n > (4 << 20))
+		return fail_now(r, 404, NULL);
+	pthread_once(&once, ceiling_fill);
+	struct MHD_Response *resp = MHD_create_response_from_buffer((size_t)n, ceiling_block, MHD_RESPMEM_PERSISTENT);
+	if (!resp)
+		return MHD_NO;
+	add_security_headers(resp);
+	MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	r->status = 200;
+	r->bytes = (size_t)n;
+	enum MHD_Result rc = MHD_queue_response(r->conn, 200, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
 /* Serves an embedded file from static/. Only exact names match. */
 static enum MHD_Result serve_static(struct req *r)
 {
@@ -392,6 +422,8 @@ static enum MHD_Result dispatch(struct req *r)
 	int is_get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
 	if (is_get && strncmp(r->path, "/static/", 8) == 0)
 		return serve_static(r);
+	if (is_get && opts.bench && strncmp(r->path, "/_ceiling/", 10) == 0)
+		return serve_ceiling(r);
 
 	/* session */
 	const char *cookies = http_header(r, "Cookie");

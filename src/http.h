@@ -18,6 +18,7 @@
 #include "util.h"
 
 struct route;
+struct sqlite3_stmt;
 
 #define MAX_PARAMS 4
 #define MAX_COOKIES 3
@@ -129,6 +130,16 @@ const char *view_value(struct req *r, json_t *stored, const char *name);
  * field naming what ("lägenheten", "planen"...) was changed. Returns 409. */
 int view_conflict(struct req *r, const char *field, const char *what);
 
+/*
+ * One page of a keyset-paginated list: binds :after (the request's
+ * "after", the id of the last row shown) and :limit to st, runs it, sets
+ * view.rows and the pager (the next link keeps the keys' query values;
+ * first_href leads back to the first page). st must order by something
+ * that ends in id and select the id. Returns the rows (borrowed from the
+ * view), or NULL on a database error.
+ */
+json_t *view_keyset_page(struct req *r, struct sqlite3_stmt *st, int page, const char *const keys[], const char *first_href);
+
 /* Returns [{value, label, selected}] for NULL-ended values/labels. */
 json_t *view_options(const char *const values[], const char *const labels[], const char *selected);
 
@@ -149,6 +160,7 @@ struct server_opts {
 	int conn_limit;
 	int per_ip_limit;
 	int quiet;	/* no access log */
+	int bench;	/* serve /_ceiling/N for make bench */
 };
 
 /* Compiles the templates, starts the server, and runs until SIGINT or

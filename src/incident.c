@@ -52,25 +52,16 @@ int incidents_list(struct req *r)
 		state = "open";
 	if (!one_of(kinds, kind))
 		kind = NULL;
-	long long after = parse_id(http_param(r, "after"));
 	sqlite3_stmt *st = db_stmt(sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	scope_bind(st, r);
 	db_bind_named_text(st, ":state", state);
 	db_bind_named_text(st, ":kind", kind);
-	if (after)
-		db_bind_named_int(st, ":after", after);
-	db_bind_named_int(st, ":limit", INCIDENTS_PAGE + 1);
-	int more;
-	json_t *rows = db_rows_json(st, INCIDENTS_PAGE, &more);
+	json_t *rows = view_keyset_page(r, st, INCIDENTS_PAGE, keys, "/incidents");
 	if (!rows)
 		return http_fail(r, 500, NULL);
 	incident_label_rows(rows);
-	json_t *last = json_array_get(rows, json_array_size(rows) - 1);
-	view_pager(r, more ? http_link(r, keys, "after", arena_printf(&r->arena, "%lld",
-	    (long long)json_integer_value(json_object_get(last, "id")))) : NULL, after ? "/incidents" : NULL);
-	json_object_set_new(r->view, "rows", rows);
 	json_object_set_new(r->view, "title", json_string("Händelser"));
 	json_object_set_new(r->view, "states", view_options(states, state_labels, state));
 	json_object_set_new(r->view, "kinds", view_options(kinds, kind_labels, kind));

@@ -47,7 +47,8 @@ static const char usage_serve[] =
     "  --max-body BYTES     largest request body (default 1048576)\n"
     "  --session-idle SECS  idle session timeout (default 1800)\n"
     "  --session-max SECS   absolute session lifetime (default 43200)\n"
-    "  --quiet              no access log\n";
+    "  --quiet              no access log\n"
+    "  --bench              also serve N bytes from memory at /_ceiling/N (make bench)\n";
 
 static const char usage_migrate[] =
     "usage: bostadforst migrate --db PATH\n"
@@ -153,13 +154,13 @@ static int cmd_serve(int argc, char **argv)
 {
 	const char *dbp = NULL, *bind = "127.0.0.1", *port = "8080", *threads = NULL;
 	const char *max_body = "1048576", *idle = "1800", *maxage = "43200";
-	int demo = 0, secure = 0, quiet = 0;
+	int demo = 0, secure = 0, quiet = 0, bench = 0;
 	struct flag flags[] = {
 		{ "--db", 1, &dbp, NULL }, { "--bind", 1, &bind, NULL }, { "--port", 1, &port, NULL },
 		{ "--threads", 1, &threads, NULL }, { "--max-body", 1, &max_body, NULL },
 		{ "--session-idle", 1, &idle, NULL }, { "--session-max", 1, &maxage, NULL },
 		{ "--demo", 0, NULL, &demo }, { "--secure-cookies", 0, NULL, &secure },
-		{ "--quiet", 0, NULL, &quiet }, { NULL, 0, NULL, NULL },
+		{ "--quiet", 0, NULL, &quiet }, { "--bench", 0, NULL, &bench }, { NULL, 0, NULL, NULL },
 	};
 	int rc = parse_flags(argc, argv, flags, usage_serve);
 	if (rc)
@@ -201,7 +202,7 @@ static int cmd_serve(int argc, char **argv)
 	struct server_opts o = {
 		.bind = bind, .port = (int)p, .threads = (int)t, .max_body = (size_t)mb,
 		.secure_cookies = secure, .conn_timeout = 30, .conn_limit = 1000,
-		.per_ip_limit = 256, .quiet = quiet,
+		.per_ip_limit = 256, .quiet = quiet, .bench = bench,
 	};
 	rc = server_run(&o);
 	templates_free();

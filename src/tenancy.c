@@ -88,7 +88,6 @@ int tenancies_list(struct req *r)
 	if (!one_of(states, state))
 		state = "ongoing";
 	const char *ready = http_param(r, "ready");
-	long long after = parse_id(http_param(r, "after"));
 	sqlite3_stmt *st = db_stmt(sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
@@ -96,18 +95,10 @@ int tenancies_list(struct req *r)
 	db_bind_named_text(st, ":state", state);
 	if (ready && !strcmp(ready, "1"))
 		db_bind_named_int(st, ":ready", 1);
-	if (after)
-		db_bind_named_int(st, ":after", after);
-	db_bind_named_int(st, ":limit", TENANCIES_PAGE + 1);
-	int more;
-	json_t *rows = db_rows_json(st, TENANCIES_PAGE, &more);
+	json_t *rows = view_keyset_page(r, st, TENANCIES_PAGE, keys, "/tenancies");
 	if (!rows)
 		return http_fail(r, 500, NULL);
 	label_rows(rows);
-	json_t *last = json_array_get(rows, json_array_size(rows) - 1);
-	view_pager(r, more ? http_link(r, keys, "after", arena_printf(&r->arena, "%lld",
-	    (long long)json_integer_value(json_object_get(last, "id")))) : NULL, after ? "/tenancies" : NULL);
-	json_object_set_new(r->view, "rows", rows);
 	json_object_set_new(r->view, "title", json_string("Boenden"));
 	json_object_set_new(r->view, "states", view_options(states, state_labels, state));
 	json_object_set_new(r->view, "ready_only", json_boolean(ready && !strcmp(ready, "1")));

@@ -1,5 +1,6 @@
 /* view.c - helpers handlers use to fill the view model and answer. */
 #include "http.h"
+#include "db.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -175,4 +176,21 @@ const char *label_of(const char *const values[], const char *const labels[], con
 int one_of(const char *const values[], const char *value)
 {
 	return *label_of(values, values, value) != '\0';
+}
+
+json_t *view_keyset_page(struct req *r, sqlite3_stmt *st, int page, const char *const keys[], const char *first_href)
+{
+	long long after = parse_id(http_param(r, "after"));
+	if (after)
+		db_bind_named_int(st, ":after", after);
+	db_bind_named_int(st, ":limit", page + 1);
+	int more;
+	json_t *rows = db_rows_json(st, page, &more);
+	if (!rows)
+		return NULL;
+	json_t *last = json_array_get(rows, json_array_size(rows) - 1);
+	view_pager(r, more ? http_link(r, keys, "after", arena_printf(&r->arena, "%lld",
+	    (long long)json_integer_value(json_object_get(last, "id")))) : NULL, after ? first_href : NULL);
+	json_object_set_new(r->view, "rows", rows);
+	return rows;
 }

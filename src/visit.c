@@ -33,22 +33,12 @@ static int overview(struct req *r)
 	    "(SELECT last_name, first_name, id FROM persons WHERE id = :after)) "
 	    "ORDER BY p.last_name, p.first_name, p.id LIMIT :limit";
 	static const char *const keys[] = { NULL };
-	long long after = parse_id(http_param(r, "after"));
 	sqlite3_stmt *st = db_stmt(sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	scope_bind(st, r);
-	if (after)
-		db_bind_named_int(st, ":after", after);
-	db_bind_named_int(st, ":limit", OVERVIEW_PAGE + 1);
-	int more;
-	json_t *rows = db_rows_json(st, OVERVIEW_PAGE, &more);
-	if (!rows)
+	if (!view_keyset_page(r, st, OVERVIEW_PAGE, keys, "/visits"))
 		return http_fail(r, 500, NULL);
-	json_t *last = json_array_get(rows, json_array_size(rows) - 1);
-	view_pager(r, more ? http_link(r, keys, "after", arena_printf(&r->arena, "%lld",
-	    (long long)json_integer_value(json_object_get(last, "id")))) : NULL, after ? "/visits" : NULL);
-	json_object_set_new(r->view, "rows", rows);
 	json_object_set_new(r->view, "overview", json_true());
 	json_object_set_new(r->view, "title", json_string("Besök"));
 	return 200;

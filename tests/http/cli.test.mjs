@@ -1,6 +1,7 @@
 // cli.test.mjs - the command line: flags, exit codes, adduser/passwd over
 // standard input, --demo refusal, schema version checks, clean SIGTERM.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +104,22 @@ test('a server on the CLI database serves the new user; SIGTERM exits 0', async 
   assert.equal(await done, 0);
   assert.match(err, /stopped/);
   assert.doesNotMatch(err, /GET \//, '--quiet: no access log');
+});
+
+test('demo --persons N: the demo plus N generated persons with their cases; refused on real users', async () => {
+  const gen = join(dir, 'gen.db');
+  const r = runBin(['demo', '--db', gen, '--persons', '300']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /300 generated persons/);
+  const count = (q) => Number(execFileSync('sqlite3', [gen, q], { encoding: 'utf8' }).trim());
+  assert.equal(count("SELECT count(*) FROM persons WHERE personnummer IS NOT NULL") >= 330, true, 'the demo 30 + 300');
+  assert.ok(count("SELECT count(DISTINCT state) FROM referrals") >= 8, 'referrals in many states');
+  const ongoing = count('SELECT count(*) FROM tenancies WHERE end_date IS NULL'), all = count('SELECT count(*) FROM tenancies');
+  assert.ok(ongoing / all > 0.6 && ongoing / all < 0.9, `about 70 % ongoing: ${ongoing}/${all}`);
+  assert.ok(count('SELECT count(*) FROM visits') > 300 && count('SELECT count(*) FROM checklists') > 50);
+  assert.ok(count("SELECT count(*) FROM referrals") >= 330, "every generated person has a referral");
+  assert.equal(runBin(['demo', '--db', gen]).code, 2, 'no --persons: exit 2');
+  assert.equal(runBin(['demo', '--db', db, '--persons', '5']).code, 1, 'a database with real users is refused');
 });
 
 await run({ after: () => rmSync(dir, { recursive: true, force: true }) });

@@ -1,0 +1,135 @@
+// bench.mjs - make bench: generates data at three sizes, drives the real
+// server with wrk and prints one table of figures, each page as a ratio to
+// a ceiling measured in the same run (the same server sending the same
+// number of bytes from memory), then one line of name=value pairs.
+//   BENCH_SIZES=1000,100000,1000000 (default)  BENCH_SECONDS=4
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, Client, sql } from '../lib/server.mjs';
+
+const BIN = join(ROOT, 'bostadforst');
+const DIR = join(ROOT, 'var/bench');
+const SIZES = (process.env.BENCH_SIZES || '1000,100000,1000000').split(',').map(Number);
+const SECONDS = Number(process.env.BENCH_SECONDS || 4);
+mkdirSync(DIR, { recursive: true });
+
+function generate(n) {
+  const db = join(DIR, `persons-${n}.db`);
+  if (!existsSync(db)) {
+    const t = Date.now();
+    execFileSync(BIN, ['demo', '--db', db, '--persons', String(n)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    console.error(`generated ${n} persons in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  }
+  return db;
+}
+
+async function serve(db) {
+  const proc = spawn(BIN, ['serve', '--db', db, '--port', '0', '--threads', '2', '--quiet', '--bench'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const port = await new Promise((resolve, reject) => {
+    let err = '';
+    proc.stderr.on('data', (d) => { err += d; const m = /listening on http:\/\/[^:]+:(\d+)/.exec(err); if (m) resolve(Number(m[1])); });
+    proc.on('exit', (c) => reject(new Error(`server exited ${c}: ${err}`)));
+  });
+  return { proc, url: `http://127.0.0.1:${port}` };
+}
+
+/* Runs wrk; returns {rps, p50, p99 (ms), statuses}. */
+function wrk(url, path, cookie, { conns = 64, lua = null } = {}) {
+  const args = ['-t2', `-c${conns}`, `-d${SECONDS}s`, '--latency', '-H', `Cookie: ${cookie}`];
+  if (lua) args.push('-s', lua);
+  args.push(url + path);
+  const out = execFileSync('wrk', args, { encoding: 'utf8' });
+  const ms = (s) => { const m = /([\d.]+)(us|ms|s)/.exec(s); return m ? Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]] : NaN; };
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]),
+    p50: ms(/50%\s+(\S+)/.exec(out)[1]),
+    p99: ms(/99%\s+(\S+)/.exec(out)[1]),
+    errors: Number((/Non-2xx or 3xx responses: (\d+)/.exec(out) || [0, 0])[1]),
+    out,
+  };
+}
+
+const cookieOf = (c) => [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+async function timed(client, path, runs = 3) {
+  const times = [];
+  let bytes = 0;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const r = await client.get(path);
+    times.push(performance.now() - t);
+    bytes = r.body.length;
+    if (r.status !== 200) throw new Error(`${path}: ${r.status}`);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(runs / 2)], bytes };
+}
+
+const rows = [];
+const headline = {};
+for (const n of SIZES) {
+  const db = generate(n);
+  const tenancies = sql(db, 'SELECT count(*) AS n FROM tenancies')[0].n;
+  const srv = await serve(db);
+  try {
+    const who = {};
+    for (const u of ['cm1', 'chef1', 'fast1']) { who[u] = new Client(srv.url); await who[u].login(u); }
+    const person = sql(db, "SELECT c.person_id AS id FROM person_case_managers c JOIN users u ON u.id = c.user_id WHERE u.username = 'cm1' LIMIT 1")[0].id;
+    const pages = [
+      ['caseload (cm1, 50 rows)', 'cm1', '/persons'],
+      ['person page + timeline', 'cm1', `/persons/${person}`],
+      ['referrals by district', 'chef1', '/referrals?district=1'],
+      ['landlord checklist inbox', 'fast1', '/checklists'],
+    ];
+    for (const [name, u, path] of pages) {
+      const size = (await who[u].get(path)).body.length;
+      const ceil = wrk(srv.url, `/_ceiling/${size}`, cookieOf(who[u]));
+      const page = wrk(srv.url, path, cookieOf(who[u]));
+      rows.push({ n, name, rps: page.rps, p50: page.p50, p99: page.p99, ratio: page.rps / ceil.rps, ceiling: ceil.rps, bytes: size, errors: page.errors });
+      if (name.startsWith('caseload')) headline[`caseload_ratio_${n}`] = (page.rps / ceil.rps).toFixed(2), headline[`caseload_p99_ms_${n}`] = page.p99.toFixed(2);
+      headline[`p99_ms_${name.split(' ')[0]}_${n}`] = page.p99.toFixed(2);
+    }
+    // the write path: a visit note with CSRF, audit row and fsync
+    const lua = join(DIR, 'post-visit.lua');
+    const body = new URLSearchParams({ csrf_token: who.cm1.csrf, person_id: String(person), date: new Date().toISOString().slice(0, 10),
+      kind: 'phone', met: '1', note: 'Samtal i belastningstestet.' }).toString();
+    writeFileSync(lua, `wrk.method = "POST"\nwrk.body = "${body}"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n`);
+    const post = wrk(srv.url, '/visits', cookieOf(who.cm1), { conns: 16, lua });
+    rows.push({ n, name: 'POST visit note (16 conns)', rps: post.rps, p50: post.p50, p99: post.p99, ratio: NaN, ceiling: NaN, bytes: 0, errors: post.errors });
+    // reports and the dashboard: one request at a time, median of three
+    const year = new Date().getFullYear() - 1;
+    for (const [name, path] of [['statusrapport CSV', `/reports/status?year=${year}&format=csv`],
+      ['statusrapport XLSX', `/reports/status?year=${year}&format=xlsx`], ['kvarboende dashboard', '/kvarboende']]) {
+      const t = await timed(who.chef1, path);
+      rows.push({ n, name: `${name} (${tenancies} tenancies)`, rps: 1000 / t.ms, p50: t.ms, p99: NaN, ratio: NaN, ceiling: NaN, bytes: t.bytes, errors: 0 });
+      headline[`${name.split(' ').pop().toLowerCase()}_ms_${n}`] = t.ms.toFixed(0);
+    }
+    // 200 logins at once: bounded memory, excess refused, nothing crashes
+    const pre = new Client(srv.url);
+    const form = (await pre.get('/login', { json: true })).json();
+    const loginLua = join(DIR, 'login.lua');
+    const lbody = new URLSearchParams({ csrf_token: form.csrf_token, username: 'cm1', password: 'bostadforst-demo' }).toString();
+    writeFileSync(loginLua, `wrk.method = "POST"\nwrk.body = "${lbody}"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n`);
+    const logins = wrk(srv.url, '/login', cookieOf(pre), { conns: 200, lua: loginLua });
+    const alive = (await new Client(srv.url).get('/healthz')).status;
+    rows.push({ n, name: `200 concurrent logins (refused ${logins.errors}, then healthz ${alive})`, rps: logins.rps, p50: logins.p50, p99: logins.p99, ratio: NaN, ceiling: NaN, bytes: 0, errors: 0 });
+    const rss = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${srv.proc.pid}/status`, 'utf8'))[1]) / 1024;
+    rows.push({ n, name: 'server peak RSS (MiB)', rps: NaN, p50: rss, p99: NaN, ratio: NaN, ceiling: NaN, bytes: 0, errors: 0 });
+    headline[`rss_mib_${n}`] = rss.toFixed(0);
+  } finally {
+    srv.proc.kill('SIGTERM');
+    await new Promise((r) => srv.proc.on('exit', r));
+  }
+}
+
+const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '');
+console.log(`\n${'persons'.padStart(8)}  ${'what'.padEnd(58)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'ceiling'.padStart(9)} ${'ratio'.padStart(6)}`);
+for (const r of rows)
+  console.log(`${String(r.n).padStart(8)}  ${r.name.padEnd(58)} ${f(r.rps, 0).padStart(9)} ${f(r.p50, 2).padStart(8)} ${f(r.p99, 2).padStart(8)} ${f(r.ceiling, 0).padStart(9)} ${f(r.ratio, 2).padStart(6)}${r.errors ? `  (${r.errors} non-2xx/3xx)` : ''}`);
+const first = SIZES[0], last = SIZES[SIZES.length - 1];
+if (SIZES.length > 1)
+  for (const what of ['caseload', 'person', 'referrals', 'landlord']) {
+    const a = Number(headline[`p99_ms_${what}_${first}`]), b = Number(headline[`p99_ms_${what}_${last}`]);
+    headline[`p99_growth_${what}`] = (b / a).toFixed(2);
+  }
+console.log('\n' + Object.entries(headline).map(([k, v]) => `${k}=${v}`).join(' '));
