@@ -8,3 +8,7 @@ CREATE INDEX referrals_sent ON referrals(person_id, sent_at);
 CREATE INDEX visits_week ON visits(kind, date, met, person_id);
 -- the dashboard's checklist figures: one covering range scan by month
 CREATE INDEX checklists_window ON checklists(month, tenancy_id, state, sent_at);
+-- lists ordered by waiting time walk this index and stop after a page
+CREATE INDEX referrals_wait ON referrals(last_step_at, id);
+-- a person's case managers (person page, timeline) without scanning them all
+CREATE INDEX pcm_person ON person_case_managers(person_id, ended_at);
