@@ -12,3 +12,5 @@ CREATE INDEX checklists_window ON checklists(month, tenancy_id, state, sent_at);
 CREATE INDEX referrals_wait ON referrals(last_step_at, id);
 -- a person's case managers (person page, timeline) without scanning them all
 CREATE INDEX pcm_person ON person_case_managers(person_id, ended_at);
+-- the same for one district
+CREATE INDEX referrals_district_waiting ON referrals(district_id, last_step_at, id);

@@ -283,6 +283,26 @@ const char *db_col_text(sqlite3_stmt *st, int i)
 	return s ? (const char *)s : "";
 }
 
+void db_thread_end(void)
+{
+	struct conn *c = tl;
+	if (!c)
+		return;
+	pthread_mutex_lock(&conns_lock);
+	for (struct conn **pp = &conns; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	pthread_mutex_unlock(&conns_lock);
+	for (size_t i = 0; i < c->n; i++)
+		sqlite3_finalize(c->cache[i].st);
+	free(c->cache);
+	sqlite3_close(c->h);
+	free(c);
+	tl = NULL;
+}
+
 void db_close_all(void)
 {
 	pthread_mutex_lock(&conns_lock);

@@ -101,6 +101,10 @@ int db_execf(const char *sql, const char *fmt, ...);
 /* Returns the integer setting name from the settings table, or dflt. */
 long long db_setting_int(const char *name, long long dflt);
 
+/* Closes the calling thread's connection (for a short-lived helper thread
+ * that used db(); the workers keep theirs until db_close_all). */
+void db_thread_end(void);
+
 /* Closes every thread's connection. Call after the workers stopped. */
 void db_close_all(void);
 

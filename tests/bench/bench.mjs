@@ -43,8 +43,8 @@ function wrk(url, path, cookie, { conns = 64, lua = null } = {}) {
   const ms = (s) => { const m = /([\d.]+)(us|ms|s)/.exec(s); return m ? Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]] : NaN; };
   return {
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]),
-    p50: ms(/50%\s+(\S+)/.exec(out)[1]),
-    p99: ms(/99%\s+(\S+)/.exec(out)[1]),
+    p50: ms(/^\s+50%\s+(\S+)/m.exec(out)[1]),
+    p99: ms(/^\s+99%\s+(\S+)/m.exec(out)[1]),
     errors: Number((/Non-2xx or 3xx responses: (\d+)/.exec(out) || [0, 0])[1]),
     out,
   };
