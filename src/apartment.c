@@ -144,21 +144,11 @@ int apartment_create(struct req *r)
 	if (view_has_errors(r))
 		return 400;
 	long long now = now_unix();
-	if (db_begin() < 0)
+	long long id = audit_insert(r->user.id, "apartment", 0, sql, "tiiiitttiiii", in.address, in.district_id, in.rooms, in.area,
+	    in.rent, in.housing_company ? in.housing_company : "", in.contract_number ? in.contract_number : "", in.status,
+	    now, r->user.id, now, r->user.id);
+	if (id < 0)
 		return http_fail(r, 500, NULL);
-	sqlite3_stmt *st = db_stmt(sql);
-	int ok = 0;
-	if (st) {
-		db_bindf(st, "tiiiitttiiii", in.address, in.district_id, in.rooms, in.area, in.rent,
-		    in.housing_company ? in.housing_company : "", in.contract_number ? in.contract_number : "", in.status,
-		    now, r->user.id, now, r->user.id);
-		ok = db_write(st, NULL) == SQLITE_DONE;
-	}
-	long long id = sqlite3_last_insert_rowid(db());
-	if (!ok || audit_log(r->user.id, "create", "apartment", id, 0) < 0 || db_commit() < 0) {
-		db_rollback();
-		return http_fail(r, 500, NULL);
-	}
 	return http_redirect(r, arena_printf(&r->arena, "/apartments/%lld", id));
 }
 

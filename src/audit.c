@@ -1,5 +1,6 @@
 /* audit.c - the append-only access log and its page for managers and admins. */
 #include "audit.h"
+#include <stdarg.h>
 #include "db.h"
 #include "http.h"
 
@@ -7,6 +8,27 @@
 #include <string.h>
 
 #define AUDIT_PAGE 50
+
+long long audit_insert(long long user_id, const char *entity, long long person_id, const char *sql, const char *fmt, ...)
+{
+	if (db_begin() < 0)
+		return -1;
+	sqlite3_stmt *st = db_stmt(sql);
+	int ok = 0;
+	if (st) {
+		va_list ap;
+		va_start(ap, fmt);
+		db_vbindf(st, fmt, ap);
+		va_end(ap);
+		ok = db_write(st, NULL) == SQLITE_DONE;
+	}
+	long long id = sqlite3_last_insert_rowid(db());
+	if (!ok || audit_log(user_id, "create", entity, id, person_id) < 0 || db_commit() < 0) {
+		db_rollback();
+		return -1;
+	}
+	return id;
+}
 
 int audit_log(long long user_id, const char *action, const char *entity,
     long long entity_id, long long person_id)

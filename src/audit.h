@@ -15,6 +15,13 @@ struct req;
 int audit_log(long long user_id, const char *action, const char *entity,
     long long entity_id, long long person_id);
 
+/*
+ * Creates one row and its audit row ("create", entity) in one
+ * transaction: runs sql (an INSERT) with fmt's values as db_bindf.
+ * Returns the new row's id, or -1 after rolling back.
+ */
+long long audit_insert(long long user_id, const char *entity, long long person_id, const char *sql, const char *fmt, ...);
+
 /* GET /audit: the access log, filterable and paginated. */
 int audit_list(struct req *r);
 

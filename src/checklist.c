@@ -191,22 +191,11 @@ int checklist_create(struct req *r)
 	if (!items)
 		return http_fail(r, 500, NULL);
 	long long now = now_unix();
-	if (db_begin() < 0) {
-		json_decref(items);
-		return http_fail(r, 500, NULL);
-	}
-	st = db_stmt(ins);
-	int ok = 0;
-	if (st) {
-		db_bindf(st, "ittiiii", tid, month, json_string_value(json_object_get(items, "items")), now, r->user.id, now, r->user.id);
-		ok = db_write(st, NULL) == SQLITE_DONE;
-	}
+	long long id = audit_insert(r->user.id, "checklist", person_id, ins, "ittiiii", tid, month,
+	    json_string_value(json_object_get(items, "items")), now, r->user.id, now, r->user.id);
 	json_decref(items);
-	long long id = sqlite3_last_insert_rowid(db());
-	if (!ok || audit_log(r->user.id, "create", "checklist", id, person_id) < 0 || db_commit() < 0) {
-		db_rollback();
+	if (id < 0)
 		return http_fail(r, 500, NULL);
-	}
 	return http_redirect(r, arena_printf(&r->arena, "/checklists/%lld", id));
 }
 

@@ -188,22 +188,12 @@ int incident_create(struct req *r)
 	}
 	json_decref(t);
 	long long now = now_unix();
-	if (db_begin() < 0)
+	long long id = audit_insert(r->user.id, "incident", person_id, sql, "itttittteiiii", tid, in.kind, in.date,
+	    in.reported_by ? in.reported_by : "", in.housing_related, in.landlord_text, in.action_taken ? in.action_taken : "",
+	    r->user.role == ROLE_LANDLORD || !in.internal_note ? "" : in.internal_note, in.resolved_date,
+	    now, r->user.id, now, r->user.id);
+	if (id < 0)
 		return http_fail(r, 500, NULL);
-	sqlite3_stmt *st = db_stmt(sql);
-	int ok = 0;
-	if (st) {
-		db_bindf(st, "itttittteiiii", tid, in.kind, in.date, in.reported_by ? in.reported_by : "", in.housing_related,
-		    in.landlord_text, in.action_taken ? in.action_taken : "",
-		    r->user.role == ROLE_LANDLORD || !in.internal_note ? "" : in.internal_note, in.resolved_date,
-		    now, r->user.id, now, r->user.id);
-		ok = db_write(st, NULL) == SQLITE_DONE;
-	}
-	long long id = sqlite3_last_insert_rowid(db());
-	if (!ok || audit_log(r->user.id, "create", "incident", id, person_id) < 0 || db_commit() < 0) {
-		db_rollback();
-		return http_fail(r, 500, NULL);
-	}
 	return http_redirect(r, arena_printf(&r->arena, "/incidents/%lld", id));
 }
 
