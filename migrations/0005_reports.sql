@@ -14,3 +14,5 @@ CREATE INDEX referrals_wait ON referrals(last_step_at, id);
 CREATE INDEX pcm_person ON person_case_managers(person_id, ended_at);
 -- the same for one district
 CREATE INDEX referrals_district_waiting ON referrals(district_id, last_step_at, id);
+-- a list of one state's checklists (the landlord's inbox) in id order
+CREATE INDEX checklists_state_id ON checklists(state, id);

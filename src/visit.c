@@ -23,7 +23,7 @@ static int overview(struct req *r)
 {
 	static const char sql[] =
 	    "SELECT p.id, p.first_name || ' ' || p.last_name AS name, d.name AS district, "
-	    "(SELECT max(v.date) FROM visits v WHERE v.person_id = p.id AND v.kind = 'home' AND v.met = 1 "
+	    "(SELECT max(v.date) FROM visits v WHERE v.person_id = p.id AND +v.kind = 'home' AND v.met = 1 "
 	    " AND " VISIT_COUNTS("v") ") AS last_home_visit, "
 	    "(SELECT count(*) FROM visits v WHERE v.person_id = p.id AND v.date > date(:today, '-30 days') "
 	    " AND " VISIT_COUNTS("v") ") AS visits_30_days, " VISIT_WEEKS_COLS("p") " "
@@ -122,7 +122,7 @@ static int journal_view(struct req *r, long long person_id)
 	    "FROM visits v LEFT JOIN users u ON u.id = v.created_by WHERE v.person_id = :id "
 	    "AND (:before IS NULL OR v.date < :before) ORDER BY v.date DESC, v.id DESC LIMIT :limit";
 	static const char counts_sql[] =
-	    "SELECT count(*) AS visits, sum(v.kind = 'home' AND v.met = 1) AS home_visits, max(v.date) AS last_visit, "
+	    "SELECT count(*) AS visits, sum(+v.kind = 'home' AND v.met = 1) AS home_visits, max(v.date) AS last_visit, "
 	    VISIT_WEEKS_COLS("p") " FROM persons p LEFT JOIN visits v ON v.person_id = p.id AND " VISIT_COUNTS("v") " "
 	    "WHERE p.id = :id";
 	static const char *const keys[] = { "person", NULL };
