@@ -115,7 +115,7 @@ static const char no_home_visit_sql[] =
     "SELECT '/visits?person=' || p.id AS href, p.first_name || ' ' || p.last_name AS label, "
     "'Inget hembesök denna vecka' || coalesce(' (senast ' || (SELECT max(v.date) FROM visits v WHERE v.person_id = p.id "
     " AND +v.kind = 'home' AND v.met = 1 AND " VISIT_COUNTS("v") ") || ')', '') AS detail "
-    "FROM person_case_managers c JOIN persons p ON p.id = c.person_id "
+    "FROM person_case_managers c CROSS JOIN persons p ON p.id = c.person_id "
     "WHERE c.user_id = :uid AND c.ended_at IS NULL "
     "AND EXISTS (SELECT 1 FROM tenancies t WHERE t.person_id = p.id AND t.end_date IS NULL) "
     "AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.person_id = p.id AND +v.kind = 'home' AND v.met = 1 "

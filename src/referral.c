@@ -549,7 +549,7 @@ json_t *referrals_waiting(const struct req *r, unsigned on_role, int limit)
 	    "SELECT f.id, f.state, p.first_name || ' ' || p.last_name AS person_name, d.name AS district, "
 	    "CAST(julianday('now', 'localtime') - julianday(f.last_step_at, 'unixepoch', 'localtime') AS INTEGER) AS days_since_step "
 	    "FROM referrals f JOIN persons p ON p.id = f.person_id JOIN districts d ON d.id = f.district_id "
-	    "WHERE " SCOPE_REFERRAL("f") " AND f.state IN (SELECT value FROM json_each(:states)) "
+	    "WHERE " SCOPE_REFERRAL("f") " AND +f.state IN (SELECT value FROM json_each(:states)) "	/* + : walk referrals_wait */
 	    "ORDER BY f.last_step_at, f.id LIMIT :limit";
 	json_t *states = json_array();
 	for (int i = 0; ref_states[i]; i++) {

@@ -19,21 +19,27 @@ static const char *const kinds[] = { "home", "office", "phone", "accompaniment",
 static const char *const kind_labels[] = { "Hembesök", "Besök på kontoret", "Telefon", "Ledsagning", "Annat", NULL };
 
 /* GET /visits : compliance per participant (no ?person) */
+/* The overview over from/where (from joins persons p): the case manager's
+ * starts from the assignments, like the caseload. */
+#define OVERVIEW(from, where) \
+	"SELECT p.id, p.first_name || ' ' || p.last_name AS name, d.name AS district, " \
+	"(SELECT max(v.date) FROM visits v WHERE v.person_id = p.id AND +v.kind = 'home' AND v.met = 1 " \
+	" AND " VISIT_COUNTS("v") ") AS last_home_visit, " \
+	"(SELECT count(*) FROM visits v WHERE v.person_id = p.id AND v.date > date(:today, '-30 days') " \
+	" AND " VISIT_COUNTS("v") ") AS visits_30_days, " VISIT_WEEKS_COLS("p") " " \
+	"FROM " from " JOIN districts d ON d.id = p.district_id WHERE " where " " \
+	"AND (:after IS NULL OR (p.last_name, p.first_name, p.id) > " \
+	"(SELECT last_name, first_name, id FROM persons WHERE id = :after)) " \
+	"ORDER BY p.last_name, p.first_name, p.id LIMIT :limit"
+
 static int overview(struct req *r)
 {
-	static const char sql[] =
-	    "SELECT p.id, p.first_name || ' ' || p.last_name AS name, d.name AS district, "
-	    "(SELECT max(v.date) FROM visits v WHERE v.person_id = p.id AND +v.kind = 'home' AND v.met = 1 "
-	    " AND " VISIT_COUNTS("v") ") AS last_home_visit, "
-	    "(SELECT count(*) FROM visits v WHERE v.person_id = p.id AND v.date > date(:today, '-30 days') "
-	    " AND " VISIT_COUNTS("v") ") AS visits_30_days, " VISIT_WEEKS_COLS("p") " "
-	    "FROM persons p JOIN districts d ON d.id = p.district_id "
-	    "WHERE EXISTS (SELECT 1 FROM person_case_managers c WHERE c.person_id = p.id AND c.ended_at IS NULL) "
-	    "AND " SCOPE_PERSON("p") " AND (:after IS NULL OR (p.last_name, p.first_name, p.id) > "
-	    "(SELECT last_name, first_name, id FROM persons WHERE id = :after)) "
-	    "ORDER BY p.last_name, p.first_name, p.id LIMIT :limit";
+	static const char sql[] = OVERVIEW("persons p", "EXISTS (SELECT 1 FROM person_case_managers c "
+	    "WHERE c.person_id = p.id AND c.ended_at IS NULL) AND " SCOPE_PERSON("p"));
+	static const char caseload_sql[] = OVERVIEW("person_case_managers c CROSS JOIN persons p ON p.id = c.person_id",
+	    "c.user_id = :uid AND c.ended_at IS NULL");
 	static const char *const keys[] = { NULL };
-	sqlite3_stmt *st = db_stmt(sql);
+	sqlite3_stmt *st = db_stmt(r->user.role == ROLE_CM ? caseload_sql : sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	scope_bind(st, r);
