@@ -30,6 +30,31 @@ long long audit_insert(long long user_id, const char *entity, long long person_i
 	return id;
 }
 
+int audit_update(long long user_id, const char *entity, long long entity_id, long long person_id,
+    const char *sql, const char *fmt, ...)
+{
+	if (db_begin() < 0)
+		return -1;
+	sqlite3_stmt *st = db_stmt(sql);
+	int changed = 0, rc = SQLITE_ERROR;
+	if (st) {
+		va_list ap;
+		va_start(ap, fmt);
+		db_vbindf(st, fmt, ap);
+		va_end(ap);
+		rc = db_write(st, &changed);
+	}
+	if (rc == SQLITE_DONE && !changed) {
+		db_rollback();
+		return 0;
+	}
+	if (rc != SQLITE_DONE || audit_log(user_id, "update", entity, entity_id, person_id) < 0 || db_commit() < 0) {
+		db_rollback();
+		return -1;
+	}
+	return 1;
+}
+
 int audit_log(long long user_id, const char *action, const char *entity,
     long long entity_id, long long person_id)
 {

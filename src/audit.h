@@ -22,6 +22,16 @@ int audit_log(long long user_id, const char *action, const char *entity,
  */
 long long audit_insert(long long user_id, const char *entity, long long person_id, const char *sql, const char *fmt, ...);
 
+/*
+ * A version-checked change and its audit row ("update", entity) in one
+ * transaction: runs sql (an UPDATE ending in "... AND version = ?") with
+ * fmt's values. Returns 1 when written, 0 when no row changed (the form
+ * was stale or the row's state moved on; rolled back), -1 on errors
+ * (rolled back).
+ */
+int audit_update(long long user_id, const char *entity, long long entity_id, long long person_id,
+    const char *sql, const char *fmt, ...);
+
 /* GET /audit: the access log, filterable and paginated. */
 int audit_list(struct req *r);
 

@@ -359,22 +359,10 @@ int checklist_save(struct req *r)
 		return 400;
 	}
 	char *text = json_dumps(items, JSON_COMPACT);
-	if (db_begin() < 0) {
-		free(text);
-		json_decref(items);
-		json_decref(c);
-		return http_fail(r, 500, NULL);
-	}
-	sqlite3_stmt *st = db_stmt(sql);
-	int changed = 0, rc = SQLITE_ERROR;
-	if (st) {
-		db_bindf(st, "tettiiiii", text, done, agreed ? agreed : "", own ? own : "", (long long)sending, now_unix(),
-		    r->user.id, id, version);
-		rc = db_write(st, &changed);
-	}
+	int rc = audit_update(r->user.id, "checklist", id, person_id, sql, "tettiiiii", text, done, agreed ? agreed : "",
+	    own ? own : "", (long long)sending, now_unix(), r->user.id, id, version);
 	free(text);
-	if (rc == SQLITE_DONE && !changed) {
-		db_rollback();
+	if (rc == 0) {
 		view_conflict(r, "done_date", "checklistan");
 		json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(c, "version"))));
 		checklist_view(r, c, items);
@@ -382,10 +370,8 @@ int checklist_save(struct req *r)
 	}
 	json_decref(items);
 	json_decref(c);
-	if (rc != SQLITE_DONE || audit_log(r->user.id, "update", "checklist", id, person_id) < 0 || db_commit() < 0) {
-		db_rollback();
+	if (rc < 0)
 		return http_fail(r, 500, NULL);
-	}
 	return http_redirect(r, arena_printf(&r->arena, "/checklists/%lld", id));
 }
 
@@ -421,28 +407,17 @@ int checklist_review(struct req *r)
 		checklist_view(r, c, NULL);
 		return 400;
 	}
-	if (db_begin() < 0) {
-		json_decref(c);
-		return http_fail(r, 500, NULL);
-	}
-	sqlite3_stmt *st = db_stmt(sql);
-	int changed = 0, rc = SQLITE_ERROR;
 	long long now = now_unix();
-	if (st) {
-		db_bindf(st, "ttiiiiii", date, comment ? comment : "", now, r->user.id, now, r->user.id, id, version);
-		rc = db_write(st, &changed);
-	}
-	if (rc == SQLITE_DONE && !changed) {
-		db_rollback();
+	int rc = audit_update(r->user.id, "checklist", id, person_id, sql, "ttiiiiii", date, comment ? comment : "", now,
+	    r->user.id, now, r->user.id, id, version);
+	if (rc == 0) {
 		view_conflict(r, "review_date", "checklistan");
 		json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(c, "version"))));
 		checklist_view(r, c, NULL);
 		return 409;
 	}
 	json_decref(c);
-	if (rc != SQLITE_DONE || audit_log(r->user.id, "update", "checklist", id, person_id) < 0 || db_commit() < 0) {
-		db_rollback();
+	if (rc < 0)
 		return http_fail(r, 500, NULL);
-	}
 	return http_redirect(r, arena_printf(&r->arena, "/checklists/%lld", id));
 }

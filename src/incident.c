@@ -263,35 +263,22 @@ int incident_update(struct req *r)
 		page_view(r, inc);
 		return 400;
 	}
-	int landlord = r->user.role == ROLE_LANDLORD;
-	if (db_begin() < 0) {
-		json_decref(inc);
-		return http_fail(r, 500, NULL);
-	}
-	sqlite3_stmt *st = db_stmt(landlord ? landlord_sql : case_sql);
-	int changed = 0, rc = SQLITE_ERROR;
-	if (st) {
-		long long now = now_unix();
-		if (landlord)
-			db_bindf(st, "ttttteiiii", in.kind, in.date, in.reported_by ? in.reported_by : "", in.landlord_text,
-			    in.action_taken ? in.action_taken : "", in.resolved_date, now, r->user.id, id, version);
-		else
-			db_bindf(st, "ttttteitiiii", in.kind, in.date, in.reported_by ? in.reported_by : "", in.landlord_text,
-			    in.action_taken ? in.action_taken : "", in.resolved_date, in.housing_related,
-			    in.internal_note ? in.internal_note : "", now, r->user.id, id, version);
-		rc = db_write(st, &changed);
-	}
-	if (rc == SQLITE_DONE && !changed) {
-		db_rollback();
+	long long now = now_unix();
+	int rc = r->user.role == ROLE_LANDLORD ?
+	    audit_update(r->user.id, "incident", id, person_id, landlord_sql, "ttttteiiii", in.kind, in.date,
+	        in.reported_by ? in.reported_by : "", in.landlord_text, in.action_taken ? in.action_taken : "",
+	        in.resolved_date, now, r->user.id, id, version) :
+	    audit_update(r->user.id, "incident", id, person_id, case_sql, "ttttteitiiii", in.kind, in.date,
+	        in.reported_by ? in.reported_by : "", in.landlord_text, in.action_taken ? in.action_taken : "",
+	        in.resolved_date, in.housing_related, in.internal_note ? in.internal_note : "", now, r->user.id, id, version);
+	if (rc == 0) {
 		json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(inc, "version"))));
 		view_conflict(r, "kind", "händelsen");
 		page_view(r, inc);
 		return 409;
 	}
 	json_decref(inc);
-	if (rc != SQLITE_DONE || audit_log(r->user.id, "update", "incident", id, person_id) < 0 || db_commit() < 0) {
-		db_rollback();
+	if (rc < 0)
 		return http_fail(r, 500, NULL);
-	}
 	return http_redirect(r, arena_printf(&r->arena, "/incidents/%lld", id));
 }

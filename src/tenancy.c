@@ -9,7 +9,6 @@
 #include "handlers.h"
 #include "scope.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -340,34 +339,16 @@ static int tenancy_form_error(struct req *r, long long id, int status)
 	return status;
 }
 
-/* Runs a version-checked tenancy UPDATE (sql binds fmt's values, then id and
- * version), audits it, and answers: redirect, 409 or 500. */
-static int tenancy_write(struct req *r, long long id, long long person_id, const char *sql, const char *fmt, ...)
+/* Answers a version-checked tenancy write (audit_update's result):
+ * redirect, 409 with the page and what was typed, or 500. */
+static int tenancy_written(struct req *r, long long id, int rc)
 {
-	long long version = parse_id(http_param(r, "version"));
-	if (db_begin() < 0)
-		return http_fail(r, 500, NULL);
-	sqlite3_stmt *st = db_stmt(sql);
-	int changed = 0, rc = SQLITE_ERROR;
-	if (st) {
-		va_list ap;
-		va_start(ap, fmt);
-		db_vbindf(st, fmt, ap);
-		va_end(ap);
-		int n = sqlite3_bind_parameter_count(st);
-		sqlite3_bind_int64(st, n - 1, id);
-		sqlite3_bind_int64(st, n, version);
-		rc = db_write(st, &changed);
-	}
-	if (rc == SQLITE_DONE && !changed) {
-		db_rollback();
+	if (rc == 0) {
 		view_conflict(r, "version", "boendet");
 		return tenancy_form_error(r, id, 409);
 	}
-	if (rc != SQLITE_DONE || audit_log(r->user.id, "update", "tenancy", id, person_id) < 0 || db_commit() < 0) {
-		db_rollback();
+	if (rc < 0)
 		return http_fail(r, 500, NULL);
-	}
 	return http_redirect(r, arena_printf(&r->arena, "/tenancies/%lld", id));
 }
 
@@ -399,7 +380,8 @@ int tenancy_takeover(struct req *r)
 	}
 	if (view_has_errors(r))
 		return tenancy_form_error(r, id, 400);
-	return tenancy_write(r, id, person_id, sql, "tii", date, now_unix(), r->user.id);
+	return tenancy_written(r, id, audit_update(r->user.id, "tenancy", id, person_id, sql, "tiiii", date, now_unix(),
+	    r->user.id, id, parse_id(http_param(r, "version"))));
 }
 
 /* POST /tenancies/{id}/end : moved out (reason) or deceased */
@@ -435,7 +417,8 @@ int tenancy_end(struct req *r)
 	if (view_has_errors(r))
 		return tenancy_form_error(r, id, 400);
 	/* the apartment becomes available by trigger (migrations/0004) */
-	return tenancy_write(r, id, person_id, sql, "tttii", date, reason, note ? note : "", now_unix(), r->user.id);
+	return tenancy_written(r, id, audit_update(r->user.id, "tenancy", id, person_id, sql, "tttiiii", date, reason,
+	    note ? note : "", now_unix(), r->user.id, id, parse_id(http_param(r, "version"))));
 }
 
 /* GET /persons/without-apartment : support but no ongoing tenancy */
