@@ -8,6 +8,7 @@
  */
 #define _DEFAULT_SOURCE
 #include "http.h"
+#include "hashpool.h"
 #include "assets.h"
 #include "audit.h"
 #include "db.h"
@@ -406,6 +407,17 @@ void http_cookie(struct req *r, const char *name, const char *value, long long m
 
 /* ---------- the request path ---------- */
 
+/* Renders a handler's status, or leaves a parked request waiting.
+ * Returns what MHD expects. */
+static enum MHD_Result answer(struct req *r, int status)
+{
+	if (status == HTTP_SUSPENDED)
+		return MHD_YES;
+	if (status >= 500)
+		db_rollback();
+	return render(r, status);
+}
+
 static enum MHD_Result dispatch(struct req *r)
 {
 	struct qctx q = { r, 0 };
@@ -508,10 +520,19 @@ static enum MHD_Result dispatch(struct req *r)
 
 	r->view = json_object();
 	view_base(r);
-	int status = r->route->handler(r);
-	if (status >= 500)
-		db_rollback();
-	return render(r, status);
+	return answer(r, r->route->handler(r));
+}
+
+int http_suspend(struct req *r, handler_fn then)
+{
+	r->resume = then;
+	MHD_suspend_connection(r->conn);
+	return HTTP_SUSPENDED;
+}
+
+void http_resume(struct req *r)
+{
+	MHD_resume_connection(r->conn);
 }
 
 static int content_type_ok(struct MHD_Connection *c)
@@ -554,6 +575,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return fail_now(r, 405, NULL);
 		}
 		return MHD_YES;
+	}
+	if (r->resume) {	/* back from http_suspend */
+		handler_fn then = r->resume;
+		r->resume = NULL;
+		return answer(r, then(r));
 	}
 	if (r->status)	/* already answered early; discard the rest */
 		return (*upload_data_size = 0, MHD_YES);
@@ -624,7 +650,7 @@ int server_run(const struct server_opts *o)
 	struct sockaddr_in sin4;
 	struct sockaddr_in6 sin6;
 	struct sockaddr *sa;
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
 	memset(&sin4, 0, sizeof sin4);
 	memset(&sin6, 0, sizeof sin6);
 	if (inet_pton(AF_INET, o->bind, &sin4.sin_addr) == 1) {
@@ -662,6 +688,11 @@ int server_run(const struct server_opts *o)
 		fprintf(stderr, "bostadforst: cannot listen on %s:%d\n", o->bind, o->port);
 		return -1;
 	}
+	if (hashpool_start(o->hashers, o->login_queue) < 0) {
+		MHD_stop_daemon(d);
+		fprintf(stderr, "bostadforst: cannot start the password threads\n");
+		return -1;
+	}
 	int port = o->port;
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	if (di)
@@ -673,6 +704,7 @@ int server_run(const struct server_opts *o)
 	fprintf(stderr, "bostadforst: stopping (signal %d)\n", sig);
 	/* stop accepting, let requests in flight finish (at most 3 s) */
 	MHD_quiesce_daemon(d);
+	hashpool_stop();	/* answers the queued logins; later ones check inline */
 	for (int i = 0; i < 30; i++) {
 		const union MHD_DaemonInfo *ci = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
 		if (!ci || ci->num_connections == 0)

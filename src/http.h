@@ -23,6 +23,9 @@ struct sqlite3_stmt;
 #define MAX_PARAMS 4
 #define MAX_COOKIES 3
 
+struct req;
+typedef int (*handler_fn)(struct req *r);
+
 struct req {
 	struct arena arena;
 	const char *method;
@@ -53,6 +56,8 @@ struct req {
 	char *download;	/* a file to send instead of a page (malloc'd) */
 	size_t download_len;
 	const char *download_type, *download_name;
+	handler_fn resume;	/* runs when a suspended request resumes */
+	void *state;	/* a handler's data across a suspension (in arena) */
 	/* filled by the server */
 	void *conn;
 	struct buf body;
@@ -62,7 +67,17 @@ struct req {
 	long long t0;
 };
 
-typedef int (*handler_fn)(struct req *r);
+
+/* A handler's answer meaning "parked": the request waits, off the request
+ * threads, until http_resume; then r->resume runs and answers. */
+#define HTTP_SUSPENDED 1
+
+/* Parks r until http_resume(r); then runs then(r) on a request thread and
+ * renders its status. Returns HTTP_SUSPENDED, for the handler to return. */
+int http_suspend(struct req *r, handler_fn then);
+
+/* Wakes a request parked by http_suspend. Any thread may call it. */
+void http_resume(struct req *r);
 
 /* Returns status after marking the response as the error page with msg
  * (a Swedish sentence with static storage or in r->arena). */
@@ -161,7 +176,14 @@ struct server_opts {
 	int per_ip_limit;
 	int quiet;	/* no access log */
 	int bench;	/* serve /_ceiling/N for make bench */
+	int hashers;	/* password-check threads (see hashpool.h) */
+	int login_queue;	/* logins that may wait for a check */
 };
+
+/* Default logins that may wait for a password check, per check thread;
+ * beyond that a login is refused with 503 at once (~16 x 15 ms: a quarter
+ * of a second of waiting at most). */
+#define LOGIN_QUEUE_PER_HASHER 16
 
 /* Compiles the templates, starts the server, and runs until SIGINT or
  * SIGTERM. Returns 0 after a clean stop, -1 when it could not start. */

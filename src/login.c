@@ -2,6 +2,7 @@
 #include "handlers.h"
 #include "audit.h"
 #include "db.h"
+#include "hashpool.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +64,23 @@ static void maybe_rehash(long long id, const char *hash, const char *password)
 	free(h);
 }
 
-/* POST /login : 303 to / with a new session, or the form with an error. */
+/* A login waiting for its password check (lives in r->arena). */
+struct login_state {
+	struct hash_job job;
+	long long user_id;
+	const char *username;
+};
+
+static int login_finish(struct req *r);
+
+/* Pool thread: the check is done; wake the parked request. */
+static void check_done(struct hash_job *job)
+{
+	http_resume(job->ctx);
+}
+
+/* POST /login : parks the request while the password is checked (see
+ * login_finish); answers the form with an error or 429 before that. */
 int login_submit(struct req *r)
 {
 	const char *username = http_param(r, "username");
@@ -94,30 +111,53 @@ int login_submit(struct req *r)
 	struct login_row u;
 	if (find_login(username, &u) < 0)
 		return http_fail(r, 500, NULL);
-	int ok = auth_verify_password(u.hash, password);
-	if (ok < 0) {
-		free(u.hash);
-		r->retry_after = "5";
+	/* the check runs on a password thread while this request is parked */
+	struct login_state *ls = arena_alloc(&r->arena, sizeof *ls);
+	memset(ls, 0, sizeof *ls);
+	ls->user_id = u.id;
+	ls->username = username;
+	ls->job.hash = u.hash ? arena_strdup(&r->arena, u.hash) : NULL;
+	ls->job.password = password;
+	ls->job.done = check_done;
+	ls->job.ctx = r;
+	free(u.hash);
+	r->state = ls;
+	http_suspend(r, login_finish);
+	int queued = hashpool_submit(&ls->job);
+	if (queued != 0) {
+		/* full: refuse; not running (stopping): check here */
+		ls->job.result = queued == -1 ? -1 : auth_verify_password(ls->job.hash, password);
+		http_resume(r);
+	}
+	return HTTP_SUSPENDED;
+}
+
+/* Second half of POST /login, after the password check: 303 to / with a
+ * new session, the form with an error, or 503 when the queue was full. */
+static int login_finish(struct req *r)
+{
+	struct login_state *ls = r->state;
+	const char *password = form_get(&r->form, "password");
+	if (ls->job.result < 0) {
+		r->retry_after = "2";
 		return http_fail(r, 503, "Många loggar in just nu. Försök igen om några sekunder.");
 	}
-	if (!ok) {
-		free(u.hash);
-		throttle_record(username, r->client_ip, 0);
-		audit_log(u.id, "login_failed", "user", u.id, 0);
-		fprintf(stderr, "login failed: uid=%lld ip=%s\n", u.id, r->client_ip);
+	if (!ls->job.result) {
+		throttle_record(ls->username, r->client_ip, 0);
+		audit_log(ls->user_id, "login_failed", "user", ls->user_id, 0);
+		fprintf(stderr, "login failed: uid=%lld ip=%s\n", ls->user_id, r->client_ip);
 		view_error(r, "password", bad_login);
 		return 401;
 	}
-	maybe_rehash(u.id, u.hash, password);
-	free(u.hash);
+	maybe_rehash(ls->user_id, ls->job.hash, password);
 
 	char token[65];
-	if (session_create(u.id, token) < 0)
+	if (session_create(ls->user_id, token) < 0)
 		return http_fail(r, 500, NULL);
 	if (r->session_token)
 		session_end(r->session_token);
-	throttle_record(username, r->client_ip, 1);
-	audit_log(u.id, "login", "user", u.id, 0);
+	throttle_record(ls->username, r->client_ip, 1);
+	audit_log(ls->user_id, "login", "user", ls->user_id, 0);
 	http_cookie(r, "bf_session", token, -1);
 	return http_redirect(r, "/");
 }

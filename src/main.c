@@ -47,6 +47,8 @@ static const char usage_serve[] =
     "  --max-body BYTES     largest request body (default 1048576)\n"
     "  --session-idle SECS  idle session timeout (default 1800)\n"
     "  --session-max SECS   absolute session lifetime (default 43200)\n"
+    "  --login-queue N      logins that may wait for a password check before\n"
+    "                       more are refused with 503 (default 16 per core)\n"
     "  --quiet              no access log\n"
     "  --bench              also serve N bytes from memory at /_ceiling/N (make bench)\n";
 
@@ -153,14 +155,14 @@ static int open_db(const char *path, int hashes)
 static int cmd_serve(int argc, char **argv)
 {
 	const char *dbp = NULL, *bind = "127.0.0.1", *port = "8080", *threads = NULL;
-	const char *max_body = "1048576", *idle = "1800", *maxage = "43200";
+	const char *max_body = "1048576", *idle = "1800", *maxage = "43200", *login_queue = NULL;
 	int demo = 0, secure = 0, quiet = 0, bench = 0;
 	struct flag flags[] = {
 		{ "--db", 1, &dbp, NULL }, { "--bind", 1, &bind, NULL }, { "--port", 1, &port, NULL },
 		{ "--threads", 1, &threads, NULL }, { "--max-body", 1, &max_body, NULL },
 		{ "--session-idle", 1, &idle, NULL }, { "--session-max", 1, &maxage, NULL },
 		{ "--demo", 0, NULL, &demo }, { "--secure-cookies", 0, NULL, &secure },
-		{ "--quiet", 0, NULL, &quiet }, { "--bench", 0, NULL, &bench }, { NULL, 0, NULL, NULL },
+		{ "--login-queue", 1, &login_queue, NULL }, { "--quiet", 0, NULL, &quiet }, { "--bench", 0, NULL, &bench }, { NULL, 0, NULL, NULL },
 	};
 	int rc = parse_flags(argc, argv, flags, usage_serve);
 	if (rc)
@@ -179,6 +181,9 @@ static int cmd_serve(int argc, char **argv)
 		return bad_usage(usage_serve, "--max-body must be 1024-1073741824", max_body);
 	if (parse_int(idle, 1, 86400, &si) < 0 || parse_int(maxage, 1, 7 * 86400, &sm) < 0)
 		return bad_usage(usage_serve, "session timeouts must be positive seconds", NULL);
+	long long hashers = ncpu > 0 ? ncpu : 2, lq = hashers * LOGIN_QUEUE_PER_HASHER;
+	if (login_queue && parse_int(login_queue, 0, 100000, &lq) < 0)
+		return bad_usage(usage_serve, "--login-queue must be 0-100000", login_queue);
 	auth_session_idle = si;
 	auth_session_max = sm;
 
@@ -203,6 +208,7 @@ static int cmd_serve(int argc, char **argv)
 		.bind = bind, .port = (int)p, .threads = (int)t, .max_body = (size_t)mb,
 		.secure_cookies = secure, .conn_timeout = 30, .conn_limit = 1000,
 		.per_ip_limit = 256, .quiet = quiet, .bench = bench,
+		.hashers = (int)hashers, .login_queue = (int)lq,
 	};
 	rc = server_run(&o);
 	templates_free();

@@ -104,6 +104,36 @@ test('CSRF: missing or wrong token is 403 and nothing is written', async () => {
   assert.equal(sql(srv.db, "SELECT count(*) AS n FROM districts WHERE name = 'Via header'")[0].n, 1);
 });
 
+test('a crowd of logins: the excess gets 503 at once, pages keep answering', async () => {
+  const srv = await startServer({ args: ['--login-queue', '1'] });
+  try {
+    const clients = [];
+    for (let i = 0; i < 24; i++) {
+      const c = new Client(srv.url);
+      c.csrf = (await c.get('/login', { json: true })).json().csrf_token;
+      clients.push(c);
+    }
+    const posts = clients.map((c) => c.post('/login', { username: 'cm1', password: DEMO_PASSWORD }));
+    const health = await new Client(srv.url).get('/healthz');
+    const results = await Promise.all(posts);
+    assert.equal(health.status, 200, 'a page answers while logins wait');
+    const statuses = results.map((r) => r.status);
+    assert.ok(statuses.every((s) => s === 303 || s === 503), `only 303 or 503: ${statuses}`);
+    assert.ok(statuses.includes(303), 'some logins get through');
+    const busy = results.find((r) => r.status === 503);
+    assert.ok(busy, `some are refused: ${statuses}`);
+    assert.equal(busy.headers['retry-after'], '2');
+    assert.match(busy.body, /Många loggar in just nu/);
+    // refusals are not failed attempts: the account is not locked
+    assert.equal((await new Client(srv.url).login('cm1')).status, 303);
+    const accepted = statuses.filter((s) => s === 303).length;
+    const rows = sql(srv.db, "SELECT count(*) AS n FROM audit WHERE action = 'login'")[0].n;
+    assert.equal(rows, accepted + 1, 'one audit row per session made');
+  } finally {
+    await srv.stop();
+  }
+});
+
 test('login form needs its CSRF token too', async () => {
   const c = client();
   await c.get('/login');
