@@ -143,7 +143,7 @@ int audit_list(struct req *r)
 	    "WHERE (?1 IS NULL OR a.user_id = (SELECT id FROM users WHERE username = ?1)) "
 	    "AND (?2 IS NULL OR a.entity = ?2) AND (?3 IS NULL OR a.action = ?3) "
 	    "AND (?4 IS NULL OR a.at >= ?4) AND (?5 IS NULL OR a.at < ?5) "
-	    "AND (?6 IS NULL OR a.id < ?6) "
+	    "AND a.id < coalesce(?6, " KEYSET_MAX ") "
 	    "ORDER BY a.id DESC LIMIT ?7";
 	static const char *const keys[] = { "user", "entity", "action", "from", "to", NULL };
 	const char *user = http_param(r, "user");

@@ -129,7 +129,7 @@ json_t *checklist_missing_items(struct req *r, int overdue, int limit)
 	"p.first_name || ' ' || p.last_name AS tenant, date(c.sent_at, 'unixepoch', 'localtime') AS sent_date " \
 	"FROM checklists c JOIN tenancies t ON t.id = c.tenancy_id JOIN apartments a ON a.id = t.apartment_id " \
 	"JOIN persons p ON p.id = t.person_id WHERE " SCOPE_CHECKLIST("c", "t") " " \
-	"AND " where " AND (:after IS NULL OR c.id > :after) ORDER BY c.id LIMIT :limit"
+	"AND " where " AND c.id > coalesce(:after, 0) ORDER BY c.id LIMIT :limit"
 
 int checklists_list(struct req *r)
 {

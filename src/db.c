@@ -29,6 +29,7 @@ static char *db_path;
 static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct conn *conns;
 static _Thread_local struct conn *tl;
+static const char *plan_log;	/* BF_PLAN_LOG, see log_plan */
 
 static const char *const pragmas =
     "PRAGMA journal_mode=WAL;"
@@ -130,6 +131,7 @@ int db_open(const char *path, char *err, size_t errlen)
 	 * every SQLite malloc, which both worker threads then queue on. Only
 	 * possible before SQLite initialises; later calls fail harmlessly. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	plan_log = getenv("BF_PLAN_LOG");
 	sqlite3 *h = open_handle(path, err, errlen);
 	if (!h)
 		return -1;
@@ -233,6 +235,36 @@ sqlite3 *db(void)
 	return h;
 }
 
+/* BF_PLAN_LOG=FILE: the query plan of every statement db_stmt prepares is
+ * appended to FILE (SQL text and plan only, never values), for the test
+ * that fails on full scans of big tables (tests/http/plans.test.mjs). */
+static pthread_mutex_t plan_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Appends "-- SQL" and the EXPLAIN QUERY PLAN rows (id parent detail) of
+ * sql to the plan log. */
+static void log_plan(const char *sql)
+{
+	char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+	sqlite3_stmt *st;
+	if (!q || sqlite3_prepare_v2(tl->h, q, -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_free(q);
+		return;
+	}
+	sqlite3_free(q);
+	pthread_mutex_lock(&plan_lock);
+	FILE *f = fopen(plan_log, "a");
+	if (f) {
+		fprintf(f, "-- %s\n", sql);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			fprintf(f, "%d %d %s\n", sqlite3_column_int(st, 0), sqlite3_column_int(st, 1),
+			    (const char *)sqlite3_column_text(st, 3));
+		fputs("\n", f);
+		fclose(f);
+	}
+	pthread_mutex_unlock(&plan_lock);
+	sqlite3_finalize(st);
+}
+
 sqlite3_stmt *db_stmt(const char *sql)
 {
 	if (!db())
@@ -245,6 +277,8 @@ sqlite3_stmt *db_stmt(const char *sql)
 		fprintf(stderr, "db: prepare failed: %s\n", sqlite3_errmsg(tl->h));
 		return NULL;
 	}
+	if (plan_log)
+		log_plan(sql);
 	if (tl->n == tl->cap) {
 		tl->cap = tl->cap ? tl->cap * 2 : 32;
 		tl->cache = xrealloc(tl->cache, tl->cap * sizeof *tl->cache);

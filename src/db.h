@@ -13,6 +13,11 @@
 #ifndef BF_DB_H
 #define BF_DB_H
 
+/* Upper bound for a keyset walk down the primary key: "id < coalesce(:after,
+ * KEYSET_MAX)" is a range SQLite searches by rowid, where "(:after IS NULL OR
+ * id < :after)" hides the range and reads the table from its end. */
+#define KEYSET_MAX "9223372036854775807"
+
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdarg.h>

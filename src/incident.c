@@ -41,7 +41,7 @@ int incidents_list(struct req *r)
 	    "SELECT " INCIDENT_COLS INCIDENT_FROM "WHERE " SCOPE_INCIDENT("i", "t") " "
 	    "AND (:state = 'all' OR (:state = 'open' AND i.resolved_date IS NULL) "
 	    " OR (:state = 'resolved' AND i.resolved_date IS NOT NULL)) "
-	    "AND (:kind IS NULL OR i.kind = :kind) AND (:after IS NULL OR i.id < :after) "
+	    "AND (:kind IS NULL OR i.kind = :kind) AND i.id < coalesce(:after, " KEYSET_MAX ") "
 	    "ORDER BY i.id DESC LIMIT :limit";
 	static const char *const keys[] = { "state", "kind", NULL };
 	static const char *const states[] = { "open", "resolved", "all", NULL };

@@ -79,7 +79,7 @@ int tenancies_list(struct req *r)
 	    "WHERE " SCOPE_TENANCY("t") " "
 	    "AND (:state = 'all' OR (:state = 'ongoing' AND t.end_date IS NULL) OR (:state = 'ended' AND t.end_date IS NOT NULL)) "
 	    "AND (:ready IS NULL OR " TENANCY_READY_WHERE ") "
-	    "AND (:after IS NULL OR t.id < :after) ORDER BY t.id DESC LIMIT :limit";
+	    "AND t.id < coalesce(:after, " KEYSET_MAX ") ORDER BY t.id DESC LIMIT :limit";
 	static const char *const keys[] = { "state", "ready", NULL };
 	static const char *const states[] = { "ongoing", "ended", "all", NULL };
 	static const char *const state_labels[] = { "Pågående", "Avslutade", "Alla", NULL };

@@ -1,0 +1,144 @@
+// plans.test.mjs - every list and detail query uses an index. The server
+// logs the query plan of every statement it prepares (BF_PLAN_LOG); we
+// request every GET route as every role, with the lists' filters and
+// their next pages, on generated data, then fail on any plan that reads a
+// big table from end to end ("SCAN t" without an index) unless the
+// statement is a report that must read everything (listed below, with
+// why).
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { test, run } from '../lib/t.mjs';
+import { startServer, Client, sql, runBin } from '../lib/server.mjs';
+
+const planLog = join(mkdtempSync(join(tmpdir(), 'bf-plans-')), 'plans.log');
+process.env.BF_PLAN_LOG = planLog;
+const srv = await startServer({
+  demo: false, migrate: false,
+  setup: (db) => assert.equal(runBin(['demo', '--db', db, '--persons', '3000']).code, 0),
+});
+delete process.env.BF_PLAN_LOG;
+const q = (s) => sql(srv.db, s);
+
+// tables that grow with the number of persons
+const BIG = ['persons', 'referrals', 'referral_events', 'decisions', 'assignments', 'person_case_managers',
+  'tenancies', 'incidents', 'visits', 'checklists', 'checklist_items', 'plans', 'plan_versions', 'audit', 'sessions',
+  'apartments'];
+
+// statements that read a whole table on purpose: the year-end report and
+// the dashboard count every tenancy of the year (they are timed by make
+// bench, not paged)
+const WHOLE_TABLE_OK = [
+  /^SELECT count\(\*\) AS started,/,	// kvarboende: per person and per tenancy
+  /^SELECT substr\(move_in_date, 1, 4\) AS year,/,	// kvarboende: cohorts at 12/24 months
+  /^SELECT CAST\(\(julianday\(CASE WHEN ongoing/,	// kvarboende: Kaplan-Meier
+  /^SELECT avg\(x\) FROM \(SELECT x, row_number\(\)/,	// kvarboende: median waiting times
+];
+
+const routes = JSON.parse(runBin(['routes']).stdout).filter((r) => r.method === 'GET' && !r.public);
+// a person each role may see (with a tenancy and decisions), and ids of
+// that person's rows, so detail pages answer 200 and run their queries
+function idsFor(user) {
+  const who = q(`SELECT id, district_id FROM users WHERE username = '${user}'`)[0];
+  const scope = {
+    cm1: `EXISTS (SELECT 1 FROM person_case_managers c WHERE c.person_id = p.id AND c.user_id = ${who.id} AND c.ended_at IS NULL)`,
+    soc1: `p.district_id = ${who.district_id}`,
+  }[user] || '1';
+  const person = q(`SELECT p.id FROM persons p WHERE ${scope} AND EXISTS (SELECT 1 FROM tenancies t WHERE t.person_id = p.id)
+    AND EXISTS (SELECT 1 FROM incidents i JOIN tenancies t ON t.id = i.tenancy_id WHERE t.person_id = p.id)
+    AND EXISTS (SELECT 1 FROM plans l WHERE l.person_id = p.id) ORDER BY p.id LIMIT 1`)[0].id;
+  const one = (s) => (q(s)[0] || {}).id;
+  return {
+    persons: person,
+    plans: one(`SELECT id FROM plans WHERE person_id = ${person}`),
+    referrals: one(`SELECT max(id) AS id FROM referrals WHERE person_id = ${person}`),
+    tenancies: one(`SELECT max(id) AS id FROM tenancies WHERE person_id = ${person}`),
+    apartments: one(`SELECT apartment_id AS id FROM tenancies WHERE person_id = ${person}`),
+    incidents: one(`SELECT max(i.id) AS id FROM incidents i JOIN tenancies t ON t.id = i.tenancy_id WHERE t.person_id = ${person}`),
+    checklists: one(`SELECT max(c.id) AS id FROM checklists c JOIN tenancies t ON t.id = c.tenancy_id WHERE t.person_id = ${person} AND c.state <> 'draft'`),
+    decisions: one(`SELECT min(id) AS id FROM decisions WHERE person_id = ${person}`),
+    users: one('SELECT min(id) AS id FROM users'),
+  };
+}
+const FILTERS = {
+  '/persons': ['?q=An', '?district=1'],
+  '/referrals': ['?state=sent', '?district=1', '?wait=30'],
+  '/tenancies': ['?state=ongoing', '?ready=1', '?state=ended'],
+  '/incidents': ['?state=open', '?kind=rent_arrears'],
+  '/checklists': ['?state=sent', '?state=reviewed', '?state=draft'],
+  '/apartments': ['?status=available', '?status=let'],
+  '/audit': ['?action=read', '?entity=person'],
+  '/visits': [],
+};
+const USERS = { socialsekreterare: 'soc1', case_manager: 'cm1', landlord: 'fast1', manager: 'chef1', admin: 'admin1' };
+
+let requests = 0;
+test('every GET route, as every role that may use it, with filters and next pages', async () => {
+  const clients = {}, ids = {};
+  for (const [role, user] of Object.entries(USERS)) {
+    clients[role] = new Client(srv.url);
+    assert.equal((await clients[role].login(user)).status, 303);
+    ids[role] = idsFor(user);
+  }
+  for (const r of routes) {
+    for (const role of r.roles) {
+      const c = clients[role];
+      const table = (r.pattern.match(/^\/(?:admin\/)?([a-z-]+)\/\{id\}/) || [])[1];
+      const path = r.pattern.replace('{id}', String(ids[role][table] ?? 1));
+      const paths = [path, ...(FILTERS[path] || []).map((f) => path + f)];
+      for (const p of paths) {
+        const res = await c.get(p);
+        requests++;
+        assert.ok(res.status < 500, `${role} ${p}: ${res.status}`);
+        if (process.env.VERBOSE) console.log(res.status, role, p);
+        const next = /href="([^"]*[?&;](?:after|before|page)=[^"]*)"/.exec(res.body);
+        if (next) {
+          const n = await c.get(next[1].replace(/&amp;/g, '&'));
+          requests++;
+          assert.ok(n.status < 500, `${role} ${next[1]}: ${n.status}`);
+        }
+      }
+    }
+  }
+  assert.ok(requests > 100, `requests made: ${requests}`);
+});
+
+/* Returns the plan lines, with their SQL, that read a big table from end
+ * to end in a plan log's text ("-- SQL" then "id parent detail" lines). */
+function fullScans(text) {
+  const bad = [];
+  for (const b of text.split('\n\n').filter((x) => x.startsWith('-- '))) {
+    const [head, ...plan] = b.split('\n');
+    const sqlText = head.slice(3);
+    if (WHOLE_TABLE_OK.some((re) => re.test(sqlText))) continue;
+    const alias = {};
+    for (const m of sqlText.matchAll(/\b(?:FROM|JOIN)\s+(\w+)(?:\s+AS)?\s+(\w+)/gi)) alias[m[2]] = m[1];
+    for (const line of plan) {
+      const m = /^\d+ \d+ SCAN (\w+)$/.exec(line);
+      const table = m && (alias[m[1]] || m[1]);
+      if (table && BIG.includes(table)) bad.push(`${line} (${table})\n   in: ${sqlText}`);
+    }
+  }
+  return bad;
+}
+
+test('the checker tells a full scan from an index walk', () => {
+  const log = '-- SELECT v.id FROM visits v WHERE v.note = ?\n2 0 SCAN v\n\n'
+    + '-- SELECT id FROM persons ORDER BY last_name LIMIT 51\n3 0 SCAN persons USING INDEX persons_name\n\n'
+    + '-- SELECT t.id FROM tenancies t WHERE t.id < coalesce(?, 9) ORDER BY t.id DESC\n2 0 SEARCH t USING INTEGER PRIMARY KEY (rowid<?)\n\n'
+    + '-- SELECT d.name FROM districts d\n2 0 SCAN d\n\n';
+  const bad = fullScans(log);
+  assert.equal(bad.length, 1, bad.join('\n'));
+  assert.match(bad[0], /SCAN v \(visits\)/);
+});
+
+test('no list or detail query scans a big table', () => {
+  const text = readFileSync(planLog, 'utf8');
+  const statements = new Set(text.split('\n').filter((l) => l.startsWith('-- '))).size;
+  assert.ok(statements >= 85, `distinct statements logged: ${statements}`);
+  const bad = fullScans(text);
+  assert.deepEqual(bad, [], `full scans:\n${bad.join('\n\n')}`);
+});
+
+await run({ after: () => srv.stop() });
