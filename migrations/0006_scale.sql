@@ -1,3 +1,36 @@
--- 0006: indexes found by the query-plan test (tests/http/plans.test.mjs).
+-- 0006: what the query-plan test and make bench found at a million persons.
+
 -- the referral page's decision link read every decision
 CREATE INDEX decisions_referral ON decisions(referral_id, id);
+
+-- "support without an apartment" (start page of the manager, its own page)
+-- walked every current decision and looked for an ongoing tenancy of each.
+-- Each person now carries whether a tenancy is ongoing and when the last one
+-- ended, kept by triggers on tenancies (never written by the application),
+-- and the persons without an apartment have an index of their own, in the
+-- order the page shows them: moved out first (longest ago first), then
+-- those still waiting, by name.
+ALTER TABLE persons ADD COLUMN housed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE persons ADD COLUMN last_moved_out TEXT;
+UPDATE persons SET
+	housed = EXISTS (SELECT 1 FROM tenancies t WHERE t.person_id = persons.id AND t.end_date IS NULL),
+	last_moved_out = (SELECT max(t.end_date) FROM tenancies t WHERE t.person_id = persons.id);
+CREATE TRIGGER tenancies_housed_insert AFTER INSERT ON tenancies
+BEGIN
+	UPDATE persons SET
+		housed = EXISTS (SELECT 1 FROM tenancies t WHERE t.person_id = NEW.person_id AND t.end_date IS NULL),
+		last_moved_out = (SELECT max(t.end_date) FROM tenancies t WHERE t.person_id = NEW.person_id)
+	WHERE id = NEW.person_id;
+END;
+CREATE TRIGGER tenancies_housed_update AFTER UPDATE OF end_date, person_id ON tenancies
+BEGIN
+	UPDATE persons SET
+		housed = EXISTS (SELECT 1 FROM tenancies t WHERE t.person_id = persons.id AND t.end_date IS NULL),
+		last_moved_out = (SELECT max(t.end_date) FROM tenancies t WHERE t.person_id = persons.id)
+	WHERE id IN (NEW.person_id, OLD.person_id);
+END;
+CREATE INDEX persons_unhoused ON persons(last_moved_out, last_name, first_name, id) WHERE housed = 0;
+CREATE INDEX persons_unhoused_district ON persons(district_id, last_moved_out, last_name, first_name, id) WHERE housed = 0;
+
+-- the landlord's start page: open housing-related incidents, oldest first
+CREATE INDEX incidents_open_housing ON incidents(date, id) WHERE resolved_date IS NULL AND housing_related = 1;

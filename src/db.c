@@ -53,6 +53,20 @@ static void sql_add_months(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, out, 10, SQLITE_TRANSIENT);
 }
 
+/* BF_SLOW_MS=N: statements that ran longer than N ms are printed to
+ * stderr with their time (the SQL text only, never the bound values), to
+ * find what make bench shows slow. Returns 0 (SQLite ignores it). */
+static long long slow_ns;
+static int print_if_slow(unsigned type, void *ctx, void *stmt, void *ns)
+{
+	(void)type;
+	(void)ctx;
+	long long t = *(long long *)ns;
+	if (t >= slow_ns)
+		fprintf(stderr, "slow statement: %.1f ms: %.400s\n", (double)t / 1e6, sqlite3_sql(stmt));
+	return 0;
+}
+
 /* Busy handler: another connection holds the write lock. SQLite's own
  * busy_timeout sleeps in steps growing to 100 ms, which under load left
  * a page waiting a quarter of a second for a write that takes under a
@@ -84,6 +98,8 @@ static sqlite3 *open_handle(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	sqlite3_busy_handler(h, wait_for_writer, NULL);
+	if (slow_ns)
+		sqlite3_trace_v2(h, SQLITE_TRACE_PROFILE, print_if_slow, NULL);
 	sqlite3_extended_result_codes(h, 1);
 	sqlite3_create_function(h, "add_months", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
 	    NULL, sql_add_months, NULL, NULL);
@@ -132,6 +148,8 @@ int db_open(const char *path, char *err, size_t errlen)
 	 * possible before SQLite initialises; later calls fail harmlessly. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	plan_log = getenv("BF_PLAN_LOG");
+	const char *slow = getenv("BF_SLOW_MS");
+	slow_ns = slow ? atoll(slow) * 1000000LL : 0;
 	sqlite3 *h = open_handle(path, err, errlen);
 	if (!h)
 		return -1;

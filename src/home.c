@@ -151,29 +151,34 @@ static const char open_incidents_sql[] =
     "a.address || ': ' || CASE i.kind WHEN 'disturbance' THEN 'störning' WHEN 'damage' THEN 'skada' "
     " WHEN 'rent_arrears' THEN 'hyresskuld' WHEN 'threat' THEN 'hot' WHEN 'sanitary' THEN 'sanitär olägenhet' "
     " ELSE 'annat' END || ' ' || i.date AS detail "
-    "FROM incidents i JOIN tenancies t ON t.id = i.tenancy_id JOIN persons p ON p.id = t.person_id "
+    "FROM incidents i INDEXED BY incidents_open_housing "	/* the open ones in date order, not all open sorted */
+    "JOIN tenancies t ON t.id = i.tenancy_id JOIN persons p ON p.id = t.person_id "
     "JOIN apartments a ON a.id = t.apartment_id WHERE i.resolved_date IS NULL AND i.housing_related = 1 "
     "ORDER BY i.date LIMIT :limit";
 
-/* Move-ins and ends in the last 30 days (the socialsekreterare's district). */
+/* Move-ins and ends in the last 30 days (the socialsekreterare's district),
+ * newest first: one half walks the move-in dates down, the other the end
+ * dates, each stops after a page (an OR over both would collect every
+ * event of the month in every district first); a tenancy that began and
+ * ended within the window is shown once, as ended. */
+#define HOUSING_EVENTS_HALF(when, cond, detail) \
+	"SELECT * FROM (SELECT '/tenancies/' || t.id AS href, p.first_name || ' ' || p.last_name AS label, " \
+	detail " AS detail, " when " AS k_when, t.id AS k_id " \
+	"FROM tenancies t JOIN persons p ON p.id = t.person_id JOIN apartments a ON a.id = t.apartment_id " \
+	"WHERE " cond " AND " SCOPE_PERSON("p") " ORDER BY " when " DESC LIMIT :limit)"
 static const char housing_events_sql[] =
-    "SELECT '/tenancies/' || t.id AS href, p.first_name || ' ' || p.last_name AS label, "
-    "CASE WHEN t.end_date >= date(:today, '-30 days') THEN 'Boendet avslutat ' || t.end_date || ' (' || "
-    " CASE t.end_reason WHEN 'evicted' THEN 'vräkt' WHEN 'wanted' THEN 'ville flytta' WHEN 'deceased' THEN 'avliden' "
-    " ELSE 'annat' END || ')' ELSE 'Flyttade in ' || t.move_in_date || ', ' || a.address END AS detail "
-    "FROM tenancies t JOIN persons p ON p.id = t.person_id JOIN apartments a ON a.id = t.apartment_id "
-    "WHERE (t.move_in_date >= date(:today, '-30 days') OR t.end_date >= date(:today, '-30 days')) "
-    "AND " SCOPE_PERSON("p") " ORDER BY coalesce(t.end_date, t.move_in_date) DESC LIMIT :limit";
+    HOUSING_EVENTS_HALF("t.end_date", "t.end_date >= date(:today, '-30 days')",
+	"'Boendet avslutat ' || t.end_date || ' (' || CASE t.end_reason WHEN 'evicted' THEN 'vräkt' "
+	"WHEN 'wanted' THEN 'ville flytta' WHEN 'deceased' THEN 'avliden' ELSE 'annat' END || ')'")
+    " UNION ALL "
+    HOUSING_EVENTS_HALF("t.move_in_date", "t.move_in_date >= date(:today, '-30 days') "
+	"AND coalesce(t.end_date, '') < date(:today, '-30 days')", "'Flyttade in ' || t.move_in_date || ', ' || a.address")
+    " ORDER BY k_when DESC, k_id DESC LIMIT :limit";
 
-/* Persons with a current decision and no ongoing tenancy. */
-static const char without_apartment_sql[] =
-    "SELECT '/persons/' || p.id AS href, p.first_name || ' ' || p.last_name AS label, "
-    "coalesce('Utflyttad ' || (SELECT max(o.end_date) FROM tenancies o WHERE o.person_id = p.id), 'Väntar på lägenhet') "
-    " || ', beslutet gäller till ' || x.end_date AS detail "
-    "FROM decisions x JOIN persons p ON p.id = x.person_id "
-    "WHERE x.replaced_by_id IS NULL AND x.end_date >= :today AND " SCOPE_PERSON("p") " "
-    "AND NOT EXISTS (SELECT 1 FROM tenancies o WHERE o.person_id = p.id AND o.end_date IS NULL) "
-    "ORDER BY p.last_name, p.first_name LIMIT :limit";
+/* Persons with a current decision and no ongoing tenancy (tenancy.h). */
+static const char without_apartment_sql[] = WITHOUT_APARTMENT_SQL(
+    "'/persons/' || p.id AS href, p.first_name || ' ' || p.last_name AS label, "
+    "coalesce('Utflyttad ' || p.last_moved_out, 'Väntar på lägenhet') || ', beslutet gäller till ' || x.end_date AS detail", "1");
 
 /* GET / : greets the user; lists the role's work due today. */
 int home_page(struct req *r)

@@ -37,12 +37,15 @@ void incident_label_rows(json_t *rows)
 /* GET /incidents?state=open|resolved|all&kind=&after= */
 int incidents_list(struct req *r)
 {
-	static const char sql[] =
-	    "SELECT " INCIDENT_COLS INCIDENT_FROM "WHERE " SCOPE_INCIDENT("i", "t") " "
-	    "AND (:state = 'all' OR (:state = 'open' AND i.resolved_date IS NULL) "
-	    " OR (:state = 'resolved' AND i.resolved_date IS NOT NULL)) "
-	    "AND (:kind IS NULL OR i.kind = :kind) AND i.id < coalesce(:after, " KEYSET_MAX ") "
-	    "ORDER BY i.id DESC LIMIT :limit";
+	/* a case manager's list starts from the caseload (see CASELOAD_OF) */
+#define INCIDENTS_LIST(where) \
+	"SELECT " INCIDENT_COLS INCIDENT_FROM "WHERE " where SCOPE_INCIDENT("i", "t") " " \
+	"AND (:state = 'all' OR (:state = 'open' AND i.resolved_date IS NULL) " \
+	" OR (:state = 'resolved' AND i.resolved_date IS NOT NULL)) " \
+	"AND (:kind IS NULL OR i.kind = :kind) AND i.id < coalesce(:after, " KEYSET_MAX ") " \
+	"ORDER BY i.id DESC LIMIT :limit"
+	static const char sql[] = INCIDENTS_LIST("");
+	static const char caseload_sql[] = INCIDENTS_LIST(CASELOAD_OF("t.person_id") " AND ");
 	static const char *const keys[] = { "state", "kind", NULL };
 	static const char *const states[] = { "open", "resolved", "all", NULL };
 	static const char *const state_labels[] = { "Öppna", "Lösta", "Alla", NULL };
@@ -52,7 +55,7 @@ int incidents_list(struct req *r)
 		state = "open";
 	if (!one_of(kinds, kind))
 		kind = NULL;
-	sqlite3_stmt *st = db_stmt(sql);
+	sqlite3_stmt *st = db_stmt(r->user.role == ROLE_CM ? caseload_sql : sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	scope_bind(st, r);

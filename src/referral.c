@@ -545,12 +545,16 @@ int referrals_list(struct req *r)
 
 json_t *referrals_waiting(const struct req *r, unsigned on_role, int limit)
 {
-	static const char sql[] =
-	    "SELECT f.id, f.state, p.first_name || ' ' || p.last_name AS person_name, d.name AS district, "
-	    "CAST(julianday('now', 'localtime') - julianday(f.last_step_at, 'unixepoch', 'localtime') AS INTEGER) AS days_since_step "
-	    "FROM referrals f JOIN persons p ON p.id = f.person_id JOIN districts d ON d.id = f.district_id "
-	    "WHERE " SCOPE_REFERRAL("f") " AND +f.state IN (SELECT value FROM json_each(:states)) "	/* + : walk referrals_wait */
-	    "ORDER BY f.last_step_at, f.id LIMIT :limit";
+	/* + on state: walk the waiting-time index (referrals_wait, or for one
+	 * district referrals_district_waiting) and stop after a page */
+#define REFERRALS_WAITING(where) \
+	"SELECT f.id, f.state, p.first_name || ' ' || p.last_name AS person_name, d.name AS district, " \
+	"CAST(julianday('now', 'localtime') - julianday(f.last_step_at, 'unixepoch', 'localtime') AS INTEGER) AS days_since_step " \
+	"FROM referrals f JOIN persons p ON p.id = f.person_id JOIN districts d ON d.id = f.district_id " \
+	"WHERE " where " AND +f.state IN (SELECT value FROM json_each(:states)) " \
+	"ORDER BY f.last_step_at, f.id LIMIT :limit"
+	static const char sql[] = REFERRALS_WAITING(SCOPE_REFERRAL("f"));
+	static const char district_sql[] = REFERRALS_WAITING("f.district_id = :district AND " SCOPE_REFERRAL("f"));
 	json_t *states = json_array();
 	for (int i = 0; ref_states[i]; i++) {
 		unsigned w = ref_state_waiting_on(ref_states[i]);
@@ -559,7 +563,7 @@ json_t *referrals_waiting(const struct req *r, unsigned on_role, int limit)
 	}
 	char *s = json_dumps(states, JSON_COMPACT);
 	json_decref(states);
-	sqlite3_stmt *st = db_stmt(sql);
+	sqlite3_stmt *st = db_stmt(r->user.role == ROLE_SOC ? district_sql : sql);
 	json_t *rows = NULL;
 	if (st) {
 		scope_bind(st, r);

@@ -39,6 +39,14 @@ struct req;
 	"(:role = 'landlord' OR EXISTS (SELECT 1 FROM persons sp WHERE sp.id = " t ".person_id AND " \
 	SCOPE_PERSON("sp") "))"
 
+/* "person_col is one of the case manager's participants", as a set the
+ * planner can start from: a caseload is a few dozen persons, while the
+ * scope fragments above (ORs over bound parameters) leave it walking a
+ * whole table in id order. Added in front of the scope, never instead. */
+#define CASELOAD_OF(person_col) \
+	person_col " IN (SELECT cl.person_id FROM person_case_managers cl " \
+	"WHERE cl.user_id = :uid AND cl.ended_at IS NULL)"
+
 /* Binds :role, :district and :uid (those present) for the request's user,
  * and :today (the local date) and :months (the takeover setting) when the
  * statement uses them. */

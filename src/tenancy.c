@@ -72,14 +72,17 @@ static void label_rows(json_t *rows)
 /* GET /tenancies?state=ongoing|ended|all&ready=1&after= */
 int tenancies_list(struct req *r)
 {
-	static const char sql[] =
-	    "SELECT t.id, t.move_in_date, t.ordinal, t.takeover_date, t.end_date, t.end_reason, a.id AS apartment_id, "
-	    "a.address, p.first_name || ' ' || p.last_name AS tenant, " TENANCY_READINESS_COLS " "
-	    "FROM tenancies t JOIN persons p ON p.id = t.person_id JOIN apartments a ON a.id = t.apartment_id "
-	    "WHERE " SCOPE_TENANCY("t") " "
-	    "AND (:state = 'all' OR (:state = 'ongoing' AND t.end_date IS NULL) OR (:state = 'ended' AND t.end_date IS NOT NULL)) "
-	    "AND (:ready IS NULL OR " TENANCY_READY_WHERE ") "
-	    "AND t.id < coalesce(:after, " KEYSET_MAX ") ORDER BY t.id DESC LIMIT :limit";
+	/* a case manager's list starts from the caseload (see CASELOAD_OF) */
+#define TENANCIES_LIST(where) \
+	"SELECT t.id, t.move_in_date, t.ordinal, t.takeover_date, t.end_date, t.end_reason, a.id AS apartment_id, " \
+	"a.address, p.first_name || ' ' || p.last_name AS tenant, " TENANCY_READINESS_COLS " " \
+	"FROM tenancies t JOIN persons p ON p.id = t.person_id JOIN apartments a ON a.id = t.apartment_id " \
+	"WHERE " where SCOPE_TENANCY("t") " " \
+	"AND (:state = 'all' OR (:state = 'ongoing' AND t.end_date IS NULL) OR (:state = 'ended' AND t.end_date IS NOT NULL)) " \
+	"AND (:ready IS NULL OR " TENANCY_READY_WHERE ") " \
+	"AND t.id < coalesce(:after, " KEYSET_MAX ") ORDER BY t.id DESC LIMIT :limit"
+	static const char sql[] = TENANCIES_LIST("");
+	static const char caseload_sql[] = TENANCIES_LIST(CASELOAD_OF("t.person_id") " AND ");
 	static const char *const keys[] = { "state", "ready", NULL };
 	static const char *const states[] = { "ongoing", "ended", "all", NULL };
 	static const char *const state_labels[] = { "Pågående", "Avslutade", "Alla", NULL };
@@ -87,7 +90,7 @@ int tenancies_list(struct req *r)
 	if (!one_of(states, state))
 		state = "ongoing";
 	const char *ready = http_param(r, "ready");
-	sqlite3_stmt *st = db_stmt(sql);
+	sqlite3_stmt *st = db_stmt(r->user.role == ROLE_CM ? caseload_sql : sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	scope_bind(st, r);
@@ -421,19 +424,25 @@ int tenancy_end(struct req *r)
 	    note ? note : "", now_unix(), r->user.id, id, parse_id(http_param(r, "version"))));
 }
 
-/* GET /persons/without-apartment : support but no ongoing tenancy */
+#define WITHOUT_APARTMENT_PAGE 500
+
+/* GET /persons/without-apartment : support but no ongoing tenancy (the
+ * first WITHOUT_APARTMENT_PAGE, moved out first) */
 int persons_without_apartment(struct req *r)
 {
-	static const char sql[] =
-	    "SELECT p.id, p.first_name || ' ' || p.last_name AS name, d.name AS district, x.id AS decision_id, "
-	    "x.support_effective_date, x.end_date AS decision_end, "
-	    "(SELECT max(o.end_date) FROM tenancies o WHERE o.person_id = p.id) AS last_moved_out, "
-	    "(SELECT count(*) FROM tenancies o WHERE o.person_id = p.id) AS tenancies "
-	    "FROM decisions x JOIN persons p ON p.id = x.person_id JOIN districts d ON d.id = p.district_id "
-	    "WHERE x.replaced_by_id IS NULL AND x.end_date >= :today AND " SCOPE_PERSON("p") " "
-	    "AND NOT EXISTS (SELECT 1 FROM tenancies o WHERE o.person_id = p.id AND o.end_date IS NULL) "
-	    "ORDER BY last_moved_out IS NULL, last_moved_out, p.last_name, p.id LIMIT 500";
-	json_t *rows = scope_rows(sql, r, 0);
+#define WITHOUT_APARTMENT_COLS \
+	"p.id, p.first_name || ' ' || p.last_name AS name, " \
+	"(SELECT d.name FROM districts d WHERE d.id = p.district_id) AS district, x.id AS decision_id, " \
+	"x.support_effective_date, x.end_date AS decision_end, " \
+	"(SELECT count(*) FROM tenancies o WHERE o.person_id = p.id) AS tenancies"
+	static const char sql[] = WITHOUT_APARTMENT_SQL(WITHOUT_APARTMENT_COLS, "1");
+	static const char district_sql[] = WITHOUT_APARTMENT_SQL(WITHOUT_APARTMENT_COLS, "p.district_id = :district");
+	sqlite3_stmt *st = db_stmt(r->user.role == ROLE_SOC ? district_sql : sql);
+	if (!st)
+		return http_fail(r, 500, NULL);
+	scope_bind(st, r);
+	db_bind_named_int(st, ":limit", WITHOUT_APARTMENT_PAGE);
+	json_t *rows = db_rows_json(st, 0, NULL);
 	if (!rows)
 		return http_fail(r, 500, NULL);
 	json_object_set_new(r->view, "rows", rows);

@@ -33,4 +33,28 @@ void tenancy_readiness(json_t *row, const char *today, long long months);
 /* Swedish label for an end reason (evicted, wanted, other, deceased). */
 const char *tenancy_end_label(const char *reason);
 
+/* Persons in the viewer's scope with a current decision (x) and no ongoing
+ * tenancy, in the order the pages show them: moved out first (longest ago
+ * first), then those still waiting, by name; not the deceased. Each half walks the partial
+ * index persons_unhoused (persons.housed and last_moved_out are kept by
+ * triggers on tenancies, migration 0006) and stops at :limit rows, so the
+ * cost follows the page, not the number of decisions. cols are over p and
+ * x; where is "1", or "p.district_id = :district" for a socialsekreterare
+ * (then persons_unhoused_district is walked). */
+#define WITHOUT_APARTMENT_KEYS \
+	"p.last_moved_out AS last_moved_out, p.last_name AS k_last, p.first_name AS k_first, p.id AS k_id"
+#define WITHOUT_APARTMENT_HALF(cols, where, part, cond, order) \
+	"SELECT * FROM (SELECT " part " AS k_part, " cols ", " WITHOUT_APARTMENT_KEYS " " \
+	"FROM persons p CROSS JOIN decisions x " \
+	"ON x.person_id = p.id AND +x.replaced_by_id IS NULL AND +x.end_date >= :today " \
+	"WHERE p.housed = 0 AND " where " AND " cond " AND " SCOPE_PERSON("p") " " \
+	"AND NOT EXISTS (SELECT 1 FROM tenancies o WHERE o.person_id = p.id AND o.end_reason = 'deceased') " \
+	"ORDER BY " order " LIMIT :limit)"
+#define WITHOUT_APARTMENT_SQL(cols, where) \
+	WITHOUT_APARTMENT_HALF(cols, where, "0", "p.last_moved_out IS NOT NULL", \
+	    "p.last_moved_out, p.last_name, p.first_name, p.id") \
+	" UNION ALL " \
+	WITHOUT_APARTMENT_HALF(cols, where, "1", "p.last_moved_out IS NULL", "p.last_name, p.first_name, p.id") \
+	" ORDER BY k_part, last_moved_out, k_last, k_first, k_id LIMIT :limit"
+
 #endif

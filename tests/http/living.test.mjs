@@ -171,6 +171,10 @@ test('end: reasons validated; the support continues; a second chance keeps the f
   const without = (await c.chef1.get('/persons/without-apartment', { json: true })).json().rows;
   assert.ok(without.some((x) => x.id === p), 'the manager sees support without apartment');
   assert.match((await c.chef1.get('/')).body, /Stöd utan lägenhet[\s\S]*Rut Testsson/);
+  assert.deepEqual(q(`SELECT housed, last_moved_out FROM persons WHERE id = ${p}`)[0], { housed: 0, last_moved_out: today },
+    'the triggers keep the person\'s housing state');
+  const moved = without.findIndex((x) => x.last_moved_out), waiting = without.findIndex((x) => !x.last_moved_out);
+  if (moved >= 0 && waiting >= 0) assert.ok(moved < waiting, 'moved out comes before still waiting');
   // second chance
   const a2 = apartment('Provgatan 7');
   r = await moveIn(p, a2, today);
@@ -187,6 +191,10 @@ test('end: reasons validated; the support continues; a second chance keeps the f
   assert.equal((await c.fast1.post(`/tenancies/${td.id}/end`, { end_date: today, end_reason: 'deceased', version: String(td.version) })).status, 303);
   assert.equal(tenancyOf(d).end_reason, 'deceased');
   assert.equal((await c.fast1.post(`/tenancies/${td.id}/end`, { end_date: today, end_reason: 'wanted', version: String(td.version + 1) })).status, 409);
+  assert.equal(q(`SELECT housed FROM persons WHERE id = ${p}`)[0].housed, 1, 'housed again after the second chance');
+  const after = (await c.chef1.get('/persons/without-apartment', { json: true })).json().rows.map((x) => x.id);
+  assert.ok(!after.includes(p), 'housed again: not in the list');
+  assert.ok(!after.includes(d), 'the deceased are not listed as support without apartment');
 });
 
 test('incidents: the landlord office sees housing-related ones only, never the internal note', async () => {
