@@ -31,6 +31,8 @@ BEGIN
 END;
 CREATE INDEX persons_unhoused ON persons(last_moved_out, last_name, first_name, id) WHERE housed = 0;
 CREATE INDEX persons_unhoused_district ON persons(district_id, last_moved_out, last_name, first_name, id) WHERE housed = 0;
+-- and a district's persons with an apartment (their monthly checklists)
+CREATE INDEX persons_housed_district ON persons(district_id, id) WHERE housed = 1;
 
 -- the landlord's start page: open housing-related incidents, oldest first
 CREATE INDEX incidents_open_housing ON incidents(date, id) WHERE resolved_date IS NULL AND housing_related = 1;
