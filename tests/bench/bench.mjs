@@ -3,7 +3,7 @@
 // a ceiling measured in the same run (the same server sending the same
 // number of bytes from memory), then one line of name=value pairs.
 //   BENCH_SIZES=1000,100000,1000000 (default)  BENCH_SECONDS=4
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, Client, sql } from '../lib/server.mjs';
@@ -34,12 +34,27 @@ async function serve(db) {
   return { proc, url: `http://127.0.0.1:${port}` };
 }
 
-/* Runs wrk; returns {rps, p50, p99 (ms), statuses}. */
-function wrk(url, path, cookie, { conns = 64, lua = null } = {}) {
-  const args = ['-t2', `-c${conns}`, `-d${SECONDS}s`, '--latency', '-H', `Cookie: ${cookie}`];
+/* wrk's arguments for a run of path. */
+function wrkArgs(url, path, cookie, { conns = 64, lua = null, seconds = SECONDS, threads = 2 } = {}) {
+  const args = [`-t${threads}`, `-c${conns}`, `-d${seconds}s`, '--latency', '-H', `Cookie: ${cookie}`];
   if (lua) args.push('-s', lua);
   args.push(url + path);
-  const out = execFileSync('wrk', args, { encoding: 'utf8' });
+  return args;
+}
+
+/* Runs wrk; returns {rps, p50, p99 (ms), errors, out}. */
+function wrk(url, path, cookie, opts = {}) {
+  return parseWrk(execFileSync('wrk', wrkArgs(url, path, cookie, opts), { encoding: 'utf8' }));
+}
+
+/* As wrk, without waiting: resolves to the same figures. */
+function wrkLater(url, path, cookie, opts = {}) {
+  return new Promise((resolve, reject) => execFile('wrk', wrkArgs(url, path, cookie, opts), { encoding: 'utf8' },
+    (err, out) => (err ? reject(err) : resolve(parseWrk(out)))));
+}
+
+/* Reads wrk's --latency report. */
+function parseWrk(out) {
   const ms = (s) => { const m = /([\d.]+)(us|ms|s)/.exec(s); return m ? Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]] : NaN; };
   return {
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]),
@@ -110,13 +125,19 @@ for (const n of SIZES) {
     const loginLua = join(DIR, 'login.lua');
     const lbody = new URLSearchParams({ csrf_token: form.csrf_token, username: 'cm1', password: 'bostadforst-demo' }).toString();
     writeFileSync(loginLua, `wrk.method = "POST"\nwrk.body = "${lbody}"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n`);
-    const logins = wrk(srv.url, '/login', cookieOf(pre), { conns: 200, lua: loginLua });
+    // ... and meanwhile the caseload, on 8 connections of its own
+    const storm = wrkLater(srv.url, '/login', cookieOf(pre), { conns: 200, lua: loginLua });
+    await new Promise((r) => setTimeout(r, 500));
+    const during = wrk(srv.url, '/persons', cookieOf(who.cm1), { conns: 8, threads: 1, seconds: Math.max(1, SECONDS - 1) });
+    const logins = await storm;
     const alive = (await new Client(srv.url).get('/healthz')).status;
     const total = Number(/(\d+) requests in/.exec(logins.out)[1]);
     const accepted = (total - logins.errors) / SECONDS;
     rows.push({ n, name: `200 concurrent logins (${accepted.toFixed(0)}/s in, ${logins.errors} got 503, then healthz ${alive})`, rps: logins.rps, p50: logins.p50, p99: logins.p99, ratio: NaN, ceiling: NaN, bytes: 0, errors: 0 });
     headline[`logins_accepted_per_s_${n}`] = accepted.toFixed(0);
     headline[`logins_p99_ms_${n}`] = logins.p99.toFixed(0);
+    rows.push({ n, name: 'caseload during the logins (8 conns)', rps: during.rps, p50: during.p50, p99: during.p99, ratio: NaN, ceiling: NaN, bytes: 0, errors: during.errors });
+    headline[`caseload_p99_ms_during_logins_${n}`] = during.p99.toFixed(1);
     const rss = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${srv.proc.pid}/status`, 'utf8'))[1]) / 1024;
     rows.push({ n, name: 'server peak RSS (MiB)', rps: NaN, p50: rss, p99: NaN, ratio: NaN, ceiling: NaN, bytes: 0, errors: 0 });
     headline[`rss_mib_${n}`] = rss.toFixed(0);
