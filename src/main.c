@@ -182,8 +182,8 @@ static int cmd_serve(int argc, char **argv)
 	if (parse_int(idle, 1, 86400, &si) < 0 || parse_int(maxage, 1, 7 * 86400, &sm) < 0)
 		return bad_usage(usage_serve, "session timeouts must be positive seconds", NULL);
 	long long hashers = ncpu > 0 ? ncpu : 2, lq = hashers * LOGIN_QUEUE_PER_HASHER;
-	if (login_queue && parse_int(login_queue, 0, 100000, &lq) < 0)
-		return bad_usage(usage_serve, "--login-queue must be 0-100000", login_queue);
+	if (login_queue && parse_int(login_queue, 1, 100000, &lq) < 0)
+		return bad_usage(usage_serve, "--login-queue must be 1-100000", login_queue);
 	auth_session_idle = si;
 	auth_session_max = sm;
 
