@@ -441,11 +441,14 @@ int persons_without_apartment(struct req *r)
 	if (!st)
 		return http_fail(r, 500, NULL);
 	scope_bind(st, r);
-	db_bind_named_int(st, ":limit", WITHOUT_APARTMENT_PAGE);
-	json_t *rows = db_rows_json(st, 0, NULL);
+	db_bind_named_int(st, ":limit", WITHOUT_APARTMENT_PAGE + 1);
+	int more;
+	json_t *rows = db_rows_json(st, WITHOUT_APARTMENT_PAGE, &more);
 	if (!rows)
 		return http_fail(r, 500, NULL);
 	json_object_set_new(r->view, "rows", rows);
+	json_object_set_new(r->view, "truncated", json_boolean(more));
+	json_object_set_new(r->view, "shown", json_integer(WITHOUT_APARTMENT_PAGE));
 	json_object_set_new(r->view, "title", json_string("Stöd utan lägenhet"));
 	return 200;
 }

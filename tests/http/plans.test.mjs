@@ -104,6 +104,22 @@ test('every GET route, as every role that may use it, with filters and next page
   assert.ok(requests > 100, `requests made: ${requests}`);
 });
 
+test('support without an apartment at scale: the first 500, and says so', async () => {
+  const c = new Client(srv.url);
+  await c.login('chef1');
+  const today = new Date().toLocaleDateString('sv-SE');
+  const n = q(`SELECT count(*) AS n FROM persons p WHERE NOT EXISTS (SELECT 1 FROM tenancies t WHERE t.person_id = p.id AND t.end_date IS NULL)
+    AND NOT EXISTS (SELECT 1 FROM tenancies t WHERE t.person_id = p.id AND t.end_reason = 'deceased')
+    AND EXISTS (SELECT 1 FROM decisions x WHERE x.person_id = p.id AND x.replaced_by_id IS NULL AND x.end_date >= '${today}')`)[0].n;
+  const view = (await c.get('/persons/without-apartment', { json: true })).json();
+  assert.equal(view.rows.length, Math.min(n, 500), `${n} persons qualify`);
+  assert.ok(n > 500, `the generated data has more than a page: ${n}`);
+  assert.equal(view.truncated, true);
+  assert.match((await c.get('/persons/without-apartment')).body, /Listan visar de första 500/);
+  const moved = view.rows.filter((r) => r.last_moved_out).map((r) => r.last_moved_out);
+  assert.deepEqual(moved, [...moved].sort(), 'moved out longest ago first');
+});
+
 /* Returns the plan lines, with their SQL, that read a big table from end
  * to end in a plan log's text ("-- SQL" then "id parent detail" lines). */
 function fullScans(text) {
