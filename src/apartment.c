@@ -221,18 +221,10 @@ int apartment_update(struct req *r)
 	edit_view(r, id, in.district_id, in.status);
 	if (view_has_errors(r))
 		return 400;
-	if (db_begin() < 0)
-		return http_fail(r, 500, NULL);
-	sqlite3_stmt *st = db_stmt(sql);
-	int changed = 0, rc = SQLITE_ERROR;
-	if (st) {
-		db_bindf(st, "tiiiitttiiii", in.address, in.district_id, in.rooms, in.area, in.rent,
-		    in.housing_company ? in.housing_company : "", in.contract_number ? in.contract_number : "", in.status,
-		    now_unix(), r->user.id, id, version);
-		rc = db_write(st, &changed);
-	}
-	if (rc == SQLITE_DONE && !changed) {
-		db_rollback();
+	int rc = audit_update(r->user.id, "apartment", id, 0, sql, "tiiiitttiiii", in.address, in.district_id, in.rooms,
+	    in.area, in.rent, in.housing_company ? in.housing_company : "", in.contract_number ? in.contract_number : "",
+	    in.status, now_unix(), r->user.id, id, version);
+	if (rc == 0) {
 		json_object_set_new(r->view, "conflict", json_true());
 		json_object_set_new(json_object_get(r->view, "form"), "version",
 		    json_integer(json_integer_value(json_object_get(stored, "version"))));
@@ -240,9 +232,7 @@ int apartment_update(struct req *r)
 		    "som nu är sparade; formuläret visar det du skrev. Spara igen för att ersätta.");
 		return 409;
 	}
-	if (rc != SQLITE_DONE || audit_log(r->user.id, "update", "apartment", id, 0) < 0 || db_commit() < 0) {
-		db_rollback();
+	if (rc < 0)
 		return http_fail(r, 500, NULL);
-	}
 	return http_redirect(r, arena_printf(&r->arena, "/apartments/%lld", id));
 }

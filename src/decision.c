@@ -233,22 +233,11 @@ int decision_effective(struct req *r)
 	r->back = arena_printf(&r->arena, "/decisions/%lld", id);
 	if (!valid_date(date))
 		return http_fail(r, 400, "Ange verkställighetsdatum som ÅÅÅÅ-MM-DD.");
-	if (db_begin() < 0)
-		return http_fail(r, 500, NULL);
-	sqlite3_stmt *st = db_stmt(sql);
-	int changed = 0, rc = SQLITE_ERROR;
-	if (st) {
-		db_bindf(st, "tiiii", date, now_unix(), r->user.id, id, version);
-		rc = db_write(st, &changed);
-	}
-	if (rc == SQLITE_DONE && !changed) {
-		db_rollback();
+	int rc = audit_update(r->user.id, "decision", id, pid, sql, "tiiii", date, now_unix(), r->user.id, id, version);
+	if (rc == 0)
 		return http_fail(r, 409, "Beslutet har ändrats sedan du öppnade sidan. Ladda om och försök igen.");
-	}
-	if (rc != SQLITE_DONE || audit_log(r->user.id, "update", "decision", id, pid) < 0 || db_commit() < 0) {
-		db_rollback();
+	if (rc < 0)
 		return http_fail(r, 500, NULL);
-	}
 	return http_redirect(r, arena_printf(&r->arena, "/decisions/%lld", id));
 }
 

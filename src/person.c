@@ -498,19 +498,10 @@ int person_update(struct req *r)
 		json_decref(stored);
 		return 400;
 	}
-	if (db_begin() < 0) {
-		json_decref(stored);
-		return http_fail(r, 500, NULL);
-	}
-	sqlite3_stmt *st = db_stmt(sql);
-	int changed = 0, rc = SQLITE_ERROR;
-	if (st) {
-		db_bindf(st, "tttttiiii", in.first_name, in.last_name, in.phone ? in.phone : "",
-		    in.email ? in.email : "", in.address ? in.address : "", now_unix(), r->user.id, id, version);
-		rc = db_write(st, &changed);
-	}
-	if (rc == SQLITE_DONE && !changed) {
-		db_rollback();
+	int rc = audit_update(r->user.id, "person", id, id, sql, "tttttiiii", in.first_name, in.last_name,
+	    in.phone ? in.phone : "", in.email ? in.email : "", in.address ? in.address : "", now_unix(), r->user.id,
+	    id, version);
+	if (rc == 0) {
 		json_object_set_new(r->view, "conflict", stored);
 		json_object_set_new(form, "version", json_integer(json_integer_value(json_object_get(stored, "version"))));
 		view_error(r, "first_name", "Någon annan har ändrat personuppgifterna sedan du öppnade sidan. "
@@ -518,10 +509,8 @@ int person_update(struct req *r)
 		return 409;
 	}
 	json_decref(stored);
-	if (rc != SQLITE_DONE || audit_log(r->user.id, "update", "person", id, id) < 0 || db_commit() < 0) {
-		db_rollback();
+	if (rc < 0)
 		return http_fail(r, 500, NULL);
-	}
 	return http_redirect(r, arena_printf(&r->arena, "/persons/%lld", id));
 }
 

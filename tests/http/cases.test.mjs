@@ -286,6 +286,14 @@ test('support decision put into effect (verkställd) before move-in', async () =
   const r = await soc1.post(`/decisions/${did.id}/effective`, { date: today, version: String(did.version) });
   assert.equal(r.status, 303);
   assert.equal(q(`SELECT support_effective_date FROM decisions WHERE id = ${did.id}`)[0].support_effective_date, today);
+  assert.equal(q(`SELECT count(*) AS n FROM audit WHERE action = 'update' AND entity = 'decision' AND entity_id = ${did.id}`)[0].n, 1,
+    'the change and its audit row');
+  const stale = await soc1.post(`/decisions/${did.id}/effective`, { date: '2020-01-01', version: String(did.version) });
+  assert.equal(stale.status, 409);
+  assert.match(stale.body, /Beslutet har ändrats sedan du öppnade sidan/);
+  assert.equal(q(`SELECT support_effective_date FROM decisions WHERE id = ${did.id}`)[0].support_effective_date, today, 'nothing overwritten');
+  assert.equal(q(`SELECT count(*) AS n FROM audit WHERE action = 'update' AND entity = 'decision' AND entity_id = ${did.id}`)[0].n, 1,
+    'no audit row for a change that did not happen');
 });
 
 test('assignment: standard text + goals + follow-ups; assigned case manager reads it', async () => {
