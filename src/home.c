@@ -160,7 +160,8 @@ static const char open_incidents_sql[] =
  * newest first: one half walks the move-in dates down, the other the end
  * dates, each stops after a page (an OR over both would collect every
  * event of the month in every district first); a tenancy that began and
- * ended within the window is shown once, as ended. */
+ * ended within the window is shown once, as ended (an end is never before
+ * the move-in, so the move-in half needs only the ongoing ones). */
 #define HOUSING_EVENTS_HALF(when, cond, detail) \
 	"SELECT * FROM (SELECT '/tenancies/' || t.id AS href, p.first_name || ' ' || p.last_name AS label, " \
 	detail " AS detail, " when " AS k_when, t.id AS k_id " \
@@ -171,8 +172,8 @@ static const char housing_events_sql[] =
 	"'Boendet avslutat ' || t.end_date || ' (' || CASE t.end_reason WHEN 'evicted' THEN 'vräkt' "
 	"WHEN 'wanted' THEN 'ville flytta' WHEN 'deceased' THEN 'avliden' ELSE 'annat' END || ')'")
     " UNION ALL "
-    HOUSING_EVENTS_HALF("t.move_in_date", "t.move_in_date >= date(:today, '-30 days') "
-	"AND coalesce(t.end_date, '') < date(:today, '-30 days')", "'Flyttade in ' || t.move_in_date || ', ' || a.address")
+    HOUSING_EVENTS_HALF("t.move_in_date", "t.move_in_date >= date(:today, '-30 days') AND t.end_date IS NULL",
+	"'Flyttade in ' || t.move_in_date || ', ' || a.address")
     " ORDER BY k_when DESC, k_id DESC LIMIT :limit";
 
 /* Persons with a current decision and no ongoing tenancy (tenancy.h). */

@@ -35,12 +35,12 @@ const char *tenancy_end_label(const char *reason);
 
 /* Persons in the viewer's scope with a current decision (x) and no ongoing
  * tenancy, in the order the pages show them: moved out first (longest ago
- * first), then those still waiting, by name; not the deceased. Each half walks the partial
- * index persons_unhoused (persons.housed and last_moved_out are kept by
- * triggers on tenancies, migration 0006) and stops at :limit rows, so the
- * cost follows the page, not the number of decisions. cols are over p and
- * x; where is "1", or "p.district_id = :district" for a socialsekreterare
- * (then persons_unhoused_district is walked). */
+ * first), then those still waiting, by name; not the deceased. Each half
+ * walks the partial index persons_unhoused (persons.housed and
+ * last_moved_out are kept by triggers on tenancies, migration 0006) and
+ * stops at :limit rows, so the cost follows the page, not the number of
+ * decisions. cols are over p and x; where is "1", or "p.district_id =
+ * :district" for a socialsekreterare (then persons_unhoused_district). */
 #define WITHOUT_APARTMENT_KEYS \
 	"p.last_moved_out AS last_moved_out, p.last_name AS k_last, p.first_name AS k_first, p.id AS k_id"
 #define WITHOUT_APARTMENT_HALF(cols, where, part, cond, order) \

@@ -195,6 +195,15 @@ test('end: reasons validated; the support continues; a second chance keeps the f
   const after = (await c.chef1.get('/persons/without-apartment', { json: true })).json().rows.map((x) => x.id);
   assert.ok(!after.includes(p), 'housed again: not in the list');
   assert.ok(!after.includes(d), 'the deceased are not listed as support without apartment');
+  // the socialsekreterare's start page: the month's move-ins and ends, newest first
+  const home = (await c.soc1.get('/', { json: true })).json().sections;
+  const events = home.find((x) => /Inflyttningar och avslutade/.test(x.heading)).items;
+  assert.deepEqual(events.slice(0, 3).map((e) => `${e.label}: ${e.detail}`), [
+    `Dag Testsson: Boendet avslutat ${today} (avliden)`,
+    `Rut Testsson: Flyttade in ${today}, Provgatan 7`,
+    `Rut Testsson: Boendet avslutat ${today} (vräkt)`,
+  ]);
+  assert.equal(events.filter((e) => e.label === 'Dag Testsson').length, 1, 'one line per tenancy');
 });
 
 test('incidents: the landlord office sees housing-related ones only, never the internal note', async () => {
