@@ -33,7 +33,8 @@ const WHOLE_TABLE_OK = [
   /^SELECT count\(\*\) AS started,/,	// kvarboende: per person and per tenancy
   /^SELECT substr\(move_in_date, 1, 4\) AS year,/,	// kvarboende: cohorts at 12/24 months
   /^SELECT CAST\(\(julianday\(CASE WHEN ongoing/,	// kvarboende: Kaplan-Meier
-  /^SELECT avg\(x\) FROM \(SELECT x, row_number\(\)/,	// kvarboende: median waiting times
+  /^SELECT julianday\(x\.decision_date\) - julianday\(f\.sent_at/,	// kvarboende: waiting times (median in C)
+  /^SELECT julianday\(g\.first_move\) - julianday\(g\.first_decision\)/,
 ];
 
 const routes = JSON.parse(runBin(['routes']).stdout).filter((r) => r.method === 'GET' && !r.public);

@@ -276,4 +276,33 @@ test('round trip: export, import into an empty database, export again: the same 
   assert.equal(runBin(['import-status', '--db', srv.db]).code, 2, 'missing flags: exit 2');
 });
 
+test('kvarboende waiting times: medians of hand-picked days, in a district of their own', async () => {
+  const vb = q("INSERT INTO districts(name, created_at, updated_at) VALUES('Väntby', 0, 0) RETURNING id")[0].id;
+  const noon = (d) => Math.floor(new Date(`${d}T12:00:00`).getTime() / 1000);	// the server's local day
+  // referral sent, decision, first move-in: 10/30, 20/39, 40/60 days, and 30 without an apartment
+  const cases = [['2025-01-01', '2025-01-11', '2025-02-10'], ['2025-02-01', '2025-02-21', '2025-04-01'],
+    ['2025-03-01', '2025-04-10', '2025-06-09'], ['2025-03-01', '2025-03-31', null]];
+  cases.forEach(([sent, decided, moved], i) => {
+    const p = q(`INSERT INTO persons(reserve, birth_date, sex, first_name, last_name, district_id, created_at, updated_at)
+      VALUES(1, '1980-01-01', 'K', 'Vänt${i}', 'Ström', ${vb}, 0, 0) RETURNING id`)[0].id;
+    const f = q(`INSERT INTO referrals(person_id, district_id, state, sent_at, last_step_at, created_at, updated_at)
+      VALUES(${p}, ${vb}, 'approved', ${noon(sent)}, ${noon(decided)}, 0, 0) RETURNING id`)[0].id;
+    q(`INSERT INTO decisions(person_id, referral_id, district_id, decision_date, start_date, end_date, review_clause, support_kind,
+      created_at, updated_at) VALUES(${p}, ${f}, ${vb}, '${decided}', '${decided}', '2026-12-31', 'x', 'internal', 0, 0)`);
+    if (moved) {
+      const a = q(`INSERT INTO apartments(address, district_id, rooms, area_m2, rent, created_at, updated_at)
+        VALUES('Väntvägen ${i}', ${vb}, 1, 30, 5000, 0, 0) RETURNING id`)[0].id;
+      q(`INSERT INTO tenancies(person_id, apartment_id, move_in_date, created_at, updated_at) VALUES(${p}, ${a}, '${moved}', 0, 0)`);
+    }
+  });
+  const days = async (d) => {
+    const w = (await c.chef1.get(`/kvarboende?date=${d}&district=${vb}`, { json: true })).json().kvarboende.waiting_days;
+    return { referral_to_decision: w.referral_to_decision, decision_to_move_in: w.decision_to_move_in };
+  };
+  assert.deepEqual(await days('2026-06-30'), { referral_to_decision: 25, decision_to_move_in: 39 }, 'medians of 10/20/30/40 and 30/39/60');
+  // on a date before the last decision, only what had happened by then counts
+  assert.deepEqual(await days('2025-03-15'), { referral_to_decision: 15, decision_to_move_in: 30 }, 'medians of 10/20 and 30');
+  assert.deepEqual(await days('2024-12-31'), { referral_to_decision: null, decision_to_move_in: null }, 'nothing yet');
+});
+
 await run({ after: () => srv.stop() });
