@@ -305,4 +305,53 @@ test('kvarboende waiting times: medians of hand-picked days, in a district of th
   assert.deepEqual(await days('2024-12-31'), { referral_to_decision: null, decision_to_move_in: null }, 'nothing yet');
 });
 
+test('kvarboende compliance on 2026-06-30: home-visit weeks and checklists by hand', async () => {
+  const bb = q("INSERT INTO districts(name, created_at, updated_at) VALUES('Besöksby', 0, 0) RETURNING id")[0].id;
+  const local = (d, t = '12:00:00') => Math.floor(new Date(`${d}T${t}`).getTime() / 1000);
+  const who = (first, moveIn, end = null) => {
+    const p = q(`INSERT INTO persons(reserve, birth_date, sex, first_name, last_name, district_id, created_at, updated_at)
+      VALUES(1, '1980-01-01', 'M', '${first}', 'Besök', ${bb}, 0, 0) RETURNING id`)[0].id;
+    const a = q(`INSERT INTO apartments(address, district_id, rooms, area_m2, rent, created_at, updated_at)
+      VALUES('Besöksvägen ${first}', ${bb}, 1, 30, 5000, 0, 0) RETURNING id`)[0].id;
+    const t = q(`INSERT INTO tenancies(person_id, apartment_id, move_in_date, end_date, end_reason, created_at, updated_at)
+      VALUES(${p}, ${a}, '${moveIn}', ${end ? `'${end}', 'wanted'` : 'NULL, NULL'}, 0, 0) RETURNING id`)[0].id;
+    return { p, t };
+  };
+  const visit = (p, date, kind = 'home', met = 1, corrects = 'NULL') =>
+    q(`INSERT INTO visits(person_id, date, kind, met, corrects_id, created_at) VALUES(${p}, '${date}', '${kind}', ${met}, ${corrects}, 0) RETURNING id`)[0].id;
+  const checklist = (t, month, state, sentAt) =>
+    q(`INSERT INTO checklists(tenancy_id, month, state, items, sent_at, created_at, updated_at)
+      VALUES(${t}, '${month}', '${state}', '[]', ${sentAt ?? 'NULL'}, 0, 0)`);
+  // the 12 weeks end with the week of 2026-06-30 (Monday 2026-06-29): 2026-04-13 .. 2026-06-30
+  const a = who('Arne', '2026-01-01');
+  visit(a.p, '2026-04-12');			// the day before the window
+  visit(a.p, '2026-04-13'); visit(a.p, '2026-04-14');	// week 0, twice: one week
+  visit(a.p, '2026-05-04');			// week 3
+  visit(a.p, '2026-05-11', 'home', 0);		// did not meet
+  visit(a.p, '2026-05-18', 'phone');		// not a home visit
+  visit(a.p, '2026-06-30');			// week 11, the day itself
+  visit(a.p, '2026-07-01');			// after the date
+  const b = who('Bert', '2026-03-01');
+  const wrong = visit(b.p, '2026-05-05');
+  visit(b.p, '2026-05-05', 'home', 0, wrong);	// corrected: the home visit did not happen
+  visit(b.p, '2026-06-01');			// week 7
+  const c3 = who('Cilla', '2026-01-01', '2026-05-31');	// not housed on the date: her visit does not count
+  visit(c3.p, '2026-05-05');
+  // checklist months 2025-06..2026-05 (the last whose deadline, the 10th, has passed):
+  // Arne Jan–May (5), Bert Mar–May (3), Cilla Jan–Apr (4, she left on the last day of May) = 12
+  checklist(a.t, '2026-01', 'reviewed', local('2026-02-05'));	// on time
+  checklist(a.t, '2026-02', 'reviewed', local('2026-03-15'));	// late
+  checklist(a.t, '2026-03', 'draft', null);			// never sent
+  checklist(b.t, '2026-05', 'sent', local('2026-06-10', '23:59:00'));	// the last minute of the 10th
+  checklist(c3.t, '2026-04', 'sent', local('2026-05-11', '00:00:01'));	// a second too late
+  const k = (await c.chef1.get(`/kvarboende?date=2026-06-30&district=${bb}`, { json: true })).json().kvarboende;
+  assert.equal(k.persons_housed, 2);
+  assert.deepEqual(k.compliance, {
+    participant_weeks: 24, weeks_with_home_visit: 4, home_visit_pct: 16.7,
+    checklists_needed: 12, checklists_on_time: 2, checklists_reviewed: 2,
+    checklists_on_time_pct: 16.7, checklists_reviewed_pct: 16.7,
+    home_visit_pct_label: '16,7', checklists_on_time_pct_label: '16,7', checklists_reviewed_pct_label: '16,7',
+  });
+});
+
 await run({ after: () => srv.stop() });
