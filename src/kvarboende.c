@@ -229,21 +229,98 @@ static int waiting(const struct req *r, json_t *k, const char *date, long long d
 /* Month number (year * 12 + month - 1) of a 'YYYY-MM...' text, in SQL. */
 #define MONTH_NO(d) "(CAST(substr(" d ", 1, 4) AS INTEGER) * 12 + CAST(substr(" d ", 6, 2) AS INTEGER) - 1)"
 
+/* Returns the ids sql selects (first column, ascending) as a malloc'd
+ * array, its length in *n; NULL on error. */
+static long long *id_list(const struct req *r, const char *sql, const char *date, long long district, size_t *n)
+{
+	sqlite3_stmt *st = prepare(r, sql, date, district);
+	if (!st)
+		return NULL;
+	size_t cap = 1024;
+	long long *ids = xmalloc(cap * sizeof *ids);
+	int rc;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap)
+			ids = xrealloc(ids, (cap *= 2) * sizeof *ids);
+		ids[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	db_done(st);
+	if (rc != SQLITE_DONE) {
+		free(ids);
+		return NULL;
+	}
+	return ids;
+}
+
+/* Returns the index of id in the ascending ids[n], or -1. */
+static long find_id(const long long *ids, size_t n, long long id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && ids[lo] == id ? (long)lo : -1;
+}
+
+/* Participant-weeks with a home visit where they met: of the 12 weeks
+ * (Monday to Sunday) that end with the week of date, up to date, for the
+ * persons housed on date; corrected entries do not count. The visits of
+ * the window are one covering range of visits_week; each is checked
+ * against the housed persons and the corrected entries, and marks its
+ * week in its person's 12-bit mask. (As one SQL statement, with a
+ * DISTINCT count per week over IN-lists, this took 2.4 s for 2.5
+ * million visits.) Returns the count, or -1 on error. */
+static long long home_visit_weeks(const struct req *r, const char *date, long long district)
+{
+	static const char housed_sql[] = "SELECT DISTINCT person_id FROM (" BASE ") WHERE ongoing ORDER BY person_id";
+	static const char corrected_sql[] =
+	    "SELECT corrects_id FROM visits WHERE corrects_id IS NOT NULL ORDER BY corrects_id";
+	static const char visits_sql[] =
+	    "SELECT v.id, v.person_id, v.date FROM visits v WHERE v.kind = 'home' AND v.met = 1 "
+	    "AND v.date >= date(" WEEK_START ", '-77 days') AND v.date <= :today";
+	size_t nh = 0, nc = 0;
+	long long *housed = id_list(r, housed_sql, date, district, &nh);
+	long long *corrected = housed ? id_list(r, corrected_sql, date, district, &nc) : NULL;
+	sqlite3_stmt *st = corrected ? prepare(r, visits_sql, date, district) : NULL;
+	if (!st) {
+		free(housed);
+		free(corrected);
+		return -1;
+	}
+	/* the first Monday of the window, as WEEK_START - 77 days in SQL */
+	char first[11];
+	long weekday = ((date_diff_days("2024-01-01", date) % 7) + 7) % 7;	/* 2024-01-01 was a Monday: 0 */
+	date_add_days(date, (int)(-weekday - 77), first);
+	unsigned short *mask = xcalloc(nh ? nh : 1, sizeof *mask);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long at = find_id(housed, nh, sqlite3_column_int64(st, 1));
+		if (at < 0 || find_id(corrected, nc, sqlite3_column_int64(st, 0)) >= 0)
+			continue;
+		long days = date_diff_days(first, (const char *)sqlite3_column_text(st, 2));
+		long week = days / 7;
+		if (days >= 0 && week < 12)
+			mask[at] |= (unsigned short)(1u << week);
+	}
+	db_done(st);
+	long long n = 0;
+	for (size_t i = 0; i < nh; i++)
+		n += __builtin_popcount(mask[i]);
+	free(mask);
+	free(housed);
+	free(corrected);
+	return rc == SQLITE_DONE ? n : -1;
+}
+
 static int compliance(const struct req *r, json_t *k, const char *date, long long district)
 {
 	/* one row per person housed at :d (a person with two ongoing
 	 * tenancies counts once) */
-	/* participant-weeks with a home visit: for each of the 12 weeks,
-	 * the distinct persons with one (a covering range scan of
-	 * visits_week); persons housed at :d and corrected entries are sets
-	 * built once */
-	static const char visits_sql[] =
-	    "WITH RECURSIVE weeks(n, ws) AS (SELECT 0, date(" WEEK_START ", '-77 days') "
-	    " UNION ALL SELECT n + 1, date(ws, '+7 days') FROM weeks WHERE n < 11) "
-	    "SELECT coalesce(sum((SELECT count(DISTINCT v.person_id) FROM visits v WHERE v.kind = 'home' AND v.date >= w.ws "
-	    " AND v.date < date(w.ws, '+7 days') AND v.date <= :today AND v.met = 1 "
-	    " AND v.id NOT IN (SELECT corrects_id FROM visits WHERE corrects_id IS NOT NULL) "
-	    " AND v.person_id IN (SELECT person_id FROM (" BASE ") WHERE ongoing))), 0) FROM weeks w";
 	/* tenancy-months that needed a checklist in the window :w0..:w1
 	 * (month numbers): the tenancy began by the month's end and lasted
 	 * past it; counted per tenancy with month arithmetic, no join */
@@ -257,13 +334,11 @@ static int compliance(const struct req *r, json_t *k, const char *date, long lon
 	    "coalesce(sum(c.state = 'reviewed'), 0) "
 	    "FROM checklists c JOIN tenancies t ON t.id = c.tenancy_id JOIN persons p ON p.id = t.person_id "
 	    "WHERE c.month >= :m0 AND c.month <= :m1 AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p");
-	sqlite3_stmt *st = prepare(r, visits_sql, date, district);
-	if (!st || sqlite3_step(st) != SQLITE_ROW) {
-		db_done(st);
+	long long weeks = 12 * json_integer_value(json_object_get(k, "persons_housed"));
+	long long with_visit = home_visit_weeks(r, date, district);
+	if (with_visit < 0)
 		return -1;
-	}
-	long long weeks = 12 * json_integer_value(json_object_get(k, "persons_housed")), with_visit = sqlite3_column_int64(st, 0);
-	db_done(st);
+	sqlite3_stmt *st;
 	/* the window: the 12 months up to the latest whose deadline passed */
 	char due[8], late[8], m0[8], first[11], wstart[11], wend[11];
 	checklist_months(date, due, late);

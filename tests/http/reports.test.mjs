@@ -326,6 +326,7 @@ test('kvarboende compliance on 2026-06-30: home-visit weeks and checklists by ha
   const a = who('Arne', '2026-01-01');
   visit(a.p, '2026-04-12');			// the day before the window
   visit(a.p, '2026-04-13'); visit(a.p, '2026-04-14');	// week 0, twice: one week
+  visit(a.p, '2026-04-20');			// week 1 (a Monday)
   visit(a.p, '2026-05-04');			// week 3
   visit(a.p, '2026-05-11', 'home', 0);		// did not meet
   visit(a.p, '2026-05-18', 'phone');		// not a home visit
@@ -347,11 +348,17 @@ test('kvarboende compliance on 2026-06-30: home-visit weeks and checklists by ha
   const k = (await c.chef1.get(`/kvarboende?date=2026-06-30&district=${bb}`, { json: true })).json().kvarboende;
   assert.equal(k.persons_housed, 2);
   assert.deepEqual(k.compliance, {
-    participant_weeks: 24, weeks_with_home_visit: 4, home_visit_pct: 16.7,
+    participant_weeks: 24, weeks_with_home_visit: 5, home_visit_pct: 20.8,
     checklists_needed: 12, checklists_on_time: 2, checklists_reviewed: 2,
     checklists_on_time_pct: 16.7, checklists_reviewed_pct: 16.7,
-    home_visit_pct_label: '16,7', checklists_on_time_pct_label: '16,7', checklists_reviewed_pct_label: '16,7',
+    home_visit_pct_label: '20,8', checklists_on_time_pct_label: '16,7', checklists_reviewed_pct_label: '16,7',
   });
+  // the window follows the date's week: on Sunday 2026-06-28 it begins Monday 2026-04-06 (the 12th counts),
+  // on Monday 2026-06-29 it begins 2026-04-13
+  const weeksOn = async (d) => (await c.chef1.get(`/kvarboende?date=${d}&district=${bb}`, { json: true })).json().kvarboende
+    .compliance.weeks_with_home_visit;
+  assert.equal(await weeksOn('2026-06-28'), 5, 'Arne weeks 0, 1, 2, 4; Bert week 8');
+  assert.equal(await weeksOn('2026-06-29'), 4, 'Arne weeks 0, 1, 3; Bert week 7');
 });
 
 await run({ after: () => srv.stop() });
