@@ -277,12 +277,18 @@ static long find_id(const long long *ids, size_t n, long long id)
  * million visits.) Returns the count, or -1 on error. */
 static long long home_visit_weeks(const struct req *r, const char *date, long long district)
 {
+	/* one id per person housed at :d (two ongoing tenancies count once) */
 	static const char housed_sql[] = "SELECT DISTINCT person_id FROM (" BASE ") WHERE ongoing ORDER BY person_id";
 	static const char corrected_sql[] =
 	    "SELECT corrects_id FROM visits WHERE corrects_id IS NOT NULL ORDER BY corrects_id";
 	static const char visits_sql[] =
 	    "SELECT v.id, v.person_id, v.date FROM visits v WHERE v.kind = 'home' AND v.met = 1 "
-	    "AND v.date >= date(" WEEK_START ", '-77 days') AND v.date <= :today";
+	    "AND v.date >= :first AND v.date <= :today";
+	/* the window's first Monday: the Monday of date's week (as WEEK_START),
+	 * 11 weeks back */
+	char first[11];
+	long weekday = ((date_diff_days("2024-01-01", date) % 7) + 7) % 7;	/* 2024-01-01 was a Monday: 0 */
+	date_add_days(date, (int)(-weekday - 77), first);
 	size_t nh = 0, nc = 0;
 	long long *housed = id_list(r, housed_sql, date, district, &nh);
 	long long *corrected = housed ? id_list(r, corrected_sql, date, district, &nc) : NULL;
@@ -292,10 +298,7 @@ static long long home_visit_weeks(const struct req *r, const char *date, long lo
 		free(corrected);
 		return -1;
 	}
-	/* the first Monday of the window, as WEEK_START - 77 days in SQL */
-	char first[11];
-	long weekday = ((date_diff_days("2024-01-01", date) % 7) + 7) % 7;	/* 2024-01-01 was a Monday: 0 */
-	date_add_days(date, (int)(-weekday - 77), first);
+	db_bind_named_text(st, ":first", first);
 	unsigned short *mask = xcalloc(nh ? nh : 1, sizeof *mask);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -319,8 +322,6 @@ static long long home_visit_weeks(const struct req *r, const char *date, long lo
 
 static int compliance(const struct req *r, json_t *k, const char *date, long long district)
 {
-	/* one row per person housed at :d (a person with two ongoing
-	 * tenancies counts once) */
 	/* tenancy-months that needed a checklist in the window :w0..:w1
 	 * (month numbers): the tenancy began by the month's end and lasted
 	 * past it; counted per tenancy with month arithmetic, no join */
