@@ -13,7 +13,7 @@
 
 static const char *status_label(const char *s)
 {
-	return !strcmp(s, "available") ? "Ledig" : !strcmp(s, "let") ? "Uthyrd" : "Spärrad";
+	return str_eq(s, "available") ? "Ledig" : str_eq(s, "let") ? "Uthyrd" : "Spärrad";
 }
 
 /* Returns [{value, label, selected}] for the three statuses. */
@@ -195,6 +195,14 @@ int apartment_page(struct req *r)
 	if (load_tenancies(r, id) < 0)
 		return http_fail(r, 500, NULL);
 	if (r->user.role == ROLE_LANDLORD) {
+		int occupied = 0;
+		size_t i;
+		json_t *t;
+		json_array_foreach(json_object_get(r->view, "tenancies"), i, t)
+			occupied |= !json_object_get(t, "end_date");
+		if (!occupied && !str_eq(json_string_value(json_object_get(a, "status")), "blocked"))
+			json_object_set_new(r->view, "move_in_href", json_string(arena_printf(&r->arena,
+			    "/apartments/%lld/tenancies/new", id)));
 		json_object_set(r->view, "form", a);
 		edit_view(r, id, json_integer_value(json_object_get(a, "district_id")), json_string_value(json_object_get(a, "status")));
 	}

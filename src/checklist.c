@@ -350,7 +350,7 @@ int checklist_save(struct req *r)
 	if ((agreed && strlen(agreed) > 4000) || (own && strlen(own) > 4000))
 		view_error(r, "agreed_actions", "Texterna får vara högst 4000 tecken.");
 	json_object_set_new(r->view, "version", json_integer(version));
-	if (strcmp(json_string_value(json_object_get(c, "state")), "draft") != 0) {
+	if (!str_eq(json_string_value(json_object_get(c, "state")), "draft")) {
 		json_decref(items);
 		json_decref(c);
 		r->back = arena_printf(&r->arena, "/checklists/%lld", id);
@@ -400,7 +400,7 @@ int checklist_review(struct req *r)
 	if (comment && strlen(comment) > 4000)
 		view_error(r, "review_comment", "Kommentaren får vara högst 4000 tecken.");
 	json_object_set_new(r->view, "version", json_integer(version));
-	if (strcmp(json_string_value(json_object_get(c, "state")), "sent") != 0) {
+	if (!str_eq(json_string_value(json_object_get(c, "state")), "sent")) {
 		json_decref(c);
 		r->back = arena_printf(&r->arena, "/checklists/%lld", id);
 		return http_fail(r, 409, "Checklistan är redan granskad.");

@@ -107,7 +107,7 @@ int config_update(struct req *r)
 	const struct list_kind *k = kind_of(r);
 	long long id = r->params[0];
 	json_t *row = db_row_for(exists, id);
-	int ours = row && !strcmp(json_string_value(json_object_get(row, "list")), k->list);
+	int ours = row && str_eq(json_string_value(json_object_get(row, "list")), k->list);
 	json_decref(row);
 	if (!ours)
 		return http_fail(r, 404, "Punkten finns inte.");

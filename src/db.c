@@ -440,6 +440,18 @@ void db_vbindf(sqlite3_stmt *st, const char *fmt, va_list ap)
 	}
 }
 
+json_t *db_text_json(const char *s, size_t n)
+{
+	if (utf8_valid(s, n))
+		return json_stringn(s, n);
+	struct buf b;
+	buf_init(&b);
+	buf_utf8_repair(&b, s, n);
+	json_t *j = json_stringn(b.data, b.len);
+	buf_free(&b);
+	return j;
+}
+
 json_t *db_row_json(sqlite3_stmt *st)
 {
 	json_t *o = json_object();
@@ -454,7 +466,7 @@ json_t *db_row_json(sqlite3_stmt *st)
 			json_object_set_new(o, name, json_real(sqlite3_column_double(st, i)));
 			break;
 		case SQLITE_TEXT:
-			json_object_set_new(o, name, json_stringn((const char *)sqlite3_column_text(st, i),
+			json_object_set_new(o, name, db_text_json((const char *)sqlite3_column_text(st, i),
 			    (size_t)sqlite3_column_bytes(st, i)));
 			break;
 		default:

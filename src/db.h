@@ -79,6 +79,12 @@ void db_vbindf(sqlite3_stmt *st, const char *fmt, va_list ap);
 void db_bind_named_int(sqlite3_stmt *st, const char *name, long long v);
 void db_bind_named_text(sqlite3_stmt *st, const char *name, const char *s);
 
+/* Returns a JSON string of stored text s[0..n); bytes that are not
+ * well-formed UTF-8 become U+FFFD, so a stored value is never dropped (a
+ * NULL from json_stringn would make a column silently vanish). New
+ * reference. */
+json_t *db_text_json(const char *s, size_t n);
+
 /* Returns the current row as an object keyed by column name (integers,
  * reals, strings; NULL columns are left out). New reference. */
 json_t *db_row_json(sqlite3_stmt *st);

@@ -117,7 +117,7 @@ static json_t *load_referral_for_decision(struct req *r, long long id)
 /* Answers 409 unless the referral is approved by the team. */
 static int require_approved(struct req *r, json_t *ref, long long id)
 {
-	if (strcmp(json_string_value(json_object_get(ref, "state")), "approved") == 0)
+	if (str_eq(json_string_value(json_object_get(ref, "state")), "approved"))
 		return 0;
 	r->back = arena_printf(&r->arena, "/referrals/%lld", id);
 	return http_fail(r, 409, "Besluten kan fattas först när Bostad först-teamet har svarat att de kan tillgodose behoven.");

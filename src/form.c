@@ -70,13 +70,15 @@ int text_is_clean(const char *s, size_t len)
 		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
 		    (cp >= 0xd800 && cp <= 0xdfff))
 			return 0;
+		if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || (cp >= 0x80 && cp < 0xa0))
+			return 0;	/* bidi overrides; C1 controls */
 		i += n + 1;
 	}
 	return 1;
 }
 
-/* Appends key/value (already arena-owned) to f. */
-static void field_push(struct form *f, struct arena *a, const char *key, const char *value)
+/* Appends key/value (already arena-owned, len bytes) to f. */
+static void field_push(struct form *f, struct arena *a, const char *key, const char *value, size_t len)
 {
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 16;
@@ -88,12 +90,13 @@ static void field_push(struct form *f, struct arena *a, const char *key, const c
 	}
 	f->v[f->n].key = key;
 	f->v[f->n].value = value;
+	f->v[f->n].len = len;
 	f->n++;
 }
 
 void form_add(struct form *f, struct arena *a, const char *key, const char *value)
 {
-	field_push(f, a, arena_strdup(a, key), arena_strdup(a, value));
+	field_push(f, a, arena_strdup(a, key), arena_strdup(a, value), strlen(value));
 }
 
 int form_parse(struct form *f, struct arena *a, const char *s, size_t len)
@@ -110,19 +113,25 @@ int form_parse(struct form *f, struct arena *a, const char *s, size_t len)
 			char *v = eq ? decode(a, eq + 1, (size_t)((s + j) - (eq + 1))) : arena_strdup(a, "");
 			if (!k || !v || f->n >= FORM_MAX_FIELDS)
 				return -1;
-			field_push(f, a, k, v);
+			field_push(f, a, k, v, strlen(v));
 		}
 		i = j + 1;
 	}
 	return 0;
 }
 
-const char *form_get(const struct form *f, const char *key)
+const struct form_field *form_field_get(const struct form *f, const char *key)
 {
 	for (size_t i = 0; i < f->n; i++)
 		if (strcmp(f->v[i].key, key) == 0)
-			return f->v[i].value;
+			return &f->v[i];
 	return NULL;
+}
+
+const char *form_get(const struct form *f, const char *key)
+{
+	const struct form_field *x = form_field_get(f, key);
+	return x ? x->value : NULL;
 }
 
 const char *cookie_get(struct arena *a, const char *header, const char *name)
@@ -215,7 +224,8 @@ static int header_param(const char *h, size_t len, const char *param, char *out,
 	return 0;
 }
 
-int form_parse_multipart(struct form *f, struct arena *a, const char *content_type, const char *s, size_t len)
+int form_parse_multipart(struct form *f, struct form *files, struct arena *a, const char *content_type,
+    const char *s, size_t len)
 {
 	const char *b = content_type ? strstr(content_type, "boundary=") : NULL;
 	if (!b)
@@ -255,11 +265,15 @@ int form_parse_multipart(struct form *f, struct arena *a, const char *content_ty
 		if (!next)
 			return -1;
 		size_t n = (size_t)(next - body);
-		if (!is_file && !text_is_clean(body, n))
+		if (!text_is_clean(name, strlen(name)) || (!is_file && !text_is_clean(body, n)))
 			return -1;
-		if (f->n >= FORM_MAX_FIELDS)
+		struct form *to = is_file ? files : f;
+		if (f->n + files->n >= FORM_MAX_FIELDS)
 			return -1;
-		field_push(f, a, arena_strdup(a, name), arena_strndup(a, body, n));
+		char *v = arena_alloc(a, n + 1);
+		memcpy(v, body, n);
+		v[n] = '\0';
+		field_push(to, a, arena_strdup(a, name), v, n);
 		p = next + dl;
 	}
 	return -1;

@@ -13,6 +13,7 @@
 struct form_field {
 	const char *key;
 	const char *value;
+	size_t len;		/* bytes of value (a file part may hold NULs) */
 };
 
 struct form {
@@ -28,12 +29,18 @@ struct form {
 int form_parse(struct form *f, struct arena *a, const char *s, size_t len);
 
 /*
- * Parses a multipart/form-data body (RFC 7578) into f: each part's name
- * is a field, its content the value. Text parts must be clean UTF-8; a
- * file part (with a filename) is taken as it is, for its reader to check.
- * Returns 0, or -1 when the body is malformed.
+ * Parses a multipart/form-data body (RFC 7578): each text part's name and
+ * content go into f and must pass text_is_clean like any urlencoded field;
+ * a file part (one with a filename) goes into files only, as raw bytes, so
+ * no handler reading f can ever see unchecked bytes (a file's reader checks
+ * its own format). Returns 0, or -1 when the body is malformed or a text
+ * part is not clean.
  */
-int form_parse_multipart(struct form *f, struct arena *a, const char *content_type, const char *s, size_t len);
+int form_parse_multipart(struct form *f, struct form *files, struct arena *a, const char *content_type,
+    const char *s, size_t len);
+
+/* Returns the first field for key (its value and len), or NULL. */
+const struct form_field *form_field_get(const struct form *f, const char *key);
 
 /* Appends a field (key and value copied into the arena). */
 void form_add(struct form *f, struct arena *a, const char *key, const char *value);
@@ -48,7 +55,9 @@ const char *form_get(const struct form *f, const char *key);
 const char *cookie_get(struct arena *a, const char *header, const char *name);
 
 /* Returns 1 when s (len bytes) is valid UTF-8 without control characters
- * other than tab, CR and LF. */
+ * other than tab, CR and LF, and without the bidirectional embedding,
+ * override and isolate controls (U+202A-U+202E, U+2066-U+2069) that can
+ * make stored text display as something else. */
 int text_is_clean(const char *s, size_t len);
 
 /*

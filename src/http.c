@@ -360,13 +360,16 @@ struct qctx {
 	int bad;
 };
 
-static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+/* One query parameter; sizes from MHD, so a decoded %00 cannot hide the
+ * rest of a value from the check. */
+static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+    const char *value, size_t value_size)
 {
 	(void)kind;
 	struct qctx *q = cls;
 	if (!value)
-		value = "";
-	if (!text_is_clean(key, strlen(key)) || !text_is_clean(value, strlen(value)) ||
+		value = "", value_size = 0;
+	if (!text_is_clean(key, key_size) || !text_is_clean(value, value_size) ||
 	    q->r->query.n >= FORM_MAX_FIELDS) {
 		q->bad = 1;
 		return MHD_NO;
@@ -421,7 +424,7 @@ static enum MHD_Result answer(struct req *r, int status)
 static enum MHD_Result dispatch(struct req *r)
 {
 	struct qctx q = { r, 0 };
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_query, &q);
+	MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND, add_query, &q);
 	r->want_json = wants_json(r);
 	client_ip(r);
 	const char *xfp = http_header(r, "X-Forwarded-Proto");
@@ -504,9 +507,13 @@ static enum MHD_Result dispatch(struct req *r)
 	if (r->is_post) {
 		const char *ct = http_header(r, "Content-Type");
 		int multipart = ct && strncasecmp(ct, "multipart/", 10) == 0;
-		if ((multipart ? form_parse_multipart(&r->form, &r->arena, ct, r->body.data ? r->body.data : "", r->body.len) :
+		if ((multipart ? form_parse_multipart(&r->form, &r->files, &r->arena, ct, r->body.data ? r->body.data : "", r->body.len) :
 		    form_parse(&r->form, &r->arena, r->body.data ? r->body.data : "", r->body.len)) < 0)
 			return fail_now(r, 400, NULL);
+		/* a file part is raw bytes: only the field a route names may carry one */
+		for (size_t i = 0; i < r->files.n; i++)
+			if (!str_eq(r->route->upload, r->files.v[i].key))
+				return fail_now(r, 400, "Den här sidan tar inte emot filer. Skriv texten i formuläret i stället.");
 		const char *given = form_get(&r->form, "csrf_token");
 		if (!given)
 			given = http_header(r, "X-CSRF-Token");

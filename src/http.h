@@ -32,7 +32,8 @@ struct req {
 	const char *path;
 	int is_post;
 	struct form query;	/* decoded query string */
-	struct form form;	/* decoded POST body */
+	struct form form;	/* decoded POST body: checked text only */
+	struct form files;	/* multipart file parts, raw bytes (see form_parse_multipart) */
 	struct user user;	/* id 0: not logged in */
 	const char *session_token;	/* cookie of a live session */
 	const char *pre_token;	/* pre-login cookie (binds the login CSRF) */

@@ -424,11 +424,11 @@ int person_page(struct req *r)
 	date_today(today);
 	json_t *current = NULL;
 	json_array_foreach(decs, i, x) {
-		int active = !json_object_get(x, "replaced_by_id") &&
-		    strcmp(json_string_value(json_object_get(x, "end_date")), today) >= 0;
+		const char *end = json_string_value(json_object_get(x, "end_date"));
+		int active = !json_object_get(x, "replaced_by_id") && end && strcmp(end, today) >= 0;
 		json_object_set_new(x, "active", json_boolean(active));
 		json_object_set_new(x, "support_label", json_string(
-		    strcmp(json_string_value(json_object_get(x, "support_kind")), "internal") == 0 ? "intern" : "extern"));
+		    str_eq(json_string_value(json_object_get(x, "support_kind")), "internal") ? "intern" : "extern"));
 		if (active && !current)
 			current = x;
 	}

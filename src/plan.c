@@ -87,7 +87,7 @@ static json_t *form_areas(struct req *r, json_t *base)
 		json_t *x;
 		int have = 0;
 		json_array_foreach(labels, k, x)
-			if (!strcmp(json_string_value(x), l))
+			if (str_eq(json_string_value(x), l))
 				have = 1;
 		if (!have)
 			json_array_append(labels, json_object_get(a, "label"));

@@ -266,7 +266,7 @@ int referral_edit_form(struct req *r)
 	json_t *ref = referral_load(r, id);
 	if (!ref)
 		return http_fail(r, 404, not_found);
-	if (strcmp(json_string_value(json_object_get(ref, "state")), "draft") != 0) {
+	if (!str_eq(json_string_value(json_object_get(ref, "state")), "draft")) {
 		json_decref(ref);
 		r->back = arena_printf(&r->arena, "/referrals/%lld", id);
 		return http_fail(r, 409, "Remissen är skickad och kan inte längre ändras.");
@@ -299,7 +299,7 @@ int referral_update(struct req *r)
 	json_object_set_new(r->view, "title", json_string("Ändra remiss"));
 	json_object_set_new(r->view, "edit", json_true());
 	const char *action = arena_printf(&r->arena, "/referrals/%lld", id);
-	if (strcmp(json_string_value(json_object_get(stored, "state")), "draft") != 0) {
+	if (!str_eq(json_string_value(json_object_get(stored, "state")), "draft")) {
 		json_decref(stored);
 		json_decref(f);
 		r->back = action;

@@ -36,9 +36,14 @@ static const char report_sql[] =
     "AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p") " "
     "ORDER BY group_b, t.move_in_date, t.id LIMIT :limit OFFSET :offset";
 
+/* Returns column i as text, NULL for NULL; stored bytes that are not
+ * well-formed UTF-8 read as "\uFFFD" (an export must stay readable). */
 static const char *col(sqlite3_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : (const char *)sqlite3_column_text(st, i);
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return NULL;
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	return utf8_valid(s, (size_t)sqlite3_column_bytes(st, i)) ? s : "\xEF\xBF\xBD";
 }
 
 /* Reads the current row into row (pointers valid until the next step). */
@@ -215,10 +220,12 @@ static char *report_xlsx(const struct req *r, int year, long long district, size
 	worksheet_write_string(ws, 0, 11, head[0][11], bold);
 	worksheet_merge_range(ws, 1, 0, 1, 6, status_group_a, group);
 	worksheet_merge_range(ws, 1, 7, 1, 13, status_group_b, group);
-	for (int i = 0; i < STATUS_COLS; i++) {
-		worksheet_write_string(ws, 2, (lxw_col_t)i, head[2][i], bold);
-		worksheet_write_string(ws, 3, (lxw_col_t)i, head[3][i], bold);
-	}
+	/* constant-memory mode flushes a row once a later row is written:
+	 * every row is written whole, in order */
+	for (int h = 2; h < 4; h++)
+		for (int i = 0; i < STATUS_COLS; i++)
+			if (*head[h][i])
+				worksheet_write_string(ws, (lxw_row_t)h, (lxw_col_t)i, head[h][i], bold);
 	worksheet_freeze_panes(ws, 4, 1);
 	sqlite3_stmt *st = report_stmt(r, year, district, -1, 0);
 	lxw_row_t row = 4;
@@ -366,7 +373,8 @@ int report_import_form(struct req *r)
 int report_import(struct req *r)
 {
 	long long district = parse_id(http_param(r, "district_id"));
-	const char *file = form_get(&r->form, "file");
+	const struct form_field *upload = form_field_get(&r->files, "file");
+	const char *file = upload ? upload->value : NULL;
 	int dry = http_param(r, "dry_run") != NULL;
 	import_view(r, district);
 	if (!district || !district_exists(district))
@@ -377,7 +385,7 @@ int report_import(struct req *r)
 		return 400;
 	struct import_result res;
 	buf_init(&res.errors);
-	int rc = status_import(file, strlen(file), district, r->user.id, dry, &res);
+	int rc = status_import(file, upload->len, district, r->user.id, dry, &res);
 	if (rc < 0) {
 		buf_free(&res.errors);
 		return http_fail(r, 500, NULL);

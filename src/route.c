@@ -20,8 +20,11 @@
 /* who writes the genomförandeplan (case managers) and reads it */
 #define PLAN (ROLE_CM | ROLE_SOC)
 
+/* the last column (upload) is written only on the route that takes a file */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct route routes[] = {
-	/* method  pattern                           roles                      handler               template */
+	/* method  pattern                           roles                      handler               template  [upload] */
 	{ "GET",  "/",                               ANY,                       home_page,            "home" },
 	{ "GET",  "/healthz",                        PUBLIC,                    healthz,              NULL },
 	{ "GET",  "/login",                          PUBLIC,                    login_form,           "login" },
@@ -98,7 +101,7 @@ static const struct route routes[] = {
 	{ "GET",  "/kvarboende",                     CASE,                      kvarboende_page,      "reports/kvarboende" },
 	{ "GET",  "/reports/status",                 CASE,                      report_status,        "reports/status" },
 	{ "GET",  "/reports/status/import",          ROLE_MANAGER,              report_import_form,   "reports/import" },
-	{ "POST", "/reports/status/import",          ROLE_MANAGER,              report_import,        "reports/import" },
+	{ "POST", "/reports/status/import",          ROLE_MANAGER,              report_import,        "reports/import", "file" },
 
 	{ "GET",  "/admin/users",                    ROLE_ADMIN,                users_list,           "admin/users" },
 	{ "POST", "/admin/users",                    ROLE_ADMIN,                user_create,          "admin/user_form" },
@@ -120,6 +123,7 @@ static const struct route routes[] = {
 	{ "GET",  "/admin/settings",                 ROLE_ADMIN,                settings_form,        "admin/settings" },
 	{ "POST", "/admin/settings",                 ROLE_ADMIN,                settings_save,        "admin/settings" },
 };
+#pragma GCC diagnostic pop
 
 /* The navigation per role, in the order it is shown. */
 static const struct {

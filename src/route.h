@@ -14,6 +14,7 @@ struct route {
 	unsigned roles;	/* ROLE_* bits; 0 means unreachable (deny by default) */
 	handler_fn handler;
 	const char *template;	/* templates/<template>.mustache; NULL for redirects */
+	const char *upload;	/* the one multipart file field this POST takes; NULL: none (a file part is 400) */
 };
 
 /*

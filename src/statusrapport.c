@@ -1,6 +1,7 @@
 /* statusrapport.c - the statusrapport's rules (see statusrapport.h). */
 #include "statusrapport.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,36 +85,62 @@ static const char *reason_word(const char *reason)
 	return !strcmp(reason, "evicted") ? "vräkt" : !strcmp(reason, "wanted") ? "ville" : "annat";
 }
 
+/* The caller's cell store, filled front to back. */
+struct store {
+	char *p, *end;
+};
+
+/* Writes a formatted cell into st and returns it. A cell longer than
+ * STATUS_CELL_MAX bytes (or than the room left) is cut at a character
+ * boundary and ends in "…"; the store can never be overrun, and a cell
+ * that finds no room is "". */
+static const char *cellf(struct store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *cellf(struct store *st, const char *fmt, ...)
+{
+	size_t room = (size_t)(st->end - st->p);
+	if (room < 8)
+		return "";
+	size_t cap = room < STATUS_CELL_MAX + 1 ? room : STATUS_CELL_MAX + 1;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(st->p, cap, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return "";
+	char *cell = st->p;
+	size_t len = (size_t)n;
+	if (len >= cap) {	/* cut: back to a character boundary, room for the ellipsis */
+		len = cap - 1 - 3;
+		while (len > 0 && ((unsigned char)cell[len] & 0xc0) == 0x80)
+			len--;
+		memcpy(cell + len, "\xE2\x80\xA6", 4);
+		len += 3;
+	}
+	st->p += len + 1;
+	return cell;
+}
+
 void status_cells(const struct status_row *row, int year, const char *cells[STATUS_COLS], char store[STATUS_STORE])
 {
 	char d[11];
 	snprintf(d, sizeof d, "%04d-12-31", year);
 	for (int i = 0; i < STATUS_COLS; i++)
 		cells[i] = "";
-	char *p = store, *end = store + STATUS_STORE;
-	status_personkod(row->first_name, row->last_name, row->birth_date, row->sex, year, p);
-	cells[0] = p;
-	p += strlen(p) + 1;
-	cells[1] = row->move_in;
-	if (row->ordinal <= 1)
-		cells[2] = "ja";
-	else {
-		snprintf(p, (size_t)(end - p), "%lld", row->ordinal);
-		cells[2] = p;
-		p += strlen(p) + 1;
-	}
+	struct store st = { store, store + STATUS_STORE };
+	char code[32];
+	status_personkod(row->first_name, row->last_name, row->birth_date, row->sex, year, code);
+	cells[0] = cellf(&st, "%s", code);
+	cells[1] = row->move_in ? row->move_in : "";
+	cells[2] = row->ordinal <= 1 ? "ja" : cellf(&st, "%lld", row->ordinal);
 	int group_b = row->takeover && strcmp(row->takeover, d) <= 0;
 	int ended = row->end_date && strcmp(row->end_date, d) <= 0;
 	int deceased = ended && row->end_reason && !strcmp(row->end_reason, "deceased");
 	const char *reason = "";
 	if (ended && !deceased) {
-		if (row->end_reason && !strcmp(row->end_reason, "other") && row->end_note && *row->end_note) {
-			snprintf(p, (size_t)(end - p), "annat: %s", row->end_note);
-			reason = p;
-			p += strlen(p) + 1;
-		} else {
+		if (row->end_reason && !strcmp(row->end_reason, "other") && row->end_note && *row->end_note)
+			reason = cellf(&st, "annat: %s", row->end_note);
+		else
 			reason = reason_word(row->end_reason);
-		}
 	}
 	if (!group_b) {
 		cells[3] = ended ? "nej" : "ja";
@@ -130,7 +157,6 @@ void status_cells(const struct status_row *row, int year, const char *cells[STAT
 	cells[10] = ended && !deceased ? row->end_date : "";
 	cells[11] = reason;
 	cells[12] = deceased ? row->end_date : "";
-	snprintf(p, (size_t)(end - p), "Övertaget %s%s%s", row->takeover, row->import_note && *row->import_note ? "; " : "",
+	cells[13] = cellf(&st, "Övertaget %s%s%s", row->takeover, row->import_note && *row->import_note ? "; " : "",
 	    row->import_note ? row->import_note : "");
-	cells[13] = p;
 }

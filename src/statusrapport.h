@@ -8,7 +8,8 @@
 #define BF_STATUSRAPPORT_H
 
 #define STATUS_COLS 14
-#define STATUS_STORE 8192	/* bytes of cell text status_cells may write */
+#define STATUS_CELL_MAX 4000	/* bytes of one free-text cell; longer ones end in "…" */
+#define STATUS_STORE (3 * (STATUS_CELL_MAX + 1) + 64)	/* bytes of cell text status_cells may write */
 
 /* The seed's header rows: title, group headings (A over columns 1-7, B
  * over 8-14), column headings, and the hint row under them. */

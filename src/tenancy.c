@@ -292,7 +292,7 @@ int tenancy_create(struct req *r)
 		view_error(r, "ordinal_reason", "Skälet får vara högst 1000 tecken.");
 	if (json_integer_value(json_object_get(apt, "occupied")) > 0)
 		view_error(r, "person_id", "Lägenheten har redan en hyresgäst. Avsluta det boendet först.");
-	else if (!strcmp(json_string_value(json_object_get(apt, "status")), "blocked"))
+	else if (str_eq(json_string_value(json_object_get(apt, "status")), "blocked"))
 		view_error(r, "person_id", "Lägenheten är spärrad. Ändra status på lägenheten först.");
 	if (view_has_errors(r)) {
 		if (move_in_view(r, apt, person_id) < 0)

@@ -40,6 +40,18 @@ void buf_html_escape(struct buf *b, const char *s, size_t n);
 /* Hands the buffer's memory to the caller (who frees it); resets b. */
 char *buf_take(struct buf *b, size_t *len);
 
+/* Returns 1 when s[0..n) is well-formed UTF-8 (shortest forms, no
+ * surrogates, nothing above U+10FFFF, no NUL). */
+int utf8_valid(const char *s, size_t n);
+/* Appends s[0..n) to b with every byte that is not part of a well-formed
+ * UTF-8 sequence (and every NUL) replaced by U+FFFD. For stored text that
+ * reached the database before the input gate: it is shown, never trusted. */
+void buf_utf8_repair(struct buf *b, const char *s, size_t n);
+
+/* Returns 1 when a and b are both non-NULL and equal: for values read
+ * from the database or a request, which may always be missing. */
+int str_eq(const char *a, const char *b);
+
 /* Monotonic clock in microseconds. */
 long long now_usec(void);
 /* Wall clock, Unix seconds. */

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import http from 'node:http';
 import { test, run } from '../lib/t.mjs';
 import { startServer, Client, sql, runBin } from '../lib/server.mjs';
+import { readSheet, rowOf } from '../lib/xlsx.mjs';
 
 const srv = await startServer();
 const q = (s) => sql(srv.db, s);
@@ -118,28 +119,71 @@ test('the page shows the same table with the rules; JSON twin', async () => {
   assert.equal((await c.chef1.get('/reports/status?year=2999')).status, 400);
 });
 
-test('the Excel file: two header rows, merged groups, frozen bold header, autofilter, real dates, three sheets', async () => {
+test('the Excel file: every heading cell of rows 1-4 by address, every cell of every data row, three sheets', async () => {
   const r = await getBytes(c.chef1, `/reports/status?year=2025&district=${testby}&format=xlsx`);
   assert.equal(r.status, 200);
   assert.equal(r.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   assert.equal(r.body.subarray(0, 2).toString(), 'PK', 'a zip file');
   const file = join(tmp, 'r.xlsx');
   writeFileSync(file, r.body);
-  const sheet = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml'], { encoding: 'utf8' });
-  assert.match(sheet, /<mergeCell ref="A2:G2"\/>/);
-  assert.match(sheet, /<mergeCell ref="H2:N2"\/>/);
-  assert.match(sheet, /<pane [^>]*ySplit="4"[^>]*state="frozen"/);
-  assert.match(sheet, /<autoFilter ref="A3:N10"\/>/);
-  assert.match(sheet, /<c r="B5" s="\d+"><v>45352<\/v><\/c>/, '2024-03-01 as an Excel date');
-  assert.match(sheet, /<c r="A5" [^>]*t="inlineStr"><is><t>ÖSÅB-75-M<\/t>/);
-  assert.match(sheet, /Avseende år: 2025/);
-  const book = execFileSync('unzip', ['-p', file, 'xl/workbook.xml'], { encoding: 'utf8' });
-  assert.deepEqual([...book.matchAll(/<sheet name="([^"]+)"/g)].map((m) => m[1]), ['Statusrapport', 'Kvarboende', 'Regler']);
+  const { cells, merges, names, xml } = readSheet(file, 1);
+  // rows 1-4 exactly as the CSV's header rows: nothing more, nothing less
+  const csvRows = HEAD.replace('\uFEFF', '').split('\r\n').slice(0, 4)
+    .map((l) => l.match(/("([^"]|"")*"|[^;]*)(;|$)/g).slice(0, 14).map((x) => x.replace(/;$/, '').replace(/^"|"$/g, '')));
+  for (let row = 1; row <= 4; row++)
+    assert.deepEqual(rowOf(cells, row, 14), csvRows[row - 1], `header row ${row}`);
+  assert.equal(cells.get('A3'), 'Personkod');
+  assert.equal(cells.get('F3'), 'anledning');
+  assert.equal(cells.get('N3'), 'annan info');
+  assert.equal(cells.get('C4'), 'om inte, vilken?');
+  assert.equal(cells.get('L4'), 'vräkt, ville, annat');
+  assert.equal(cells.get('H2'), 'Lght förstahandskontraktet övertaget av hyresgästen');
+  assert.equal(cells.get('L1'), 'Avseende år: 2025');
+  assert.deepEqual(merges, ['A2:G2', 'H2:N2']);
+  // every data row, every cell, as the CSV says it (dates as real dates)
+  const data = ROWS_2025.split('\r\n').filter(Boolean)
+    .map((l) => l.match(/("([^"]|"")*"|[^;]*)(;|$)/g).slice(0, 14).map((x) => x.replace(/;$/, '').replace(/^"|"$/g, '').replaceAll('""', '"')));
+  data.forEach((want, i) => assert.deepEqual(rowOf(cells, 5 + i, 14), want, `data row ${5 + i}`));
+  assert.equal(rowOf(cells, 5 + data.length, 14).join(''), '', 'nothing after the last row');
+  assert.match(xml, /<c r="B5" s="\d+"><v>45352<\/v><\/c>/, '2024-03-01 as an Excel date number');
+  assert.equal(cells.get('H9'), 'ja', 'group B row: fortsatt insats in column H');
+  assert.equal(cells.get('D9'), undefined, 'group B row: nothing in group A');
+  assert.match(xml, /<pane [^>]*ySplit="4"[^>]*state="frozen"/);
+  assert.match(xml, /<autoFilter ref="A3:N10"\/>/);
+  assert.deepEqual(names, ['Statusrapport', 'Kvarboende', 'Regler']);
   const styles = execFileSync('unzip', ['-p', file, 'xl/styles.xml'], { encoding: 'utf8' });
   assert.match(styles, /<b\/>/, 'a bold font for the header');
-  const k = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet2.xml'], { encoding: 'utf8' });
-  assert.match(k, /Kvarboende per 2025-12-31/);
+  const k = readSheet(file, 2).cells;
+  assert.equal(k.get('A1'), 'Kvarboende per 2025-12-31');
+  assert.equal(k.get('A3'), 'Personer som flyttat in');
+  assert.equal(typeof k.get('B3'), 'number');
+  const rules = readSheet(file, 3).cells;
+  assert.match(rules.get('A1'), /^Rapporten för år ÅÅÅÅ/);
   assert.equal(q("SELECT count(*) AS n FROM audit WHERE action = 'export' AND entity = 'statusrapport_xlsx'")[0].n, 1);
+});
+
+test('a 9,000-character "annat:" reason does not overrun the export (cut with an ellipsis, CSV, Excel and page)', async () => {
+  const d2 = q("INSERT INTO districts(name, created_at, updated_at) VALUES('Långby', 0, 0) RETURNING id")[0].id;
+  const p = q(`INSERT INTO persons(reserve, birth_date, sex, first_name, last_name, district_id, created_at, updated_at)
+    VALUES(1, '1970-01-01', 'K', 'Lång', 'Text', ${d2}, 0, 0) RETURNING id`)[0].id;
+  const a = q(`INSERT INTO apartments(address, district_id, rooms, area_m2, rent, created_at, updated_at)
+    VALUES('Långa gatan 1', ${d2}, 1, 30, 5000, 0, 0) RETURNING id`)[0].id;
+  const long = 'å'.repeat(4500);	// 9,000 bytes
+  q(`INSERT INTO tenancies(person_id, apartment_id, move_in_date, ordinal, takeover_date, end_date, end_reason, end_note, import_note,
+    created_at, updated_at) VALUES(${p}, ${a}, '2024-01-01', 1, '2024-06-01', '2025-05-01', 'other', '${long}', '${'ö'.repeat(4500)}', 0, 0)`);
+  const csv = (await getBytes(c.chef1, `/reports/status?year=2025&district=${d2}&format=csv`));
+  assert.equal(csv.status, 200);
+  const row = csv.body.toString('utf8').split('\r\n')[4].match(/("([^"]|"")*"|[^;]*)(;|$)/g)
+    .map((x) => x.replace(/;$/, '').replace(/^"|"$/g, ''));
+  assert.equal(row[0], 'LÅTE-55-K');
+  assert.ok(row[11].startsWith('annat: ååå') && row[11].endsWith('å…'), 'the reason cut at a character, with an ellipsis');
+  assert.ok(Buffer.byteLength(row[11]) <= 4000, 'at most 4,000 bytes');
+  assert.ok(row[13].startsWith('Övertaget 2024-06-01; ööö') && row[13].endsWith('ö…'), row[13].slice(0, 40) + ' … ' + row[13].slice(-20));
+  const x = await getBytes(c.chef1, `/reports/status?year=2025&district=${d2}&format=xlsx`);
+  assert.equal(x.status, 200);
+  writeFileSync(join(tmp, 'long.xlsx'), x.body);
+  assert.ok(readSheet(join(tmp, 'long.xlsx')).cells.get('L5').endsWith('å…'));
+  assert.equal((await c.chef1.get(`/reports/status?year=2025&district=${d2}`)).status, 200);
 });
 
 test('kvarboende on 2026-06-30: hand-computed counts, cohorts and Kaplan–Meier', async () => {

@@ -3,7 +3,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, dirname } from 'node:path';
 import http from 'node:http';
 import assert from 'node:assert/strict';
 
@@ -27,10 +27,11 @@ export function runBin(args, input = '') {
 
 /* Starts a server (setup(db) runs first, after migrate); resolves to
  * {url, port, db, dir, log(), stop()}. */
-export async function startServer({ args = [], demo = true, migrate = true, setup = null } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'bf-http-'));
-  const db = join(dir, 'test.db');
-  if (migrate) {
+export async function startServer({ args = [], demo = true, migrate = true, setup = null, db: existing = null } = {}) {
+  const dir = existing ? dirname(existing) : mkdtempSync(join(tmpdir(), 'bf-http-'));
+  const db = existing || join(dir, 'test.db');
+  if (existing) demo = false;	// a restart on a database that has its data
+  if (migrate && !existing) {
     const m = runBin(['migrate', '--db', db]);
     assert.equal(m.code, 0, `migrate failed: ${m.stderr}`);
   }
@@ -56,12 +57,13 @@ export async function startServer({ args = [], demo = true, migrate = true, setu
   return {
     url: `http://127.0.0.1:${port}`, port, db, dir, proc,
     log: () => stderr,
-    /* SIGTERM; asserts a clean exit and no sanitizer report. */
-    async stop() {
+    /* SIGTERM; asserts a clean exit and no sanitizer report. keep: the
+     * database stays for a restart (startServer({db})). */
+    async stop({ keep = false } = {}) {
       proc.kill('SIGTERM');
       const { code, signal } = await exited;
       const out = stderr;
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
       assert.ok(!/AddressSanitizer|LeakSanitizer|runtime error/.test(out), `sanitizer report:\n${out.slice(-3000)}`);
       assert.equal(code, 0, `server exit ${code} ${signal}\n${out.slice(-2000)}`);
       return out;

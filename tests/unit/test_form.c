@@ -96,8 +96,33 @@ static void arena_and_buf(void)
 	buf_free(&b);
 }
 
+/* File parts never reach the form values; text parts are checked. */
+static void multipart(void)
+{
+	struct arena a = { 0 };
+	struct form f = { 0 }, files = { 0 };
+	static const char body[] = "--XX\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhej\r\n"
+	    "--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nP\xF6r\0x\r\n--XX--\r\n";
+	CHECK(form_parse_multipart(&f, &files, &a, "multipart/form-data; boundary=XX", body, sizeof body - 1) == 0, "parses");
+	CHECK_STR(form_get(&f, "note"), "hej");
+	CHECK(form_get(&f, "file") == NULL, "the file part is not a form value");
+	const struct form_field *x = form_field_get(&files, "file");
+	CHECK(x && x->len == 5 && !memcmp(x->value, "P\xF6r\0x", 5), "the file's raw bytes, NUL included");
+	struct form g = { 0 }, gf = { 0 };
+	static const char bad[] = "--XX\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nP\xF6r\r\n--XX--\r\n";
+	CHECK(form_parse_multipart(&g, &gf, &a, "multipart/form-data; boundary=XX", bad, sizeof bad - 1) < 0, "bad text part");
+	static const char rlo[] = "--XX\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\na\xE2\x80\xAE" "b\r\n--XX--\r\n";
+	struct form h = { 0 }, hf = { 0 };
+	CHECK(form_parse_multipart(&h, &hf, &a, "multipart/form-data; boundary=XX", rlo, sizeof rlo - 1) < 0, "bidi override");
+	CHECK(!text_is_clean("a\xE2\x81\xA6" "b", 5), "isolate U+2066");
+	CHECK(!text_is_clean("a\xC2\x85" "b", 4), "C1 control NEL");
+	CHECK(text_is_clean("a\xE2\x80\x8E" "b", 5), "a left-to-right mark is harmless");
+	arena_free(&a);
+}
+
 int main(void)
 {
+	multipart();
 	parse_ok();
 	parse_bad();
 	cookies();

@@ -4,6 +4,7 @@
 #include "csv.h"
 #include "statusrapport.h"
 #include "check.h"
+#include "util.h"
 
 #include <stdlib.h>
 
@@ -113,10 +114,57 @@ static void cells(void)
 	CHECK_STR(status_hints[0], "namn-ålder-kön");
 }
 
+/* Free texts longer than the store: cut at a character with an ellipsis,
+ * never past the store (ASan watches the heap copy). */
+static void long_cells(void)
+{
+	size_t n = 9000;
+	char *note = malloc(n + 1), *imp = malloc(n + 1);
+	for (size_t i = 0; i < n; i += 2)
+		memcpy(note + i, "\xC3\xA5", 2), memcpy(imp + i, "\xC3\xB6", 2);	/* å..., ö... */
+	note[n] = imp[n] = '\0';
+	struct status_row row = { .first_name = "Lång", .last_name = "Text", .birth_date = "1970-01-01", .sex = "K",
+		.move_in = "2024-01-01", .takeover = "2024-06-01", .end_date = "2025-05-01", .end_reason = "other",
+		.end_note = note, .import_note = imp, .ordinal = 3 };
+	char *store = malloc(STATUS_STORE);
+	const char *c[STATUS_COLS];
+	status_cells(&row, 2025, c, store);
+	CHECK_STR(c[0], "LÅTE-55-K");
+	CHECK_STR(c[2], "3");
+	CHECK(strlen(c[11]) <= STATUS_CELL_MAX && !strncmp(c[11], "annat: \xC3\xA5", 9), "reason cut: %zu", strlen(c[11]));
+	CHECK(!strcmp(c[11] + strlen(c[11]) - 5, "\xC3\xA5\xE2\x80\xA6"), "ends in a whole å and the ellipsis");
+	CHECK(strlen(c[13]) <= STATUS_CELL_MAX && !strncmp(c[13], "Övertaget 2024-06-01; \xC3\xB6", 25), "annan info cut");
+	CHECK(utf8_valid(c[11], strlen(c[11])) && utf8_valid(c[13], strlen(c[13])), "still UTF-8");
+	for (int i = 0; i < STATUS_COLS; i++)
+		CHECK(c[i] && ((c[i] >= store && c[i] < store + STATUS_STORE) || strlen(c[i]) < 64 || c[i] == row.end_date ||
+		    c[i] == row.move_in), "cell %d inside the store", i);
+	free(store), free(note), free(imp);
+}
+
+/* Stored bytes that are not UTF-8 are shown as U+FFFD, whole otherwise. */
+static void repair(void)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_utf8_repair(&b, "K\xF6k\xFF", 4);
+	CHECK_STR(b.data, "K\xEF\xBF\xBDk\xEF\xBF\xBD");
+	buf_reset(&b);
+	buf_utf8_repair(&b, "åäö", strlen("åäö"));
+	CHECK_STR(b.data, "åäö");
+	buf_free(&b);
+	CHECK(!utf8_valid("\xC0\xAF", 2), "overlong");
+	CHECK(!utf8_valid("\xED\xA0\x80", 3), "surrogate");
+	CHECK(!utf8_valid("\xF0\x9F\x98", 3), "cut short");
+	CHECK(utf8_valid("\xF0\x9F\x98\x80", 4), "emoji");
+	CHECK(!utf8_valid("a\0b", 3), "NUL");
+}
+
 int main(void)
 {
 	csv();
 	personkod();
 	cells();
+	long_cells();
+	repair();
 	return check_done();
 }
