@@ -551,6 +551,8 @@ int db_execf(const char *sql, const char *fmt, ...)
 	db_vbindf(st, fmt, ap);
 	va_end(ap);
 	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)	/* the message names a constraint, never a value */
+		fprintf(stderr, "db: %s\n", sqlite3_errmsg(db()));
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }

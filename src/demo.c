@@ -1,6 +1,7 @@
 /* demo.c - demo users and districts. Refused on a database with real
  * users: a marker row tells a demo database from a real one. */
 #include "demo.h"
+#include "register.h"
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
@@ -292,7 +293,7 @@ int demo_seed(void)
 		    did, hash, 0, &id) < 0 || audit_log(0, "create", "user", id, 0) < 0)
 			goto fail;
 	}
-	if (demo_cases() < 0 || demo_apartments() < 0 || demo_living() < 0)
+	if (demo_cases() < 0 || demo_apartments() < 0 || demo_living() < 0 || personkod_backfill() < 0)
 		goto fail;
 	if (db_exec("INSERT INTO secrets(name, value) VALUES('demo', x'01')") < 0 || db_commit() < 0)
 		goto fail;

@@ -126,5 +126,6 @@ int report_import(struct req *r);
 
 /* kvarboende.c */
 int kvarboende_page(struct req *r);
+int kvarboende_summary(struct req *r);
 
 #endif

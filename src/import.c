@@ -1,14 +1,20 @@
 #define _GNU_SOURCE	/* memmem */
-/* import.c - reads a statusrapport CSV (the one we export, or the seed's
- * column order as saved from Excel) into persons and tenancies. Every row
- * is validated first; errors are listed with line numbers and nothing is
- * written; otherwise all rows go in one transaction. */
+/* import.c - reads a statusrapport CSV into the register: the file we
+ * export, or one a programme kept by hand since its start in the seed's
+ * layout (values read as a person writes them, import_values.h). Every row
+ * is read first; errors are listed by row and cell and nothing is written.
+ * Then each row is matched against the register (same district, same
+ * move-in date, same Personkod name and sex, an age that fits the years
+ * between), so a second file of the same district updates what changed
+ * and creates nothing twice; the same file again changes nothing. */
 #include "import.h"
 #include "audit.h"
 #include "csv.h"
 #include "date.h"
 #include "db.h"
 #include "form.h"
+#include "import_values.h"
+#include "register.h"
 #include "statusrapport.h"
 
 #include <stdio.h>
@@ -17,14 +23,19 @@
 #include <strings.h>
 
 #define YEAR_LABEL "Avseende år:"
+#define NOTE_MAX 2000
 
-/* One validated row. Strings are malloc'd copies. */
+/* One row read from the file. Strings are malloc'd copies. */
 struct irow {
 	int line;
-	char *code, *first, *last, *sex, *birth;
-	char *move_in, *takeover, *end_date, *end_reason, *end_note, *import_note, *contact;
+	char *code;	/* as written, trimmed */
+	char name[64], sex;	/* the code's name part (normalised) and sex */
+	int age, suffix;
+	char move_in[11], takeover[11], end_date[11], contact[11];
+	char end_reason[16], end_ground[16];
+	char *end_note, *import_note;
 	long long ordinal;
-	int group_b, insats;
+	int group_b, insats, housed;	/* housed: 1 ja, 0 ended, -1 uppgift saknas */
 };
 
 struct ctx {
@@ -36,116 +47,83 @@ struct ctx {
 	size_t n, cap;
 };
 
+static const char *const col_names[STATUS_COLS] = { "Personkod", "inflytt", "första gången?", "bor kvar", "utflyttad",
+	"anledning", "avliden", "fortsatt insats soc", "om ej insats", "kontakt m team", "utflyttad", "anledning", "avliden",
+	"annan info" };
+
 static char *dup(const char *s)
 {
-	return s && *s ? strcpy(xmalloc(strlen(s) + 1), s) : NULL;
+	return s && *s ? xstrdup(s) : NULL;
 }
 
-static void err(struct ctx *c, int line, const char *fmt, const char *arg)
+/* Adds "Rad N, <column> (A7): <what> (värdet: "<value>")." */
+static void err(struct ctx *c, int line, int col, const char *value, const char *what)
 {
 	if (c->res->nerrors++ >= 200)
 		return;	/* enough to go on with */
-	buf_printf(&c->res->errors, "Rad %d: ", line);
-	buf_printf(&c->res->errors, fmt, arg ? arg : "");
+	buf_printf(&c->res->errors, "Rad %d", line);
+	if (col >= 0)
+		buf_printf(&c->res->errors, ", %s (%c%d)", col_names[col], 'A' + col, line);
+	buf_printf(&c->res->errors, ": %s", what);
+	if (value)
+		buf_printf(&c->res->errors, " Värdet är \"%.80s\".", value);
 	buf_putc(&c->res->errors, '\n');
 }
 
-/* Splits the first n UTF-8 characters of s into out. Returns bytes used or -1. */
-static int chars(const char *s, int n, char *out, size_t outlen)
+/* A date cell: "" stays empty (returns 0), else it must read. */
+static int date_cell(struct ctx *c, int line, int col, const char *v, char out[11])
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t used = 0;
-	for (int i = 0; i < n; i++) {
-		if (!p[used])
-			return -1;
-		size_t len = p[used] >= 0xF0 ? 4 : p[used] >= 0xE0 ? 3 : p[used] >= 0xC0 ? 2 : 1;
-		used += len;
-	}
-	if (used >= outlen)
+	out[0] = '\0';
+	if (!*v)
+		return 0;
+	if (iv_date(v, out) < 0 || strcmp(out, c->d) > 0) {
+		err(c, line, col, v, "Skriv ett datum senast 31/12 det år filen gäller: ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD eller D/M ÅÅÅÅ.");
+		out[0] = '\0';
 		return -1;
-	memcpy(out, s, used);
-	out[used] = '\0';
-	return (int)used;
-}
-
-/* Parses "AALL-45-K" into the row's names, birth date and sex. */
-static int parse_code(struct ctx *c, struct irow *row, const char *code)
-{
-	char letters[40], first[20], last[20], sex[4];
-	int age;
-	const char *dash = strchr(code, '-');
-	if (!dash || (size_t)(dash - code) >= sizeof letters || sscanf(dash, "-%d-%3s", &age, sex) != 2 ||
-	    strlen(dash) < 5 || !(dash[1] >= '0' && dash[1] <= '9' && dash[2] >= '0' && dash[2] <= '9' && dash[3] == '-'))
-		return -1;
-	memcpy(letters, code, (size_t)(dash - code));
-	letters[dash - code] = '\0';
-	int a = chars(letters, 2, first, sizeof first);
-	if (a < 0 || chars(letters + a, 2, last, sizeof last) < 0 || strlen(letters + a) != strlen(last))
-		return -1;
-	if (strcmp(sex, "K") && strcmp(sex, "M") && strcmp(sex, "X"))
-		return -1;
-	row->code = dup(code);
-	row->first = dup(first);
-	row->last = dup(last);
-	row->sex = dup(sex);
-	if (age > 0) {
-		char b[24];
-		snprintf(b, sizeof b, "%04d-07-01", c->year - age);
-		row->birth = dup(b);
 	}
 	return 0;
 }
 
-/* A date cell within the report year (or before 31/12 for move-in). */
-static int date_ok(const char *s)
+/* Reads one group's end: utflyttad, anledning, avliden (columns c0..c0+2). */
+static void read_end(struct ctx *c, struct irow *row, const char *const v[], int c0)
 {
-	return s && valid_date(s);
-}
-
-static int yes_no(const char *s)
-{
-	return !strcmp(s, "ja") ? 1 : !strcmp(s, "nej") ? 0 : -1;
-}
-
-/* Reads anledning ("vräkt", "ville", "annat" or "annat: text"). */
-static int parse_reason(struct irow *row, const char *s)
-{
-	if (!strcmp(s, "vräkt"))
-		row->end_reason = dup("evicted");
-	else if (!strcmp(s, "ville"))
-		row->end_reason = dup("wanted");
-	else if (!strncmp(s, "annat", 5) && (s[5] == '\0' || s[5] == ':')) {
-		row->end_reason = dup("other");
-		const char *t = s[5] == ':' ? s + 6 : "";
-		while (*t == ' ')
-			t++;
-		row->end_note = dup(t);
-	} else
-		return -1;
-	return 0;
-}
-
-/* Validates the end columns (utflyttad, anledning, avliden). */
-static void parse_end(struct ctx *c, struct irow *row, const char *moved, const char *reason, const char *died)
-{
-	if (*moved && *died)
-		err(c, row->line, "ange antingen utflyttad eller avliden, inte båda.%s", NULL);
-	else if (*moved) {
-		if (!date_ok(moved) || strcmp(moved, c->y0) < 0 || strcmp(moved, c->d) > 0)
-			err(c, row->line, "utflyttad ska vara ett datum under året (ÅÅÅÅ-MM-DD), inte \"%s\".", moved);
-		else if (!*reason || parse_reason(row, reason) < 0)
-			err(c, row->line, "anledning ska vara vräkt, ville eller annat, inte \"%s\".", reason);
-		row->end_date = dup(moved);
-	} else if (*died) {
-		if (!date_ok(died) || strcmp(died, c->y0) < 0 || strcmp(died, c->d) > 0)
-			err(c, row->line, "avliden ska vara ett datum under året (ÅÅÅÅ-MM-DD), inte \"%s\".", died);
-		row->end_date = dup(died);
-		row->end_reason = dup("deceased");
-	} else if (*reason) {
-		err(c, row->line, "anledning \"%s\" utan utflyttningsdatum.", reason);
+	char moved[11], died[11];
+	date_cell(c, row->line, c0, v[c0], moved);
+	date_cell(c, row->line, c0 + 2, v[c0 + 2], died);
+	const char *reason = v[c0 + 1];
+	if (*moved && *died) {
+		err(c, row->line, c0, v[c0], "Fyll i antingen utflyttad eller avliden, inte båda.");
+		return;
 	}
-	if (row->end_date && row->move_in && strcmp(row->end_date, row->move_in) < 0)
-		err(c, row->line, "slutdatumet är före inflyttningen.%s", NULL);
+	if (*died) {
+		memcpy(row->end_date, died, 11);
+		strcpy(row->end_reason, "deceased");
+		return;
+	}
+	if (!*moved) {
+		if (*reason)
+			err(c, row->line, c0 + 1, reason, "En anledning utan utflyttningsdatum: fyll i utflyttad.");
+		return;
+	}
+	memcpy(row->end_date, moved, 11);
+	char note[NOTE_MAX];
+	if (!*reason || iv_reason(reason, row->end_reason, row->end_ground, note, sizeof note) < 0 ||
+	    !strcmp(row->end_reason, "deceased")) {
+		err(c, row->line, c0 + 1, reason, "Anledning ska vara vräkt (gärna med skäl: störningar, hyresskuld), ville eller annat (gärna \"annat: text\").");
+		row->end_reason[0] = '\0';
+		return;
+	}
+	row->end_note = dup(note);
+}
+
+/* Finds the year ("Avseende år: ÅÅÅÅ") in a header row. */
+static void header_year(struct ctx *c, char **cell, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *y = strstr(cell[i], YEAR_LABEL);
+		if (y)
+			c->year = atoi(y + strlen(YEAR_LABEL) + strspn(y + strlen(YEAR_LABEL), " "));
+	}
 }
 
 static int on_record(void *vc, int line, char **cell, size_t n)
@@ -154,212 +132,450 @@ static int on_record(void *vc, int line, char **cell, size_t n)
 	const char *v[STATUS_COLS];
 	int empty = 1;
 	for (size_t i = 0; i < STATUS_COLS; i++) {
-		v[i] = i < n ? cell[i] : "";
-		while (*v[i] == ' ')
-			v[i]++;
-		if (*v[i])
+		char *x = i < n ? cell[i] : (char *)"";
+		while (*x == ' ' || *x == '\t')
+			x++;
+		size_t len = strlen(x);
+		while (len && (x[len - 1] == ' ' || x[len - 1] == '\t'))
+			x[--len] = '\0';
+		v[i] = x;
+		if (*x)
 			empty = 0;
 	}
 	for (size_t i = STATUS_COLS; i < n; i++)
 		if (*cell[i])
 			empty = 0;
 	if (c->phase == 0) {
-		for (size_t i = 0; i < n; i++) {
-			const char *y = strstr(cell[i], YEAR_LABEL);
-			if (y)
-				c->year = atoi(y + strlen(YEAR_LABEL) + strspn(y + strlen(YEAR_LABEL), " "));
-		}
+		header_year(c, cell, n);
 		if (!strcasecmp(v[0], "Personkod"))
 			c->phase = 1;
 		return 0;
 	}
 	if (c->phase == 2)
 		return 0;
-	if (!strncmp(v[0], "namn-", 5))
+	if (!strncasecmp(v[0], "namn-", 5))
 		return 0;	/* the hint row under the headings */
 	if (empty) {
 		c->phase = 2;	/* the rules follow an empty row */
 		return 0;
 	}
-	if (!c->year) {
-		err(c, line, "hittar inte året (\"Avseende år: ÅÅÅÅ\") i rubriken.%s", NULL);
-		return 1;
-	}
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 64;
-		c->rows = realloc(c->rows, c->cap * sizeof *c->rows);
-		if (!c->rows)
-			abort();
+		c->rows = xrealloc(c->rows, c->cap * sizeof *c->rows);
 	}
 	struct irow *row = &c->rows[c->n++];
 	memset(row, 0, sizeof *row);
 	row->line = line;
-	if (parse_code(c, row, v[0]) < 0)
-		err(c, line, "Personkod ska se ut som AALL-45-K (två bokstäver ur förnamn och efternamn, ålder, kön), inte \"%s\".", v[0]);
-	if (!date_ok(v[1]) || strcmp(v[1], c->d) > 0)
-		err(c, line, "inflytt ska vara ett datum senast 31/12 (ÅÅÅÅ-MM-DD), inte \"%s\".", v[1]);
+	row->housed = 1;
+	if (iv_personkod(v[0], row->name, &row->age, &row->sex, &row->suffix) < 0)
+		err(c, line, 0, v[0], "Personkod ska vara namn-ålder-kön, t.ex. Doris-62-K eller ANBE-45-K.");
 	else
-		row->move_in = dup(v[1]);
-	char *end;
-	row->ordinal = !strcmp(v[2], "ja") ? 1 : strtoll(v[2], &end, 10);
-	if (strcmp(v[2], "ja") && (!*v[2] || *end || row->ordinal < 2 || row->ordinal > 50))
-		err(c, line, "första gången? ska vara ja eller vilken gång (2, 3 …), inte \"%s\".", v[2]);
-	for (int i = 7; i < STATUS_COLS; i++)
+		row->code = dup(v[0]);
+	if (!*v[1] || date_cell(c, line, 1, v[1], row->move_in) < 0 || !*row->move_in) {
+		if (!*v[1])
+			err(c, line, 1, NULL, "Inflyttningsdatum saknas.");
+	}
+	if (iv_ordinal(v[2], &row->ordinal) < 0)
+		err(c, line, 2, v[2], "Första gången? ska vara ja, eller nej och vilken gång: \"nej, 2\", \"2\" eller \"2:a\".");
+	/* group B: any of its columns filled, but a note alone is a note */
+	for (int i = 7; i < STATUS_COLS - 1; i++)
 		if (*v[i])
 			row->group_b = 1;
-	if (!row->group_b) {
-		int housed = yes_no(v[3]);
-		if (housed < 0)
-			err(c, line, "bor kvar ska vara ja eller nej, inte \"%s\".", v[3]);
-		parse_end(c, row, v[4], v[5], v[6]);
-		if (housed == 1 && row->end_date)
-			err(c, line, "bor kvar = ja men ett slutdatum är ifyllt.%s", NULL);
-		if (housed == 0 && !row->end_date)
-			err(c, line, "bor kvar = nej: fyll i utflyttad eller avliden.%s", NULL);
-		return 0;
-	}
-	if (*v[3] || *v[4] || *v[5] || *v[6])
-		err(c, line, "raden har både grupp A och grupp B ifyllda.%s", NULL);
-	row->insats = yes_no(v[7]);
-	if (row->insats < 0)
-		err(c, line, "fortsatt insats soc ska vara ja eller nej, inte \"%s\".", v[7]);
-	if (*v[8] && yes_no(v[8]) < 0)
-		err(c, line, "om ej insats ska vara ja eller nej, inte \"%s\".", v[8]);
-	if (*v[9]) {
-		if (!date_ok(v[9]) || strcmp(v[9], c->y0) < 0 || strcmp(v[9], c->d) > 0)
-			err(c, line, "kontakt m team ska vara ett datum under året, inte \"%s\".", v[9]);
-		else if (row->insats == 1)
-			err(c, line, "kontakt m team fylls bara i när det inte finns någon fortsatt insats.%s", NULL);
-		else
-			row->contact = dup(v[9]);
-	}
-	parse_end(c, row, v[10], v[11], v[12]);
+	if (!strncmp(v[13], "Övertaget", strlen("Övertaget")))
+		row->group_b = 1;
 	const char *info = v[13];
-	if (!strncmp(info, "Övertaget ", strlen("Övertaget "))) {
-		char t[11];
-		snprintf(t, sizeof t, "%s", info + strlen("Övertaget "));
-		if (!valid_date(t) || strcmp(t, c->d) > 0 || (row->move_in && strcmp(t, row->move_in) < 0))
-			err(c, line, "datumet i \"Övertaget ÅÅÅÅ-MM-DD\" ska vara mellan inflyttningen och 31/12, inte \"%s\".", t);
-		row->takeover = dup(t);
-		info += strlen("Övertaget ") + strlen(t);
-		if (!strncmp(info, "; ", 2))
-			info += 2;
+	if (!row->group_b) {
+		int yn = iv_yes_no(v[3]);
+		read_end(c, row, v, 4);
+		if (yn < 0 && !strcasecmp(v[3], "uppgift saknas") && !*row->end_date)
+			row->housed = -1;
+		else if (yn < 0 && !(*v[3] == '\0' && *row->end_date))
+			err(c, line, 3, v[3], "Bor kvar ska vara ja eller nej.");
+		else if (yn == 1 && *row->end_date)
+			err(c, line, 3, v[3], "Bor kvar = ja, men utflyttad eller avliden är ifylld.");
+		else if (yn == 0 && !*row->end_date)
+			err(c, line, 3, v[3], "Bor kvar = nej: fyll i utflyttad eller avliden.");
+		if (*row->end_date)
+			row->housed = 0;
 	} else {
-		row->takeover = dup(c->d);	/* the date is not in the file: within the year */
+		/* people fill both groups: group B wins; group A's end counts only
+		 * when group B has none */
+		read_end(c, row, v, 10);
+		if (!*row->end_date && (*v[4] || *v[6]))
+			read_end(c, row, v, 4);
+		if (*row->end_date)
+			row->housed = 0;
+		row->insats = *v[7] ? iv_yes_no(v[7]) : 0;
+		if (row->insats < 0)
+			err(c, line, 7, v[7], "Fortsatt insats soc ska vara ja eller nej.");
+		if (*v[8] && iv_yes_no(v[8]) < 0)
+			err(c, line, 8, v[8], "Om ej insats ska vara ja eller nej.");
+		date_cell(c, line, 9, v[9], row->contact);
+		if (!strncmp(info, "Övertaget", strlen("Övertaget"))) {
+			const char *t = info + strlen("Övertaget");
+			while (*t == ' ' || *t == ':')
+				t++;
+			char word[24];
+			size_t k = strcspn(t, ";,");
+			snprintf(word, sizeof word, "%.*s", (int)(k < sizeof word - 1 ? k : sizeof word - 1), t);
+			if (iv_date(word, row->takeover) < 0 || strcmp(row->takeover, c->d) > 0 ||
+			    (*row->move_in && strcmp(row->takeover, row->move_in) < 0)) {
+				err(c, line, 13, info, "\"Övertaget\" ska följas av överlåtelsens datum, mellan inflyttningen och 31/12.");
+				row->takeover[0] = '\0';
+			}
+			info = t + k;
+			while (*info == ';' || *info == ',' || *info == ' ')
+				info++;
+		} else {
+			memcpy(row->takeover, c->d, 11);	/* not in the file: within the year */
+		}
 	}
-	row->import_note = dup(info);
+	if (*row->end_date && *row->move_in && strcmp(row->end_date, row->move_in) < 0)
+		err(c, line, row->group_b ? 10 : 4, row->end_date, "Slutdatumet är före inflyttningen.");
+	char note[NOTE_MAX];
+	snprintf(note, sizeof note, "%s", info);
+	row->import_note = dup(note);
 	return 0;
 }
 
 static void free_rows(struct ctx *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
-		struct irow *r = &c->rows[i];
-		char *all[] = { r->code, r->first, r->last, r->sex, r->birth, r->move_in, r->takeover, r->end_date,
-			r->end_reason, r->end_note, r->import_note, r->contact };
-		for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
-			free(all[k]);
+		free(c->rows[i].code);
+		free(c->rows[i].end_note);
+		free(c->rows[i].import_note);
 	}
 	free(c->rows);
 }
 
-/* Writes the validated rows. Returns 0 or -1. */
-static int write_rows(struct ctx *c, long long district, long long uid)
+/* Returns 1 when stored (a person's Personkod) names the row's person:
+ * the same name part, sex and suffix, and an age that fits: the file's
+ * age (on its 31/12) is the stored one (given at the first move-in or in
+ * an earlier file) plus at most the years since the move-in. */
+static int same_code(const struct ctx *c, const struct irow *row, const char *stored, const char *move_in)
 {
-	static const char ins_person[] = "INSERT INTO persons(reserve, birth_date, sex, first_name, last_name, district_id, "
-	    "created_at, created_by, updated_at, updated_by) VALUES(1, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	static const char ins_decision[] = "INSERT INTO decisions(person_id, district_id, decision_date, start_date, end_date, "
+	char name[64], sex;
+	int age, suffix;
+	if (!stored || iv_personkod(stored, name, &age, &sex, &suffix) < 0)
+		return 0;
+	int years = c->year - atoi(move_in);
+	return !strcmp(name, row->name) && sex == row->sex && suffix == row->suffix && row->age - age >= -1 &&
+	    row->age - age <= years + 1;
+}
+
+/* What the register holds for a matched tenancy. */
+struct found {
+	long long tenancy, person;
+	char takeover[11], end_date[11], end_reason[16], known_until[11];
+	int imported;
+};
+
+/* Finds the row's tenancy: district, move-in, sex, same Personkod. 1 found,
+ * 0 not, -1 error. */
+static int find_tenancy(const struct ctx *c, const struct irow *row, long long district, struct found *f)
+{
+	static const char sql[] = "SELECT t.id, t.person_id, p.personkod, t.takeover_date, t.end_date, t.end_reason, "
+	    "t.known_until, t.imported FROM tenancies t JOIN persons p ON p.id = t.person_id "
+	    "WHERE t.move_in_date = ? AND p.district_id = ? AND p.sex IS ?";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return -1;
+	char sex[2] = { row->sex, 0 };
+	db_bindf(st, "tit", row->move_in, district, sex);
+	int rc, hit = 0;
+	while (!hit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!same_code(c, row, (const char *)sqlite3_column_text(st, 2), row->move_in))
+			continue;
+		memset(f, 0, sizeof *f);
+		f->tenancy = sqlite3_column_int64(st, 0);
+		f->person = sqlite3_column_int64(st, 1);
+		snprintf(f->takeover, sizeof f->takeover, "%s", db_col_text(st, 3));
+		snprintf(f->end_date, sizeof f->end_date, "%s", db_col_text(st, 4));
+		snprintf(f->end_reason, sizeof f->end_reason, "%s", db_col_text(st, 5));
+		snprintf(f->known_until, sizeof f->known_until, "%s", db_col_text(st, 6));
+		f->imported = sqlite3_column_int(st, 7);
+		hit = 1;
+	}
+	db_done(st);
+	return hit ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Finds the row's person among the district's (a second chance of one
+ * already in the register): same code, a birth year that fits. Returns
+ * the id, 0 when none, -1 on error. */
+static long long find_person(const struct ctx *c, const struct irow *row, long long district)
+{
+	static const char sql[] = "SELECT id, personkod, birth_date FROM persons WHERE district_id = ? AND sex IS ? "
+	    "AND personkod IS NOT NULL";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return -1;
+	char sex[2] = { row->sex, 0 };
+	db_bindf(st, "it", district, sex);
+	long long id = 0;
+	int rc;
+	while (!id && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char name[64], sx;
+		int age, suffix;
+		if (iv_personkod(db_col_text(st, 1), name, &age, &sx, &suffix) < 0 || strcmp(name, row->name) ||
+		    suffix != row->suffix)
+			continue;
+		int born = atoi(db_col_text(st, 2));
+		if (!born || abs((c->year - row->age) - born) <= 1)
+			id = sqlite3_column_int64(st, 0);
+	}
+	db_done(st);
+	return id ? id : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Adds a "what happens" line for the dry run and the result page. */
+static void change(struct ctx *c, const struct irow *row, const char *what)
+{
+	if (c->res->nchanges++ >= 500)
+		return;
+	buf_printf(&c->res->changes, "Rad %d (%s, inflytt %s): %s\n", row->line, row->code, row->move_in, what);
+}
+
+/* Compares a matched tenancy with the row and writes what is new (unless
+ * dry). Returns 0, 1 (a contradiction: listed as an error) or -1. */
+static int update_tenancy(struct ctx *c, const struct irow *row, const struct found *f, long long uid, int dry)
+{
+	static const char end_sql[] = "UPDATE tenancies SET end_date = ?, end_reason = ?, end_ground = ?, end_note = ?, "
+	    "known_until = NULL, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND end_date IS NULL";
+	static const char takeover_sql[] = "UPDATE tenancies SET takeover_date = ?, version = version + 1, updated_at = ?, "
+	    "updated_by = ? WHERE id = ? AND takeover_date IS NULL";
+	static const char known_sql[] = "UPDATE tenancies SET known_until = ?, version = version + 1, updated_at = ?, "
+	    "updated_by = ? WHERE id = ? AND imported = 1 AND end_date IS NULL";
+	long long now = now_unix();
+	int ended_before = *f->end_date && strcmp(f->end_date, c->d) <= 0;
+	if (row->housed == 1 && ended_before) {
+		err(c, row->line, 3, NULL, "Filen säger att personen bor kvar, men registret har redan ett slut på boendet "
+		    "före filens 31/12. Rätta filen eller boendet.");
+		return 1;
+	}
+	if (row->housed == 0 && *f->end_date && strcmp(f->end_date, row->end_date)) {
+		err(c, row->line, row->group_b ? 10 : 4, row->end_date, "Registret har ett annat slutdatum för boendet.");
+		return 1;
+	}
+	struct buf what;
+	buf_init(&what);
+	int rc = 0;
+	if (row->housed == 0 && !*f->end_date) {
+		buf_printf(&what, "%s%s %s", what.len ? ", " : "", !strcmp(row->end_reason, "deceased") ? "avliden" : "utflyttad",
+		    row->end_date);
+		if (!dry && db_execf(end_sql, "teetiui", row->end_date, row->end_reason, row->end_ground,
+		    row->end_note ? row->end_note : "", now, uid, f->tenancy) < 0)
+			rc = -1;
+	}
+	if (rc == 0 && row->group_b && *row->takeover && !*f->takeover) {
+		buf_printf(&what, "%söverlåtelse %s", what.len ? ", " : "", row->takeover);
+		if (!dry && db_execf(takeover_sql, "tiui", row->takeover, now, uid, f->tenancy) < 0)
+			rc = -1;
+	}
+	if (rc == 0 && row->housed == 1 && f->imported && *f->known_until && strcmp(f->known_until, c->d) < 0) {
+		buf_printf(&what, "%sbor kvar 31/12 %d", what.len ? ", " : "", c->year);
+		if (!dry && db_execf(known_sql, "tiui", c->d, now, uid, f->tenancy) < 0)
+			rc = -1;
+	}
+	if (rc == 0 && what.len) {
+		c->res->updated++;
+		char *line = xasprintf("uppdateras: %s", what.data);
+		change(c, row, line);
+		free(line);
+		if (!dry && audit_log(uid, "import", "tenancy", f->tenancy, f->person) < 0)
+			rc = -1;
+	} else if (rc == 0) {
+		c->res->unchanged++;
+	}
+	buf_free(&what);
+	return rc;
+}
+
+/* "fortsatt insats soc: ja" in group B: a support decision in force on the
+ * file's 31/12 (18 months from half a year before it) when the person has
+ * none. Returns 0 or -1. */
+static int support_from_file(const struct ctx *c, const struct irow *row, long long pid, long long district, long long uid)
+{
+	static const char has[] = "SELECT 1 FROM decisions WHERE person_id = ? AND start_date <= ? AND end_date >= ?";
+	static const char ins[] = "INSERT INTO decisions(person_id, district_id, decision_date, start_date, end_date, "
 	    "review_clause, support_kind, provider, created_at, created_by, updated_at, updated_by) "
 	    "VALUES(?, ?, ?, ?, ?, 'Importerad från statusrapport.', 'internal', '', ?, ?, ?, ?)";
+	if (!row->group_b || row->insats != 1)
+		return 0;
+	sqlite3_stmt *st = db_stmt(has);
+	if (!st)
+		return -1;
+	db_bindf(st, "itt", pid, c->d, c->d);
+	int rc = sqlite3_step(st);
+	db_done(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return -1;
+	char start[11], end[11];
+	long long now = now_unix();
+	date_add_months(c->d, -6, start);
+	date_add_months(start, 18, end);
+	return db_execf(ins, "iitttiuiu", pid, district, start, start, end, now, uid, now, uid);
+}
+
+/* Matches and writes the rows (or, dry, only counts what would happen).
+ * Returns 0, 1 (contradictions listed) or -1. */
+static int write_rows(struct ctx *c, long long district, long long uid, int dry)
+{
+	static const char ins_person[] = "INSERT INTO persons(reserve, birth_date, sex, first_name, last_name, district_id, "
+	    "personkod, created_at, created_by, updated_at, updated_by) VALUES(1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	static const char ins_apartment[] = "INSERT INTO apartments(address, district_id, rooms, area_m2, rent, status, "
-	    "created_at, created_by, updated_at, updated_by) VALUES(?, ?, 1, 30, 0, ?, ?, ?, ?, ?)";
+	    "created_at, created_by, updated_at, updated_by) VALUES(?, ?, 1, 30, 0, 'blocked', ?, ?, ?, ?)";
 	static const char ins_tenancy[] = "INSERT INTO tenancies(person_id, apartment_id, move_in_date, ordinal, ordinal_reason, "
-	    "takeover_date, end_date, end_reason, end_note, import_note, created_at, created_by, updated_at, updated_by) "
-	    "VALUES(?, ?, ?, ?, 'Importerad från statusrapport.', ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "takeover_date, end_date, end_reason, end_ground, end_note, import_note, imported, known_until, "
+	    "created_at, created_by, updated_at, updated_by) "
+	    "VALUES(?, ?, ?, ?, 'Importerad från statusrapport.', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)";
 	static const char ins_visit[] = "INSERT INTO visits(person_id, date, kind, met, note, created_at, created_by) "
 	    "SELECT ?1, ?2, 'other', 1, 'Kontakt enligt importerad statusrapport.', ?3, ?4 "
 	    "WHERE NOT EXISTS (SELECT 1 FROM visits WHERE person_id = ?1 AND date = ?2)";
 	long long now = now_unix();
-	json_t *persons = json_object(), *decided = json_object();
-	char start[11], dend[11];
-	date_add_months(c->d, -6, start);
-	date_add_months(start, 18, dend);
-	int rc = 0;
-	for (size_t i = 0; i < c->n && rc == 0; i++) {
+	json_t *persons = json_object();	/* the file's person key -> id (negative: made up by a dry run) */
+	int rc = 0, contradictions = 0;
+	long long fake = -1;	/* ids of persons a dry run would create */
+	for (size_t i = 0; i < c->n && rc >= 0; i++) {
 		struct irow *r = &c->rows[i];
-		json_t *pid_j = json_object_get(persons, r->code);
-		long long pid;
-		if (pid_j) {
-			pid = json_integer_value(pid_j);
-		} else {
-			if (db_execf(ins_person, "etttiiuiu", r->birth, r->sex, r->first, r->last, district, now, uid, now, uid) < 0) {
+		struct found f;
+		int hit = find_tenancy(c, r, district, &f);
+		if (hit < 0) {
+			rc = -1;
+			break;
+		}
+		if (hit) {
+			char key[96];
+			snprintf(key, sizeof key, "%s/%c/%d/%d", r->name, r->sex, r->age, r->suffix);
+			json_object_set_new(persons, key, json_integer(f.person));
+			int u = update_tenancy(c, r, &f, uid, dry);
+			if (u < 0)
 				rc = -1;
-				break;
-			}
-			pid = sqlite3_last_insert_rowid(db());
-			json_object_set_new(persons, r->code, json_integer(pid));
+			contradictions += u == 1;
+			if (!dry && u == 0 && r->contact[0] && db_execf(ins_visit, "itiu", f.person, r->contact, now, uid) < 0)
+				rc = -1;
+			if (!dry && u == 0 && support_from_file(c, r, f.person, district, uid) < 0)
+				rc = -1;
+			continue;
+		}
+		if (r->housed == -1) {
+			err(c, r->line, 3, "uppgift saknas", "Boendet finns inte i registret, så läget kan inte vara okänt: "
+			    "skriv ja, eller nej med utflyttad eller avliden.");
+			contradictions++;
+			continue;
+		}
+		char key[96];	/* rows of one file with the same code are one person, however it is spaced */
+		snprintf(key, sizeof key, "%s/%c/%d/%d", r->name, r->sex, r->age, r->suffix);
+		json_t *pid_j = json_object_get(persons, key);
+		long long pid = pid_j ? json_integer_value(pid_j) : find_person(c, r, district);
+		if (!pid_j && pid < 0) {
+			rc = -1;
+			break;
+		}
+		int new_person = !pid_j && !pid;
+		if (new_person) {
 			c->res->persons++;
+			if (dry) {
+				pid = fake--;
+			} else {
+				char birth[16] = "", code[48];
+				if (r->age > 0)	/* the middle of the year the age gives: only the year is known */
+					snprintf(birth, sizeof birth, "%04d-07-01", (c->year - r->age) % 10000);
+				/* the name part as written: "Doris" of Doris-62-K; ours "ANBE" as AN BE */
+				char first[64], last[64] = "–";
+				size_t k = strcspn(r->code, "-–");
+				snprintf(first, sizeof first, "%.*s", (int)(k < 63 ? k : 63), r->code);
+				while (k && first[k - 1] == ' ')
+					first[--k] = '\0';
+				if (strlen(r->name) == 4 && !strcmp(first, r->name)) {
+					snprintf(last, sizeof last, "%s", r->name + 2);
+					first[2] = '\0';
+				}
+				char canon[96];
+				snprintf(canon, sizeof canon, "%s-%02d-%c%s", first, r->age, r->sex, "");
+				if (r->suffix)
+					snprintf(canon + strlen(canon), sizeof canon - strlen(canon), "-%d", r->suffix);
+				if (strlen(r->name) == 4 && !strcmp(last, r->name + 2))	/* ours: AN + BE */
+					snprintf(canon, sizeof canon, "%s-%02d-%c", r->name, r->age, r->sex);
+				if (personkod_free(canon, code) < 0 || db_execf(ins_person, "etttitiuiu", birth, (char[2]){ r->sex, 0 },
+				    first, last, district, code, now, uid, now, uid) < 0) {
+					rc = -1;
+					break;
+				}
+				pid = sqlite3_last_insert_rowid(db());
+			}
+			json_object_set_new(persons, key, json_integer(pid));
 		}
-		if (r->group_b && r->insats == 1 && !json_object_get(decided, r->code)) {
-			if (db_execf(ins_decision, "iitttiuiu", pid, district, start, start, dend, now, uid, now, uid) < 0)
-				rc = -1;
-			json_object_set_new(decided, r->code, json_true());
-		}
-		char address[120];
-		snprintf(address, sizeof address, "Importerad lägenhet (%s, inflytt %s)", r->code, r->move_in);
-		if (rc == 0 && db_execf(ins_apartment, "titiuiu", address, district, r->end_date ? "available" : "let",
-		    now, uid, now, uid) < 0)
-			rc = -1;
-		long long apt = sqlite3_last_insert_rowid(db());
-		if (rc == 0 && db_execf(ins_tenancy, "iitieeettiuiu", pid, apt, r->move_in, r->ordinal, r->group_b ? r->takeover : NULL,
-		    r->end_date, r->end_reason, r->end_note ? r->end_note : "", r->import_note ? r->import_note : "", now, uid, now, uid) < 0)
-			rc = -1;
-		if (rc == 0 && r->contact && db_execf(ins_visit, "itiu", pid, r->contact, now, uid) < 0)
-			rc = -1;
 		c->res->tenancies++;
+		change(c, r, new_person ? "ny person och nytt boende" : "nytt boende för en person som redan finns");
+		if (dry || rc < 0)
+			continue;
+		if (support_from_file(c, r, pid, district, uid) < 0) {
+			rc = -1;
+			break;
+		}
+		char address[160];
+		snprintf(address, sizeof address, "Importerad lägenhet (%s, inflytt %s)", r->code, r->move_in);
+		if (db_execf(ins_apartment, "tiiuiu", address, district, now, uid, now, uid) < 0) {
+			rc = -1;
+			break;
+		}
+		long long apt = sqlite3_last_insert_rowid(db());
+		if (db_execf(ins_tenancy, "iitieeeetteiuiu", pid, apt, r->move_in, r->ordinal, r->group_b ? r->takeover : NULL,
+		    r->end_date, r->end_reason, r->end_ground, r->end_note ? r->end_note : "", r->import_note ? r->import_note : "",
+		    r->housed == 1 ? c->d : NULL, now, uid, now, uid) < 0) {
+			rc = -1;
+			break;
+		}
+		long long tid = sqlite3_last_insert_rowid(db());
+		if (audit_log(uid, "import", "tenancy", tid, pid) < 0 ||
+		    (r->contact[0] && db_execf(ins_visit, "itiu", pid, r->contact, now, uid) < 0))
+			rc = -1;
 	}
 	json_decref(persons);
-	json_decref(decided);
-	return rc;
+	return rc < 0 ? -1 : contradictions ? 1 : 0;
 }
 
 int status_import(const char *data, size_t len, long long district, long long uid, int dry_run, struct import_result *res)
 {
 	struct ctx c = { .res = res };
-	res->rows = res->persons = res->tenancies = res->nerrors = 0;
+	res->rows = res->persons = res->tenancies = res->updated = res->unchanged = res->nerrors = res->nchanges = 0;
 	res->year = 0;
 	if (!text_is_clean(data, len)) {
 		buf_puts(&res->errors, "Filen är inte text i UTF-8. Spara den i Excel som \"CSV UTF-8 (kommaavgränsad)\" och försök igen.\n");
 		res->nerrors = 1;
 		return 1;
 	}
-	/* the year is needed to validate dates: find it before the rows */
+	/* the year is needed to read dates: find it before the rows */
 	const char *y = memmem(data, len, YEAR_LABEL, strlen(YEAR_LABEL));
 	if (y) {
 		c.year = atoi(y + strlen(YEAR_LABEL) + strspn(y + strlen(YEAR_LABEL), " "));
 		snprintf(c.y0, sizeof c.y0, "%04d-01-01", c.year);
 		snprintf(c.d, sizeof c.d, "%04d-12-31", c.year);
 	}
-	if (csv_parse(data, len, on_record, &c) < 0)
-		err(&c, 0, "filen slutar mitt i ett citerat fält.%s", NULL);
-	if (c.phase == 0 && !res->nerrors)
-		err(&c, 1, "hittar inte rubrikraden som börjar med Personkod.%s", NULL);
 	if (c.year < 2000 || c.year > 2100) {
-		if (!res->nerrors)
-			err(&c, 1, "hittar inte året (\"Avseende år: ÅÅÅÅ\") i rubriken.%s", NULL);
+		err(&c, 1, -1, NULL, "Hittar inte året (\"Avseende år: ÅÅÅÅ\") i rubriken.");
+		return 1;
 	}
+	if (csv_parse(data, len, on_record, &c) < 0)
+		err(&c, 0, -1, NULL, "Filen slutar mitt i ett citerat fält.");
+	if (c.phase == 0 && !res->nerrors)
+		err(&c, 1, -1, NULL, "Hittar inte rubrikraden som börjar med Personkod.");
 	res->rows = (int)c.n;
 	res->year = c.year;
-	if (res->nerrors || dry_run) {
+	if (res->nerrors) {
 		free_rows(&c);
-		return res->nerrors ? 1 : 0;
+		return 1;
 	}
-	int rc = db_begin() < 0 ? -1 : write_rows(&c, district, uid);
-	if (rc == 0 && audit_log(uid, "import", "statusrapport", c.year, 0) < 0)
+	/* match and write in one transaction; a dry run matches and rolls back */
+	int rc = db_begin() < 0 ? -1 : write_rows(&c, district, uid, dry_run);
+	if (rc == 0 && !dry_run && audit_log(uid, "import", "statusrapport", c.year, 0) < 0)
 		rc = -1;
-	if (rc == 0 && db_commit() < 0)
+	if (rc == 0 && !dry_run && db_commit() < 0)
 		rc = -1;
-	if (rc < 0)
+	if (rc != 0 || dry_run)
 		db_rollback();
 	free_rows(&c);
 	return rc;

@@ -22,20 +22,29 @@
 
 /* The tenancies counted: moved in on or before :d, the viewer's scope,
  * optionally one district (:df). */
+/* ongoing: known to go on after :d; unknown: imported, and the last file
+ * that said "bor kvar" ends before :d (neither housed nor ended: censored
+ * at known_until, left out of the shares). */
 #define BASE \
-	"SELECT t.person_id, t.move_in_date, t.end_date, t.end_reason, t.takeover_date, " \
-	"(t.end_date IS NULL OR t.end_date > :d) AS ongoing FROM tenancies t JOIN persons p ON p.id = t.person_id " \
+	"SELECT t.person_id, t.move_in_date, t.end_date, t.end_reason, t.end_ground, t.takeover_date, t.ordinal, " \
+	"t.imported, t.known_until, " \
+	"(t.end_date IS NULL OR t.end_date > :d) AND (t.known_until IS NULL OR t.known_until >= :d) AS ongoing, " \
+	"(t.end_date IS NULL OR t.end_date > :d) AND t.known_until IS NOT NULL AND t.known_until < :d AS unknown " \
+	"FROM tenancies t JOIN persons p ON p.id = t.person_id " \
 	"WHERE +t.move_in_date <= :d AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p")
 
 const char *const kvarboende_rules[] = {
 	"Ett boende pågår ett datum om inflyttningen skett senast det datumet och det inte avslutats före eller samma dag.",
-	"Per person: personer som flyttat in senast datumet, och av dem personer som har ett pågående boende. En person med en andra chans räknas en gång.",
+	"Boenden som bara är kända från en importerad fil räknas som pågående till och med filens 31/12. Efter det är läget okänt (uppgift saknas): de räknas varken som pågående eller avslutade och lämnas utanför andelarna, och i Kaplan–Meier censureras de vid filens 31/12.",
+	"Vräkningar delas upp efter skäl (störningar, hyresskuld, annat). Andra chanser: personer vars boende är deras andra eller senare i Bostad först.",
+	"Per person: personer som flyttat in senast datumet, och av dem personer som har ett pågående boende. En person med en andra chans räknas en gång. Samma boenden som i statusrapportens register per samma datum.",
 	"Per boende: varje boende räknas för sig; en andra chans är två boenden.",
 	"Kohorter efter inflyttningsår: andel boenden som pågick 12 och 24 månader efter inflyttningen, bland dem som hunnit bo så länge. Den som avlidit räknas som inte kvarboende.",
 	"Kaplan–Meier: tid i hela månader (dagar / 30,4375) från inflyttning. Händelse = boendet upphör (vräkt, ville flytta, annat). Pågående boenden och avlidna censureras vid datumet respektive dödsdagen.",
 	"Väntetider: median i dagar från att remissen skickades till beslutet, och från första beslutet till första inflyttningen.",
-	"Hembesök: andel deltagarveckor (de 12 senaste veckorna, måndag–söndag) med minst ett hembesök där man träffades, för personer som bor vid datumet.",
-	"Checklistor: för de 12 månader vars tidsfrist (den 10:e) passerat: andel boende-månader där checklistan skickades senast den 10:e, och andel som granskats av fastighetskontoret.",
+	"Hembesök: de 12 senaste veckorna (måndag–söndag, den sista till och med datumet). Underlaget är deltagarveckor då personen hade ett boende minst en dag (från inflyttningsdagen till dagen före avslutet); två boenden samma vecka är en vecka. Av dem räknas veckor med minst ett hembesök där man träffades; flera hembesök samma vecka är en vecka, och en anteckning som rättats räknas inte.",
+	"Checklistor: de 12 månader vars tidsfrist (den 10:e i månaden efter) har passerat. Underlaget är boende-månader då boendet började senast månadens sista dag och pågick efter den. Av dem räknas de där boendets checklista för just den månaden skickades senast den 10:e (före midnatt), respektive har granskats av fastighetskontoret. Checklistor för andra månader eller andra boenden räknas inte, så andelen blir aldrig över 100 %.",
+	"Hembesök och checklistor: boenden från en importerad statusrapport ingår inte i underlaget (besök och checklistor finns inte för dem). Är underlaget tomt visas uppgift saknas.",
 	NULL
 };
 
@@ -81,35 +90,59 @@ static int counts(const struct req *r, json_t *k, const char *date, long long di
 	    "coalesce(sum(NOT ongoing AND end_reason = 'wanted'), 0) AS wanted, "
 	    "coalesce(sum(NOT ongoing AND end_reason = 'other'), 0) AS other, "
 	    "coalesce(sum(NOT ongoing AND end_reason = 'deceased'), 0) AS deceased, "
-	    "count(DISTINCT person_id) AS persons, count(DISTINCT CASE WHEN ongoing THEN person_id END) AS housed "
+	    "count(DISTINCT person_id) AS persons, count(DISTINCT CASE WHEN ongoing THEN person_id END) AS housed, "
+	    "coalesce(sum(unknown), 0) AS unknown, count(DISTINCT CASE WHEN unknown THEN person_id END) AS persons_unknown, "
+	    "coalesce(sum(NOT ongoing AND end_ground = 'disturbance'), 0) AS ev_disturbance, "
+	    "coalesce(sum(NOT ongoing AND end_ground = 'arrears'), 0) AS ev_arrears, "
+	    "coalesce(sum(NOT ongoing AND end_ground = 'other'), 0) AS ev_other, "
+	    "count(DISTINCT CASE WHEN ordinal > 1 THEN person_id END) AS second_chances, "
+	    "coalesce(sum(imported), 0) AS imported, "
+	    "count(DISTINCT CASE WHEN end_reason = 'deceased' AND NOT ongoing THEN person_id END) AS persons_deceased "
 	    "FROM (" BASE ")";
+	enum { STARTED, ONGOING, FIRST_HAND, EVICTED, WANTED, OTHER, DECEASED, PERSONS, HOUSED, UNKNOWN, PERSONS_UNKNOWN,
+		EV_DISTURBANCE, EV_ARREARS, EV_OTHER, SECOND, IMPORTED, PERSONS_DECEASED, NCOLS };
 	sqlite3_stmt *st = prepare(r, sql, date, district);
 	if (!st || sqlite3_step(st) != SQLITE_ROW) {
 		db_done(st);
 		return -1;
 	}
-	long long v[9];
-	for (int i = 0; i < 9; i++)
+	long long v[NCOLS];
+	for (int i = 0; i < NCOLS; i++)
 		v[i] = sqlite3_column_int64(st, i);
 	db_done(st);
-	json_object_set_new(k, "persons_moved_in", json_integer(v[7]));
-	json_object_set_new(k, "persons_housed", json_integer(v[8]));
-	json_object_set_new(k, "persons_retention_pct", pct(v[8], v[7]));
-	json_object_set_new(k, "tenancies_started", json_integer(v[0]));
-	json_object_set_new(k, "tenancies_ongoing", json_integer(v[1]));
-	json_object_set_new(k, "tenancies_retention_pct", pct(v[1], v[0]));
-	json_object_set_new(k, "tenancies_first_hand", json_integer(v[2]));
-	json_object_set_new(k, "tenancies_ended", json_pack("{s:I, s:I, s:I, s:I}", "evicted", v[3], "wanted", v[4],
-	    "other", v[5], "deceased", v[6]));
+	json_object_set_new(k, "persons_moved_in", json_integer(v[PERSONS]));
+	json_object_set_new(k, "persons_housed", json_integer(v[HOUSED]));
+	json_object_set_new(k, "persons_unknown", json_integer(v[PERSONS_UNKNOWN]));
+	json_object_set_new(k, "persons_retention_pct", pct(v[HOUSED], v[PERSONS] - v[PERSONS_UNKNOWN]));
+	json_object_set_new(k, "persons_deceased", json_integer(v[PERSONS_DECEASED]));
+	json_object_set_new(k, "second_chances", json_integer(v[SECOND]));
+	json_object_set_new(k, "second_chances_one", json_boolean(v[SECOND] == 1));
+	json_object_set_new(k, "tenancies_started", json_integer(v[STARTED]));
+	json_object_set_new(k, "tenancies_ongoing", json_integer(v[ONGOING]));
+	json_object_set_new(k, "tenancies_unknown", json_integer(v[UNKNOWN]));
+	json_object_set_new(k, "tenancies_imported", json_integer(v[IMPORTED]));
+	json_object_set_new(k, "tenancies_retention_pct", pct(v[ONGOING], v[STARTED] - v[UNKNOWN]));
+	json_object_set_new(k, "tenancies_first_hand", json_integer(v[FIRST_HAND]));
+	json_object_set_new(k, "tenancies_ended", json_pack("{s:I, s:I, s:I, s:I}", "evicted", v[EVICTED], "wanted", v[WANTED],
+	    "other", v[OTHER], "deceased", v[DECEASED]));
+	json_object_set_new(k, "evictions", json_pack("{s:I, s:I, s:I, s:I}", "disturbance", v[EV_DISTURBANCE],
+	    "arrears", v[EV_ARREARS], "other", v[EV_OTHER],
+	    "not_given", v[EVICTED] - v[EV_DISTURBANCE] - v[EV_ARREARS] - v[EV_OTHER]));
 	return 0;
 }
+
+/* The tenancy's state at date x is known: it had ended by then, or the
+ * system knows it, or the last imported file reached x. */
+#define KNOWN_AT(x) "((end_date IS NOT NULL AND end_date <= " x ") OR known_until IS NULL OR known_until >= " x ")"
 
 static int cohorts(const struct req *r, json_t *k, const char *date, long long district)
 {
 	static const char sql[] =
 	    "SELECT substr(move_in_date, 1, 4) AS year, count(*) AS tenancies, "
-	    "sum(m12 <= :d) AS n12, sum(m12 <= :d AND (end_date IS NULL OR end_date > m12)) AS housed12, "
-	    "sum(m24 <= :d) AS n24, sum(m24 <= :d AND (end_date IS NULL OR end_date > m24)) AS housed24 "
+	    "sum(m12 <= :d AND " KNOWN_AT("m12") ") AS n12, "
+	    "sum(m12 <= :d AND " KNOWN_AT("m12") " AND (end_date IS NULL OR end_date > m12)) AS housed12, "
+	    "sum(m24 <= :d AND " KNOWN_AT("m24") ") AS n24, "
+	    "sum(m24 <= :d AND " KNOWN_AT("m24") " AND (end_date IS NULL OR end_date > m24)) AS housed24 "
 	    "FROM (SELECT b.*, add_months(move_in_date, 12) AS m12, add_months(move_in_date, 24) AS m24 FROM (" BASE ") b) "
 	    "GROUP BY year ORDER BY year";
 	sqlite3_stmt *st = prepare(r, sql, date, district);
@@ -133,8 +166,9 @@ static int cohorts(const struct req *r, json_t *k, const char *date, long long d
 static int kaplan_meier(const struct req *r, json_t *k, const char *date, long long district)
 {
 	static const char sql[] =
-	    "SELECT CAST((julianday(CASE WHEN ongoing THEN :d ELSE end_date END) - julianday(move_in_date)) / 30.4375 AS INTEGER) AS m, "
-	    "sum(NOT ongoing AND end_reason <> 'deceased') AS events, count(*) AS n "
+	    "SELECT CAST((julianday(CASE WHEN unknown THEN known_until WHEN ongoing THEN :d ELSE end_date END) "
+	    " - julianday(move_in_date)) / 30.4375 AS INTEGER) AS m, "
+	    "sum(NOT ongoing AND NOT unknown AND end_reason <> 'deceased') AS events, count(*) AS n "
 	    "FROM (" BASE ") GROUP BY m ORDER BY m";
 	sqlite3_stmt *st = prepare(r, sql, date, district);
 	if (!st)
@@ -226,9 +260,6 @@ static int waiting(const struct req *r, json_t *k, const char *date, long long d
 	return 0;
 }
 
-/* Month number (year * 12 + month - 1) of a 'YYYY-MM...' text, in SQL. */
-#define MONTH_NO(d) "(CAST(substr(" d ", 1, 4) AS INTEGER) * 12 + CAST(substr(" d ", 6, 2) AS INTEGER) - 1)"
-
 /* Returns the ids sql selects (first column, ascending) as a malloc'd
  * array, its length in *n; NULL on error. */
 static long long *id_list(const struct req *r, const char *sql, const char *date, long long district, size_t *n)
@@ -267,108 +298,229 @@ static long find_id(const long long *ids, size_t n, long long id)
 	return lo < n && ids[lo] == id ? (long)lo : -1;
 }
 
-/* Participant-weeks with a home visit where they met: of the 12 weeks
- * (Monday to Sunday) that end with the week of date, up to date, for the
- * persons housed on date; corrected entries do not count. The visits of
- * the window are one covering range of visits_week; each is checked
- * against the housed persons and the corrected entries, and marks its
- * week in its person's 12-bit mask. (As one SQL statement, with a
- * DISTINCT count per week over IN-lists, this took 2.4 s for 2.5
- * million visits.) Returns the count, or -1 on error. */
-static long long home_visit_weeks(const struct req *r, const char *date, long long district)
+/* One person's weeks in the home-visit window: bit w is week w, the
+ * window's first week being 0. */
+struct person_weeks {
+	long long id;
+	unsigned short housed;	/* weeks with a tenancy on at least one day */
+	unsigned short visited;	/* weeks with a home visit that counts */
+};
+
+/* Returns the index of id in pw[n] (ascending ids), or -1. */
+static long find_person(const struct person_weeks *pw, size_t n, long long id)
 {
-	/* one id per person housed at :d (two ongoing tenancies count once) */
-	static const char housed_sql[] = "SELECT DISTINCT person_id FROM (" BASE ") WHERE ongoing ORDER BY person_id";
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (pw[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && pw[lo].id == id ? (long)lo : -1;
+}
+
+/* Month number (year * 12 + month - 1) of a 'YYYY-MM...' text. */
+static long long month_no(const char *d)
+{
+	return atoi(d) * 12LL + atoi(d + 5) - 1;
+}
+
+/* The follow-up windows at a date. */
+struct window {
+	char first[11];		/* home visits: the first Monday of the 12 weeks */
+	long last;		/* the last day counted (the date), in days from first: 77..83 */
+	char wstart[11];	/* checklists: the first day of the first of the 12 months */
+	long long w0, w1;	/* the 12 months as month numbers */
+};
+
+/* Reads once the viewer's tenancies (not imported: no visits or checklists
+ * are recorded for them) that were had on some day since the earlier of
+ * the two windows began, and counts what each gives: the weeks of the
+ * home-visit window in which it was had on at least one day (a tenancy is
+ * had from its move-in up to the day before it ended), ORed into one
+ * entry per person (two tenancies in one week are one week), and the
+ * months of the checklist window that needed a checklist (it began by the
+ * month's last day and lasted past it) into *need. Returns the persons
+ * with a housed week, ascending by id, their number in *n; NULL on error.
+ * The walk follows tenancies_person, so the persons come in order, and
+ * the tenancies are read in about the order they are stored: a range of
+ * tenancies_end (ongoing or ended lately) is most of them and costs a
+ * seek per row in end-date order, five to ten times slower. */
+static struct person_weeks *housed_weeks(const struct req *r, const char *date, long long district, const struct window *w,
+    size_t *n, long long *need)
+{
+	static const char sql[] =
+	    "SELECT t.person_id, t.move_in_date, t.end_date FROM tenancies t INDEXED BY tenancies_person "
+	    "JOIN persons p ON p.id = t.person_id "
+	    "WHERE t.move_in_date <= :today AND (t.end_date IS NULL OR t.end_date > :from) AND t.imported = 0 "
+	    "AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p") " ORDER BY t.person_id";
+	sqlite3_stmt *st = prepare(r, sql, date, district);
+	if (!st)
+		return NULL;
+	db_bind_named_text(st, ":from", strcmp(w->wstart, w->first) < 0 ? w->wstart : w->first);
+	size_t cap = 1024;
+	struct person_weeks *pw = xmalloc(cap * sizeof *pw);
+	int rc;
+	*n = 0;
+	*need = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *in = (const char *)sqlite3_column_text(st, 1), *out = (const char *)sqlite3_column_text(st, 2);
+		/* checklist months: the month it began to the month before the
+		 * one it ended in */
+		long long m0 = month_no(in), m1 = out ? month_no(out) - 1 : w->w1;
+		if (m0 < w->w0)
+			m0 = w->w0;
+		if (m1 > w->w1)
+			m1 = w->w1;
+		if (m1 >= m0)
+			*need += m1 - m0 + 1;
+		/* home-visit weeks: the days it was had, in the window */
+		long from = date_diff_days(w->first, in), to = out ? date_diff_days(w->first, out) - 1 : w->last;
+		if (from < 0)
+			from = 0;
+		if (to > w->last)
+			to = w->last;
+		if (to < from)
+			continue;	/* before the window, or ended on the day it began */
+		unsigned short mask = (unsigned short)(((1u << (to / 7 + 1)) - 1) & ~((1u << (from / 7)) - 1));
+		long long id = sqlite3_column_int64(st, 0);
+		if (*n && pw[*n - 1].id == id) {
+			pw[*n - 1].housed |= mask;
+			continue;
+		}
+		if (*n == cap)
+			pw = xrealloc(pw, (cap *= 2) * sizeof *pw);
+		pw[(*n)++] = (struct person_weeks){ id, mask, 0 };
+	}
+	db_done(st);
+	if (rc != SQLITE_DONE) {
+		free(pw);
+		return NULL;
+	}
+	return pw;
+}
+
+/* Home-visit weeks: of the housed weeks in pw[np], those with a home visit
+ * where they met, in *with_visit; all of them in *weeks. A corrected entry
+ * does not count, several visits in a week are one week, and a visit in a
+ * week the person had no tenancy never counts. The visits of the window
+ * are one covering range of visits_week; each is checked against the
+ * persons and the corrected entries and marks its week in a second mask; a
+ * week counts when it is in both. (As one SQL statement, with a DISTINCT
+ * count per week over IN-lists, this took 2.4 s for 2.5 million visits.)
+ * Returns 0, or -1 on error. */
+static int home_visit_weeks(const struct req *r, const char *date, long long district, const struct window *w,
+    struct person_weeks *pw, size_t np, long long *weeks, long long *with_visit)
+{
 	static const char corrected_sql[] =
 	    "SELECT corrects_id FROM visits WHERE corrects_id IS NOT NULL ORDER BY corrects_id";
 	static const char visits_sql[] =
 	    "SELECT v.id, v.person_id, v.date FROM visits v WHERE v.kind = 'home' AND v.met = 1 "
 	    "AND v.date >= :first AND v.date <= :today";
-	/* the window's first Monday: the Monday of date's week (as WEEK_START),
-	 * 11 weeks back */
-	char first[11];
-	long weekday = ((date_diff_days("2024-01-01", date) % 7) + 7) % 7;	/* 2024-01-01 was a Monday: 0 */
-	date_add_days(date, (int)(-weekday - 77), first);
-	size_t nh = 0, nc = 0;
-	long long *housed = id_list(r, housed_sql, date, district, &nh);
-	long long *corrected = housed ? id_list(r, corrected_sql, date, district, &nc) : NULL;
+	size_t nc = 0;
+	long long *corrected = id_list(r, corrected_sql, date, district, &nc);
 	sqlite3_stmt *st = corrected ? prepare(r, visits_sql, date, district) : NULL;
 	if (!st) {
-		free(housed);
 		free(corrected);
 		return -1;
 	}
-	db_bind_named_text(st, ":first", first);
-	unsigned short *mask = xcalloc(nh ? nh : 1, sizeof *mask);
+	db_bind_named_text(st, ":first", w->first);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long at = find_id(housed, nh, sqlite3_column_int64(st, 1));
+		long at = find_person(pw, np, sqlite3_column_int64(st, 1));
 		if (at < 0 || find_id(corrected, nc, sqlite3_column_int64(st, 0)) >= 0)
 			continue;
-		long days = date_diff_days(first, (const char *)sqlite3_column_text(st, 2));
-		long week = days / 7;
-		if (days >= 0 && week < 12)
-			mask[at] |= (unsigned short)(1u << week);
+		long days = date_diff_days(w->first, (const char *)sqlite3_column_text(st, 2));
+		if (days >= 0 && days <= w->last)
+			pw[at].visited |= (unsigned short)(1u << (days / 7));
 	}
 	db_done(st);
-	long long n = 0;
-	for (size_t i = 0; i < nh; i++)
-		n += __builtin_popcount(mask[i]);
-	free(mask);
-	free(housed);
 	free(corrected);
-	return rc == SQLITE_DONE ? n : -1;
+	*weeks = *with_visit = 0;
+	for (size_t i = 0; i < np; i++) {
+		*weeks += __builtin_popcount(pw[i].housed);
+		*with_visit += __builtin_popcount(pw[i].housed & pw[i].visited);
+	}
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* The follow-up figures.
+ *
+ * Home visits: the 12 weeks (Monday to Sunday) that end with the week of
+ * date, up to date. The base is the participant-weeks in which the person
+ * had a tenancy on at least one day; counted are those with a home visit
+ * where they met (home_visit_weeks).
+ *
+ * Checklists: the 12 months up to the latest whose deadline (the 10th of
+ * the month after) has passed at date. The base is the tenancy-months that
+ * needed a checklist: the tenancy began by the month's last day and lasted
+ * past it. A needed month is sent on time when that tenancy's checklist for
+ * that month was sent before the local midnight that ends the 10th, and
+ * reviewed when the landlord office reviewed it. A checklist of a month its
+ * tenancy did not need is never counted, and a tenancy has one checklist a
+ * month at most (UNIQUE (tenancy_id, month)), so neither share can pass
+ * 100 %.
+ *
+ * Imported tenancies are in neither base; an empty base gives null. */
 static int compliance(const struct req *r, json_t *k, const char *date, long long district)
 {
-	/* tenancy-months that needed a checklist in the window :w0..:w1
-	 * (month numbers): the tenancy began by the month's end and lasted
-	 * past it; counted per tenancy with month arithmetic, no join */
-	static const char need_sql[] =
-	    "SELECT coalesce(sum(max(0, min(:w1, CASE WHEN t.end_date IS NULL THEN :w1 ELSE " MONTH_NO("t.end_date") " - 1 END) "
-	    " - max(:w0, " MONTH_NO("t.move_in_date") ") + 1)), 0) "
-	    "FROM tenancies t JOIN persons p ON p.id = t.person_id WHERE +t.move_in_date < :wend "
-	    "AND (t.end_date IS NULL OR t.end_date > :wstart) AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p");
+	/* of one month's (:month, last day :last) needed tenancy-months, the
+	 * ones whose checklist was sent by :deadline and the reviewed ones: the
+	 * tenancies housed_weeks counts that month, from one covering range of
+	 * checklists_window */
 	static const char done_sql[] =
-	    "SELECT coalesce(sum(c.sent_at < CAST(strftime('%s', c.month || '-01', '+1 month', '+10 days') AS INTEGER) - :tzoff), 0), "
-	    "coalesce(sum(c.state = 'reviewed'), 0) "
+	    "SELECT coalesce(sum(c.state <> 'draft' AND c.sent_at < :deadline), 0), coalesce(sum(c.state = 'reviewed'), 0) "
 	    "FROM checklists c JOIN tenancies t ON t.id = c.tenancy_id JOIN persons p ON p.id = t.person_id "
-	    "WHERE c.month >= :m0 AND c.month <= :m1 AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p");
-	long long weeks = 12 * json_integer_value(json_object_get(k, "persons_housed"));
-	long long with_visit = home_visit_weeks(r, date, district);
-	if (with_visit < 0)
-		return -1;
-	sqlite3_stmt *st;
-	/* the window: the 12 months up to the latest whose deadline passed */
-	char due[8], late[8], m0[8], first[11], wstart[11], wend[11];
+	    "WHERE c.month = :month AND t.imported = 0 AND t.move_in_date <= :last AND (t.end_date IS NULL OR t.end_date > :last) "
+	    "AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p");
+	struct window w;
+	/* the first Monday: the Monday of date's week (as WEEK_START), 11 weeks back */
+	long weekday = ((date_diff_days("2024-01-01", date) % 7) + 7) % 7;	/* 2024-01-01 was a Monday: 0 */
+	date_add_days(date, (int)(-weekday - 77), w.first);
+	w.last = date_diff_days(w.first, date);
+	/* the 12 months up to the latest whose deadline passed */
+	char due[8], late[8], late1[11];
 	checklist_months(date, due, late);
-	snprintf(first, sizeof first, "%s-01", late);
-	date_add_months(first, -11, wstart);
-	snprintf(m0, sizeof m0, "%.7s", wstart);
-	date_add_months(first, 1, wend);
-	long long w1 = atoi(late) * 12LL + atoi(late + 5) - 1, w0 = w1 - 11;
-	st = prepare(r, need_sql, date, district);
-	if (!st)
+	snprintf(late1, sizeof late1, "%s-01", late);
+	date_add_months(late1, -11, w.wstart);
+	w.w1 = month_no(late);
+	w.w0 = w.w1 - 11;
+	size_t np = 0;
+	long long need = 0, weeks = 0, with_visit = 0;
+	struct person_weeks *pw = housed_weeks(r, date, district, &w, &np, &need);
+	if (!pw)
 		return -1;
-	db_bind_named_int(st, ":w0", w0);
-	db_bind_named_int(st, ":w1", w1);
-	db_bind_named_text(st, ":wstart", wstart);
-	db_bind_named_text(st, ":wend", wend);
-	long long need = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	db_done(st);
-	st = prepare(r, done_sql, date, district);
-	if (!st || need < 0)
+	int rc = home_visit_weeks(r, date, district, &w, pw, np, &weeks, &with_visit);
+	free(pw);
+	if (rc < 0)
 		return -1;
-	db_bind_named_text(st, ":m0", m0);
-	db_bind_named_int(st, ":tzoff", tz_offset());
-	db_bind_named_text(st, ":m1", late);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	long long on_time = 0, reviewed = 0;
+	for (int i = 0; i < 12; i++) {
+		char month1[11], next[11], last[11], month[8];
+		date_add_months(w.wstart, i, month1);
+		date_add_months(month1, 1, next);
+		date_add_days(next, -1, last);
+		snprintf(month, sizeof month, "%.7s", month1);
+		/* the deadline: local midnight at the start of the 11th, with that
+		 * day's own offset from UTC (summer or winter time), as the pages
+		 * show sent_at with 'localtime' */
+		struct tm dl = { .tm_year = atoi(next) - 1900, .tm_mon = atoi(next + 5) - 1, .tm_mday = 11, .tm_isdst = -1 };
+		long long deadline = (long long)mktime(&dl);
+		sqlite3_stmt *st = prepare(r, done_sql, date, district);
+		if (!st)
+			return -1;
+		db_bind_named_text(st, ":month", month);
+		db_bind_named_text(st, ":last", last);
+		db_bind_named_int(st, ":deadline", deadline);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			db_done(st);
+			return -1;
+		}
+		on_time += sqlite3_column_int64(st, 0);
+		reviewed += sqlite3_column_int64(st, 1);
 		db_done(st);
-		return -1;
 	}
-	long long on_time = sqlite3_column_int64(st, 0), reviewed = sqlite3_column_int64(st, 1);
-	db_done(st);
 	json_object_set_new(k, "compliance", json_pack("{s:I, s:I, s:o, s:I, s:I, s:I, s:o, s:o}",
 	    "participant_weeks", weeks, "weeks_with_home_visit", with_visit, "home_visit_pct", pct(with_visit, weeks),
 	    "checklists_needed", need, "checklists_on_time", on_time, "checklists_reviewed", reviewed,
@@ -526,6 +678,8 @@ int kvarboende_page(struct req *r)
 	comma_labels(r, json_object_get(k, "waiting_days"), wait);
 	json_array_foreach(json_object_get(k, "cohorts"), i, x)
 		comma_labels(r, x, coh);
+	json_object_set_new(k, "summary_href", json_string(arena_printf(&r->arena, "/kvarboende/summary?date=%s%s", date,
+	    district ? arena_printf(&r->arena, "&district=%lld", district) : "")));
 	json_object_set_new(r->view, "kvarboende", k);
 	json_t *rules = json_array();
 	for (size_t n = 0; kvarboende_rules[n]; n++)
@@ -538,6 +692,48 @@ int kvarboende_page(struct req *r)
 	json_object_set_new(r->view, "scope_label", json_string(r->user.role == ROLE_MANAGER ? (district ? "En stadsdel" : "Alla stadsdelar") :
 	    r->user.role == ROLE_SOC ? "Din stadsdel" : "Dina deltagare"));
 	if (audit_log(r->user.id, "read", "kvarboende", 0, 0) < 0)
+		return http_fail(r, 500, NULL);
+	return 200;
+}
+
+/* GET /kvarboende/summary?date=&district= : the programme's results on one
+ * printable page, in the shape a programme presents them (seed 004). */
+int kvarboende_summary(struct req *r)
+{
+	char today[11];
+	date_today(today);
+	const char *date = http_param(r, "date");
+	if (date && *date && !valid_date(date))
+		return http_fail(r, 400, "Ange datumet som ÅÅÅÅ-MM-DD.");
+	if (!date || !*date)
+		date = arena_strdup(&r->arena, today);
+	long long district = r->user.role == ROLE_SOC ? 0 : parse_id(http_param(r, "district"));
+	if (district && !district_exists(district))
+		return http_fail(r, 404, "Stadsdelen finns inte.");
+	json_t *k = kvarboende_figures(r, date, district, 1);
+	if (!k)
+		return http_fail(r, 500, NULL);
+	json_object_del(k, "kaplan_meier");
+	json_object_del(k, "cohorts");
+	static const char *const top[] = { "persons_retention_pct", "tenancies_retention_pct", NULL };
+	static const char *const wait[] = { "referral_to_decision", "decision_to_move_in", NULL };
+	comma_labels(r, k, top);
+	comma_labels(r, json_object_get(k, "waiting_days"), wait);
+	long long ongoing = json_integer_value(json_object_get(k, "tenancies_ongoing"));
+	long long first_hand = json_integer_value(json_object_get(k, "tenancies_first_hand"));
+	json_object_set_new(k, "tenancies_second_hand", json_integer(ongoing - first_hand));
+	json_object_set_new(r->view, "summary", k);
+	json_object_set_new(r->view, "date", json_string(date));
+	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Bostad först: resultat per %s", date)));
+	static const char name_sql[] = "SELECT name FROM districts WHERE id = ?";
+	json_t *d = district ? db_row_for(name_sql, district) : NULL;
+	const char *name = json_string_value(json_object_get(d, "name"));
+	json_object_set_new(r->view, "scope_label", json_string(name ? arena_strdup(&r->arena, name) :
+	    r->user.role == ROLE_MANAGER ? "Alla stadsdelar" : r->user.role == ROLE_SOC ? "Din stadsdel" : "Dina deltagare"));
+	json_decref(d);
+	json_object_set_new(r->view, "back_href", json_string(arena_printf(&r->arena, "/kvarboende?date=%s%s", date,
+	    district ? arena_printf(&r->arena, "&district=%lld", district) : "")));
+	if (audit_log(r->user.id, "read", "kvarboende_summary", 0, 0) < 0)
 		return http_fail(r, 500, NULL);
 	return 200;
 }

@@ -6,6 +6,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
+#include "register.h"
 #include "import.h"
 #include "generate.h"
 #include "demo.h"
@@ -232,6 +233,18 @@ static int cmd_migrate(int argc, char **argv)
 	}
 	printf("%s: %d migration%s applied, schema version %d\n", dbp, n, n == 1 ? "" : "s",
 	    db_known_version());
+	if (db_open(dbp, err, sizeof err) < 0) {
+		fprintf(stderr, "bostadforst: %s\n", err);
+		return 1;
+	}
+	long long given = personkod_backfill();	/* persons housed before the Personkod was stored */
+	db_close_all();
+	if (given < 0) {
+		fprintf(stderr, "bostadforst: could not give the Personkod to persons who have moved in\n");
+		return 1;
+	}
+	if (given > 0)
+		printf("%s: %lld Personkod given (first move-in order)\n", dbp, given);
 	return 0;
 }
 
@@ -396,27 +409,42 @@ static int cmd_import(int argc, char **argv)
 	buf_init(&data);
 	char chunk[65536];
 	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && data.len <= IMPORT_MAX_BYTES)
 		buf_append(&data, chunk, n);
 	fclose(f);
+	if (data.len > IMPORT_MAX_BYTES) {	/* /dev/zero, or not a statusrapport */
+		fprintf(stderr, "bostadforst: %s is larger than %d MiB; a statusrapport is far smaller\n", file,
+		    IMPORT_MAX_BYTES >> 20);
+		buf_free(&data);
+		return 1;
+	}
 	if (open_db(dbp, 1)) {
 		buf_free(&data);
 		return 1;
 	}
+	/* a new district is created only once the file has been read and
+	 * matched without an error: first the dry run, then the real one */
 	long long did = district_id_by_name(district);
-	if (did <= 0 && !dry)
-		did = district_insert(district, 0);
 	struct import_result res;
 	buf_init(&res.errors);
-	rc = status_import(data.data ? data.data : "", data.len, did > 0 ? did : 0, 0, dry, &res);
+	buf_init(&res.changes);
+	rc = status_import(data.data ? data.data : "", data.len, did > 0 ? did : 0, 0, 1, &res);
+	if (rc == 0 && !dry) {
+		if (did <= 0)
+			did = district_insert(district, 0);
+		buf_reset(&res.changes);
+		rc = did > 0 ? status_import(data.data ? data.data : "", data.len, did, 0, 0, &res) : -1;
+	}
 	if (rc == 1)
 		fprintf(stderr, "%s%d fel; inget har sparats.\n", res.errors.data, res.nerrors);
 	else if (rc == 0)
-		printf("%s: %d rader, år %d: %d personer och %d boenden%s\n", file, res.rows, res.year,
-		    dry ? 0 : res.persons, dry ? 0 : res.tenancies, dry ? " (provkörning, inget sparat)" : " sparade");
+		printf("%s%s: %d rader, år %d: %d nya personer, %d nya boenden, %d uppdaterade, %d oförändrade%s\n",
+		    res.changes.data ? res.changes.data : "", file, res.rows, res.year, res.persons, res.tenancies, res.updated,
+		    res.unchanged, dry ? " (provkörning, inget sparat)" : " (sparat)");
 	else
 		fprintf(stderr, "bostadforst: database error; nothing was saved\n");
 	buf_free(&res.errors);
+	buf_free(&res.changes);
 	buf_free(&data);
 	db_close_all();
 	return rc == 0 ? 0 : 1;
@@ -449,6 +477,8 @@ static int cmd_demo(int argc, char **argv)
 	}
 	long long t0 = now_usec();
 	rc = generate_persons(n);
+	if (rc == 0 && personkod_backfill() < 0)
+		rc = -1;
 	if (rc == 0)
 		printf("%s: %lld generated persons in %.1f s\n", dbp, n, (double)(now_usec() - t0) / 1e6);
 	db_close_all();

@@ -22,19 +22,24 @@
 
 #define PAGE_ROWS 200
 
-/* A year's tenancies (see status_rules), group A before B, then by
- * move-in; :y0 and :d are the year's first and last day. */
+/* The register on 31/12 of a year (see status_rules): every tenancy that
+ * began on or before :d, or with :only_year those that lasted into the
+ * year; group A before B, then by move-in. :y0 and :d are the year's first
+ * and last day. The columns are read by position in read_row. */
 static const char report_sql[] =
-    "SELECT p.first_name, p.last_name, p.birth_date, p.sex, t.move_in_date, t.takeover_date, t.end_date, t.end_reason, "
-    "t.end_note, t.import_note, t.ordinal, "
+    "SELECT p.personkod, p.first_name, p.last_name, p.birth_date, p.sex, "
+    "(SELECT min(f.move_in_date) FROM tenancies f WHERE f.person_id = t.person_id) AS first_move_in, "
+    "t.move_in_date, t.takeover_date, t.end_date, t.end_reason, t.end_ground, t.end_note, t.import_note, t.known_until, "
+    "t.ordinal, "
     "EXISTS (SELECT 1 FROM decisions x WHERE x.person_id = t.person_id AND x.start_date <= :d AND x.end_date >= :d) AS insats, "
     "(SELECT max(v.date) FROM visits v WHERE v.person_id = t.person_id AND v.met = 1 AND v.date >= :y0 AND v.date <= :d "
     " AND " VISIT_COUNTS("v") ") AS last_contact, "
     "(t.takeover_date IS NOT NULL AND t.takeover_date <= :d) AS group_b "
     "FROM tenancies t JOIN persons p ON p.id = t.person_id "
-    "WHERE t.move_in_date <= :d AND (t.end_date IS NULL OR t.end_date >= :y0) "
+    "WHERE t.move_in_date <= :d AND (:only_year IS NULL OR t.end_date IS NULL OR t.end_date >= :y0) "
     "AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p") " "
     "ORDER BY group_b, t.move_in_date, t.id LIMIT :limit OFFSET :offset";
+enum { COL_GROUP_B = 17 };
 
 /* Returns column i as text, NULL for NULL; stored bytes that are not
  * well-formed UTF-8 read as "\uFFFD" (an export must stay readable). */
@@ -49,16 +54,19 @@ static const char *col(sqlite3_stmt *st, int i)
 /* Reads the current row into row (pointers valid until the next step). */
 static void read_row(sqlite3_stmt *st, struct status_row *row)
 {
-	row->first_name = col(st, 0), row->last_name = col(st, 1), row->birth_date = col(st, 2), row->sex = col(st, 3);
-	row->move_in = col(st, 4), row->takeover = col(st, 5), row->end_date = col(st, 6), row->end_reason = col(st, 7);
-	row->end_note = col(st, 8), row->import_note = col(st, 9);
-	row->ordinal = sqlite3_column_int64(st, 10);
-	row->insats = sqlite3_column_int(st, 11);
-	row->last_contact = col(st, 12);
+	row->personkod = col(st, 0), row->first_name = col(st, 1), row->last_name = col(st, 2);
+	row->birth_date = col(st, 3), row->sex = col(st, 4), row->first_move_in = col(st, 5);
+	row->move_in = col(st, 6), row->takeover = col(st, 7), row->end_date = col(st, 8), row->end_reason = col(st, 9);
+	row->end_ground = col(st, 10), row->end_note = col(st, 11), row->import_note = col(st, 12);
+	row->known_until = col(st, 13);
+	row->ordinal = sqlite3_column_int64(st, 14);
+	row->insats = sqlite3_column_int(st, 15);
+	row->last_contact = col(st, 16);
 }
 
 /* Prepares the year's query for the viewer. NULL on error. */
-static sqlite3_stmt *report_stmt(const struct req *r, int year, long long district, long long limit, long long offset)
+static sqlite3_stmt *report_stmt(const struct req *r, int year, long long district, int only_year, long long limit,
+    long long offset)
 {
 	char y0[11], d[11];
 	snprintf(y0, sizeof y0, "%04d-01-01", year);
@@ -71,6 +79,8 @@ static sqlite3_stmt *report_stmt(const struct req *r, int year, long long distri
 	db_bind_named_text(st, ":d", d);
 	if (district)
 		db_bind_named_int(st, ":df", district);
+	if (only_year)
+		db_bind_named_int(st, ":only_year", 1);
 	db_bind_named_int(st, ":limit", limit);
 	db_bind_named_int(st, ":offset", offset);
 	return st;
@@ -89,7 +99,7 @@ static void header_rows(int year, const char *rows[4][STATUS_COLS], char *year_c
 }
 
 /* Builds the CSV (BOM, ';', CRLF). Returns malloc'd bytes or NULL. */
-static char *report_csv(const struct req *r, int year, long long district, size_t *len)
+static char *report_csv(const struct req *r, int year, long long district, int only_year, size_t *len)
 {
 	struct buf b;
 	buf_init(&b);
@@ -99,7 +109,7 @@ static char *report_csv(const struct req *r, int year, long long district, size_
 	header_rows(year, head, year_cell, sizeof year_cell);
 	for (int i = 0; i < 4; i++)
 		csv_row(&b, head[i], STATUS_COLS);
-	sqlite3_stmt *st = report_stmt(r, year, district, -1, 0);
+	sqlite3_stmt *st = report_stmt(r, year, district, only_year, -1, 0);
 	if (!st) {
 		buf_free(&b);
 		return NULL;
@@ -155,13 +165,19 @@ static void kvarboende_sheet(const struct req *r, lxw_workbook *wb, lxw_format *
 		if (json_is_number(v))
 			worksheet_write_number(ws, row, 1, json_number_value(v), NULL);
 	}
-	static const struct { const char *label, *key; } ended[] = {
-		{ "Avslutade: vräkt", "evicted" }, { "Avslutade: ville flytta", "wanted" }, { "Avslutade: annat", "other" },
-		{ "Avslutade: avliden", "deceased" } };
-	for (size_t i = 0; i < 4; i++, row++) {
-		worksheet_write_string(ws, row, 0, ended[i].label, NULL);
-		worksheet_write_number(ws, row, 1, (double)json_integer_value(json_object_get(json_object_get(k, "tenancies_ended"),
-		    ended[i].key)), NULL);
+	static const struct { const char *label, *object, *key; } more[] = {
+		{ "Avslutade: vräkt", "tenancies_ended", "evicted" },
+		{ "  varav störningar", "evictions", "disturbance" }, { "  varav hyresskuld", "evictions", "arrears" },
+		{ "  varav annat skäl", "evictions", "other" }, { "  varav skäl inte angivet", "evictions", "not_given" },
+		{ "Avslutade: ville flytta", "tenancies_ended", "wanted" }, { "Avslutade: annat", "tenancies_ended", "other" },
+		{ "Avslutade: avliden", "tenancies_ended", "deceased" },
+		{ "Andra chanser (personer)", NULL, "second_chances" },
+		{ "Boenden kända bara från import", NULL, "tenancies_imported" },
+		{ "  varav läge okänt efter filens 31/12", NULL, "tenancies_unknown" } };
+	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++, row++) {
+		json_t *o = more[i].object ? json_object_get(k, more[i].object) : k;
+		worksheet_write_string(ws, row, 0, more[i].label, NULL);
+		worksheet_write_number(ws, row, 1, (double)json_integer_value(json_object_get(o, more[i].key)), NULL);
 	}
 	row++;
 	worksheet_write_string(ws, row, 0, "Inflyttningsår", bold);
@@ -184,7 +200,7 @@ static void kvarboende_sheet(const struct req *r, lxw_workbook *wb, lxw_format *
 
 /* Builds the Excel file in a private temporary file and reads it back.
  * Returns malloc'd bytes or NULL. */
-static char *report_xlsx(const struct req *r, int year, long long district, size_t *len)
+static char *report_xlsx(const struct req *r, int year, long long district, int only_year, size_t *len)
 {
 	const char *tmp = getenv("TMPDIR");
 	char path[512];
@@ -227,7 +243,7 @@ static char *report_xlsx(const struct req *r, int year, long long district, size
 			if (*head[h][i])
 				worksheet_write_string(ws, (lxw_row_t)h, (lxw_col_t)i, head[h][i], bold);
 	worksheet_freeze_panes(ws, 4, 1);
-	sqlite3_stmt *st = report_stmt(r, year, district, -1, 0);
+	sqlite3_stmt *st = report_stmt(r, year, district, only_year, -1, 0);
 	lxw_row_t row = 4;
 	int rc = SQLITE_ERROR;
 	char *store = xmalloc(STATUS_STORE);
@@ -289,11 +305,12 @@ int report_status(struct req *r)
 	long long district = r->user.role == ROLE_MANAGER ? parse_id(http_param(r, "district")) : 0;
 	if (district && !district_exists(district))
 		return http_fail(r, 404, "Stadsdelen finns inte.");
+	int only_year = str_eq(http_param(r, "only_year"), "1");
 	const char *format = http_param(r, "format");
 	if (format && (!strcmp(format, "csv") || !strcmp(format, "xlsx"))) {
 		int csv = !strcmp(format, "csv");
 		size_t len = 0;
-		char *body = csv ? report_csv(r, year, district, &len) : report_xlsx(r, year, district, &len);
+		char *body = csv ? report_csv(r, year, district, only_year, &len) : report_xlsx(r, year, district, only_year, &len);
 		if (!body)
 			return http_fail(r, 500, NULL);
 		if (audit_log(r->user.id, "export", csv ? "statusrapport_csv" : "statusrapport_xlsx", year, 0) < 0) {
@@ -307,7 +324,7 @@ int report_status(struct req *r)
 	long long page = parse_id(http_param(r, "page"));
 	if (!page)
 		page = 1;
-	sqlite3_stmt *st = report_stmt(r, year, district, PAGE_ROWS + 1, (page - 1) * PAGE_ROWS);
+	sqlite3_stmt *st = report_stmt(r, year, district, only_year, PAGE_ROWS + 1, (page - 1) * PAGE_ROWS);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	json_t *rows = json_array();
@@ -321,16 +338,17 @@ int report_status(struct req *r)
 		json_t *a = json_array();
 		for (int i = 0; i < STATUS_COLS; i++)
 			json_array_append_new(a, json_pack("{s:s}", "v", cells[i]));
-		json_array_append_new(rows, json_pack("{s:o, s:b}", "cells", a, "group_b", sqlite3_column_int(st, 13)));
+		json_array_append_new(rows, json_pack("{s:o, s:b}", "cells", a, "group_b", sqlite3_column_int(st, COL_GROUP_B)));
 	}
 	int more = rc == SQLITE_ROW;
 	free(store);
 	db_done(st);
-	static const char *const keys[] = { "year", "district", NULL };
+	static const char *const keys[] = { "year", "district", "only_year", NULL };
 	view_pager(r, more ? http_link(r, keys, "page", arena_printf(&r->arena, "%lld", page + 1)) : NULL,
-	    page > 1 ? arena_printf(&r->arena, "/reports/status?year=%d", year) : NULL);
+	    page > 1 ? http_link(r, keys, "page", "1") : NULL);
 	json_object_set_new(r->view, "rows", rows);
 	json_object_set_new(r->view, "year", json_integer(year));
+	json_object_set_new(r->view, "only_year", json_boolean(only_year));
 	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Statusrapport per 31/12 %d", year)));
 	json_t *headers = json_array(), *hints = json_array(), *rules = json_array();
 	for (int i = 0; i < STATUS_COLS; i++) {
@@ -353,6 +371,19 @@ int report_status(struct req *r)
 	if (audit_log(r->user.id, "read", "statusrapport", year, 0) < 0)
 		return http_fail(r, 500, NULL);
 	return 200;
+}
+
+/* Returns the lines of text (each ending in '\n') as a JSON array. */
+static json_t *view_lines(const char *text)
+{
+	json_t *a = json_array();
+	for (const char *line = text, *nl; line && *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		json_array_append_new(a, db_text_json(line, (size_t)(nl - line)));
+	}
+	return a;
 }
 
 /* The upload form's view. */
@@ -385,22 +416,20 @@ int report_import(struct req *r)
 		return 400;
 	struct import_result res;
 	buf_init(&res.errors);
+	buf_init(&res.changes);
 	int rc = status_import(file, upload->len, district, r->user.id, dry, &res);
 	if (rc < 0) {
 		buf_free(&res.errors);
+		buf_free(&res.changes);
 		return http_fail(r, 500, NULL);
 	}
-	json_t *lines = json_array();
-	for (char *line = res.errors.data, *nl; line && *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		if (!nl)
-			break;
-		json_array_append_new(lines, json_stringn(line, (size_t)(nl - line)));
-	}
+	json_t *lines = view_lines(res.errors.data), *changes = view_lines(res.changes.data);
 	buf_free(&res.errors);
-	json_object_set_new(r->view, "result", json_pack("{s:i, s:i, s:i, s:i, s:b, s:o, s:i}", "rows", res.rows,
-	    "persons", res.persons, "tenancies", res.tenancies, "year", res.year, "dry_run", dry, "errors", lines,
-	    "nerrors", res.nerrors));
+	buf_free(&res.changes);
+	json_object_set_new(r->view, "result", json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:b, s:o, s:i, s:o, s:b}",
+	    "rows", res.rows, "persons", res.persons, "tenancies", res.tenancies, "updated", res.updated,
+	    "unchanged", res.unchanged, "year", res.year, "dry_run", dry, "errors", lines, "nerrors", res.nerrors,
+	    "changes", changes, "more_changes", res.nchanges > 500));
 	if (rc == 1)
 		return 422;
 	return 200;

@@ -99,6 +99,7 @@ static const struct route routes[] = {
 	{ "GET",  "/decisions/{id}/assignment/edit", ROLE_SOC,                  assignment_form,      "assignments/form" },
 
 	{ "GET",  "/kvarboende",                     CASE,                      kvarboende_page,      "reports/kvarboende" },
+	{ "GET",  "/kvarboende/summary",             CASE,                      kvarboende_summary,   "reports/summary" },
 	{ "GET",  "/reports/status",                 CASE,                      report_status,        "reports/status" },
 	{ "GET",  "/reports/status/import",          ROLE_MANAGER,              report_import_form,   "reports/import" },
 	{ "POST", "/reports/status/import",          ROLE_MANAGER,              report_import,        "reports/import", "file" },

@@ -1,5 +1,6 @@
 /* statusrapport.c - the statusrapport's rules (see statusrapport.h). */
 #include "statusrapport.h"
+#include "util.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,14 +17,15 @@ const char *const status_hints[STATUS_COLS] = { "namn-ålder-kön", "datum", "om
 	"vräkt, ville, annat", "datum", "ja/nej", "ja/nej", "datum", "datum", "vräkt, ville, annat", "datum", "" };
 
 const char *const status_rules[] = {
-	"Rapporten för år ÅÅÅÅ tar med varje boende som pågick någon dag under året: inflyttning senast 31/12 och inte avslutat före 1/1.",
+	"Registret per 31/12 ÅÅÅÅ tar med varje boende sedan verksamhetens start med inflyttning senast 31/12 ÅÅÅÅ, vart och ett med sitt läge den 31/12 ÅÅÅÅ. Med valet \"bara året\" tas bara de boenden med som pågick någon dag under året (inte avslutade före 1/1).",
 	"Ett boende står i grupp B (förstahandskontraktet övertaget) om överlåtelsen skett senast 31/12, annars i grupp A.",
 	"Bor kvar = ja om boendet pågår efter 31/12. Den som flyttar 31/12 bor inte kvar; den som flyttar 1/1 året efter bor kvar.",
-	"Utflyttad och anledning (vräkt, ville, annat) fylls i om boendet avslutades senast 31/12; vid dödsfall fylls avliden i i stället.",
+	"Utflyttad och anledning (vräkt, ville, annat) fylls i om boendet avslutades senast 31/12; vid dödsfall fylls avliden i i stället. Vid vräkning står skälet inom parentes: vräkt (störningar), vräkt (hyresskuld), vräkt (annat).",
+	"Bor kvar = uppgift saknas när boendet bara är känt från en importerad fil vars 31/12 ligger före rapportens: filen sa att personen bodde kvar då, men inget är känt efter det.",
 	"Första gången? = ja för första boendet i Bostad först, annars vilken gång (2, 3 …).",
 	"Fortsatt insats soc = ja om ett beslut om stödinsats gällde 31/12. Om ej insats: ja/nej om personen haft kontakt med teamet under året, och datum för den senaste kontakten.",
 	"Annan info: datum för överlåtelsen (Övertaget ÅÅÅÅ-MM-DD) och anteckningar från import.",
-	"Personkod = två första bokstäverna i förnamn och efternamn, ålder 31/12 och kön (K, M, X), t.ex. ANAN-45-K. Koden går inte att föra tillbaka till ett personnummer; två personer kan få samma kod.",
+	"Personkod = två första bokstäverna i förnamn och efternamn, ålder vid första inflyttningen och kön (K, M, X), t.ex. ANAN-45-K. Koden ges en gång, vid första inflyttningen, och är sedan densamma varje år. Om två personer skulle få samma kod får den senare ett tillägg: ANAN-45-K-2. En importerad person behåller koden från verksamhetens egen fil. Koden går inte att föra tillbaka till ett personnummer.",
 	NULL
 };
 
@@ -64,25 +66,35 @@ static void two_letters(const char *name, char *out)
 	*out = '\0';
 }
 
-void status_personkod(const char *first, const char *last, const char *birth, const char *sex, int year, char out[32])
+void status_personkod(const char *first, const char *last, const char *birth, const char *sex, const char *on,
+    char out[32])
 {
 	char a[12], b[12];
 	two_letters(first, a);
 	two_letters(last, b);
-	int age = 0, y, m, d;
-	if (birth && sscanf(birth, "%4d-%2d-%2d", &y, &m, &d) == 3 && y <= year)
-		age = year - y;	/* on 31/12 every birthday of the year has passed */
+	int age = 0, y, m, d, oy, om, od;
+	if (birth && on && sscanf(birth, "%4d-%2d-%2d", &y, &m, &d) == 3 && sscanf(on, "%4d-%2d-%2d", &oy, &om, &od) == 3 &&
+	    y <= oy) {
+		age = oy - y;
+		if (om < m || (om == m && od < d))
+			age--;	/* the birthday of that year had not come */
+		if (age < 0)
+			age = 0;
+	}
 	if (age > 99)
 		age = 99;
 	const char *sx = sex && (!strcmp(sex, "K") || !strcmp(sex, "M")) ? sex : "X";
 	snprintf(out, 32, "%.8s%.8s-%02u-%.1s", a, b, (unsigned)age % 100u, sx);
 }
 
-static const char *reason_word(const char *reason)
+static const char *reason_word(const char *reason, const char *ground)
 {
 	if (!reason)
 		return "";
-	return !strcmp(reason, "evicted") ? "vräkt" : !strcmp(reason, "wanted") ? "ville" : "annat";
+	if (!strcmp(reason, "evicted"))
+		return str_eq(ground, "disturbance") ? "vräkt (störningar)" : str_eq(ground, "arrears") ? "vräkt (hyresskuld)" :
+		    str_eq(ground, "other") ? "vräkt (annat)" : "vräkt";
+	return !strcmp(reason, "wanted") ? "ville" : "annat";
 }
 
 /* The caller's cell store, filled front to back. */
@@ -127,36 +139,41 @@ void status_cells(const struct status_row *row, int year, const char *cells[STAT
 	for (int i = 0; i < STATUS_COLS; i++)
 		cells[i] = "";
 	struct store st = { store, store + STATUS_STORE };
-	char code[32];
-	status_personkod(row->first_name, row->last_name, row->birth_date, row->sex, year, code);
-	cells[0] = cellf(&st, "%s", code);
+	if (row->personkod) {
+		cells[0] = cellf(&st, "%s", row->personkod);
+	} else {	/* not given yet (rows written outside the system): the same rule */
+		char code[32];
+		status_personkod(row->first_name, row->last_name, row->birth_date, row->sex, row->first_move_in, code);
+		cells[0] = cellf(&st, "%s", code);
+	}
 	cells[1] = row->move_in ? row->move_in : "";
 	cells[2] = row->ordinal <= 1 ? "ja" : cellf(&st, "%lld", row->ordinal);
 	int group_b = row->takeover && strcmp(row->takeover, d) <= 0;
 	int ended = row->end_date && strcmp(row->end_date, d) <= 0;
 	int deceased = ended && row->end_reason && !strcmp(row->end_reason, "deceased");
+	int unknown = !ended && row->known_until && strcmp(row->known_until, d) < 0;
 	const char *reason = "";
 	if (ended && !deceased) {
 		if (row->end_reason && !strcmp(row->end_reason, "other") && row->end_note && *row->end_note)
 			reason = cellf(&st, "annat: %s", row->end_note);
 		else
-			reason = reason_word(row->end_reason);
+			reason = reason_word(row->end_reason, row->end_ground);
 	}
 	if (!group_b) {
-		cells[3] = ended ? "nej" : "ja";
+		cells[3] = ended ? "nej" : unknown ? "uppgift saknas" : "ja";
 		cells[4] = ended && !deceased ? row->end_date : "";
 		cells[5] = reason;
 		cells[6] = deceased ? row->end_date : "";
 		return;
 	}
-	cells[7] = row->insats ? "ja" : "nej";
-	if (!row->insats) {
+	cells[7] = unknown ? "uppgift saknas" : row->insats ? "ja" : "nej";
+	if (!row->insats && !unknown) {
 		cells[8] = row->last_contact ? "ja" : "nej";
 		cells[9] = row->last_contact ? row->last_contact : "";
 	}
 	cells[10] = ended && !deceased ? row->end_date : "";
 	cells[11] = reason;
 	cells[12] = deceased ? row->end_date : "";
-	cells[13] = cellf(&st, "Övertaget %s%s%s", row->takeover, row->import_note && *row->import_note ? "; " : "",
-	    row->import_note ? row->import_note : "");
+	cells[13] = cellf(&st, "Övertaget %s%s%s%s%s", row->takeover, unknown ? "; uppgift saknas efter " : "",
+	    unknown ? row->known_until : "", row->import_note && *row->import_note ? "; " : "", row->import_note ? row->import_note : "");
 }

@@ -26,8 +26,10 @@ int status_col_is_date(int col);
 
 /* One tenancy as the report query gives it. */
 struct status_row {
-	const char *first_name, *last_name, *birth_date, *sex;
-	const char *move_in, *takeover, *end_date, *end_reason, *end_note, *import_note;
+	const char *personkod;	/* stored, or NULL: built from the names and first_move_in */
+	const char *first_name, *last_name, *birth_date, *sex, *first_move_in;
+	const char *move_in, *takeover, *end_date, *end_reason, *end_ground, *end_note, *import_note;
+	const char *known_until;	/* imported: the last 31/12 a file knew of, or NULL */
 	long long ordinal;
 	int insats;		/* a support decision in force on 31/12 */
 	const char *last_contact;	/* latest visit (met) in the year, or NULL */
@@ -35,11 +37,12 @@ struct status_row {
 
 /*
  * Writes the Personkod, "AALL-45-K": the first two letters of the first
- * name and of the last name (upper case, padded with X), the age on 31/12
- * of year ("00" when the birth date is unknown) and the sex (K, M, X). It
- * cannot be turned back into a personnummer.
+ * name and of the last name (upper case, padded with X), the age on the
+ * date `on` (the first move-in; "00" when the birth date is unknown) and
+ * the sex (K, M, X). It cannot be turned back into a personnummer. The
+ * code is given once and stored (register.h); this builds the base.
  */
-void status_personkod(const char *first, const char *last, const char *birth, const char *sex, int year,
+void status_personkod(const char *first, const char *last, const char *birth, const char *sex, const char *on,
     char out[32]);
 
 /*

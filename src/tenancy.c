@@ -3,6 +3,7 @@
  * readiness indicator, the end (moved out or deceased), second chances.
  * Ending a tenancy never ends the support decision. */
 #include "tenancy.h"
+#include "register.h"
 #include "audit.h"
 #include "date.h"
 #include "db.h"
@@ -17,6 +18,9 @@
 
 static const char *const end_reasons[] = { "evicted", "wanted", "other", "deceased", NULL };
 static const char *const end_labels[] = { "Vräkt", "Ville flytta", "Annat", "Avliden", NULL };
+/* why an eviction happened, as seed 004 reports them */
+static const char *const end_grounds[] = { "disturbance", "arrears", "other", NULL };
+static const char *const ground_labels[] = { "Störningar", "Hyresskuld", "Annat skäl", NULL };
 
 const char *tenancy_end_label(const char *reason)
 {
@@ -65,6 +69,9 @@ static void label_rows(json_t *rows)
 		const char *reason = json_string_value(json_object_get(x, "end_reason"));
 		if (reason)
 			json_object_set_new(x, "end_label", json_string(tenancy_end_label(reason)));
+		const char *ground = json_string_value(json_object_get(x, "end_ground"));
+		if (ground)
+			json_object_set_new(x, "ground_label", json_string(label_of(end_grounds, ground_labels, ground)));
 		tenancy_readiness(x, today, months);
 	}
 }
@@ -113,7 +120,7 @@ static json_t *tenancy_load(struct req *r, long long id)
 {
 	static const char sql[] =
 	    "SELECT t.id, t.person_id, t.apartment_id, t.move_in_date, t.ordinal, t.ordinal_reason, t.takeover_date, "
-	    "t.end_date, t.end_reason, t.end_note, t.version, p.first_name || ' ' || p.last_name AS tenant, "
+	    "t.end_date, t.end_reason, t.end_ground, t.end_note, t.known_until, t.version, p.first_name || ' ' || p.last_name AS tenant, "
 	    "a.address, d.name AS district, " TENANCY_READINESS_COLS " "
 	    "FROM tenancies t JOIN persons p ON p.id = t.person_id JOIN apartments a ON a.id = t.apartment_id "
 	    "JOIN districts d ON d.id = a.district_id WHERE t.id = :id AND " SCOPE_TENANCY("t");
@@ -159,6 +166,7 @@ static int tenancy_view(struct req *r, long long id)
 	json_object_set_new(r->view, "can_report", json_boolean((landlord || r->user.role == ROLE_CM) && ongoing));
 	json_object_set_new(r->view, "can_checklist", json_boolean(r->user.role == ROLE_CM && ongoing));
 	json_object_set_new(r->view, "end_reasons", view_options(end_reasons, end_labels, http_param(r, "end_reason")));
+	json_object_set_new(r->view, "end_grounds", view_options(end_grounds, ground_labels, http_param(r, "end_ground")));
 	json_object_set_new(r->view, "is_case_side", json_boolean(!landlord));
 	if (!json_object_get(r->view, "form")) {
 		char today[11];
@@ -316,7 +324,8 @@ int tenancy_create(struct req *r)
 		db_bindf(st, "iii", now, r->user.id, apt_id);
 		ok = db_write(st, NULL) == SQLITE_DONE;
 	}
-	if (!ok || audit_log(r->user.id, "create", "tenancy", id, person_id) < 0 || db_commit() < 0) {
+	if (!ok || personkod_assign(person_id) < 0 || audit_log(r->user.id, "create", "tenancy", id, person_id) < 0 ||
+	    db_commit() < 0) {
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
@@ -326,7 +335,7 @@ int tenancy_create(struct req *r)
 /* Re-renders the tenancy page after a rejected takeover or end form. */
 static int tenancy_form_error(struct req *r, long long id, int status)
 {
-	const char *fields[] = { "takeover_date", "end_date", "end_reason", "end_note", "version" };
+	const char *fields[] = { "takeover_date", "end_date", "end_reason", "end_ground", "end_note", "version" };
 	json_t *form = json_object();
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		const char *v = http_param(r, fields[i]);
@@ -390,8 +399,9 @@ int tenancy_takeover(struct req *r)
 /* POST /tenancies/{id}/end : moved out (reason) or deceased */
 int tenancy_end(struct req *r)
 {
-	static const char sql[] = "UPDATE tenancies SET end_date = ?, end_reason = ?, end_note = ?, version = version + 1, "
-	    "updated_at = ?, updated_by = ? WHERE end_date IS NULL AND id = ? AND version = ?";
+	static const char sql[] = "UPDATE tenancies SET end_date = ?, end_reason = ?, end_ground = ?, end_note = ?, "
+	    "known_until = NULL, version = version + 1, updated_at = ?, updated_by = ? "
+	    "WHERE end_date IS NULL AND id = ? AND version = ?";
 	long long id = r->params[0];
 	json_t *t = tenancy_load(r, id);
 	if (!t)
@@ -408,6 +418,11 @@ int tenancy_end(struct req *r)
 		view_error(r, "end_reason", "Välj anledning: vräkt, ville flytta, annat eller avliden.");
 	else if (!strcmp(reason, "other") && (!note || !*note))
 		view_error(r, "end_note", "Beskriv anledningen när du väljer Annat.");
+	const char *ground = http_param(r, "end_ground");
+	if (str_eq(reason, "evicted") && !one_of(end_grounds, ground))
+		view_error(r, "end_ground", "Välj skälet till vräkningen: störningar, hyresskuld eller annat skäl.");
+	else if (!str_eq(reason, "evicted"))
+		ground = NULL;	/* only an eviction has a ground */
 	if (note && strlen(note) > 2000)
 		view_error(r, "end_note", "Texten får vara högst 2000 tecken.");
 	int closed = json_object_get(t, "end_date") != NULL;
@@ -420,7 +435,7 @@ int tenancy_end(struct req *r)
 	if (view_has_errors(r))
 		return tenancy_form_error(r, id, 400);
 	/* the apartment becomes available by trigger (migrations/0004) */
-	return tenancy_written(r, id, audit_update(r->user.id, "tenancy", id, person_id, sql, "tttiiii", date, reason,
+	return tenancy_written(r, id, audit_update(r->user.id, "tenancy", id, person_id, sql, "ttetiiii", date, reason, ground,
 	    note ? note : "", now_unix(), r->user.id, id, parse_id(http_param(r, "version"))));
 }
 

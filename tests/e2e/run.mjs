@@ -334,6 +334,12 @@ test('chef1: the kvarboende dashboard with its chart, the statusrapport, both do
   assert.ok(await p.getByRole('table', { name: /i siffror/ }).isVisible(), 'the numbers beside the chart');
   await axe(p, 'kvarboende dashboard');
   await shoot(p, 'chef1-kvarboende');
+  await p.getByRole('link', { name: 'Sammanställning på en sida (för utskrift)' }).click();
+  await p.getByRole('heading', { level: 1, name: /^Bostad först: resultat per / }).waitFor();
+  assert.match(await p.locator('table.summary-table').textContent(), /Personer som bor kvar/);
+  await axe(p, 'programme summary');
+  await shoot(p, 'chef1-summary');
+  await p.getByRole('link', { name: 'Tillbaka till kvarboende' }).click();
   await p.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Statusrapport' }).click();
   await p.getByRole('heading', { level: 1, name: /Statusrapport per 31\/12/ }).waitFor();
   await axe(p, 'statusrapport');
@@ -345,7 +351,11 @@ test('chef1: the kvarboende dashboard with its chart, the statusrapport, both do
     for await (const c of await download.createReadStream()) chunks.push(c);
     assert.ok(Buffer.concat(chunks).toString('hex').startsWith(magic), `${ext} content`);
   }
-  await p.goto(`${srv.url}/reports/status/import`);
+  await p.getByLabel(/Bara året/).check();
+  await p.getByRole('button', { name: 'Visa' }).click();
+  await p.getByText(/Boenden som pågick någon dag under/).waitFor();
+  await axe(p, 'statusrapport, only the year');
+  await p.getByRole('link', { name: 'Importera tidigare års statusrapporter' }).click();
   await axe(p, 'import form');
   await s.ctx.close();
 });

@@ -160,9 +160,16 @@ test('end: reasons validated; the support continues; a second chance keeps the f
   r = await c.fast1.post(`/tenancies/${t.id}/end`, { end_date: today, end_reason: 'kidnapped', version: String(t.version) });
   assert.match(r.body, /Välj anledning/);
   r = await c.fast1.post(`/tenancies/${t.id}/end`, { end_date: today, end_reason: 'evicted', version: String(t.version) });
+  assert.equal(r.status, 400, 'an eviction needs its ground');
+  assert.match(r.body, /Välj skälet till vräkningen: störningar, hyresskuld eller annat skäl/);
+  assert.match(r.body, /<option value="evicted" selected>/, 'the chosen reason is kept');
+  assert.equal(tenancyOf(p).end_date, null, 'nothing written');
+  r = await c.fast1.post(`/tenancies/${t.id}/end`, { end_date: today, end_reason: 'evicted', end_ground: 'arrears', version: String(t.version) });
   assert.equal(r.status, 303);
   const ended = tenancyOf(p);
   assert.equal(ended.end_reason, 'evicted');
+  assert.equal(q(`SELECT end_ground FROM tenancies WHERE id = ${t.id}`)[0].end_ground, 'arrears');
+  assert.match((await c.fast1.get(`/tenancies/${t.id}`)).body, /Vräkt \(Hyresskuld\)/);
   assert.equal(q(`SELECT status FROM apartments WHERE id = ${a}`)[0].status, 'available', 'the apartment is free again');
   assert.equal(q(`SELECT count(*) AS n FROM decisions WHERE person_id = ${p} AND replaced_by_id IS NULL AND end_date >= '${today}'`)[0].n, 1,
     'the support decision is untouched');

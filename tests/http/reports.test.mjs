@@ -76,13 +76,15 @@ const HEAD = '\uFEFFStatusrapport Bostad först-verksamheten per 31/12;;;;;;;;;;
   'Lght i pågående insats från socialtjänsten;;;;;;;Lght förstahandskontraktet övertaget av hyresgästen;;;;;;\r\n' +
   'Personkod;inflytt;första gången?;bor kvar;utflyttad;anledning;avliden;fortsatt insats soc;om ej insats;kontakt m team;utflyttad;anledning;avliden;annan info\r\n' +
   'namn-ålder-kön;datum;"om inte, vilken?";ja/nej;datum;"vräkt, ville, annat";datum;ja/nej;ja/nej;datum;datum;"vräkt, ville, annat";datum;\r\n';
+// the register since the start: Anna's first tenancy (evicted in 2024) is in it
 const ROWS_2025 =
-  'ÖSÅB-75-M;2024-03-01;ja;nej;;;2025-03-01;;;;;;;\r\n' +
-  'ANBE-45-K;2025-01-10;2;ja;;;;;;;;;;\r\n' +
-  'KALI-40-M;2025-02-01;ja;nej;2025-12-31;ville;;;;;;;;\r\n' +
+  'ANBE-43-K;2024-01-15;ja;nej;2024-10-20;vräkt;;;;;;;;\r\n' +
+  'ÖSÅB-74-M;2024-03-01;ja;nej;;;2025-03-01;;;;;;;\r\n' +
+  'ANBE-43-K;2025-01-10;2;ja;;;;;;;;;;\r\n' +
+  'KALI-39-M;2025-02-01;ja;nej;2025-12-31;ville;;;;;;;;\r\n' +
   'SAHO-30-K;2025-05-05;ja;ja;;;;;;;;;;\r\n' +
-  'BOEK-65-M;2023-01-01;ja;;;;;ja;;;;;;Övertaget 2024-01-01\r\n' +
-  'PIEK-35-K;2024-06-01;ja;;;;;nej;ja;2025-11-20;;;;"Övertaget 2025-03-01; Hyresvärd: ""Bostadsbolaget""; nyckel hos teamet"\r\n';
+  'BOEK-63-M;2023-01-01;ja;;;;;ja;;;;;;Övertaget 2024-01-01\r\n' +
+  'PIEK-34-K;2024-06-01;ja;;;;;nej;ja;2025-11-20;;;;"Övertaget 2025-03-01; Hyresvärd: ""Bostadsbolaget""; nyckel hos teamet"\r\n';
 
 let csv2025;
 test('statusrapport 2025 as CSV: BOM, the seed header rows, every rule, quoting, CRLF', async () => {
@@ -95,17 +97,25 @@ test('statusrapport 2025 as CSV: BOM, the seed header rows, every rule, quoting,
   assert.equal(r.body.subarray(0, 3).toString('hex'), 'efbbbf', 'UTF-8 BOM');
   assert.ok(text.startsWith(HEAD + ROWS_2025), `got:\n${text.slice(0, 1500)}`);
   assert.ok(!/[^\r]\n/.test(text), 'every line ends in CRLF');
-  assert.match(text, /\r\n;;;;;;;;;;;;;\r\nRapporten för år ÅÅÅÅ tar med/, 'the rules follow one empty record');
+  assert.match(text, /\r\n;;;;;;;;;;;;;\r\n"Registret per 31\/12 ÅÅÅÅ tar med varje boende sedan verksamhetens start/, 'the rules follow one empty record');
   assert.equal(q("SELECT count(*) AS n FROM audit WHERE action = 'export' AND entity = 'statusrapport_csv' AND entity_id = 2025")[0].n, 1);
 });
 
 test('a move-out on 1/1 shows in the next year; "annat" keeps its text, quoted', async () => {
   const r = await getBytes(c.chef1, `/reports/status?year=2026&district=${testby}&format=csv`);
   const text = r.body.toString('utf8');
-  assert.match(text, /\r\nSAHO-31-K;2025-05-05;ja;nej;2026-01-01;"annat: Flyttade; till syster";;;;;;;;\r\n/);
-  assert.doesNotMatch(text, /KALI-/, 'moved out 31/12 2025: not in 2026');
-  assert.doesNotMatch(text, /ÖSÅB-/, 'deceased in 2025: not in 2026');
+  assert.match(text, /\r\nSAHO-30-K;2025-05-05;ja;nej;2026-01-01;"annat: Flyttade; till syster";;;;;;;;\r\n/);
   assert.match(text, /\r\nULNY-56-K;2026-07-15;ja;ja;/, 'moved in during 2026');
+  // the register keeps earlier years' tenancies with their state on 31/12
+  assert.match(text, /\r\nKALI-39-M;2025-02-01;ja;nej;2025-12-31;ville;;/, 'moved out 31/12 2025: still in the register');
+  assert.match(text, /\r\nÖSÅB-74-M;2024-03-01;ja;nej;;;2025-03-01;/, 'deceased in 2025: still in the register');
+  assert.match(text, /\r\nANBE-43-K;2024-01-15;ja;nej;2024-10-20;vräkt;/, 'evicted in 2024: still in the register');
+  // "bara året": only what lasted into 2026
+  const only = (await getBytes(c.chef1, `/reports/status?year=2026&district=${testby}&format=csv&only_year=1`)).body.toString('utf8');
+  assert.match(only, /\r\nSAHO-30-K;2025-05-05;ja;nej;2026-01-01;"annat: Flyttade; till syster";;;;;;;;\r\n/);
+  assert.doesNotMatch(only, /KALI-/, 'moved out 31/12 2025: not in 2026 alone');
+  assert.doesNotMatch(only, /ÖSÅB-/, 'deceased in 2025: not in 2026 alone');
+  assert.doesNotMatch(only, /2024-10-20/, 'evicted 2024: not in 2026 alone');
 });
 
 test('the page shows the same table with the rules; JSON twin', async () => {
@@ -114,7 +124,10 @@ test('the page shows the same table with the rules; JSON twin', async () => {
   assert.match(page.body, /<th scope="colgroup" colspan="7">Lght i pågående insats från socialtjänsten<\/th>/);
   assert.match(page.body, /Bor kvar = ja om boendet pågår efter 31\/12/);
   const j = (await c.chef1.get(`/reports/status?year=2025&district=${testby}`, { json: true })).json();
-  assert.deepEqual(j.rows.map((r) => r.cells[0].v), ['ÖSÅB-75-M', 'ANBE-45-K', 'KALI-40-M', 'SAHO-30-K', 'BOEK-65-M', 'PIEK-35-K']);
+  assert.deepEqual(j.rows.map((r) => r.cells[0].v), ['ANBE-43-K', 'ÖSÅB-74-M', 'ANBE-43-K', 'KALI-39-M', 'SAHO-30-K', 'BOEK-63-M', 'PIEK-34-K']);
+  const y = (await c.chef1.get(`/reports/status?year=2025&district=${testby}&only_year=1`, { json: true })).json();
+  assert.deepEqual(y.rows.map((r) => r.cells[1].v), ['2024-03-01', '2025-01-10', '2025-02-01', '2025-05-05', '2023-01-01', '2024-06-01'], 'bara året');
+  assert.match(page.body, /Registret sedan verksamhetens start/);
   assert.equal((await c.chef1.get('/reports/status?year=20x5')).status, 400);
   assert.equal((await c.chef1.get('/reports/status?year=2999')).status, 400);
 });
@@ -145,11 +158,11 @@ test('the Excel file: every heading cell of rows 1-4 by address, every cell of e
     .map((l) => l.match(/("([^"]|"")*"|[^;]*)(;|$)/g).slice(0, 14).map((x) => x.replace(/;$/, '').replace(/^"|"$/g, '').replaceAll('""', '"')));
   data.forEach((want, i) => assert.deepEqual(rowOf(cells, 5 + i, 14), want, `data row ${5 + i}`));
   assert.equal(rowOf(cells, 5 + data.length, 14).join(''), '', 'nothing after the last row');
-  assert.match(xml, /<c r="B5" s="\d+"><v>45352<\/v><\/c>/, '2024-03-01 as an Excel date number');
-  assert.equal(cells.get('H9'), 'ja', 'group B row: fortsatt insats in column H');
-  assert.equal(cells.get('D9'), undefined, 'group B row: nothing in group A');
+  assert.match(xml, /<c r="B6" s="\d+"><v>45352<\/v><\/c>/, '2024-03-01 as an Excel date number');
+  assert.equal(cells.get('H10'), 'ja', 'group B row: fortsatt insats in column H');
+  assert.equal(cells.get('D10'), undefined, 'group B row: nothing in group A');
   assert.match(xml, /<pane [^>]*ySplit="4"[^>]*state="frozen"/);
-  assert.match(xml, /<autoFilter ref="A3:N10"\/>/);
+  assert.match(xml, /<autoFilter ref="A3:N11"\/>/);
   assert.deepEqual(names, ['Statusrapport', 'Kvarboende', 'Regler']);
   const styles = execFileSync('unzip', ['-p', file, 'xl/styles.xml'], { encoding: 'utf8' });
   assert.match(styles, /<b\/>/, 'a bold font for the header');
@@ -158,7 +171,7 @@ test('the Excel file: every heading cell of rows 1-4 by address, every cell of e
   assert.equal(k.get('A3'), 'Personer som flyttat in');
   assert.equal(typeof k.get('B3'), 'number');
   const rules = readSheet(file, 3).cells;
-  assert.match(rules.get('A1'), /^Rapporten för år ÅÅÅÅ/);
+  assert.match(rules.get("A1"), /^Registret per 31\/12 ÅÅÅÅ tar med varje boende sedan verksamhetens start/);
   assert.equal(q("SELECT count(*) AS n FROM audit WHERE action = 'export' AND entity = 'statusrapport_xlsx'")[0].n, 1);
 });
 
@@ -175,7 +188,7 @@ test('a 9,000-character "annat:" reason does not overrun the export (cut with an
   assert.equal(csv.status, 200);
   const row = csv.body.toString('utf8').split('\r\n')[4].match(/("([^"]|"")*"|[^;]*)(;|$)/g)
     .map((x) => x.replace(/;$/, '').replace(/^"|"$/g, ''));
-  assert.equal(row[0], 'LÅTE-55-K');
+  assert.equal(row[0], 'LÅTE-54-K', 'age at the first move-in');
   assert.ok(row[11].startsWith('annat: ååå') && row[11].endsWith('å…'), 'the reason cut at a character, with an ellipsis');
   assert.ok(Buffer.byteLength(row[11]) <= 4000, 'at most 4,000 bytes');
   assert.ok(row[13].startsWith('Övertaget 2024-06-01; ööö') && row[13].endsWith('ö…'), row[13].slice(0, 40) + ' … ' + row[13].slice(-20));
@@ -214,10 +227,10 @@ test('kvarboende on 2026-06-30: hand-computed counts, cohorts and Kaplan–Meier
 
 test('scope: soc own district, case manager own caseload, landlord and admin none', async () => {
   const soc = (await getBytes(c.soc1, `/reports/status?year=2025&district=${testby}&format=csv`)).body.toString('utf8');
-  assert.doesNotMatch(soc, /ANBE-45-K|PIEK-35-K/, 'soc1 (Centrum) sees no Testby rows, whatever the filter says');
+  assert.doesNotMatch(soc, /ANBE-43-K|PIEK-34-K/, 'soc1 (Centrum) sees no Testby rows, whatever the filter says');
   const cm = (await getBytes(c.cm1, '/reports/status?year=2025&format=csv')).body.toString('utf8');
-  assert.match(cm, /ANBE-45-K/, 'cm1 is Anna’s case manager');
-  assert.doesNotMatch(cm, /PIEK-35-K/);
+  assert.match(cm, /ANBE-43-K/, 'cm1 is Anna’s case manager');
+  assert.doesNotMatch(cm, /PIEK-34-K/);
   const k = (await c.cm1.get('/kvarboende?date=2026-06-30', { json: true })).json().kvarboende;
   assert.ok(k.persons_moved_in >= 1);
   for (const u of ['fast1', 'admin1']) {
@@ -237,10 +250,10 @@ function multipart(fields, file) {
 }
 
 const BROKEN = HEAD.replace('2025', '2024') +
-  'ANBE-45-K;2024-01-15;ja;nej;2024-10-20;vräkt;;;;;;;;\r\n' +
+  'ANBE-43-K;2024-01-15;ja;nej;2024-10-20;vräkt;;;;;;;;\r\n' +
   'XX-45;2024-02-30;ja;ja;;;;;;;;;;\r\n' +
-  'KALI-40-M;2024-02-01;ja;ja;2024-12-31;ville;;;;;;;;\r\n' +
-  'PIEK-35-K;2024-06-01;tre;;;;;kanske;;;;;;\r\n';
+  'KALI-39-M;2024-02-01;ja;ja;2024-12-31;ville;;;;;;;;\r\n' +
+  'PIEK-34-K;2024-06-01;tre;;;;;kanske;;;;;;\r\n';
 
 test('import: broken rows give line errors and write nothing (CLI and upload)', async () => {
   const file = join(tmp, 'broken.csv');
@@ -248,18 +261,25 @@ test('import: broken rows give line errors and write nothing (CLI and upload)', 
   const before = q('SELECT count(*) AS n FROM tenancies')[0].n;
   const r = runBin(['import-status', '--db', srv.db, '--district', 'Testby', '--file', file]);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /Rad 6: Personkod ska se ut som AALL-45-K/);
-  assert.match(r.stderr, /Rad 6: inflytt ska vara ett datum/);
-  assert.match(r.stderr, /Rad 7: bor kvar = ja men ett slutdatum är ifyllt/);
-  assert.match(r.stderr, /Rad 8: första gången\? ska vara ja eller vilken gång/);
-  assert.match(r.stderr, /Rad 8: fortsatt insats soc ska vara ja eller nej, inte "kanske"/);
-  assert.doesNotMatch(r.stderr, /Rad 5:/, 'the good row has no error');
+  assert.match(r.stderr, /Rad 6, Personkod \(A6\): Personkod ska vara namn-ålder-kön, t\.ex\. Doris-62-K eller ANBE-45-K\. Värdet är "XX-45"\./);
+  assert.match(r.stderr, /Rad 6, inflytt \(B6\): Skriv ett datum .* Värdet är "2024-02-30"\./);
+  assert.match(r.stderr, /Rad 7, bor kvar \(D7\): Bor kvar = ja, men utflyttad eller avliden är ifylld\./);
+  assert.match(r.stderr, /Rad 8, första gången\? \(C8\): .* Värdet är "tre"\./);
+  assert.match(r.stderr, /Rad 8, fortsatt insats soc \(H8\): Fortsatt insats soc ska vara ja eller nej\. Värdet är "kanske"\./);
+  assert.doesNotMatch(r.stderr, /Rad 5/, 'the good row has no error');
+  assert.equal(q("SELECT count(*) AS n FROM districts WHERE name = 'Ny stadsdel'")[0].n, 0);
+  const refused = runBin(['import-status', '--db', srv.db, '--district', 'Ny stadsdel', '--file', file]);
+  assert.equal(refused.code, 1);
+  assert.equal(q("SELECT count(*) AS n FROM districts WHERE name = 'Ny stadsdel'")[0].n, 0, 'a refused import creates no district');
+  const zero = runBin(['import-status', '--db', srv.db, '--district', 'Testby', '--file', '/dev/zero']);
+  assert.equal(zero.code, 1);
+  assert.match(zero.stderr, /larger than 32 MiB/);
   assert.equal(q('SELECT count(*) AS n FROM tenancies')[0].n, before, 'all or nothing');
   const m = multipart({ csrf_token: c.chef1.csrf, district_id: String(testby) }, Buffer.from(BROKEN));
   const up = await c.chef1.request('POST', '/reports/status/import', { body: m.body, headers: { 'Content-Type': m.type } });
   assert.equal(up.status, 422);
   assert.match(up.body, /Filen har fel – inget har sparats/);
-  assert.match(up.body, /Rad 7: bor kvar = ja men ett slutdatum är ifyllt/);
+  assert.match(up.body, /Rad 7, bor kvar \(D7\): Bor kvar = ja, men utflyttad eller avliden är ifylld\./);
   assert.equal(q('SELECT count(*) AS n FROM tenancies')[0].n, before);
   const noCsrf = multipart({ district_id: String(testby) }, Buffer.from(BROKEN));
   assert.equal((await c.chef1.request('POST', '/reports/status/import', { body: noCsrf.body, headers: { 'Content-Type': noCsrf.type } })).status, 403);
@@ -284,7 +304,7 @@ test('import by upload: a dry run writes nothing; the real run writes, audited; 
   m = multipart({ csrf_token: c.chef1.csrf, district_id: String(testby) }, seedLike);
   r = await c.chef1.request('POST', '/reports/status/import', { body: m.body, headers: { 'Content-Type': m.type } });
   assert.equal(r.status, 200);
-  assert.match(r.body, /2 personer och 2 boenden sparades/);
+  assert.match(r.body, /2 nya personer, 2 nya boenden, 0 boenden uppdateras, 0 är oförändrade/);
   const t = q("SELECT t.takeover_date, t.import_note, p.reserve, p.sex FROM tenancies t JOIN persons p ON p.id = t.person_id WHERE p.first_name = 'MA' AND p.last_name = 'JO'")[0];
   assert.deepEqual(t, { takeover_date: '2019-12-31', import_note: 'Flyttade inom området', reserve: 1, sex: 'K' });
   assert.equal(q("SELECT count(*) AS n FROM audit WHERE action = 'import' AND entity = 'statusrapport' AND entity_id = 2019")[0].n, 1);
@@ -298,7 +318,7 @@ test('round trip: export, import into an empty database, export again: the same 
     setup: (db) => {
       const imp = runBin(['import-status', '--db', db, '--district', 'Testby', '--file', file]);
       assert.equal(imp.code, 0, imp.stderr);
-      assert.match(imp.stdout, /6 rader, år 2025: 6 personer och 6 boenden sparade/);
+      assert.match(imp.stdout, /7 rader, år 2025: 6 nya personer, 7 nya boenden, 0 uppdaterade, 0 oförändrade \(sparat\)/);
       const add = runBin(['adduser', '--db', db, '--username', 'chef', '--role', 'manager', '--name', 'Chef'], 'ett långt lösenord\n');
       assert.equal(add.code, 0, add.stderr);
     },
@@ -313,7 +333,8 @@ test('round trip: export, import into an empty database, export again: the same 
     const dry = runBin(['import-status', '--db', other.db, '--district', 'Testby', '--file', file, '--dry-run']);
     assert.equal(dry.code, 0);
     assert.match(dry.stdout, /provkörning, inget sparat/);
-    assert.equal(sql(other.db, 'SELECT count(*) AS n FROM tenancies')[0].n, 6, 'the dry run added nothing');
+    assert.match(dry.stdout, /7 rader, år 2025: 0 nya personer, 0 nya boenden, 0 uppdaterade, 7 oförändrade/);
+    assert.equal(sql(other.db, 'SELECT count(*) AS n FROM tenancies')[0].n, 7, 'the dry run added nothing');
   } finally {
     await other.stop();
   }
@@ -380,7 +401,7 @@ test('kvarboende compliance on 2026-06-30: home-visit weeks and checklists by ha
   const wrong = visit(b.p, '2026-05-05');
   visit(b.p, '2026-05-05', 'home', 0, wrong);	// corrected: the home visit did not happen
   visit(b.p, '2026-06-01');			// week 7
-  const c3 = who('Cilla', '2026-01-01', '2026-05-31');	// not housed on the date: her visit does not count
+  const c3 = who('Cilla', '2026-01-01', '2026-05-31');	// moved out in week 6: her weeks 0-6 count, and her visit
   visit(c3.p, '2026-05-05');
   // checklist months 2025-06..2026-05 (the last whose deadline, the 10th, has passed):
   // Arne Jan–May (5), Bert Mar–May (3), Cilla Jan–Apr (4, she left on the last day of May) = 12
@@ -392,17 +413,17 @@ test('kvarboende compliance on 2026-06-30: home-visit weeks and checklists by ha
   const k = (await c.chef1.get(`/kvarboende?date=2026-06-30&district=${bb}`, { json: true })).json().kvarboende;
   assert.equal(k.persons_housed, 2);
   assert.deepEqual(k.compliance, {
-    participant_weeks: 24, weeks_with_home_visit: 5, home_visit_pct: 20.8,
+    participant_weeks: 31, weeks_with_home_visit: 6, home_visit_pct: 19.4,
     checklists_needed: 12, checklists_on_time: 2, checklists_reviewed: 2,
     checklists_on_time_pct: 16.7, checklists_reviewed_pct: 16.7,
-    home_visit_pct_label: '20,8', checklists_on_time_pct_label: '16,7', checklists_reviewed_pct_label: '16,7',
+    home_visit_pct_label: '19,4', checklists_on_time_pct_label: '16,7', checklists_reviewed_pct_label: '16,7',
   });
   // the window follows the date's week: on Sunday 2026-06-28 it begins Monday 2026-04-06 (the 12th counts),
   // on Monday 2026-06-29 it begins 2026-04-13
   const weeksOn = async (d) => (await c.chef1.get(`/kvarboende?date=${d}&district=${bb}`, { json: true })).json().kvarboende
     .compliance.weeks_with_home_visit;
-  assert.equal(await weeksOn('2026-06-28'), 5, 'Arne weeks 0, 1, 2, 4; Bert week 8');
-  assert.equal(await weeksOn('2026-06-29'), 4, 'Arne weeks 0, 1, 3; Bert week 7');
+  assert.equal(await weeksOn('2026-06-28'), 6, 'Arne weeks 0, 1, 2, 4; Bert week 8; Cilla week 4');
+  assert.equal(await weeksOn('2026-06-29'), 5, 'Arne weeks 0, 1, 3; Bert week 7; Cilla week 3');
 });
 
 await run({ after: () => srv.stop() });

@@ -59,14 +59,20 @@ static void csv(void)
 static void personkod(void)
 {
 	char out[32];
-	status_personkod("Anna", "Berg", "1980-05-05", "K", 2025, out);
+	status_personkod("Anna", "Berg", "1980-05-05", "K", "2025-12-31", out);
 	CHECK_STR(out, "ANBE-45-K");
-	status_personkod("östen", "åberg", "1950-12-31", "M", 2025, out);
+	status_personkod("Anna", "Berg", "1980-05-05", "K", "2025-05-04", out);
+	CHECK_STR(out, "ANBE-44-K");	/* the day before her birthday */
+	status_personkod("Anna", "Berg", "1980-05-05", "K", "2025-05-05", out);
+	CHECK_STR(out, "ANBE-45-K");	/* on it */
+	status_personkod("östen", "åberg", "1950-12-31", "M", "2025-12-31", out);
 	CHECK_STR(out, "ÖSÅB-75-M");
-	status_personkod("O", "Li", NULL, NULL, 2025, out);
+	status_personkod("O", "Li", NULL, NULL, "2025-01-01", out);
 	CHECK_STR(out, "OXLI-00-X");
-	status_personkod("Jean-Luc", "d'Arc", "2000-01-01", "M", 2025, out);
+	status_personkod("Jean-Luc", "d'Arc", "2000-01-01", "M", "2025-06-01", out);
 	CHECK_STR(out, "JEDA-25-M");
+	status_personkod("Anna", "Berg", "1980-05-05", "K", NULL, out);
+	CHECK_STR(out, "ANBE-00-K");	/* not moved in */
 }
 
 static const char *cells_of(struct status_row *row, int year, int col)
@@ -105,6 +111,25 @@ static void cells(void)
 	CHECK_STR(cells_of(&b, 2025, 13), "Övertaget 2025-03-01; nyckel; hos teamet");
 	CHECK_STR(cells_of(&b, 2024, 3), "ja");	/* taken over later: group A in 2024 */
 	CHECK_STR(cells_of(&b, 2024, 7), "");
+	/* stored Personkod wins; eviction grounds; an imported "bor kvar" known to 2024 */
+	struct status_row c = { .personkod = "DORIS-62-K", .first_name = "Doris", .last_name = "–", .move_in = "2020-03-01",
+		.ordinal = 1, .known_until = "2024-12-31" };
+	CHECK_STR(cells_of(&c, 2025, 0), "DORIS-62-K");
+	CHECK_STR(cells_of(&c, 2024, 3), "ja");
+	CHECK_STR(cells_of(&c, 2025, 3), "uppgift saknas");
+	c.end_date = "2025-04-01", c.end_reason = "evicted", c.end_ground = "disturbance";
+	CHECK_STR(cells_of(&c, 2025, 3), "nej");
+	CHECK_STR(cells_of(&c, 2025, 5), "vräkt (störningar)");
+	c.end_ground = "arrears";
+	CHECK_STR(cells_of(&c, 2025, 5), "vräkt (hyresskuld)");
+	c.end_ground = NULL;
+	CHECK_STR(cells_of(&c, 2025, 5), "vräkt");
+	struct status_row e = { .first_name = "Eva", .last_name = "Ek", .birth_date = "1990-06-01", .sex = "K",
+		.first_move_in = "2020-05-31", .move_in = "2024-01-01", .ordinal = 2 };
+	CHECK_STR(cells_of(&e, 2025, 0), "EVEK-29-K");	/* age at the first move-in, not on 31/12 */
+	b.takeover = "2024-01-01", b.known_until = "2024-12-31";
+	CHECK_STR(cells_of(&b, 2025, 13), "Övertaget 2024-01-01; uppgift saknas efter 2024-12-31; nyckel; hos teamet");
+	b.takeover = "2025-03-01", b.known_until = NULL;
 	b.insats = 1;
 	CHECK_STR(cells_of(&b, 2025, 7), "ja");
 	CHECK_STR(cells_of(&b, 2025, 8), "");
@@ -124,12 +149,12 @@ static void long_cells(void)
 		memcpy(note + i, "\xC3\xA5", 2), memcpy(imp + i, "\xC3\xB6", 2);	/* å..., ö... */
 	note[n] = imp[n] = '\0';
 	struct status_row row = { .first_name = "Lång", .last_name = "Text", .birth_date = "1970-01-01", .sex = "K",
-		.move_in = "2024-01-01", .takeover = "2024-06-01", .end_date = "2025-05-01", .end_reason = "other",
+		.move_in = "2024-01-01", .first_move_in = "2024-01-01", .takeover = "2024-06-01", .end_date = "2025-05-01", .end_reason = "other",
 		.end_note = note, .import_note = imp, .ordinal = 3 };
 	char *store = malloc(STATUS_STORE);
 	const char *c[STATUS_COLS];
 	status_cells(&row, 2025, c, store);
-	CHECK_STR(c[0], "LÅTE-55-K");
+	CHECK_STR(c[0], "LÅTE-54-K");
 	CHECK_STR(c[2], "3");
 	CHECK(strlen(c[11]) <= STATUS_CELL_MAX && !strncmp(c[11], "annat: \xC3\xA5", 9), "reason cut: %zu", strlen(c[11]));
 	CHECK(!strcmp(c[11] + strlen(c[11]) - 5, "\xC3\xA5\xE2\x80\xA6"), "ends in a whole å and the ellipsis");
