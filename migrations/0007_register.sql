@@ -12,12 +12,21 @@
 --                         latest file that said so. After it the state is
 --                         unknown (censored), until a later file or a user
 --                         says more. NULL: the system knows.
+--   tenancies.import_support_until
+--                         the latest 31/12 a file said "fortsatt insats soc:
+--                         ja" (the register's column reads it beside the
+--                         decisions; an import makes no decisions).
+--   apartments.imported   a placeholder for an imported tenancy: never
+--                         offered for a move-in, not in the apartment list.
 ALTER TABLE persons ADD COLUMN personkod TEXT;
 CREATE UNIQUE INDEX persons_personkod ON persons(personkod) WHERE personkod IS NOT NULL;
 ALTER TABLE tenancies ADD COLUMN end_ground TEXT
 	CHECK (end_ground IS NULL OR (end_ground IN ('disturbance', 'arrears', 'other') AND end_reason = 'evicted'));
 ALTER TABLE tenancies ADD COLUMN imported INTEGER NOT NULL DEFAULT 0 CHECK (imported IN (0, 1));
 ALTER TABLE tenancies ADD COLUMN known_until TEXT CHECK (known_until IS NULL OR imported = 1);
+ALTER TABLE tenancies ADD COLUMN import_support_until TEXT CHECK (import_support_until IS NULL OR imported = 1);
+ALTER TABLE apartments ADD COLUMN imported INTEGER NOT NULL DEFAULT 0 CHECK (imported IN (0, 1));
 UPDATE tenancies SET imported = 1 WHERE ordinal_reason = 'Importerad från statusrapport.';
+UPDATE apartments SET imported = 1 WHERE id IN (SELECT apartment_id FROM tenancies WHERE imported = 1);
 -- the import finds a file's row by district, move-in date and sex
 CREATE INDEX tenancies_move_in_person ON tenancies(move_in_date, person_id);

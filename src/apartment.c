@@ -42,9 +42,11 @@ int apartments_list(struct req *r)
 	static const char sql[] =
 	    "SELECT a.id, a.address, a.rooms, a.area_m2, a.rent, a.housing_company, a.status, d.name AS district, "
 	    "(SELECT p.first_name || ' ' || p.last_name FROM tenancies t JOIN persons p ON p.id = t.person_id "
-	    " WHERE t.apartment_id = a.id AND t.end_date IS NULL ORDER BY t.id DESC LIMIT 1) AS tenant "
+	    " WHERE t.apartment_id = a.id AND t.end_date IS NULL ORDER BY t.id DESC LIMIT 1) AS tenant, "
+	    "(SELECT t.person_id FROM tenancies t WHERE t.apartment_id = a.id AND t.end_date IS NULL ORDER BY t.id DESC LIMIT 1) "
+	    " AS person_id "
 	    "FROM apartments a JOIN districts d ON d.id = a.district_id "
-	    "WHERE (:status IS NULL OR a.status = :status) "
+	    "WHERE a.imported = 0 AND (:status IS NULL OR a.status = :status) "
 	    "AND (:after IS NULL OR (a.address, a.id) > (SELECT address, id FROM apartments WHERE id = :after)) "
 	    "ORDER BY a.address, a.id LIMIT :limit";
 	static const char *const keys[] = { "status", NULL };
@@ -166,7 +168,7 @@ static json_t *apartment_load(long long id)
 static int load_tenancies(struct req *r, long long id)
 {
 	static const char sql[] =
-	    "SELECT t.id, p.first_name || ' ' || p.last_name AS tenant, t.move_in_date, t.takeover_date, t.end_date "
+	    "SELECT t.id, t.person_id, p.first_name || ' ' || p.last_name AS tenant, t.move_in_date, t.takeover_date, t.end_date "
 	    "FROM tenancies t JOIN persons p ON p.id = t.person_id WHERE t.apartment_id = ? ORDER BY t.move_in_date DESC";
 	json_t *rows = db_rows_for(sql, id);
 	if (!rows)

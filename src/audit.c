@@ -3,6 +3,9 @@
 #include <stdarg.h>
 #include "db.h"
 #include "http.h"
+#include "csv.h"
+#include "date.h"
+#include "personnummer.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -109,6 +112,35 @@ int audit_log(long long user_id, const char *action, const char *entity,
 	return 0;
 }
 
+int audit_seen(long long user_id, const char *entity, const long long *ids, size_t n)
+{
+	static const char sql[] = "INSERT INTO audit(at, user_id, action, entity, person_id) VALUES(?, ?, 'read', ?, ?)";
+	if (!n)
+		return 0;
+	if (run_pragma("PRAGMA synchronous=NORMAL") < 0)
+		return -1;
+	int rc = db_begin();
+	long long now = now_unix();
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		sqlite3_stmt *st = db_stmt(sql);
+		if (!st) {
+			rc = -1;
+			break;
+		}
+		db_bindf(st, "iiti", now, user_id, entity, ids[i]);
+		rc = db_write(st, NULL) == SQLITE_DONE ? 0 : -1;
+	}
+	if (rc == 0 && db_commit() < 0)
+		rc = -1;
+	if (rc < 0)
+		db_rollback();
+	if (run_pragma("PRAGMA synchronous=FULL") < 0)
+		rc = -1;
+	if (rc < 0)
+		fprintf(stderr, "audit: write failed (read list)\n");
+	return rc;
+}
+
 static const struct { const char *k, *v; } action_labels[] = {
 		{ "read", "Läste" }, { "create", "Skapade" }, { "update", "Ändrade" },
 		{ "login", "Loggade in" }, { "login_failed", "Misslyckad inloggning" },
@@ -124,6 +156,39 @@ static const char *action_label(const char *a)
 	return a;
 }
 
+/* What an audit row is about, in Swedish; a route pattern (a list or a
+ * search the user saw) reads "Sida /persons". */
+static const struct { const char *k, *v; } entity_labels[] = {
+	{ "person", "Personakt" }, { "person_case_manager", "Case manager-tilldelning" }, { "referral", "Remiss" },
+	{ "decision", "Beslut" }, { "assignment", "Uppdragsbeskrivning" }, { "plan", "Genomförandeplan" },
+	{ "visit", "Besöksanteckning" }, { "visits", "Besöksjournal" }, { "tenancy", "Boende" },
+	{ "apartment", "Lägenhet" }, { "checklist", "Checklista" }, { "incident", "Händelse" },
+	{ "statusrapport", "Statusrapport" }, { "statusrapport_csv", "Statusrapport (CSV)" },
+	{ "statusrapport_xlsx", "Statusrapport (Excel)" }, { "kvarboende", "Kvarboende" },
+	{ "kvarboende_summary", "Sammanställning" }, { "user", "Användarkonto" }, { "user_password", "Lösenord" },
+	{ "district", "Stadsdel" }, { "config_item", "Livsområde eller checklistpunkt" }, { "settings", "Inställningar" },
+	{ "assignment_text", "Uppdragstext" }, { "csrf", "Formulär (CSRF)" }, { "session", "Inloggning" },
+	{ "page", "Listor och sökningar" },
+};
+
+static const char *entity_label(struct req *r, const char *e)
+{
+	for (size_t i = 0; i < sizeof entity_labels / sizeof entity_labels[0]; i++)
+		if (!strcmp(entity_labels[i].k, e))
+			return entity_labels[i].v;
+	return *e == '/' ? arena_printf(&r->arena, "Sida %s", e) : e;
+}
+
+/* Returns [{value, label, selected}] for the labelled entities. */
+static json_t *entity_options(const char *selected)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < sizeof entity_labels / sizeof entity_labels[0]; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", entity_labels[i].k, "label", entity_labels[i].v,
+		    "selected", str_eq(selected, entity_labels[i].k)));
+	return a;
+}
+
 /* Returns [{value, label, selected}] for the audit actions. */
 static json_t *action_options(const char *selected)
 {
@@ -134,35 +199,73 @@ static json_t *action_options(const char *selected)
 	return a;
 }
 
-/* GET /audit?user=&entity=&action=&from=&to=&before= */
+#define AUDIT_CSV_MAX 100000	/* rows of one CSV: a year of one person's or one user's reads */
+
+/* One filtered walk of the log, newest first: ?1 user name, ?2 entity
+ * ("page" = the lists and searches), ?3 action, ?4/?5 time range, ?6 the
+ * keyset, ?7 limit, ?8 person id. The person and the user each have an
+ * index (audit_person, audit_user). */
+static const char audit_sql[] =
+    "SELECT a.id, a.at, coalesce(u.username, ''), a.action, a.entity, a.entity_id, a.person_id, "
+    "CASE WHEN :names THEN (SELECT p.first_name || ' ' || p.last_name FROM persons p WHERE p.id = a.person_id) END, "
+    "CASE WHEN :names THEN (SELECT p.personnummer FROM persons p WHERE p.id = a.person_id) END "
+    "FROM audit a LEFT JOIN users u ON u.id = a.user_id "
+    "WHERE (?1 IS NULL OR a.user_id = (SELECT id FROM users WHERE username = ?1)) "
+    "AND (?2 IS NULL OR a.entity = ?2 OR (?2 = 'page' AND a.entity LIKE '/%')) AND (?3 IS NULL OR a.action = ?3) "
+    "AND (?4 IS NULL OR a.at >= ?4) AND (?5 IS NULL OR a.at < ?5) "
+    "AND (?8 IS NULL OR a.person_id = ?8) "
+    "AND a.id < coalesce(?6, " KEYSET_MAX ") "
+    "ORDER BY a.id DESC LIMIT ?7";
+
+/* GET /audit?user=&person=&entity=&action=&from=&to=&before=&format=csv :
+ * the access log; "who has looked at this person" (person = a
+ * personnummer in any form) and "what has this user looked at" for a
+ * period, on the page or as CSV (loggkontroll). Only the manager sees
+ * names and personnummer; the admin sees ids. */
 int audit_list(struct req *r)
 {
-	static const char sql[] =
-	    "SELECT a.id, a.at, coalesce(u.username, ''), a.action, a.entity, a.entity_id, a.person_id "
-	    "FROM audit a LEFT JOIN users u ON u.id = a.user_id "
-	    "WHERE (?1 IS NULL OR a.user_id = (SELECT id FROM users WHERE username = ?1)) "
-	    "AND (?2 IS NULL OR a.entity = ?2) AND (?3 IS NULL OR a.action = ?3) "
-	    "AND (?4 IS NULL OR a.at >= ?4) AND (?5 IS NULL OR a.at < ?5) "
-	    "AND a.id < coalesce(?6, " KEYSET_MAX ") "
-	    "ORDER BY a.id DESC LIMIT ?7";
-	static const char *const keys[] = { "user", "entity", "action", "from", "to", NULL };
+	static const char *const keys[] = { "user", "person", "entity", "action", "from", "to", NULL };
 	const char *user = http_param(r, "user");
+	const char *person = http_param(r, "person");
 	const char *entity = http_param(r, "entity");
 	const char *action = http_param(r, "action");
 	const char *from = http_param(r, "from");
 	const char *to = http_param(r, "to");
 	const char *before = http_param(r, "before");
+	int csv = str_eq(http_param(r, "format"), "csv");
+	int names = r->user.role == ROLE_MANAGER;
 
 	json_object_set_new(r->view, "title", json_string("Åtkomstlogg"));
 	json_t *form = json_object();
 	view_set_str(form, "user", user ? user : "");
-	view_set_str(form, "entity", entity ? entity : "");
-	view_set_str(form, "action", action ? action : "");
+	view_set_str(form, "person", person ? person : "");
 	view_set_str(form, "from", from ? from : "");
 	view_set_str(form, "to", to ? to : "");
 	json_object_set_new(r->view, "form", form);
 	json_object_set_new(r->view, "actions", action_options(action));
+	json_object_set_new(r->view, "entities", entity_options(entity));
+	json_object_set_new(r->view, "names", json_boolean(names));
 
+	long long person_id = 0;
+	if (person && *person) {
+		char today[11];
+		struct pnr p;
+		date_today(today);
+		person_id = parse_id(person);
+		if (!person_id && !pnr_parse(person, today, &p)) {
+			static const char by_pnr[] = "SELECT id FROM persons WHERE personnummer = :pnr";
+			sqlite3_stmt *st = db_stmt(by_pnr);
+			if (!st)
+				return http_fail(r, 500, NULL);
+			db_bind_named_text(st, ":pnr", p.normalized);
+			person_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+			db_done(st);
+		} else if (!person_id) {
+			view_error(r, "person", "Skriv personnumret (ÅÅÅÅMMDD-NNNN, ÅÅMMDD-NNNN) eller personens id-nummer.");
+		}
+		if (person_id < 0)
+			view_error(r, "person", "Ingen person har det personnumret.");
+	}
 	if (from && *from && !valid_date(from))
 		view_error(r, "from", "Från-datum ska skrivas ÅÅÅÅ-MM-DD.");
 	if (to && *to && !valid_date(to))
@@ -175,7 +278,7 @@ int audit_list(struct req *r)
 		return 400;
 	}
 
-	sqlite3_stmt *st = db_stmt(sql);
+	sqlite3_stmt *st = db_stmt(audit_sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	db_bind_text_or_null(st, 1, user);
@@ -185,35 +288,64 @@ int audit_list(struct req *r)
 		sqlite3_bind_int64(st, 4, local_midnight(from));
 	if (to && *to)
 		sqlite3_bind_int64(st, 5, local_midnight(to) + 24 * 3600);
-	if (before_id)
+	if (before_id && !csv)
 		sqlite3_bind_int64(st, 6, before_id);
-	sqlite3_bind_int(st, 7, AUDIT_PAGE + 1);
+	sqlite3_bind_int(st, 7, csv ? AUDIT_CSV_MAX + 1 : AUDIT_PAGE + 1);
+	if (person_id > 0)
+		sqlite3_bind_int64(st, 8, person_id);
+	db_bind_named_int(st, ":names", names);
 
+	struct buf out;
+	buf_init(&out);
+	if (csv) {
+		buf_puts(&out, "\xEF\xBB\xBF");
+		const char *head[] = { "Tid", "Användare", "Händelse", "Uppgift", "Id", "Person-id", "Person", "Personnummer" };
+		csv_row(&out, head, names ? 8 : 6);
+	}
 	json_t *rows = json_array();
 	long long last_id = 0;
 	int n = 0, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (++n > AUDIT_PAGE)
+		if (++n > (csv ? AUDIT_CSV_MAX : AUDIT_PAGE))
 			break;
-		char when[17];
+		char when[17], eid[24] = "", pid[24] = "";
 		local_time(sqlite3_column_int64(st, 1), when);
 		last_id = sqlite3_column_int64(st, 0);
-		json_t *row = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}",
-		    "id", (json_int_t)last_id, "at", when, "user", db_col_text(st, 2),
-		    "action", db_col_text(st, 3), "action_label", action_label(db_col_text(st, 3)),
-		    "entity", db_col_text(st, 4));
 		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
-			json_object_set_new(row, "entity_id", json_integer(sqlite3_column_int64(st, 5)));
+			snprintf(eid, sizeof eid, "%lld", (long long)sqlite3_column_int64(st, 5));
 		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
-			json_object_set_new(row, "person_id", json_integer(sqlite3_column_int64(st, 6)));
+			snprintf(pid, sizeof pid, "%lld", (long long)sqlite3_column_int64(st, 6));
+		const char *cells[] = { when, db_col_text(st, 2), action_label(db_col_text(st, 3)),
+			entity_label(r, db_col_text(st, 4)), eid, pid, db_col_text(st, 7), db_col_text(st, 8) };
+		if (csv) {
+			csv_row(&out, cells, names ? 8 : 6);
+			continue;
+		}
+		json_t *row = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)last_id, "at", when,
+		    "user", cells[1], "action", db_col_text(st, 3), "action_label", cells[2], "entity", cells[3],
+		    "entity_id", eid, "person_id_text", pid, "person_name", cells[6]);
 		json_array_append_new(rows, row);
 	}
 	db_done(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		json_decref(rows);
+		buf_free(&out);
 		return http_fail(r, 500, NULL);
 	}
+	if (audit_log(r->user.id, csv ? "export" : "read", "audit", 0, person_id > 0 ? person_id : 0) < 0) {
+		json_decref(rows);
+		buf_free(&out);
+		return http_fail(r, 500, NULL);
+	}
+	if (csv) {
+		json_decref(rows);
+		size_t len;
+		char *body = buf_take(&out, &len);
+		return http_download(r, body, len, "text/csv; charset=utf-8", "atkomstlogg.csv");
+	}
+	buf_free(&out);
 	json_object_set_new(r->view, "rows", rows);
+	json_object_set_new(r->view, "csv_href", json_string(http_link(r, keys, "format", "csv")));
 	char id[32];
 	snprintf(id, sizeof id, "%lld", last_id);
 	view_pager(r, n > AUDIT_PAGE ? http_link(r, keys, "before", id) : NULL,

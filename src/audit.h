@@ -6,6 +6,8 @@
 #ifndef BF_AUDIT_H
 #define BF_AUDIT_H
 
+#include <stddef.h>
+
 struct req;
 
 /*
@@ -31,6 +33,14 @@ long long audit_insert(long long user_id, const char *entity, long long person_i
  */
 int audit_update(long long user_id, const char *entity, long long entity_id, long long person_id,
     const char *sql, const char *fmt, ...);
+
+/*
+ * Appends one "read" row per person in ids (n of them) for what the user
+ * was shown on the page entity (a route pattern): the persons of a list or
+ * a search. One transaction, committed like every read (see audit_log).
+ * Returns 0 or -1.
+ */
+int audit_seen(long long user_id, const char *entity, const long long *ids, size_t n);
 
 /* GET /audit: the access log, filterable and paginated. */
 int audit_list(struct req *r);

@@ -70,10 +70,10 @@ void checklist_label_rows(json_t *rows)
  * persons, so neither walks every tenancy. The manager's list walks the
  * ongoing tenancies (slow at a million persons; see README). */
 #define MISSING_LIST(from, scope) \
-	"SELECT t.id, p.first_name || ' ' || p.last_name AS tenant, a.address, " \
+	"SELECT t.id, t.person_id, p.first_name || ' ' || p.last_name AS tenant, a.address, " \
 	"(SELECT c.id FROM checklists c WHERE c.tenancy_id = t.id AND c.month = :month) AS draft_id " \
 	"FROM " from " JOIN apartments a ON a.id = t.apartment_id " \
-	"WHERE t.end_date IS NULL AND t.move_in_date < date(:month || '-01', '+1 month') AND " scope " " \
+	"WHERE t.end_date IS NULL AND t.imported = 0 AND t.move_in_date < date(:month || '-01', '+1 month') AND " scope " " \
 	"AND NOT EXISTS (SELECT 1 FROM checklists c WHERE c.tenancy_id = t.id AND c.month = :month AND c.state <> 'draft') " \
 	"ORDER BY t.move_in_date, t.id LIMIT :limit"
 
@@ -107,6 +107,7 @@ json_t *checklist_missing_items(struct req *r, int overdue, int limit)
 	snprintf(first, sizeof first, "%s-01", overdue ? late : due);
 	date_add_months(first, 1, deadline);
 	deadline[8] = '1', deadline[9] = '0';
+	http_saw_rows(r, rows, "person_id");
 	json_array_foreach(rows, i, x) {
 		json_t *draft = json_object_get(x, "draft_id");
 		json_array_append_new(items, json_pack("{s:s, s:s, s:s}",
@@ -127,7 +128,7 @@ json_t *checklist_missing_items(struct req *r, int overdue, int limit)
  * walks checklists_state_id, so the landlord's inbox does not read every
  * reviewed checklist before the sent ones. */
 #define CHECKLIST_LIST(where) \
-	"SELECT c.id, c.month, c.state, c.sent_at, c.review_date, t.id AS tenancy_id, a.address, " \
+	"SELECT c.id, c.month, c.state, c.sent_at, c.review_date, t.id AS tenancy_id, t.person_id, a.address, " \
 	"p.first_name || ' ' || p.last_name AS tenant, date(c.sent_at, 'unixepoch', 'localtime') AS sent_date " \
 	"FROM checklists c JOIN tenancies t ON t.id = c.tenancy_id JOIN apartments a ON a.id = t.apartment_id " \
 	"JOIN persons p ON p.id = t.person_id WHERE " SCOPE_CHECKLIST("c", "t") " " \

@@ -49,7 +49,7 @@ static char guess_sep(const char *p, const char *end)
 	return comma > semi ? ',' : ';';
 }
 
-int csv_parse(const char *data, size_t len, int (*fn)(void *ctx, int line, char **cells, size_t n), void *ctx)
+int csv_parse(const char *data, size_t len, int (*fn)(void *ctx, int row, char **cells, size_t n), void *ctx)
 {
 	const char *p = data, *end = data + len;
 	if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
@@ -60,12 +60,11 @@ int csv_parse(const char *data, size_t len, int (*fn)(void *ctx, int line, char 
 	char *cells[CSV_MAX_CELLS];
 	size_t offsets[CSV_MAX_CELLS];
 	size_t n = 0;
-	int line = 1, start_line = 1, rc = 0;
+	int rc = 0, record = 0;
 	while (p < end) {
 		/* one record */
 		buf_reset(&field);
 		n = 0;
-		start_line = line;
 		for (;;) {
 			size_t off = field.len;
 			int quoted = 0;
@@ -86,8 +85,6 @@ int csv_parse(const char *data, size_t len, int (*fn)(void *ctx, int line, char 
 						p++;
 						break;
 					}
-					if (*p == '\n')
-						line++;
 					buf_putc(&field, *p++);
 				}
 			}
@@ -107,10 +104,9 @@ int csv_parse(const char *data, size_t len, int (*fn)(void *ctx, int line, char 
 			p++;
 		if (p < end && *p == '\n')
 			p++;
-		line++;
 		for (size_t i = 0; i < n; i++)
 			cells[i] = field.data + offsets[i];
-		if ((rc = fn(ctx, start_line, cells, n)) != 0)
+		if ((rc = fn(ctx, ++record, cells, n)) != 0)
 			break;
 	}
 	buf_free(&field);

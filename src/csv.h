@@ -13,8 +13,9 @@
 void csv_row(struct buf *b, const char *const cells[], size_t n);
 
 /*
- * Calls fn(ctx, line, cells, n) for each record of data (len bytes); line
- * is the 1-based line where the record starts; cells are NUL-terminated
+ * Calls fn(ctx, row, cells, n) for each record of data (len bytes); row
+ * is the record's 1-based number, the row a spreadsheet shows it on (a
+ * quoted cell with line breaks is still one row); cells are NUL-terminated
  * and valid during the call only. A record with more than CSV_MAX_CELLS
  * cells has the rest dropped. Stops when fn returns non-zero and returns
  * that; returns -1 for an unterminated quote, else 0.

@@ -152,7 +152,13 @@ static int demo_cases(void)
 		while (paths[pi].path[nsteps])
 			nsteps++;
 		long long step_gap = 6 * 86400;
-		long long t0 = now - (long long)(nsteps + 1) * step_gap - (long long)(i % 7) * 86400;
+		/* decision pairs started long ago (due soon, or reviewed) had their
+		 * referral long ago too: the waiting times stay real */
+		int months_ago = 0;
+		if (!strcmp(state, "decided"))
+			months_ago = decided_seen == 0 ? 17 : decided_seen == 1 ? 19 : 0;
+		long long t0 = now - (long long)months_ago * 30 * 86400 - (long long)(nsteps + 1) * step_gap -
+		    (long long)(i % 7) * 86400;
 		long long last = nsteps ? t0 + (long long)nsteps * step_gap : t0;
 		char meeting[11] = "", held[11] = "";
 		date_of(t0 + 3 * step_gap, meeting);
@@ -207,12 +213,8 @@ static int demo_cases(void)
 		/* decision pairs: started long ago (due soon), recently, one reviewed */
 		decided_seen++;
 		char start[11], end[11], ddate[11], eff[11];
-		int months_ago = decided_seen == 1 ? 17 : decided_seen == 2 ? 19 : 1;
-		date_add_months(meeting, 0, ddate);
 		date_of(last, ddate);
-		date_add_months(ddate, -months_ago, start);
-		if (months_ago == 1)
-			memcpy(start, ddate, sizeof start);
+		memcpy(start, ddate, sizeof start);	/* decided the day of the last step */
 		date_add_months(start, 18, end);
 		date_add_days(start, 14, eff);
 		if (db_execf(ins_dec, "iiittttteiiiii", pid, rid, districts[d], start, start, end,

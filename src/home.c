@@ -45,6 +45,7 @@ static json_t *referral_items(struct req *r, json_t *rows)
 	json_t *items = json_array();
 	size_t i;
 	json_t *x;
+	http_saw_rows(r, rows, "person_id");
 	json_array_foreach(rows, i, x) {
 		json_int_t days = json_integer_value(json_object_get(x, "days_since_step"));
 		json_array_append_new(items, json_pack("{s:s, s:s, s:s}",
@@ -64,6 +65,7 @@ static json_t *decision_items(struct req *r, json_t *rows)
 	json_t *items = json_array();
 	size_t i;
 	json_t *x;
+	http_saw_rows(r, rows, "person_id");
 	json_array_foreach(rows, i, x) {
 		json_int_t left = json_integer_value(json_object_get(x, "days_left"));
 		json_array_append_new(items, json_pack("{s:s, s:s, s:s}",
@@ -112,19 +114,19 @@ static json_t *sql_items(struct req *r, const char *sql)
 /* The case manager's participants with an ongoing tenancy and no home
  * visit (met) this week. */
 static const char no_home_visit_sql[] =
-    "SELECT '/visits?person=' || p.id AS href, p.first_name || ' ' || p.last_name AS label, "
+    "SELECT '/visits?person=' || p.id AS href, p.id AS person_id, p.first_name || ' ' || p.last_name AS label, "
     "'Inget hembesök denna vecka' || coalesce(' (senast ' || (SELECT max(v.date) FROM visits v WHERE v.person_id = p.id "
     " AND +v.kind = 'home' AND v.met = 1 AND " VISIT_COUNTS("v") ") || ')', '') AS detail "
     "FROM person_case_managers c CROSS JOIN persons p ON p.id = c.person_id "
     "WHERE c.user_id = :uid AND c.ended_at IS NULL "
-    "AND EXISTS (SELECT 1 FROM tenancies t WHERE t.person_id = p.id AND t.end_date IS NULL) "
+    "AND EXISTS (SELECT 1 FROM tenancies t WHERE t.person_id = p.id AND t.end_date IS NULL AND t.imported = 0) "
     "AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.person_id = p.id AND +v.kind = 'home' AND v.met = 1 "
     " AND v.date >= " WEEK_START " AND v.date <= :today AND " VISIT_COUNTS("v") ") "
     "ORDER BY p.last_name, p.first_name LIMIT :limit";
 
 /* Plans of the viewer's participants with a follow-up within 14 days or passed. */
 static const char plan_follow_up_sql[] =
-    "SELECT '/plans/' || pl.id AS href, p.first_name || ' ' || p.last_name AS label, "
+    "SELECT '/plans/' || pl.id AS href, p.id AS person_id, p.first_name || ' ' || p.last_name AS label, "
     "CASE WHEN pl.next_follow_up < :today THEN 'Uppföljningen av genomförandeplanen skulle ha gjorts ' "
     " ELSE 'Genomförandeplanen följs upp ' END || pl.next_follow_up AS detail "
     "FROM plans pl JOIN persons p ON p.id = pl.person_id "
@@ -133,21 +135,21 @@ static const char plan_follow_up_sql[] =
 
 /* Checklists sent and waiting for the landlord's review, oldest first. */
 static const char inbox_sql[] =
-    "SELECT '/checklists/' || c.id AS href, p.first_name || ' ' || p.last_name AS label, "
+    "SELECT '/checklists/' || c.id AS href, p.id AS person_id, p.first_name || ' ' || p.last_name AS label, "
     "a.address || ': checklista ' || c.month || ', skickad ' || date(c.sent_at, 'unixepoch', 'localtime') AS detail "
     "FROM checklists c JOIN tenancies t ON t.id = c.tenancy_id JOIN persons p ON p.id = t.person_id "
     "JOIN apartments a ON a.id = t.apartment_id WHERE c.state = 'sent' ORDER BY c.sent_at LIMIT :limit";
 
 /* Tenancies ready for the takeover review (the landlord office). */
 static const char ready_sql[] =
-    "SELECT '/tenancies/' || t.id AS href, p.first_name || ' ' || p.last_name AS label, "
+    "SELECT '/tenancies/' || t.id AS href, p.id AS person_id, p.first_name || ' ' || p.last_name AS label, "
     "a.address || ': inflyttning ' || t.move_in_date AS detail "
     "FROM tenancies t JOIN persons p ON p.id = t.person_id JOIN apartments a ON a.id = t.apartment_id "
     "WHERE " TENANCY_READY_WHERE " ORDER BY t.move_in_date LIMIT :limit";
 
 /* Open housing-related incidents (the landlord office). */
 static const char open_incidents_sql[] =
-    "SELECT '/incidents/' || i.id AS href, p.first_name || ' ' || p.last_name AS label, "
+    "SELECT '/incidents/' || i.id AS href, p.id AS person_id, p.first_name || ' ' || p.last_name AS label, "
     "a.address || ': ' || CASE i.kind WHEN 'disturbance' THEN 'störning' WHEN 'damage' THEN 'skada' "
     " WHEN 'rent_arrears' THEN 'hyresskuld' WHEN 'threat' THEN 'hot' WHEN 'sanitary' THEN 'sanitär olägenhet' "
     " ELSE 'annat' END || ' ' || i.date AS detail "
@@ -163,7 +165,7 @@ static const char open_incidents_sql[] =
  * ended within the window is shown once, as ended (an end is never before
  * the move-in, so the move-in half needs only the ongoing ones). */
 #define HOUSING_EVENTS_HALF(when, cond, detail) \
-	"SELECT * FROM (SELECT '/tenancies/' || t.id AS href, p.first_name || ' ' || p.last_name AS label, " \
+	"SELECT * FROM (SELECT '/tenancies/' || t.id AS href, p.id AS person_id, p.first_name || ' ' || p.last_name AS label, " \
 	detail " AS detail, " when " AS k_when, t.id AS k_id " \
 	"FROM tenancies t JOIN persons p ON p.id = t.person_id JOIN apartments a ON a.id = t.apartment_id " \
 	"WHERE " cond " AND " SCOPE_PERSON("p") " ORDER BY " when " DESC LIMIT :limit)"
@@ -178,7 +180,7 @@ static const char housing_events_sql[] =
 
 /* Persons with a current decision and no ongoing tenancy (tenancy.h). */
 static const char without_apartment_sql[] = WITHOUT_APARTMENT_SQL(
-    "'/persons/' || p.id AS href, p.first_name || ' ' || p.last_name AS label, "
+    "'/persons/' || p.id AS href, p.id AS person_id, p.first_name || ' ' || p.last_name AS label, "
     "coalesce('Utflyttad ' || p.last_moved_out, 'Väntar på lägenhet') || ', beslutet gäller till ' || x.end_date AS detail", "1");
 
 /* GET / : greets the user; lists the role's work due today. */

@@ -410,14 +410,74 @@ void http_cookie(struct req *r, const char *name, const char *value, long long m
 
 /* ---------- the request path ---------- */
 
-/* Renders a handler's status, or leaves a parked request waiting.
- * Returns what MHD expects. */
+void http_saw_person(struct req *r, long long person_id)
+{
+	if (person_id <= 0)
+		return;
+	for (size_t i = 0; i < r->nseen; i++)
+		if (r->seen[i] == person_id)
+			return;
+	if (r->nseen == r->seen_cap) {
+		size_t cap = r->seen_cap ? r->seen_cap * 2 : 64;
+		long long *v = arena_alloc(&r->arena, cap * sizeof *v);
+		if (r->nseen)
+			memcpy(v, r->seen, r->nseen * sizeof *v);
+		r->seen = v;
+		r->seen_cap = cap;
+	}
+	r->seen[r->nseen++] = person_id;
+}
+
+void http_saw_rows(struct req *r, json_t *rows, const char *key)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+		http_saw_person(r, json_integer_value(json_object_get(x, key)));
+}
+
+/* Records every integer "person_id" member found in the view: a list or
+ * form that carries a person's id shows that person's data. */
+static void saw_view(struct req *r, json_t *v, int depth)
+{
+	if (depth > 8)
+		return;
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		json_object_foreach(v, k, x) {
+			if (json_is_integer(x) && !strcmp(k, "person_id"))
+				http_saw_person(r, json_integer_value(x));
+			else if (json_is_string(x) && !strcmp(k, "href") && !strncmp(json_string_value(x), "/persons/", 9))
+				http_saw_person(r, parse_id(arena_strndup(&r->arena, json_string_value(x) + 9,
+				    strspn(json_string_value(x) + 9, "0123456789"))));
+			else if (json_is_object(x) || json_is_array(x))
+				saw_view(r, x, depth + 1);
+		}
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x)
+			saw_view(r, x, depth + 1);
+	}
+}
+
+/* Renders a handler's status, or leaves a parked request waiting. The
+ * persons the answer shows are audited first. Returns what MHD expects. */
 static enum MHD_Result answer(struct req *r, int status)
 {
 	if (status == HTTP_SUSPENDED)
 		return MHD_YES;
 	if (status >= 500)
 		db_rollback();
+	if (status < 400 && r->view && r->user.id && !r->error && !r->is_post) {
+		saw_view(r, r->view, 0);
+		if (r->route && !strncmp(r->route->pattern, "/persons/{id}", 13) && r->nparams)
+			http_saw_person(r, r->params[0]);	/* every page of a person's record */
+	}
+	if (status < 500 && r->nseen && r->user.id && !r->error &&
+	    audit_seen(r->user.id, r->route ? r->route->pattern : r->path, r->seen, r->nseen) < 0)
+		status = http_fail(r, 500, NULL);
 	return render(r, status);
 }
 

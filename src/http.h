@@ -57,6 +57,8 @@ struct req {
 	char *download;	/* a file to send instead of a page (malloc'd) */
 	size_t download_len;
 	const char *download_type, *download_name;
+	long long *seen;	/* persons whose data this answer shows (arena; see http_saw_person) */
+	size_t nseen, seen_cap;
 	handler_fn resume;	/* runs when a suspended request resumes */
 	void *state;	/* a handler's data across a suspension (in arena) */
 	/* filled by the server */
@@ -68,6 +70,18 @@ struct req {
 	long long t0;
 };
 
+
+/*
+ * Records that the answer shows person_id's data (a name in a list, a
+ * search hit, a form filled from the record). After a successful handler
+ * every recorded person gets one audit row "read" for the route, written
+ * before the answer leaves; if that fails the answer is a 500. Duplicates
+ * are dropped.
+ */
+void http_saw_person(struct req *r, long long person_id);
+
+/* http_saw_person for the integer member key of every object in rows. */
+void http_saw_rows(struct req *r, json_t *rows, const char *key);
 
 /* A handler's answer meaning "parked": the request waits, off the request
  * threads, until http_resume; then r->resume runs and answers. */

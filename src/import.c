@@ -22,8 +22,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define YEAR_LABEL "Avseende år:"
-#define NOTE_MAX 2000
+#define NOTE_MAX 4000	/* bytes of a kept note; longer ones end in "…" (STATUS_CELL_MAX) */
 
 /* One row read from the file. Strings are malloc'd copies. */
 struct irow {
@@ -34,6 +33,7 @@ struct irow {
 	char move_in[11], takeover[11], end_date[11], contact[11];
 	char end_reason[16], end_ground[16];
 	char *end_note, *import_note;
+	char unknown_after[11];	/* our export's "uppgift saknas efter ÅÅÅÅ-MM-DD" */
 	long long ordinal;
 	int group_b, insats, housed;	/* housed: 1 ja, 0 ended, -1 uppgift saknas */
 };
@@ -45,7 +45,44 @@ struct ctx {
 	char y0[11], d[11];
 	struct irow *rows;
 	size_t n, cap;
+	/* tenancies and persons this run matched or made: one row of a file
+	 * never matches what another row of the same file stands for */
+	long long *taken;
+	size_t ntaken, taken_cap;
 };
+
+/* Returns 1 when id is in the run's taken set. */
+static int is_taken(const struct ctx *c, long long id)
+{
+	for (size_t i = 0; i < c->ntaken; i++)
+		if (c->taken[i] == id)
+			return 1;
+	return 0;
+}
+
+/* Adds id (a tenancy id, or a person id negated) to the taken set. */
+static void take(struct ctx *c, long long id)
+{
+	if (c->ntaken == c->taken_cap)
+		c->taken = xrealloc(c->taken, (c->taken_cap = c->taken_cap ? c->taken_cap * 2 : 64) * sizeof *c->taken);
+	c->taken[c->ntaken++] = id;
+}
+
+/* Copies s into out (n bytes), cut at a character boundary with "…" when
+ * it does not fit. */
+static void copy_text(char *out, size_t n, const char *s)
+{
+	size_t len = strlen(s);
+	if (len < n) {
+		memcpy(out, s, len + 1);
+		return;
+	}
+	len = n - 4;
+	while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+		len--;
+	memcpy(out, s, len);
+	memcpy(out + len, "\xE2\x80\xA6", 4);
+}
 
 static const char *const col_names[STATUS_COLS] = { "Personkod", "inflytt", "första gången?", "bor kvar", "utflyttad",
 	"anledning", "avliden", "fortsatt insats soc", "om ej insats", "kontakt m team", "utflyttad", "anledning", "avliden",
@@ -116,14 +153,69 @@ static void read_end(struct ctx *c, struct irow *row, const char *const v[], int
 	row->end_note = dup(note);
 }
 
-/* Finds the year ("Avseende år: ÅÅÅÅ") in a header row. */
+/* Returns the year written after "Avseende år" in s[0..len) (any case of
+ * the A, with or without the colon), or 0. */
+static int label_year(const char *s, size_t len)
+{
+	static const char tail[] = "vseende år";	/* "Avseende år", "avseende år" */
+	const char *end = s + len;
+	for (const char *p = s; p < end;) {
+		const char *at = memmem(p, (size_t)(end - p), tail, strlen(tail));
+		if (!at)
+			return 0;
+		p = at + strlen(tail);
+		if (at == s || (at[-1] != 'A' && at[-1] != 'a'))
+			continue;
+		while (p < end && (*p == ' ' || *p == ':'))
+			p++;
+		int y = 0, digits = 0;
+		for (; p < end && *p >= '0' && *p <= '9' && digits < 5; p++, digits++)
+			y = y * 10 + (*p - '0');
+		if (digits == 4)
+			return y;
+	}
+	return 0;
+}
+
+/* Finds the year in a header row. */
 static void header_year(struct ctx *c, char **cell, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		const char *y = strstr(cell[i], YEAR_LABEL);
+		int y = label_year(cell[i], strlen(cell[i]));
 		if (y)
-			c->year = atoi(y + strlen(YEAR_LABEL) + strspn(y + strlen(YEAR_LABEL), " "));
+			c->year = y;
 	}
+}
+
+/* Returns a malloc'd UTF-8 copy of Windows-1252 text (what Swedish Excel
+ * saves as "CSV (semikolonavgränsad)"), its length in *out_len; NULL when
+ * a byte is not a Windows-1252 character. */
+static char *from_cp1252(const char *s, size_t len, size_t *out_len)
+{
+	static const unsigned short high[32] = { 0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030,
+		0x0160, 0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122,
+		0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178 };
+	struct buf b;
+	buf_init(&b);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		unsigned cp = ch < 0x80 ? ch : ch < 0xA0 ? high[ch - 0x80] : ch;
+		if (!cp && ch) {
+			buf_free(&b);
+			return NULL;
+		}
+		if (cp < 0x80) {
+			buf_putc(&b, (char)cp);
+		} else if (cp < 0x800) {
+			buf_putc(&b, (char)(0xC0 | (cp >> 6)));
+			buf_putc(&b, (char)(0x80 | (cp & 0x3F)));
+		} else {
+			buf_putc(&b, (char)(0xE0 | (cp >> 12)));
+			buf_putc(&b, (char)(0x80 | ((cp >> 6) & 0x3F)));
+			buf_putc(&b, (char)(0x80 | (cp & 0x3F)));
+		}
+	}
+	return buf_take(&b, out_len);
 }
 
 static int on_record(void *vc, int line, char **cell, size_t n)
@@ -205,7 +297,8 @@ static int on_record(void *vc, int line, char **cell, size_t n)
 			read_end(c, row, v, 4);
 		if (*row->end_date)
 			row->housed = 0;
-		row->insats = *v[7] ? iv_yes_no(v[7]) : 0;
+		/* "uppgift saknas" is what our own export says after an import's 31/12 */
+		row->insats = *v[7] && strcasecmp(v[7], "uppgift saknas") ? iv_yes_no(v[7]) : 0;
 		if (row->insats < 0)
 			err(c, line, 7, v[7], "Fortsatt insats soc ska vara ja eller nej.");
 		if (*v[8] && iv_yes_no(v[8]) < 0)
@@ -226,20 +319,42 @@ static int on_record(void *vc, int line, char **cell, size_t n)
 			info = t + k;
 			while (*info == ';' || *info == ',' || *info == ' ')
 				info++;
-		} else {
-			memcpy(row->takeover, c->d, 11);	/* not in the file: within the year */
+		} else {	/* not in the file: within the year, and not after the end */
+			memcpy(row->takeover, *row->end_date && strcmp(row->end_date, c->d) < 0 ? row->end_date : c->d, 11);
 		}
 	}
 	if (*row->end_date && *row->move_in && strcmp(row->end_date, row->move_in) < 0)
 		err(c, line, row->group_b ? 10 : 4, row->end_date, "Slutdatumet är före inflyttningen.");
+	/* our own export says where its knowledge ended */
+	const char *marker = strstr(info, "uppgift saknas efter ");
+	if (marker) {
+		char word[11];
+		snprintf(word, sizeof word, "%s", marker + strlen("uppgift saknas efter "));
+		if (iv_date(word, row->unknown_after) < 0)
+			row->unknown_after[0] = '\0';
+		size_t at = (size_t)(marker - info);
+		char *rest = xstrdup(info);
+		const char *after = marker + strlen("uppgift saknas efter ") + strlen(word);
+		while (*after == ';' || *after == ' ')
+			after++;
+		while (at > 0 && (rest[at - 1] == ' ' || rest[at - 1] == ';'))
+			at--;
+		snprintf(rest + at, strlen(rest) + 1 - at, "%s%s", at && *after ? "; " : "", after);
+		char note[NOTE_MAX];
+		copy_text(note, sizeof note, rest);
+		free(rest);
+		row->import_note = dup(note);
+		return 0;
+	}
 	char note[NOTE_MAX];
-	snprintf(note, sizeof note, "%s", info);
+	copy_text(note, sizeof note, info);
 	row->import_note = dup(note);
 	return 0;
 }
 
 static void free_rows(struct ctx *c)
 {
+	free(c->taken);
 	for (size_t i = 0; i < c->n; i++) {
 		free(c->rows[i].code);
 		free(c->rows[i].end_note);
@@ -259,14 +374,16 @@ static int same_code(const struct ctx *c, const struct irow *row, const char *st
 	if (!stored || iv_personkod(stored, name, &age, &sex, &suffix) < 0)
 		return 0;
 	int years = c->year - atoi(move_in);
-	return !strcmp(name, row->name) && sex == row->sex && suffix == row->suffix && row->age - age >= -1 &&
-	    row->age - age <= years + 1;
+	/* the file may not carry a suffix the register gave for a clash elsewhere */
+	return !strcmp(name, row->name) && sex == row->sex && (!row->suffix || suffix == row->suffix) &&
+	    row->age - age >= -1 && row->age - age <= years + 1;
 }
 
 /* What the register holds for a matched tenancy. */
 struct found {
 	long long tenancy, person;
-	char takeover[11], end_date[11], end_reason[16], known_until[11];
+	char takeover[11], end_date[11], end_reason[16], known_until[11], support_until[11];
+	char *import_note;	/* malloc'd */
 	int imported;
 };
 
@@ -275,8 +392,8 @@ struct found {
 static int find_tenancy(const struct ctx *c, const struct irow *row, long long district, struct found *f)
 {
 	static const char sql[] = "SELECT t.id, t.person_id, p.personkod, t.takeover_date, t.end_date, t.end_reason, "
-	    "t.known_until, t.imported FROM tenancies t JOIN persons p ON p.id = t.person_id "
-	    "WHERE t.move_in_date = ? AND p.district_id = ? AND p.sex IS ?";
+	    "t.known_until, t.imported, t.import_support_until, t.import_note FROM tenancies t JOIN persons p ON p.id = t.person_id "
+	    "WHERE t.move_in_date = ? AND p.district_id = ? AND p.sex IS ? ORDER BY t.id";
 	sqlite3_stmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
@@ -284,7 +401,8 @@ static int find_tenancy(const struct ctx *c, const struct irow *row, long long d
 	db_bindf(st, "tit", row->move_in, district, sex);
 	int rc, hit = 0;
 	while (!hit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!same_code(c, row, (const char *)sqlite3_column_text(st, 2), row->move_in))
+		if (is_taken(c, sqlite3_column_int64(st, 0)) ||
+		    !same_code(c, row, (const char *)sqlite3_column_text(st, 2), row->move_in))
 			continue;
 		memset(f, 0, sizeof *f);
 		f->tenancy = sqlite3_column_int64(st, 0);
@@ -294,6 +412,8 @@ static int find_tenancy(const struct ctx *c, const struct irow *row, long long d
 		snprintf(f->end_reason, sizeof f->end_reason, "%s", db_col_text(st, 5));
 		snprintf(f->known_until, sizeof f->known_until, "%s", db_col_text(st, 6));
 		f->imported = sqlite3_column_int(st, 7);
+		snprintf(f->support_until, sizeof f->support_until, "%s", db_col_text(st, 8));
+		f->import_note = xstrdup(db_col_text(st, 9));
 		hit = 1;
 	}
 	db_done(st);
@@ -317,8 +437,8 @@ static long long find_person(const struct ctx *c, const struct irow *row, long l
 	while (!id && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char name[64], sx;
 		int age, suffix;
-		if (iv_personkod(db_col_text(st, 1), name, &age, &sx, &suffix) < 0 || strcmp(name, row->name) ||
-		    suffix != row->suffix)
+		if (is_taken(c, -sqlite3_column_int64(st, 0)) || iv_personkod(db_col_text(st, 1), name, &age, &sx, &suffix) < 0 ||
+		    strcmp(name, row->name) || (row->suffix && suffix != row->suffix))
 			continue;
 		int born = atoi(db_col_text(st, 2));
 		if (!born || abs((c->year - row->age) - born) <= 1)
@@ -346,6 +466,10 @@ static int update_tenancy(struct ctx *c, const struct irow *row, const struct fo
 	    "updated_by = ? WHERE id = ? AND takeover_date IS NULL";
 	static const char known_sql[] = "UPDATE tenancies SET known_until = ?, version = version + 1, updated_at = ?, "
 	    "updated_by = ? WHERE id = ? AND imported = 1 AND end_date IS NULL";
+	static const char support_sql[] = "UPDATE tenancies SET import_support_until = ?, version = version + 1, "
+	    "updated_at = ?, updated_by = ? WHERE id = ? AND imported = 1";
+	static const char note_sql[] = "UPDATE tenancies SET import_note = ?, version = version + 1, updated_at = ?, "
+	    "updated_by = ? WHERE id = ?";
 	long long now = now_unix();
 	int ended_before = *f->end_date && strcmp(f->end_date, c->d) <= 0;
 	if (row->housed == 1 && ended_before) {
@@ -377,9 +501,24 @@ static int update_tenancy(struct ctx *c, const struct irow *row, const struct fo
 		if (!dry && db_execf(known_sql, "tiui", c->d, now, uid, f->tenancy) < 0)
 			rc = -1;
 	}
+	if (rc == 0 && row->group_b && row->insats == 1 && f->imported &&
+	    (!*f->support_until || strcmp(f->support_until, c->d) < 0)) {
+		buf_printf(&what, "%sfortsatt insats 31/12 %d", what.len ? ", " : "", c->year);
+		if (!dry && db_execf(support_sql, "tiui", c->d, now, uid, f->tenancy) < 0)
+			rc = -1;
+	}
+	if (rc == 0 && row->import_note && !strstr(f->import_note, row->import_note)) {
+		char *note = *f->import_note ? xasprintf("%s; %s", f->import_note, row->import_note) : xstrdup(row->import_note);
+		char kept[NOTE_MAX];
+		copy_text(kept, sizeof kept, note);
+		free(note);
+		buf_printf(&what, "%santeckning", what.len ? ", " : "");
+		if (!dry && db_execf(note_sql, "tiui", kept, now, uid, f->tenancy) < 0)
+			rc = -1;
+	}
 	if (rc == 0 && what.len) {
 		c->res->updated++;
-		char *line = xasprintf("uppdateras: %s", what.data);
+		char *line = xasprintf("%s: %s", dry ? "uppdateras" : "uppdaterades", what.data);
 		change(c, row, line);
 		free(line);
 		if (!dry && audit_log(uid, "import", "tenancy", f->tenancy, f->person) < 0)
@@ -391,46 +530,18 @@ static int update_tenancy(struct ctx *c, const struct irow *row, const struct fo
 	return rc;
 }
 
-/* "fortsatt insats soc: ja" in group B: a support decision in force on the
- * file's 31/12 (18 months from half a year before it) when the person has
- * none. Returns 0 or -1. */
-static int support_from_file(const struct ctx *c, const struct irow *row, long long pid, long long district, long long uid)
-{
-	static const char has[] = "SELECT 1 FROM decisions WHERE person_id = ? AND start_date <= ? AND end_date >= ?";
-	static const char ins[] = "INSERT INTO decisions(person_id, district_id, decision_date, start_date, end_date, "
-	    "review_clause, support_kind, provider, created_at, created_by, updated_at, updated_by) "
-	    "VALUES(?, ?, ?, ?, ?, 'Importerad från statusrapport.', 'internal', '', ?, ?, ?, ?)";
-	if (!row->group_b || row->insats != 1)
-		return 0;
-	sqlite3_stmt *st = db_stmt(has);
-	if (!st)
-		return -1;
-	db_bindf(st, "itt", pid, c->d, c->d);
-	int rc = sqlite3_step(st);
-	db_done(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc != SQLITE_DONE)
-		return -1;
-	char start[11], end[11];
-	long long now = now_unix();
-	date_add_months(c->d, -6, start);
-	date_add_months(start, 18, end);
-	return db_execf(ins, "iitttiuiu", pid, district, start, start, end, now, uid, now, uid);
-}
-
 /* Matches and writes the rows (or, dry, only counts what would happen).
  * Returns 0, 1 (contradictions listed) or -1. */
 static int write_rows(struct ctx *c, long long district, long long uid, int dry)
 {
 	static const char ins_person[] = "INSERT INTO persons(reserve, birth_date, sex, first_name, last_name, district_id, "
 	    "personkod, created_at, created_by, updated_at, updated_by) VALUES(1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	static const char ins_apartment[] = "INSERT INTO apartments(address, district_id, rooms, area_m2, rent, status, "
-	    "created_at, created_by, updated_at, updated_by) VALUES(?, ?, 1, 30, 0, 'blocked', ?, ?, ?, ?)";
+	static const char ins_apartment[] = "INSERT INTO apartments(address, district_id, rooms, area_m2, rent, status, imported, "
+	    "created_at, created_by, updated_at, updated_by) VALUES(?, ?, 1, 30, 0, 'blocked', 1, ?, ?, ?, ?)";
 	static const char ins_tenancy[] = "INSERT INTO tenancies(person_id, apartment_id, move_in_date, ordinal, ordinal_reason, "
 	    "takeover_date, end_date, end_reason, end_ground, end_note, import_note, imported, known_until, "
-	    "created_at, created_by, updated_at, updated_by) "
-	    "VALUES(?, ?, ?, ?, 'Importerad från statusrapport.', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)";
+	    "import_support_until, created_at, created_by, updated_at, updated_by) "
+	    "VALUES(?, ?, ?, ?, 'Importerad från statusrapport.', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)";
 	static const char ins_visit[] = "INSERT INTO visits(person_id, date, kind, met, note, created_at, created_by) "
 	    "SELECT ?1, ?2, 'other', 1, 'Kontakt enligt importerad statusrapport.', ?3, ?4 "
 	    "WHERE NOT EXISTS (SELECT 1 FROM visits WHERE person_id = ?1 AND date = ?2)";
@@ -447,20 +558,23 @@ static int write_rows(struct ctx *c, long long district, long long uid, int dry)
 			break;
 		}
 		if (hit) {
+			take(c, f.tenancy);
+			take(c, -f.person);
 			char key[96];
 			snprintf(key, sizeof key, "%s/%c/%d/%d", r->name, r->sex, r->age, r->suffix);
 			json_object_set_new(persons, key, json_integer(f.person));
 			int u = update_tenancy(c, r, &f, uid, dry);
+			free(f.import_note);
 			if (u < 0)
 				rc = -1;
 			contradictions += u == 1;
 			if (!dry && u == 0 && r->contact[0] && db_execf(ins_visit, "itiu", f.person, r->contact, now, uid) < 0)
 				rc = -1;
-			if (!dry && u == 0 && support_from_file(c, r, f.person, district, uid) < 0)
-				rc = -1;
 			continue;
 		}
-		if (r->housed == -1) {
+		if (r->housed == -1 && *r->unknown_after && strcmp(r->unknown_after, r->move_in) >= 0) {
+			r->housed = 1;	/* our own export: housed until the date it names, unknown after */
+		} else if (r->housed == -1) {
 			err(c, r->line, 3, "uppgift saknas", "Boendet finns inte i registret, så läget kan inte vara okänt: "
 			    "skriv ja, eller nej med utflyttad eller avliden.");
 			contradictions++;
@@ -475,6 +589,8 @@ static int write_rows(struct ctx *c, long long district, long long uid, int dry)
 			break;
 		}
 		int new_person = !pid_j && !pid;
+		if (!pid_j && pid > 0)
+			take(c, -pid);
 		if (new_person) {
 			c->res->persons++;
 			if (dry) {
@@ -505,6 +621,7 @@ static int write_rows(struct ctx *c, long long district, long long uid, int dry)
 					break;
 				}
 				pid = sqlite3_last_insert_rowid(db());
+				take(c, -pid);
 			}
 			json_object_set_new(persons, key, json_integer(pid));
 		}
@@ -512,10 +629,6 @@ static int write_rows(struct ctx *c, long long district, long long uid, int dry)
 		change(c, r, new_person ? "ny person och nytt boende" : "nytt boende för en person som redan finns");
 		if (dry || rc < 0)
 			continue;
-		if (support_from_file(c, r, pid, district, uid) < 0) {
-			rc = -1;
-			break;
-		}
 		char address[160];
 		snprintf(address, sizeof address, "Importerad lägenhet (%s, inflytt %s)", r->code, r->move_in);
 		if (db_execf(ins_apartment, "tiiuiu", address, district, now, uid, now, uid) < 0) {
@@ -523,13 +636,15 @@ static int write_rows(struct ctx *c, long long district, long long uid, int dry)
 			break;
 		}
 		long long apt = sqlite3_last_insert_rowid(db());
-		if (db_execf(ins_tenancy, "iitieeeetteiuiu", pid, apt, r->move_in, r->ordinal, r->group_b ? r->takeover : NULL,
+		if (db_execf(ins_tenancy, "iitieeeetteeiuiu", pid, apt, r->move_in, r->ordinal, r->group_b ? r->takeover : NULL,
 		    r->end_date, r->end_reason, r->end_ground, r->end_note ? r->end_note : "", r->import_note ? r->import_note : "",
-		    r->housed == 1 ? c->d : NULL, now, uid, now, uid) < 0) {
+		    r->housed == 1 ? (*r->unknown_after ? r->unknown_after : c->d) : NULL,
+		    r->group_b && r->insats == 1 ? c->d : NULL, now, uid, now, uid) < 0) {
 			rc = -1;
 			break;
 		}
 		long long tid = sqlite3_last_insert_rowid(db());
+		take(c, tid);
 		if (audit_log(uid, "import", "tenancy", tid, pid) < 0 ||
 		    (r->contact[0] && db_execf(ins_visit, "itiu", pid, r->contact, now, uid) < 0))
 			rc = -1;
@@ -543,23 +658,35 @@ int status_import(const char *data, size_t len, long long district, long long ui
 	struct ctx c = { .res = res };
 	res->rows = res->persons = res->tenancies = res->updated = res->unchanged = res->nerrors = res->nchanges = 0;
 	res->year = 0;
-	if (!text_is_clean(data, len)) {
-		buf_puts(&res->errors, "Filen är inte text i UTF-8. Spara den i Excel som \"CSV UTF-8 (kommaavgränsad)\" och försök igen.\n");
+	char *converted = NULL;
+	if (!utf8_valid(data, len)) {	/* not UTF-8: Swedish Excel's default is Windows-1252 */
+		converted = from_cp1252(data, len, &len);
+		data = converted;
+	}
+	if (!data || !text_is_clean(data, len)) {
+		buf_puts(&res->errors, "Filen är inte text som går att läsa (UTF-8 eller Windows-1252). Spara den i Excel som "
+		    "\"CSV UTF-8 (kommaavgränsad)\" och försök igen.\n");
 		res->nerrors = 1;
+		free(converted);
 		return 1;
 	}
 	/* the year is needed to read dates: find it before the rows */
-	const char *y = memmem(data, len, YEAR_LABEL, strlen(YEAR_LABEL));
-	if (y) {
-		c.year = atoi(y + strlen(YEAR_LABEL) + strspn(y + strlen(YEAR_LABEL), " "));
-		snprintf(c.y0, sizeof c.y0, "%04d-01-01", c.year);
-		snprintf(c.d, sizeof c.d, "%04d-12-31", c.year);
-	}
-	if (c.year < 2000 || c.year > 2100) {
-		err(&c, 1, -1, NULL, "Hittar inte året (\"Avseende år: ÅÅÅÅ\") i rubriken.");
+	c.year = label_year(data, len);
+	snprintf(c.y0, sizeof c.y0, "%04u-01-01", (unsigned)c.year % 10000u);
+	snprintf(c.d, sizeof c.d, "%04u-12-31", (unsigned)c.year % 10000u);
+	char today[11];
+	date_today(today);
+	if (c.year < 2000 || c.year > atoi(today)) {
+		err(&c, 1, -1, NULL, c.year ? "Året i rubriken (\"Avseende år: ÅÅÅÅ\") ska vara 2000 eller senare och inte ett kommande år."
+		    : "Hittar inte året (\"Avseende år: ÅÅÅÅ\") i rubriken.");
+		free(converted);
 		return 1;
 	}
-	if (csv_parse(data, len, on_record, &c) < 0)
+	if (strcmp(c.d, today) > 0)
+		memcpy(c.d, today, 11);	/* this year's file knows up to today, not the coming 31/12 */
+	int parsed = csv_parse(data, len, on_record, &c);
+	free(converted);
+	if (parsed < 0)
 		err(&c, 0, -1, NULL, "Filen slutar mitt i ett citerat fält.");
 	if (c.phase == 0 && !res->nerrors)
 		err(&c, 1, -1, NULL, "Hittar inte rubrikraden som börjar med Personkod.");

@@ -91,6 +91,7 @@ int persons_list(struct req *r)
 	char id[32];
 	snprintf(id, sizeof id, "%lld", last ? (long long)json_integer_value(json_object_get(last, "id")) : 0LL);
 	view_pager(r, more ? http_link(r, keys, "after", id) : NULL, after ? http_link(r, keys, "after", "") : NULL);
+	http_saw_rows(r, rows, "id");	/* every hit of a list or a search is a look at that person */
 	json_object_set_new(r->view, "rows", rows);
 	json_object_set_new(r->view, "title", json_string("Personer"));
 	json_object_set_new(r->view, "form", json_pack("{s:s}", "q", q ? q : ""));

@@ -548,7 +548,7 @@ json_t *referrals_waiting(const struct req *r, unsigned on_role, int limit)
 	/* + on state: walk the waiting-time index (referrals_wait, or for one
 	 * district referrals_district_waiting) and stop after a page */
 #define REFERRALS_WAITING(where) \
-	"SELECT f.id, f.state, p.first_name || ' ' || p.last_name AS person_name, d.name AS district, " \
+	"SELECT f.id, f.person_id, f.state, p.first_name || ' ' || p.last_name AS person_name, d.name AS district, " \
 	"CAST(julianday('now', 'localtime') - julianday(f.last_step_at, 'unixepoch', 'localtime') AS INTEGER) AS days_since_step " \
 	"FROM referrals f JOIN persons p ON p.id = f.person_id JOIN districts d ON d.id = f.district_id " \
 	"WHERE " where " AND +f.state IN (SELECT value FROM json_each(:states)) " \

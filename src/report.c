@@ -31,7 +31,8 @@ static const char report_sql[] =
     "(SELECT min(f.move_in_date) FROM tenancies f WHERE f.person_id = t.person_id) AS first_move_in, "
     "t.move_in_date, t.takeover_date, t.end_date, t.end_reason, t.end_ground, t.end_note, t.import_note, t.known_until, "
     "t.ordinal, "
-    "EXISTS (SELECT 1 FROM decisions x WHERE x.person_id = t.person_id AND x.start_date <= :d AND x.end_date >= :d) AS insats, "
+    "(t.import_support_until >= :d OR EXISTS (SELECT 1 FROM decisions x WHERE x.person_id = t.person_id "
+    " AND x.start_date <= :d AND x.end_date >= :d)) AS insats, "
     "(SELECT max(v.date) FROM visits v WHERE v.person_id = t.person_id AND v.met = 1 AND v.date >= :y0 AND v.date <= :d "
     " AND " VISIT_COUNTS("v") ") AS last_contact, "
     "(t.takeover_date IS NOT NULL AND t.takeover_date <= :d) AS group_b "
@@ -142,6 +143,8 @@ static char *report_csv(const struct req *r, int year, long long district, int o
 /* Writes the kvarboende sheet (figures on 31/12 of year). */
 static void kvarboende_sheet(const struct req *r, lxw_workbook *wb, lxw_format *bold, int year, long long district)
 {
+	lxw_format *one_decimal = workbook_add_format(wb);
+	format_set_num_format(one_decimal, "0.0");
 	char d[11];
 	snprintf(d, sizeof d, "%04d-12-31", year);
 	json_t *k = kvarboende_figures(r, d, district, 0);
@@ -163,7 +166,7 @@ static void kvarboende_sheet(const struct req *r, lxw_workbook *wb, lxw_format *
 		worksheet_write_string(ws, row, 0, figs[i].label, NULL);
 		json_t *v = json_object_get(k, figs[i].key);
 		if (json_is_number(v))
-			worksheet_write_number(ws, row, 1, json_number_value(v), NULL);
+			worksheet_write_number(ws, row, 1, json_number_value(v), json_is_real(v) ? one_decimal : NULL);
 	}
 	static const struct { const char *label, *object, *key; } more[] = {
 		{ "Avslutade: vräkt", "tenancies_ended", "evicted" },
@@ -269,7 +272,9 @@ static char *report_xlsx(const struct req *r, int year, long long district, int 
 		db_done(st);
 	}
 	free(store);
-	worksheet_autofilter(ws, 2, 0, row > 4 ? row - 1 : 4, STATUS_COLS - 1);
+	/* the filter buttons sit on the hint row, right above the data, so
+	 * sorting never moves the hints */
+	worksheet_autofilter(ws, 3, 0, row > 4 ? row - 1 : 4, STATUS_COLS - 1);
 	kvarboende_sheet(r, wb, bold, year, district);
 	lxw_worksheet *rules = workbook_add_worksheet(wb, "Regler");
 	worksheet_set_column(rules, 0, 0, 120, NULL);
@@ -289,6 +294,33 @@ static char *report_xlsx(const struct req *r, int year, long long district, int 
 		out = buf_take(&b, len);
 	}
 	unlink(path);
+	return out;
+}
+
+/* Returns "-<name>" for a file name: the district's name in lower-case
+ * ASCII (å ä → a, ö → o, é → e, anything else → '-'). Arena text. */
+static const char *district_slug(struct req *r, long long district)
+{
+	static const char sql[] = "SELECT name FROM districts WHERE id = ?";
+	json_t *d = db_row_for(sql, district);
+	const unsigned char *s = (const unsigned char *)json_string_value(json_object_get(d, "name"));
+	struct buf b;
+	buf_init(&b);
+	for (; s && *s && b.len < 40; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9'))
+			buf_putc(&b, (char)*s);
+		else if (*s >= 'A' && *s <= 'Z')
+			buf_putc(&b, (char)(*s + 32));
+		else if (s[0] == 0xC3 && s[1]) {
+			unsigned char c = s[1] | 0x20;	/* Å Ä Ö É -> å ä ö é */
+			buf_putc(&b, c == 0xA5 || c == 0xA4 ? 'a' : c == 0xB6 ? 'o' : c == 0xA9 ? 'e' : '-');
+			s++;
+		} else if (b.len && b.data[b.len - 1] != '-')
+			buf_putc(&b, '-');
+	}
+	json_decref(d);
+	const char *out = arena_printf(&r->arena, "-%s", b.data ? b.data : "");
+	buf_free(&b);
 	return out;
 }
 
@@ -319,7 +351,8 @@ int report_status(struct req *r)
 		}
 		return http_download(r, body, len, csv ? "text/csv; charset=utf-8" :
 		    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-		    arena_printf(&r->arena, "statusrapport-%d.%s", year, csv ? "csv" : "xlsx"));
+		    arena_printf(&r->arena, "statusrapport-%d%s%s.%s", year, district ? district_slug(r, district) : "",
+		        only_year ? "-bara-aret" : "", csv ? "csv" : "xlsx"));
 	}
 	long long page = parse_id(http_param(r, "page"));
 	if (!page)

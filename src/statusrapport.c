@@ -24,7 +24,7 @@ const char *const status_rules[] = {
 	"Bor kvar = uppgift saknas när boendet bara är känt från en importerad fil vars 31/12 ligger före rapportens: filen sa att personen bodde kvar då, men inget är känt efter det.",
 	"Första gången? = ja för första boendet i Bostad först, annars vilken gång (2, 3 …).",
 	"Fortsatt insats soc = ja om ett beslut om stödinsats gällde 31/12. Om ej insats: ja/nej om personen haft kontakt med teamet under året, och datum för den senaste kontakten.",
-	"Annan info: datum för överlåtelsen (Övertaget ÅÅÅÅ-MM-DD) och anteckningar från import.",
+	"Annan info: datum för överlåtelsen (Övertaget ÅÅÅÅ-MM-DD), anteckningar från import och, när läget är okänt, till vilket datum det var känt (uppgift saknas efter ÅÅÅÅ-MM-DD).",
 	"Personkod = två första bokstäverna i förnamn och efternamn, ålder vid första inflyttningen och kön (K, M, X), t.ex. ANAN-45-K. Koden ges en gång, vid första inflyttningen, och är sedan densamma varje år. Om två personer skulle få samma kod får den senare ett tillägg: ANAN-45-K-2. En importerad person behåller koden från verksamhetens egen fil. Koden går inte att föra tillbaka till ett personnummer.",
 	NULL
 };
@@ -156,14 +156,20 @@ void status_cells(const struct status_row *row, int year, const char *cells[STAT
 	if (ended && !deceased) {
 		if (row->end_reason && !strcmp(row->end_reason, "other") && row->end_note && *row->end_note)
 			reason = cellf(&st, "annat: %s", row->end_note);
+		else if (str_eq(row->end_reason, "evicted") && str_eq(row->end_ground, "other") && row->end_note && *row->end_note)
+			reason = cellf(&st, "vräkt (%s)", row->end_note);	/* the ground in the words it was given */
 		else
 			reason = reason_word(row->end_reason, row->end_ground);
 	}
+	int note = row->import_note && *row->import_note;
 	if (!group_b) {
 		cells[3] = ended ? "nej" : unknown ? "uppgift saknas" : "ja";
 		cells[4] = ended && !deceased ? row->end_date : "";
 		cells[5] = reason;
 		cells[6] = deceased ? row->end_date : "";
+		if (unknown || note)	/* annan info is the sheet's last column, for both groups */
+			cells[13] = cellf(&st, "%s%s%s%s", unknown ? "uppgift saknas efter " : "", unknown ? row->known_until : "",
+			    unknown && note ? "; " : "", note ? row->import_note : "");
 		return;
 	}
 	cells[7] = unknown ? "uppgift saknas" : row->insats ? "ja" : "nej";

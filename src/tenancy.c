@@ -29,6 +29,12 @@ const char *tenancy_end_label(const char *reason)
 
 void tenancy_readiness(json_t *row, const char *today, long long months)
 {
+	if (json_integer_value(json_object_get(row, "imported")) && !json_object_get(row, "end_date")) {
+		const char *known = json_string_value(json_object_get(row, "known_until"));
+		json_object_set_new(row, "readiness_label", json_string(known ? "Känt från importerad statusrapport" :
+		    "Från importerad statusrapport"));
+		return;
+	}
 	if (json_object_get(row, "end_date")) {
 		json_object_set_new(row, "readiness_label", json_string("Avslutat"));
 		return;
@@ -81,7 +87,8 @@ int tenancies_list(struct req *r)
 {
 	/* a case manager's list starts from the caseload (see CASELOAD_OF) */
 #define TENANCIES_LIST(where) \
-	"SELECT t.id, t.move_in_date, t.ordinal, t.takeover_date, t.end_date, t.end_reason, a.id AS apartment_id, " \
+	"SELECT t.id, t.person_id, t.move_in_date, t.ordinal, t.takeover_date, t.end_date, t.end_reason, t.imported, t.known_until, " \
+	"a.id AS apartment_id, " \
 	"a.address, p.first_name || ' ' || p.last_name AS tenant, " TENANCY_READINESS_COLS " " \
 	"FROM tenancies t JOIN persons p ON p.id = t.person_id JOIN apartments a ON a.id = t.apartment_id " \
 	"WHERE " where SCOPE_TENANCY("t") " " \
@@ -119,7 +126,7 @@ int tenancies_list(struct req *r)
 static json_t *tenancy_load(struct req *r, long long id)
 {
 	static const char sql[] =
-	    "SELECT t.id, t.person_id, t.apartment_id, t.move_in_date, t.ordinal, t.ordinal_reason, t.takeover_date, "
+	    "SELECT t.id, t.person_id, t.apartment_id, t.move_in_date, t.ordinal, t.ordinal_reason, t.takeover_date, t.imported, "
 	    "t.end_date, t.end_reason, t.end_ground, t.end_note, t.known_until, t.version, p.first_name || ' ' || p.last_name AS tenant, "
 	    "a.address, d.name AS district, " TENANCY_READINESS_COLS " "
 	    "FROM tenancies t JOIN persons p ON p.id = t.person_id JOIN apartments a ON a.id = t.apartment_id "
@@ -233,6 +240,7 @@ static int move_in_view(struct req *r, json_t *apt, long long person_id)
 	json_t *f = json_array();
 	json_t *sel = view_field(r, f, "person_id", "Hyresgäst", "select", NULL,
 	    "Personer med gällande beslut om Bostad först som inte har något pågående boende.");
+	http_saw_rows(r, cands, "value");	/* the choice list names them */
 	json_object_set_new(sel, "options", cands);
 	const char *move_in = r->is_post ? http_param(r, "move_in_date") : today;
 	view_field(r, f, "move_in_date", "Inflyttningsdatum (andrahandskontraktet börjar)", "date", move_in, NULL);
@@ -461,6 +469,7 @@ int persons_without_apartment(struct req *r)
 	json_t *rows = db_rows_json(st, WITHOUT_APARTMENT_PAGE, &more);
 	if (!rows)
 		return http_fail(r, 500, NULL);
+	http_saw_rows(r, rows, "id");
 	json_object_set_new(r->view, "rows", rows);
 	json_object_set_new(r->view, "truncated", json_boolean(more));
 	json_object_set_new(r->view, "shown", json_integer(WITHOUT_APARTMENT_PAGE));

@@ -15,9 +15,10 @@
 	"(SELECT count(*) FROM incidents ri WHERE ri.tenancy_id = t.id AND ri.kind = 'disturbance' " \
 	" AND ri.housing_related = 1 AND ri.resolved_date IS NULL) AS open_disturbance"
 
-/* The same rule as one SQL condition (for lists of ready tenancies). */
+/* The same rule as one SQL condition (for lists of ready tenancies). A
+ * tenancy known only from an imported statusrapport is nobody's work. */
 #define TENANCY_READY_WHERE \
-	"(t.end_date IS NULL AND t.takeover_date IS NULL AND add_months(t.move_in_date, :months) <= :today " \
+	"(t.end_date IS NULL AND t.takeover_date IS NULL AND t.imported = 0 AND add_months(t.move_in_date, :months) <= :today " \
 	"AND NOT EXISTS (SELECT 1 FROM incidents ri WHERE ri.tenancy_id = t.id AND ri.kind IN ('rent_arrears', 'disturbance') " \
 	"AND ri.housing_related = 1 AND ri.resolved_date IS NULL))"
 

@@ -22,7 +22,7 @@ static const char *const kind_labels[] = { "Hembesök", "Besök på kontoret", "
 /* The overview over from/where (from joins persons p): the case manager's
  * starts from the assignments, like the caseload. */
 #define OVERVIEW(from, where) \
-	"SELECT p.id, p.first_name || ' ' || p.last_name AS name, d.name AS district, " \
+	"SELECT p.id, p.id AS person_id, p.first_name || ' ' || p.last_name AS name, d.name AS district, " \
 	"(SELECT max(v.date) FROM visits v WHERE v.person_id = p.id AND +v.kind = 'home' AND v.met = 1 " \
 	" AND " VISIT_COUNTS("v") ") AS last_home_visit, " \
 	"(SELECT count(*) FROM visits v WHERE v.person_id = p.id AND v.date > date(:today, '-30 days') " \

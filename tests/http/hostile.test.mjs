@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test, run } from '../lib/t.mjs';
 import { startServer, Client, sql, runBin, DEMO_USERS } from '../lib/server.mjs';
+import { idFor as sharedIdFor } from '../lib/ids.mjs';
 
 const routes = JSON.parse(runBin(['routes']).stdout);
 let srv = await startServer();
@@ -69,22 +70,7 @@ for (const rt of routes.filter((r) => r.method === 'GET' && !r.public)) {
   }
 }
 
-/* A real id for the first {id} of pattern, one the user may reach. */
-function idFor(pattern, user) {
-  const seg = pattern.split('/')[1] === 'admin' ? pattern.split('/')[2] : pattern.split('/')[1];
-  const pick = {
-    persons: user === 'cm1' ? "SELECT person_id AS id FROM person_case_managers WHERE user_id = (SELECT id FROM users WHERE username = 'cm1') AND ended_at IS NULL"
-      : "SELECT id FROM persons WHERE district_id = (SELECT district_id FROM users WHERE username = 'soc1')",
-    referrals: "SELECT r.id FROM referrals r JOIN persons p ON p.id = r.person_id WHERE p.district_id = (SELECT district_id FROM users WHERE username = 'soc1') ORDER BY r.state = 'draft' DESC",
-    plans: "SELECT pl.id FROM plans pl JOIN person_case_managers m ON m.person_id = pl.person_id AND m.ended_at IS NULL WHERE m.user_id = (SELECT id FROM users WHERE username = 'cm1')",
-    tenancies: "SELECT t.id FROM tenancies t JOIN person_case_managers m ON m.person_id = t.person_id AND m.ended_at IS NULL WHERE t.end_date IS NULL AND m.user_id = (SELECT id FROM users WHERE username = 'cm1')",
-    checklists: "SELECT id FROM checklists ORDER BY state = 'draft' DESC",
-    decisions: "SELECT d.id FROM decisions d JOIN persons p ON p.id = d.person_id WHERE p.district_id = (SELECT district_id FROM users WHERE username = 'soc1')",
-    'life-areas': "SELECT id FROM config_items WHERE list = 'life_area'",
-    'checklist-items': "SELECT id FROM config_items WHERE list <> 'life_area'",
-  }[seg];
-  return pick ? (q(pick + ' LIMIT 1')[0] || { id: 1 }).id : 1;
-}
+const idFor = (pattern, user) => sharedIdFor(q, pattern, user);
 
 const posts = routes.filter((r) => r.method === 'POST' && !r.public && r.pattern !== '/logout');
 

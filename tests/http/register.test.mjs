@@ -244,7 +244,7 @@ test('a hand-kept file in the seed\'s free style, then next year\'s, then the sa
   const real = multipart({ csrf_token: chef.csrf, district_id: String(norr) }, Buffer.from(HAND_2024));
   up = await chef.request('POST', '/reports/status/import', { body: real.body, headers: { 'Content-Type': real.type } });
   assert.equal(up.status, 200);
-  assert.match(up.body, /10 rader för år 2024: 1 nya personer, 1 nya boenden, 4 boenden uppdateras, 5 är oförändrade/);
+  assert.match(up.body, /10 rader för år 2024\. Nya personer: 1\. Nya boenden: 1\. Boenden som uppdaterades: 4\. Oförändrade boenden: 5\./);
   const after = rows();
   assert.equal(after.length, 10, 'persons and tenancies counted once');
   assert.equal(q(`SELECT count(DISTINCT person_id) AS n FROM tenancies t JOIN persons p ON p.id = t.person_id WHERE p.district_id = ${norr}`)[0].n, 9);
@@ -284,7 +284,7 @@ test('a hand-kept file in the seed\'s free style, then next year\'s, then the sa
   assert.match(page, /10 av boendena är kända bara från importerade statusrapporter; för 4 av dem är läget efter filens 31\/12 okänt/);
   // the register for 2025 says so
   const reg = (await getBytes(chef, `/reports/status?year=2025&district=${norr}&format=csv`)).body.toString('utf8');
-  assert.match(reg, /\r\nNils-40-M;2024-02-01;ja;uppgift saknas;;;;;;;;;;\r\n/);
+  assert.match(reg, /\r\nNils-40-M;2024-02-01;ja;uppgift saknas;;;;;;;;;;uppgift saknas efter 2024-12-31\r\n/);
   assert.match(reg, /\r\nBo-70-M;2022-01-10;ja;;;;;uppgift saknas;;;;;;"Övertaget 2024-05-01; uppgift saknas efter 2024-12-31"\r\n/);
   const reg24 = (await getBytes(chef, `/reports/status?year=2024&district=${norr}&format=csv`)).body.toString('utf8');
   assert.match(reg24, /\r\nBo-70-M;2022-01-10;ja;;;;;ja;;;;;;Övertaget 2024-05-01\r\n/, 'fortsatt insats as the 2024 file said');
@@ -306,6 +306,79 @@ test('what cannot be read is a line error with the cell, the value and what was 
   assert.match(r.stderr, /Rad 6, inflytt \(B6\): Skriv ett datum .* Värdet är "2021-13-15"\./);
   assert.match(r.stderr, /Rad 6, anledning \(F6\): Anledning ska vara vräkt .* Värdet är "utkastad"\./);
   assert.match(r.stderr, /4 fel; inget har sparats/);
+});
+
+test('files as people really have them: Windows-1252, a year without colon, notes, clashes, twins, cells with line breaks', async () => {
+  // Swedish Excel's "CSV (semikolonavgränsad)" is Windows-1252
+  const text = 'avseende år 2023;;;;;;;;;;;;;\r\n' +
+    'Personkod;inflytt;första gången?;bor kvar;utflyttad;anledning;avliden;fortsatt insats soc;om ej insats;kontakt m team;utflyttad;anledning;avliden;annan info\r\n' +
+    'Åsa-41-K;2023-02-01;ja;ja;;;;;;;;;;flyttade in med hund\r\n' +
+    'Olof-55-M;2023-03-01;ja;ja;;;;;;;;;;\r\n' +
+    'Olof-56-M;2023-03-01;ja;ja;;;;;;;;;;\r\n' +
+    'Anna-30-K;2023-04-01;ja;ja;;;;;;;;;;\r\n';
+  const latin1 = Buffer.from(text, 'latin1');
+  assert.ok(!latin1.equals(Buffer.from(text, 'utf8')), 'really not UTF-8');
+  const f = join(tmp, 'syd-2023.csv');
+  writeFileSync(f, latin1);
+  // Anna-30-K already exists in another district: the code gets a suffix here
+  const other = runBin(['import-status', '--db', srv.db, '--district', 'Väst', '--file', f]);
+  assert.equal(other.code, 0, other.stderr);
+  const r1 = runBin(['import-status', '--db', srv.db, '--district', 'Syd', '--file', f]);
+  assert.equal(r1.code, 0, r1.stderr);
+  assert.match(r1.stdout, /4 rader, år 2023: 4 nya personer, 4 nya boenden/, 'the twins Olof 55 and 56 are two people');
+  const syd = q("SELECT id FROM districts WHERE name = 'Syd'")[0].id;
+  const codes = q(`SELECT p.personkod, t.import_note FROM tenancies t JOIN persons p ON p.id = t.person_id WHERE p.district_id = ${syd} ORDER BY p.id`);
+  assert.deepEqual(codes, [{ personkod: 'Åsa-41-K-2', import_note: 'flyttade in med hund' }, { personkod: 'Olof-55-M-2', import_note: '' },
+    { personkod: 'Olof-56-M-2', import_note: '' }, { personkod: 'Anna-30-K-2', import_note: '' }], 'Väst had the plain codes');
+  const again = runBin(['import-status', '--db', srv.db, '--district', 'Syd', '--file', f]);
+  assert.match(again.stdout, /0 nya personer, 0 nya boenden, 0 uppdaterade, 4 oförändrade/, 'a suffix the file does not carry still matches');
+  // next year: a note on a known tenancy and "fortsatt insats: ja" are kept; the group A note is in the register
+  const next = text.replace('avseende år 2023', 'Avseende år 2024').replace('Olof-56-M;2023-03-01;ja;ja;;;;;;;;;;', 'Olof-57-M;2023-03-01;ja;ja;;;;ja;;;;;;"Övertaget 2024-03-01; övertog 1 mars"')
+    .replace('Anna-30-K', 'Anna-31-K').replace('Åsa-41-K', 'Åsa-42-K').replace('Olof-55-M', 'Olof-56-M');
+  writeFileSync(join(tmp, 'syd-2024.csv'), Buffer.from(next, 'latin1'));
+  const r2 = runBin(['import-status', '--db', srv.db, '--district', 'Syd', '--file', join(tmp, 'syd-2024.csv')]);
+  assert.equal(r2.code, 0, r2.stderr);
+  assert.match(r2.stdout, /Olof-57-M, inflytt 2023-03-01\): uppdaterades: överlåtelse 2024-03-01, bor kvar 31\/12 2024, fortsatt insats 31\/12 2024, anteckning/);
+  const reg = (await getBytes(chef, `/reports/status?year=2024&district=${syd}&format=csv`)).body.toString('utf8');
+  assert.match(reg, /\r\nÅsa-41-K-2;2023-02-01;ja;ja;;;;;;;;;;flyttade in med hund\r\n/, 'annan info of group A');
+  assert.match(reg, /\r\nOlof-56-M-2;2023-03-01;ja;;;;;ja;;;;;;"Övertaget 2024-03-01; övertog 1 mars"\r\n/, 'fortsatt insats from the file');
+  // a cell with line breaks is one spreadsheet row: the error names the row Excel shows
+  const broken = 'Avseende år: 2023;;;;;;;;;;;;;\r\nPersonkod;inflytt;första gången?;bor kvar;utflyttad;anledning;avliden;fortsatt insats soc;om ej insats;kontakt m team;utflyttad;anledning;avliden;annan info\r\n' +
+    'Bea-30-K;2023-01-01;ja;ja;;;;;;;;;;"rad ett\nrad två\nrad tre"\r\nCarl-40-M;2023-13-01;ja;ja;;;;;;;;;;\r\n';
+  writeFileSync(join(tmp, 'broken-rows.csv'), broken);
+  const b = runBin(['import-status', '--db', srv.db, '--district', 'Syd', '--file', join(tmp, 'broken-rows.csv')]);
+  assert.match(b.stderr, /^Rad 4, inflytt \(B4\)/m);
+  // a coming year is refused, nothing written, no district made
+  writeFileSync(join(tmp, 'future.csv'), text.replace('avseende år 2023', `Avseende år: ${new Date().getFullYear() + 1}`));
+  const fut = runBin(['import-status', '--db', srv.db, '--district', 'Framtid', '--file', join(tmp, 'future.csv')]);
+  assert.equal(fut.code, 1);
+  assert.match(fut.stderr, /inte ett kommande år/);
+  assert.equal(q("SELECT count(*) AS n FROM districts WHERE name = 'Framtid'")[0].n, 0);
+});
+
+test('our own export with unknown states reads back into an empty database, byte for byte', async () => {
+  const norr = q("SELECT id FROM districts WHERE name = 'Norr'")[0].id;
+  const csv = (await getBytes(chef, `/reports/status?year=2025&district=${norr}&format=csv`)).body;
+  assert.match(csv.toString('utf8'), /uppgift saknas/);
+  const file = join(tmp, 'norr-export-2025.csv');
+  writeFileSync(file, csv);
+  const other = await startServer({
+    demo: false,
+    setup: (db) => {
+      const imp = runBin(['import-status', '--db', db, '--district', 'Norr', '--file', file]);
+      assert.equal(imp.code, 0, imp.stderr);
+      const add = runBin(['adduser', '--db', db, '--username', 'chef', '--role', 'manager', '--name', 'Chef'], 'ett långt lösenord\n');
+      assert.equal(add.code, 0, add.stderr);
+    },
+  });
+  try {
+    const c2 = new Client(other.url);
+    assert.equal((await c2.login('chef', 'ett långt lösenord')).status, 303);
+    const back = await getBytes(c2, '/reports/status?year=2025&format=csv');
+    assert.equal(back.body.toString('utf8'), csv.toString('utf8'));
+  } finally {
+    await other.stop();
+  }
 });
 
 /* Builds a multipart body with a file part and text fields. */
