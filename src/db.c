@@ -120,8 +120,7 @@ int db_known_version(void)
 	return n;
 }
 
-/* Returns the highest applied migration, 0 for a new database, -1 on error. */
-static int schema_version(sqlite3 *h)
+int db_schema_version(sqlite3 *h)
 {
 	sqlite3_stmt *st;
 	int v = 0;
@@ -153,7 +152,7 @@ int db_open(const char *path, char *err, size_t errlen)
 	sqlite3 *h = open_handle(path, err, errlen);
 	if (!h)
 		return -1;
-	int v = schema_version(h);
+	int v = db_schema_version(h);
 	sqlite3_close(h);
 	int known = db_known_version();
 	if (v < 0) {
@@ -181,7 +180,7 @@ int db_migrate(const char *path, char *err, size_t errlen)
 	if (!h)
 		return -1;
 	int applied = 0;
-	int v = schema_version(h);
+	int v = db_schema_version(h);
 	int known = db_known_version();
 	if (v < 0 || v > known) {
 		snprintf(err, errlen, v < 0 ? "not a bostadforst database" :

@@ -36,6 +36,11 @@ int db_migrate(const char *path, char *err, size_t errlen);
 /* Returns the number of migrations built into this binary. */
 int db_known_version(void);
 
+/* Returns the highest migration applied to the database on h, 0 when it
+ * has no schema_migrations table (a new or foreign file), -1 on error (not
+ * a database, or unreadable). */
+int db_schema_version(sqlite3 *h);
+
 /* Returns this thread's connection (opened on first use), never NULL
  * unless the database cannot be opened (then logs and returns NULL). */
 sqlite3 *db(void);
