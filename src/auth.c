@@ -2,11 +2,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include "auth.h"
 #include "db.h"
+#include "netaddr.h"
 #include "util.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <semaphore.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,13 +19,12 @@ long long auth_session_max = 12 * 60 * 60;
 
 #define PW_OPSLIMIT 2
 #define PW_MEMLIMIT (19u * 1024 * 1024)
-#define THROTTLE_WINDOW (15 * 60)
-#define THROTTLE_USER_MAX 5
-#define THROTTLE_IP_MAX 20
 
 static sem_t hash_gate;
 static unsigned char csrf_key[crypto_generichash_KEYBYTES];
 static char dummy_hash[crypto_pwhash_STRBYTES];
+static unsigned char throttle_secret[crypto_generichash_KEYBYTES];	/* derived from the CSRF key */
+static atomic_ullong checks;	/* password verifications run */
 
 static const struct {
 	int role;
@@ -112,6 +113,9 @@ int auth_init(int max_hashes, int with_db)
 		return -1;
 	if (!with_db)
 		randombytes_buf(csrf_key, sizeof csrf_key);
+	static const char ctx[] = "bostadforst login throttle";
+	crypto_generichash(throttle_secret, sizeof throttle_secret, (const unsigned char *)ctx, sizeof ctx - 1,
+	    csrf_key, sizeof csrf_key);
 	return 0;
 }
 
@@ -164,7 +168,13 @@ int auth_verify_password(const char *hash, const char *pw)
 		return -1;
 	int ok = crypto_pwhash_str_verify(hash ? hash : dummy_hash, pw, strlen(pw)) == 0;
 	sem_post(&hash_gate);
+	atomic_fetch_add(&checks, 1);
 	return hash ? ok : 0;
+}
+
+unsigned long long auth_checks(void)
+{
+	return atomic_load(&checks);
 }
 
 int auth_needs_rehash(const char *hash)
@@ -306,53 +316,179 @@ int session_end_user(long long user_id)
 	return session_update(sql, now_unix(), user_id);
 }
 
-/* Returns seconds until the oldest of max failures in the window expires,
- * or 0 when fewer than max. */
-static long long window_wait(const char *sql, const char *key, int max)
-{
-	sqlite3_stmt *st = db_stmt(sql);
-	if (!st)
-		return 0;
-	long long now = now_unix();
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, now - THROTTLE_WINDOW);
-	sqlite3_bind_int(st, 3, max - 1);
-	long long wait = 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		wait = sqlite3_column_int64(st, 0) + THROTTLE_WINDOW - now;
-	db_done(st);
-	return wait > 0 ? wait : 0;
-}
+/* ---------- login throttling (see auth.h) ---------- */
 
-long long throttle_wait(const char *username, const char *ip)
+int throttle_account_limit = 5;
+int throttle_address_limit = 20;
+long long throttle_base_ms = 2000;
+
+/* Attempts count for a day: long enough that a client at the 15-minute
+ * cap stays there (a shorter window would hand out free attempts again). */
+#define THROTTLE_WINDOW_MS (24LL * 3600 * 1000)
+/* A check still marked running after a minute died with its server (the
+ * hash gate gives up after 5 s): it counts as a failure, not as running. */
+#define THROTTLE_STALE_MS (60LL * 1000)
+/* Old attempts removed per reservation: more than the one it adds. */
+#define THROTTLE_PRUNE "64"
+
+/* Writes the key an account is counted under: a keyed BLAKE2b of the
+ * lower-cased name as typed, so a password typed into the username field
+ * is never stored; keyed with the database's secret, so every server on
+ * the database computes the same key. */
+static void account_key(const char *username, unsigned char out[16])
 {
-	/* the max-th most recent failure inside the window decides the wait */
-	static const char by_user[] = "SELECT at FROM login_attempts WHERE username = ? AND at > ? "
-	    "AND ok = 0 ORDER BY at DESC LIMIT 1 OFFSET ?";
-	static const char by_ip[] = "SELECT at FROM login_attempts WHERE ip = ? AND at > ? "
-	    "AND ok = 0 ORDER BY at DESC LIMIT 1 OFFSET ?";
 	char lower[65];
 	size_t i;
 	for (i = 0; username[i] && i < sizeof lower - 1; i++)
 		lower[i] = (char)tolower((unsigned char)username[i]);
 	lower[i] = '\0';
-	long long w1 = window_wait(by_user, lower, THROTTLE_USER_MAX);
-	long long w2 = window_wait(by_ip, ip, THROTTLE_IP_MAX);
+	crypto_generichash(out, 16, (const unsigned char *)lower, i, throttle_secret, sizeof throttle_secret);
+}
+
+struct bucket {
+	long long n;	/* failures and running checks in the window */
+	long long running;	/* checks running now */
+	long long last_ms;	/* the latest attempt */
+};
+
+/* Returns the milliseconds bucket b asks to wait at now (0: none). */
+static long long bucket_wait(const struct bucket *b, int limit, long long now)
+{
+	if (b->n < limit)
+		return 0;
+	long long delay = throttle_base_ms;
+	for (long long k = b->n - limit; k > 0 && delay < THROTTLE_CAP_MS; k--)
+		delay *= 2;
+	if (delay > THROTTLE_CAP_MS)
+		delay = THROTTLE_CAP_MS;
+	long long wait = b->last_ms + delay - now;
+	if (wait > THROTTLE_CAP_MS)	/* another server's clock runs ahead */
+		wait = THROTTLE_CAP_MS;
+	if (b->running > 0 && wait < 1)	/* past the limit, one check at a time */
+		wait = 1;
+	return wait > 0 ? wait : 0;
+}
+
+/* Reads one bucket with st (already bound but for nothing). Returns 0 or -1. */
+static int bucket_read(sqlite3_stmt *st, struct bucket *b)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		b->n = sqlite3_column_int64(st, 0);
+		b->running = sqlite3_column_int64(st, 1);
+		b->last_ms = sqlite3_column_int64(st, 2);
+	}
+	db_done(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Returns the longer wait of the account's and the address's bucket, or -1. */
+static long long throttle_check(const unsigned char key[16], const char *addr, long long now)
+{
+	/* the account, as seen from addr: another address's attempts count
+	 * at most the limit each */
+	static const char by_account[] =
+	    "SELECT coalesce(sum(CASE WHEN address = ?2 THEN n ELSE min(n, ?3) END), 0), "
+	    "coalesce(sum(running), 0), coalesce(max(last), 0) FROM ("
+	    "SELECT address, count(*) AS n, sum(done = 0 AND at_ms > ?5) AS running, max(at_ms) AS last "
+	    "FROM login_attempts WHERE account = ?1 AND at_ms > ?4 GROUP BY address)";
+	static const char by_address[] =
+	    "SELECT count(*), coalesce(sum(done = 0 AND at_ms > ?3), 0), coalesce(max(at_ms), 0) "
+	    "FROM login_attempts WHERE address = ?1 AND at_ms > ?2";
+	struct bucket acc = { 0, 0, 0 }, adr = { 0, 0, 0 };
+	sqlite3_stmt *st = db_stmt(by_account);
+	if (!st)
+		return -1;
+	sqlite3_bind_blob(st, 1, key, 16, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, addr, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 3, throttle_account_limit);
+	sqlite3_bind_int64(st, 4, now - THROTTLE_WINDOW_MS);
+	sqlite3_bind_int64(st, 5, now - THROTTLE_STALE_MS);
+	if (bucket_read(st, &acc) < 0)
+		return -1;
+	st = db_stmt(by_address);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, addr, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, now - THROTTLE_WINDOW_MS);
+	sqlite3_bind_int64(st, 3, now - THROTTLE_STALE_MS);
+	if (bucket_read(st, &adr) < 0)
+		return -1;
+	long long w1 = bucket_wait(&acc, throttle_account_limit, now);
+	long long w2 = bucket_wait(&adr, throttle_address_limit, now);
 	return w1 > w2 ? w1 : w2;
 }
 
-void throttle_record(const char *username, const char *ip, int ok)
+long long throttle_wait(const char *username, const char *address, long long now_ms)
 {
-	static const char sql[] = "INSERT INTO login_attempts(at, username, ip, ok) VALUES(?, lower(?), ?, ?)";
-	sqlite3_stmt *st = db_stmt(sql);
-	if (!st)
+	unsigned char key[16];
+	char addr[NETADDR_STRLEN + 4];
+	account_key(username, key);
+	netaddr_throttle_key(address, addr);
+	return throttle_check(key, addr, now_ms);
+}
+
+long long throttle_reserve(const char *username, const char *address, long long now_ms, long long *id)
+{
+	static const char ins[] = "INSERT INTO login_attempts(at_ms, account, address, done) VALUES(?, ?, ?, 0)";
+	static const char prune[] = "DELETE FROM login_attempts WHERE id IN "
+	    "(SELECT id FROM login_attempts WHERE at_ms < ? ORDER BY at_ms LIMIT " THROTTLE_PRUNE ")";
+	unsigned char key[16];
+	char addr[NETADDR_STRLEN + 4];
+	account_key(username, key);
+	netaddr_throttle_key(address, addr);
+	*id = 0;
+	/* throttling rows may be lost in a power cut: no fsync for them */
+	if (db_lazy_commits(1) < 0)
+		return -1;
+	long long wait = -1;
+	/* BEGIN IMMEDIATE takes the write lock first: the count and the row
+	 * that changes it are one step for every server on the database */
+	if (db_begin() < 0)
+		goto out;
+	wait = throttle_check(key, addr, now_ms);
+	if (wait == 0) {
+		sqlite3_stmt *st = db_stmt(ins);
+		if (!st)
+			goto fail;
+		sqlite3_bind_int64(st, 1, now_ms);
+		sqlite3_bind_blob(st, 2, key, 16, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, addr, -1, SQLITE_TRANSIENT);
+		if (db_write(st, NULL) != SQLITE_DONE)
+			goto fail;
+		*id = sqlite3_last_insert_rowid(db());
+		st = db_stmt(prune);
+		if (!st)
+			goto fail;
+		sqlite3_bind_int64(st, 1, now_ms - THROTTLE_WINDOW_MS);
+		if (db_write(st, NULL) != SQLITE_DONE)
+			goto fail;
+	}
+	if (wait >= 0 && db_commit() == 0)
+		goto out;
+fail:
+	db_rollback();
+	wait = -1;
+	*id = 0;
+out:
+	db_lazy_commits(0);
+	return wait;
+}
+
+void throttle_settle(long long id, int result)
+{
+	/* a success clears the account's failures, its own row with them */
+	static const char ok[] = "DELETE FROM login_attempts WHERE account = "
+	    "(SELECT account FROM login_attempts WHERE id = ?1) AND (done = 1 OR id = ?1)";
+	static const char failed[] = "UPDATE login_attempts SET done = 1 WHERE id = ?1";
+	static const char unused[] = "DELETE FROM login_attempts WHERE id = ?1";
+	if (!id || db_lazy_commits(1) < 0)
 		return;
-	char name[65];
-	snprintf(name, sizeof name, "%s", username);
-	sqlite3_bind_int64(st, 1, now_unix());
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, ip, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 4, ok);
-	sqlite3_step(st);
-	db_done(st);
+	sqlite3_stmt *st = db_stmt(result > 0 ? ok : result == 0 ? failed : unused);
+	if (st) {
+		sqlite3_bind_int64(st, 1, id);
+		if (db_write(st, NULL) != SQLITE_DONE)
+			fprintf(stderr, "throttle: could not settle an attempt\n");
+	}
+	db_lazy_commits(0);
 }

@@ -87,10 +87,52 @@ int session_end(const char *token);
 /* Ends every session of a user (deactivation, password reset). */
 int session_end_user(long long user_id);
 
-/* Returns seconds to wait when this username or ip is throttled, else 0. */
-long long throttle_wait(const char *username, const char *ip);
+/*
+ * Login throttling (docs/design.md, "Logins under load"). Every password
+ * check is first reserved as a row in login_attempts, in the same
+ * transaction that found no reason to wait, and settled when the check
+ * is done; nothing is kept in memory, so servers sharing the database
+ * share the counts. Two buckets decide, each over the last 24 hours:
+ *
+ *   the account  its failures and running checks; those from another
+ *                address than the one asking count at most the account
+ *                limit each (one address, say an insider's, can hold the
+ *                owner back by the first delay at most); a success clears
+ *                the account's failures
+ *   the address  its failures and running checks on any account
+ *
+ * Below its limit a bucket lets the check run. From the limit on it asks
+ * for a wait of base * 2^(n - limit) milliseconds (capped at 15 minutes)
+ * from its latest attempt, and lets one check run at a time: never more
+ * than the limit run side by side. Times are Unix milliseconds.
+ */
+extern int throttle_account_limit;	/* default 5 */
+extern int throttle_address_limit;	/* default 20 */
+extern long long throttle_base_ms;	/* the first delay, default 2000 */
 
-/* Records a login attempt for throttling. */
-void throttle_record(const char *username, const char *ip, int ok);
+/* The longest delay: 15 minutes. */
+#define THROTTLE_CAP_MS (15LL * 60 * 1000)
+
+/* Returns the milliseconds this username from address must wait, 0 when
+ * a check may run now, -1 on a database error. Reads only (a quick "no"
+ * for a throttled client, without taking the write lock). */
+long long throttle_wait(const char *username, const char *address, long long now_ms);
+
+/*
+ * Reserves a password check: in one transaction, when neither bucket asks
+ * for a wait, writes a running attempt and sets *id. Also prunes attempts
+ * older than the window. Returns 0 (reserved), the milliseconds to wait
+ * (nothing written), or -1 on a database error.
+ */
+long long throttle_reserve(const char *username, const char *address, long long now_ms, long long *id);
+
+/* Settles reserved attempt id with the check's result: 1 clears the
+ * account's failures (this one too), 0 records a failure, -1 (the check
+ * never ran: the pool was busy) takes the reservation back. */
+void throttle_settle(long long id, int result);
+
+/* Returns the number of password checks (Argon2id verifications) this
+ * process has run, for the shutdown line and the tests. */
+unsigned long long auth_checks(void);
 
 #endif

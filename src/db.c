@@ -326,6 +326,11 @@ int db_exec(const char *sql)
 	return 0;
 }
 
+int db_lazy_commits(int lazy)
+{
+	return db_exec(lazy ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
+}
+
 int db_begin(void)
 {
 	return db_exec("BEGIN IMMEDIATE");

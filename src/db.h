@@ -61,6 +61,13 @@ int db_begin(void);
 int db_commit(void);
 void db_rollback(void);
 
+/* Sets how this thread's connection commits, outside a transaction:
+ * lazy 1 without waiting for the disk (synchronous=NORMAL: the commit
+ * survives a crash of the server, a power cut may lose it), 0 back to
+ * the default FULL. For data that may be lost (login throttling).
+ * Returns 0 or -1. */
+int db_lazy_commits(int lazy);
+
 /* Runs sql (no results) on this thread's connection. Returns 0 or -1. */
 int db_exec(const char *sql);
 

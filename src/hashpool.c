@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "hashpool.h"
 #include "auth.h"
+#include "db.h"
 #include "util.h"
 
 #include <pthread.h>
@@ -10,10 +11,12 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ready = PTHREAD_COND_INITIALIZER;
 static struct hash_job *head, *tail;
-static int queued, queue_limit, running, stopping, nthreads;
+static int queued, held, queue_limit, running, stopping, nthreads;	/* held: places taken by hashpool_hold */
 static pthread_t *threads;
 
-/* Worker: takes jobs until stopping and the queue is empty. Returns NULL. */
+/* Worker: takes jobs until stopping and the queue is empty (a job's done
+ * callback may use the database: the thread's connection is closed on the
+ * way out). Returns NULL. */
 static void *work(void *arg)
 {
 	(void)arg;
@@ -29,8 +32,10 @@ static void *work(void *arg)
 			queued--;
 		}
 		pthread_mutex_unlock(&lock);
-		if (!j)
+		if (!j) {
+			db_thread_end();
 			return NULL;
+		}
 		j->result = auth_verify_password(j->hash, j->password);
 		j->done(j);
 	}
@@ -50,26 +55,65 @@ int hashpool_start(int n, int queue_max)
 	return 0;
 }
 
+/* Appends job to the queue and wakes a worker; lock held. */
+static void enqueue(struct hash_job *job)
+{
+	job->next = NULL;
+	if (tail)
+		tail->next = job;
+	else
+		head = job;
+	tail = job;
+	queued++;
+	pthread_cond_signal(&ready);
+}
+
 int hashpool_submit(struct hash_job *job)
 {
 	pthread_mutex_lock(&lock);
 	int rc = 0;
 	if (!running || stopping)
 		rc = -2;
-	else if (queued >= queue_limit)
+	else if (queued + held >= queue_limit)
 		rc = -1;
-	else {
-		job->next = NULL;
-		if (tail)
-			tail->next = job;
-		else
-			head = job;
-		tail = job;
-		queued++;
-		pthread_cond_signal(&ready);
-	}
+	else
+		enqueue(job);
 	pthread_mutex_unlock(&lock);
 	return rc;
+}
+
+int hashpool_hold(void)
+{
+	pthread_mutex_lock(&lock);
+	int rc = 0;
+	if (!running || stopping)
+		rc = -2;
+	else if (queued + held >= queue_limit)
+		rc = -1;
+	else
+		held++;
+	pthread_mutex_unlock(&lock);
+	return rc;
+}
+
+int hashpool_submit_held(struct hash_job *job)
+{
+	pthread_mutex_lock(&lock);
+	held--;
+	int rc = 0;
+	if (!running || stopping)
+		rc = -2;
+	else
+		enqueue(job);
+	pthread_mutex_unlock(&lock);
+	return rc;
+}
+
+void hashpool_release(void)
+{
+	pthread_mutex_lock(&lock);
+	held--;
+	pthread_mutex_unlock(&lock);
 }
 
 void hashpool_stop(void)

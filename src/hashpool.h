@@ -27,6 +27,23 @@ int hashpool_start(int threads, int queue_max);
  * Returns 0 queued, -1 queue full, -2 pool not running (check inline). */
 int hashpool_submit(struct hash_job *job);
 
+/*
+ * Holds a place in the queue before the job exists, so a login learns
+ * that the queue is full (503) before it writes anything, and a place
+ * taken is never lost to later arrivals while the login reserves its
+ * attempt (see throttle_reserve). Returns 0 (then call
+ * hashpool_submit_held or hashpool_release exactly once), -1 queue full,
+ * -2 pool not running (check inline).
+ */
+int hashpool_hold(void);
+
+/* Queues job in a held place. Returns 0, or -2 when the pool began
+ * stopping meanwhile (the place is given back; check inline). */
+int hashpool_submit_held(struct hash_job *job);
+
+/* Gives back a held place that will not be used. */
+void hashpool_release(void);
+
 /* Finishes the queued jobs, then joins the threads. */
 void hashpool_stop(void);
 

@@ -10,6 +10,7 @@
 #include "http.h"
 #include "hashpool.h"
 #include "assets.h"
+#include "netaddr.h"
 #include "audit.h"
 #include "db.h"
 #include "route.h"
@@ -378,18 +379,58 @@ static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char 
 	return MHD_YES;
 }
 
+/* Appends one header line to the buf cls when it is X-Forwarded-For,
+ * lines joined with commas (as HTTP says repeated lines mean). */
+static enum MHD_Result add_xff(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct buf *all = cls;
+	if (key && value && strcasecmp(key, "X-Forwarded-For") == 0) {
+		if (all->len)
+			buf_puts(all, ",");
+		buf_puts(all, value);
+	}
+	return MHD_YES;
+}
+
+/* Sets r->client_ip: the TCP peer, or, when the peer is one of the
+ * --trusted-proxy addresses, the client X-Forwarded-For names (see
+ * netaddr_client). Every line of the header is read: a proxy that adds its
+ * own line below the client's must not leave us reading the client's. */
 static void client_ip(struct req *r)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn,
 	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char ip[INET6_ADDRSTRLEN] = "unknown";
+	struct netaddr peer;
+	int known = 0;
+	memset(&peer, 0, sizeof peer);
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, ip, sizeof ip);
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ip, sizeof ip);
+		if (sa->sa_family == AF_INET) {
+			memcpy(peer.a, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+			known = 1;
+		} else if (sa->sa_family == AF_INET6) {
+			char text[INET6_ADDRSTRLEN];
+			/* through the parser: an IPv4-mapped peer becomes IPv4 */
+			known = inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			    text, sizeof text) && netaddr_parse(text, strlen(text), &peer) == 0;
+		}
 	}
+	if (!known) {
+		r->client_ip = "unknown";
+		return;
+	}
+	struct netaddr client = peer;
+	if (opts.ntrusted_proxies) {
+		struct buf lines;
+		buf_init(&lines);
+		MHD_get_connection_values(r->conn, MHD_HEADER_KIND, add_xff, &lines);
+		char *all = buf_take(&lines, NULL);
+		netaddr_client(&peer, *all ? all : NULL, opts.trusted_proxies, opts.ntrusted_proxies, &client);
+		free(all);
+	}
+	char ip[NETADDR_STRLEN];
+	netaddr_format(&client, ip);
 	r->client_ip = arena_strdup(&r->arena, ip);
 }
 
@@ -781,6 +822,6 @@ int server_run(const struct server_opts *o)
 	MHD_stop_daemon(d);
 	db_close_all();
 	free(static_etags);
-	fprintf(stderr, "bostadforst: stopped\n");
+	fprintf(stderr, "bostadforst: stopped (%llu password checks)\n", auth_checks());
 	return 0;
 }

@@ -19,6 +19,7 @@
 
 struct route;
 struct sqlite3_stmt;
+struct netrange;
 
 #define MAX_PARAMS 4
 #define MAX_COOKIES 3
@@ -38,7 +39,7 @@ struct req {
 	const char *session_token;	/* cookie of a live session */
 	const char *pre_token;	/* pre-login cookie (binds the login CSRF) */
 	const char *csrf;	/* the token forms must echo */
-	const char *client_ip;
+	const char *client_ip;	/* the client's address (behind a trusted proxy, the one it names) */
 	int want_json;
 	int secure;	/* behind TLS: Secure cookies */
 	long long params[MAX_PARAMS];	/* {id} values from the path, in order */
@@ -193,6 +194,8 @@ struct server_opts {
 	int bench;	/* serve /_ceiling/N for make bench */
 	int hashers;	/* password-check threads (see hashpool.h) */
 	int login_queue;	/* logins that may wait for a check */
+	const struct netrange *trusted_proxies;	/* --trusted-proxy: X-Forwarded-For is read */
+	int ntrusted_proxies;	/* only from these peers */
 };
 
 /* Default logins that may wait for a password check, per check thread;

@@ -66,21 +66,43 @@ static void maybe_rehash(long long id, const char *hash, const char *password)
 
 /* A login waiting for its password check (lives in r->arena). */
 struct login_state {
-	struct hash_job job;
+	struct hash_job job;	/* first: check_done gets the state from it */
 	long long user_id;
-	const char *username;
+	long long attempt;	/* the reserved row in login_attempts */
 };
 
 static int login_finish(struct req *r);
 
-/* Pool thread: the check is done; wake the parked request. */
+/* Pool thread: the check is done; record its result (at once, so the
+ * next login's count sees it) and wake the parked request. */
 static void check_done(struct hash_job *job)
 {
+	struct login_state *ls = (struct login_state *)job;
+	throttle_settle(ls->attempt, job->result);
 	http_resume(job->ctx);
 }
 
-/* POST /login : parks the request while the password is checked (see
- * login_finish); answers the form with an error or 429 before that. */
+/* Answers 429: too many attempts, wait ms (rounded up to seconds). */
+static int too_many(struct req *r, long long ms)
+{
+	long long secs = (ms + 999) / 1000;
+	r->retry_after = arena_printf(&r->arena, "%lld", secs);
+	const char *when = secs < 60 ?
+	    arena_printf(&r->arena, "%lld %s", secs, secs == 1 ? "sekund" : "sekunder") :
+	    arena_printf(&r->arena, "%lld %s", (secs + 59) / 60, (secs + 59) / 60 == 1 ? "minut" : "minuter");
+	return http_fail(r, 429, arena_printf(&r->arena,
+	    "För många inloggningsförsök. Försök igen om %s.", when));
+}
+
+/* Answers 503: the queue of password checks is full. */
+static int busy(struct req *r)
+{
+	r->retry_after = "2";
+	return http_fail(r, 503, "Många loggar in just nu. Försök igen om några sekunder.");
+}
+
+/* POST /login : reserves the password check (or answers 429 or 503 at
+ * once), then parks the request while the check runs (see login_finish). */
 int login_submit(struct req *r)
 {
 	const char *username = http_param(r, "username");
@@ -99,23 +121,33 @@ int login_submit(struct req *r)
 		return 401;
 	}
 
-	long long wait = throttle_wait(username, r->client_ip);
-	if (wait > 0) {
-		long long minutes = (wait + 59) / 60;
-		r->retry_after = arena_printf(&r->arena, "%lld", wait);
-		return http_fail(r, 429, arena_printf(&r->arena,
-		    "För många misslyckade inloggningar. Försök igen om %lld %s.",
-		    minutes, minutes == 1 ? "minut" : "minuter"));
+	/* a throttled client is told so from a read, without the write lock */
+	long long wait = throttle_wait(username, r->client_ip, now_unix_ms());
+	if (wait != 0)
+		return wait > 0 ? too_many(r, wait) : http_fail(r, 500, NULL);
+	/* a full queue is refused before anything is written (not an attempt) */
+	int place = hashpool_hold();
+	if (place == -1)
+		return busy(r);
+	/* the attempt counts from here, before the check runs: parallel
+	 * attempts see each other, so no more than the limit are checked */
+	long long attempt;
+	wait = throttle_reserve(username, r->client_ip, now_unix_ms(), &attempt);
+	struct login_row u = { 0, NULL };
+	if (wait == 0 && find_login(username, &u) < 0) {
+		throttle_settle(attempt, -1);
+		wait = -1;
 	}
-
-	struct login_row u;
-	if (find_login(username, &u) < 0)
-		return http_fail(r, 500, NULL);
+	if (wait != 0) {
+		if (place == 0)
+			hashpool_release();
+		return wait > 0 ? too_many(r, wait) : http_fail(r, 500, NULL);
+	}
 	/* the check runs on a password thread while this request is parked */
 	struct login_state *ls = arena_alloc(&r->arena, sizeof *ls);
 	memset(ls, 0, sizeof *ls);
 	ls->user_id = u.id;
-	ls->username = username;
+	ls->attempt = attempt;
 	ls->job.hash = u.hash ? arena_strdup(&r->arena, u.hash) : NULL;
 	ls->job.password = password;
 	ls->job.done = check_done;
@@ -123,27 +155,24 @@ int login_submit(struct req *r)
 	free(u.hash);
 	r->state = ls;
 	http_suspend(r, login_finish);
-	int queued = hashpool_submit(&ls->job);
-	if (queued != 0) {
-		/* full: refuse; not running (stopping): check here */
-		ls->job.result = queued == -1 ? -1 : auth_verify_password(ls->job.hash, password);
-		http_resume(r);
+	if (place != 0 || hashpool_submit_held(&ls->job) != 0) {
+		/* the pool is stopping: check here */
+		ls->job.result = auth_verify_password(ls->job.hash, password);
+		check_done(&ls->job);
 	}
 	return HTTP_SUSPENDED;
 }
 
-/* Second half of POST /login, after the password check: 303 to / with a
- * new session, the form with an error, or 503 when the queue was full. */
+/* Second half of POST /login, after the password check (already recorded
+ * by check_done): 303 to / with a new session, the form with an error, or
+ * 503 when the check could not run. */
 static int login_finish(struct req *r)
 {
 	struct login_state *ls = r->state;
 	const char *password = form_get(&r->form, "password");
-	if (ls->job.result < 0) {
-		r->retry_after = "2";
-		return http_fail(r, 503, "Många loggar in just nu. Försök igen om några sekunder.");
-	}
+	if (ls->job.result < 0)
+		return busy(r);
 	if (!ls->job.result) {
-		throttle_record(ls->username, r->client_ip, 0);
 		audit_log(ls->user_id, "login_failed", "user", ls->user_id, 0);
 		fprintf(stderr, "login failed: uid=%lld ip=%s\n", ls->user_id, r->client_ip);
 		view_error(r, "password", bad_login);
@@ -156,7 +185,6 @@ static int login_finish(struct req *r)
 		return http_fail(r, 500, NULL);
 	if (r->session_token)
 		session_end(r->session_token);
-	throttle_record(ls->username, r->client_ip, 1);
 	audit_log(ls->user_id, "login", "user", ls->user_id, 0);
 	http_cookie(r, "bf_session", token, -1);
 	return http_redirect(r, "/");

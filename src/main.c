@@ -14,6 +14,7 @@
 #include "demo.h"
 #include "district.h"
 #include "http.h"
+#include "netaddr.h"
 #include "route.h"
 #include "user.h"
 
@@ -55,6 +56,13 @@ static const char usage_serve[] =
     "  --session-max SECS   absolute session lifetime (default 43200)\n"
     "  --login-queue N      logins that may wait for a password check before\n"
     "                       more are refused with 503 (default 16 per core)\n"
+    "  --trusted-proxy ADDR a reverse proxy of ours (IPv4 or IPv6, ADDR/BITS for a\n"
+    "                       range; repeat or separate with commas): from it the\n"
+    "                       client is read from X-Forwarded-For, else ignored\n"
+    "  --login-delay-base-ms MS  the first wait past a login limit (default 2000;\n"
+    "                       it doubles with each failure, at most 15 minutes)\n"
+    "  --login-account-limit N   failed logins per account before waits (default 5)\n"
+    "  --login-address-limit N   failed logins per client address (default 20)\n"
     "  --quiet              no access log\n"
     "  --bench              also serve N bytes from memory at /_ceiling/N (make bench)\n";
 
@@ -118,10 +126,13 @@ static int bad_usage(const char *usage, const char *msg, const char *arg)
 
 struct flag {
 	const char *name;
-	int takes_value;
+	int takes_value;	/* 2: may be repeated, the values joined with commas */
 	const char **value;	/* for value flags */
 	int *set;	/* for boolean flags */
 };
+
+/* The joined values of a repeated flag (kept until exit). */
+static char *repeated_values;
 
 /*
  * Parses argv against flags. Returns 0, 1 for --help (usage printed), or
@@ -143,7 +154,18 @@ static int parse_flags(int argc, char **argv, struct flag *flags, const char *us
 		if (f->takes_value) {
 			if (i + 1 >= argc)
 				return bad_usage(usage, "missing value for", argv[i]);
-			*f->value = argv[++i];
+			const char *v = argv[++i];
+			if (f->takes_value == 2 && *f->value) {
+				size_t a = strlen(*f->value), b = strlen(v);
+				char *joined = xmalloc(a + b + 2);
+				memcpy(joined, *f->value, a);
+				joined[a] = ',';
+				memcpy(joined + a + 1, v, b + 1);
+				free(repeated_values);	/* the previous join, if it was one */
+				repeated_values = joined;
+				v = joined;
+			}
+			*f->value = v;
 		} else {
 			*f->set = 1;
 		}
@@ -183,13 +205,17 @@ static int cmd_serve(int argc, char **argv)
 {
 	const char *dbp = NULL, *bind = "127.0.0.1", *port = "8080", *threads = NULL;
 	const char *max_body = "1048576", *idle = "1800", *maxage = "43200", *login_queue = NULL;
+	const char *proxies = NULL, *delay_base = "2000", *account_limit = "5", *address_limit = "20";
 	int demo = 0, secure = 0, quiet = 0, bench = 0;
 	struct flag flags[] = {
 		{ "--db", 1, &dbp, NULL }, { "--bind", 1, &bind, NULL }, { "--port", 1, &port, NULL },
 		{ "--threads", 1, &threads, NULL }, { "--max-body", 1, &max_body, NULL },
 		{ "--session-idle", 1, &idle, NULL }, { "--session-max", 1, &maxage, NULL },
 		{ "--demo", 0, NULL, &demo }, { "--secure-cookies", 0, NULL, &secure },
-		{ "--login-queue", 1, &login_queue, NULL }, { "--quiet", 0, NULL, &quiet }, { "--bench", 0, NULL, &bench }, { NULL, 0, NULL, NULL },
+		{ "--login-queue", 1, &login_queue, NULL }, { "--quiet", 0, NULL, &quiet }, { "--bench", 0, NULL, &bench },
+		{ "--trusted-proxy", 2, &proxies, NULL }, { "--login-delay-base-ms", 1, &delay_base, NULL },
+		{ "--login-account-limit", 1, &account_limit, NULL }, { "--login-address-limit", 1, &address_limit, NULL },
+		{ NULL, 0, NULL, NULL },
 	};
 	int rc = parse_flags(argc, argv, flags, usage_serve);
 	if (rc)
@@ -211,8 +237,27 @@ static int cmd_serve(int argc, char **argv)
 	long long hashers = ncpu > 0 ? ncpu : 2, lq = hashers * LOGIN_QUEUE_PER_HASHER;
 	if (login_queue && parse_int(login_queue, 1, 100000, &lq) < 0)
 		return bad_usage(usage_serve, "--login-queue must be 1-100000", login_queue);
+	long long base, alim, dlim;
+	if (parse_int(delay_base, 1, 60000, &base) < 0)
+		return bad_usage(usage_serve, "--login-delay-base-ms must be 1-60000", delay_base);
+	if (parse_int(account_limit, 1, 1000, &alim) < 0)
+		return bad_usage(usage_serve, "--login-account-limit must be 1-1000", account_limit);
+	if (parse_int(address_limit, 1, 100000, &dlim) < 0)
+		return bad_usage(usage_serve, "--login-address-limit must be 1-100000", address_limit);
+	static struct netrange trusted[64];
+	int ntrusted = 0;
+	if (proxies) {
+		char bad[128];
+		ntrusted = netrange_parse_list(proxies, trusted, (int)(sizeof trusted / sizeof trusted[0]), bad, sizeof bad);
+		if (ntrusted < 0)
+			return bad_usage(usage_serve, "--trusted-proxy takes IPv4 or IPv6 addresses or ADDR/BITS "
+			    "ranges (at most 64)", bad);
+	}
 	auth_session_idle = si;
 	auth_session_max = sm;
+	throttle_base_ms = base;
+	throttle_account_limit = (int)alim;
+	throttle_address_limit = (int)dlim;
 
 	if (open_db(dbp, (int)t))
 		return 1;
@@ -236,6 +281,7 @@ static int cmd_serve(int argc, char **argv)
 		.secure_cookies = secure, .conn_timeout = 30, .conn_limit = 1000,
 		.per_ip_limit = 256, .quiet = quiet, .bench = bench,
 		.hashers = (int)hashers, .login_queue = (int)lq,
+		.trusted_proxies = trusted, .ntrusted_proxies = ntrusted,
 	};
 	rc = server_run(&o);
 	templates_free();

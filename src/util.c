@@ -180,6 +180,13 @@ long long now_unix(void)
 	return (long long)time(NULL);
 }
 
+long long now_unix_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
 void iso_time(long long t, char out[21])
 {
 	time_t tt = (time_t)t;

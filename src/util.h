@@ -56,6 +56,8 @@ int str_eq(const char *a, const char *b);
 long long now_usec(void);
 /* Wall clock, Unix seconds. */
 long long now_unix(void);
+/* Wall clock, Unix milliseconds. */
+long long now_unix_ms(void);
 /* Writes "YYYY-MM-DDTHH:MM:SSZ" for t into out (at least 21 bytes). */
 void iso_time(long long t, char out[21]);
 

@@ -29,7 +29,10 @@ test('bad flags: clear message, exit 2', () => {
   const cases = [[], ['frobnicate'], ['serve'], ['serve', '--db'], ['serve', '--db', db, '--port', 'x'],
     ['serve', '--db', db, '--threads', '0'], ['serve', '--bogus'], ['migrate'], ['adduser', '--db', db],
     ['adduser', '--db', db, '--username', 'a b', '--role', 'admin'], ['adduser', '--db', db, '--username', 'ab', '--role', 'king'],
-    ['adduser', '--db', db, '--username', 'ab', '--role', 'socialsekreterare'], ['passwd', '--db', db]];
+    ['adduser', '--db', db, '--username', 'ab', '--role', 'socialsekreterare'], ['passwd', '--db', db],
+    ['serve', '--db', db, '--trusted-proxy', 'proxy.example'], ['serve', '--db', db, '--trusted-proxy', '127.0.0.1,10.0.0.0/33'],
+    ['serve', '--db', db, '--trusted-proxy', '127.0.0.1', '--trusted-proxy', ''], ['serve', '--db', db, '--login-delay-base-ms', '0'],
+    ['serve', '--db', db, '--login-account-limit', 'x'], ['serve', '--db', db, '--login-address-limit', '0']];
   for (const args of cases) {
     const r = runBin(args);
     assert.equal(r.code, 2, `${args.join(' ')} -> ${r.code}`);

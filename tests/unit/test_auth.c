@@ -93,19 +93,127 @@ static void sessions(void)
 	arena_free(&ar);
 }
 
+/* Counts login_attempts rows (all, or the running ones). */
+static long long attempts(int running_only)
+{
+	sqlite3_stmt *st = db_stmt(running_only ? "SELECT count(*) FROM login_attempts WHERE done = 0" :
+	    "SELECT count(*) FROM login_attempts");
+	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	db_done(st);
+	return n;
+}
+
+/* Reserves and settles as failed at t. Returns what throttle_reserve did. */
+static long long fail_at(const char *user, const char *ip, long long t)
+{
+	long long id;
+	long long w = throttle_reserve(user, ip, t, &id);
+	if (w == 0)
+		throttle_settle(id, 0);
+	return w;
+}
+
 static void throttling(void)
 {
-	CHECK(throttle_wait("victim", "10.0.0.1") == 0, "no failures");
-	for (int i = 0; i < 4; i++)
-		throttle_record("victim", "10.0.0.1", 0);
-	CHECK(throttle_wait("victim", "10.0.0.1") == 0, "4 failures pass");
-	throttle_record("Victim", "10.0.0.2", 0);
-	long long w = throttle_wait("VICTIM", "10.0.0.3");
-	CHECK(w > 800 && w <= 900, "5th failure locks the account (any case, any IP): %lld", w);
-	CHECK(throttle_wait("someone", "10.0.0.1") == 0, "other account from same IP fine");
-	for (int i = 0; i < 20; i++)
-		throttle_record("spray", "10.9.9.9", 0);
-	CHECK(throttle_wait("fresh", "10.9.9.9") > 0, "20 failures from one IP lock the IP");
+	db_exec("DELETE FROM login_attempts");
+	throttle_base_ms = 1000;
+	long long t = 1800000000000LL, id, ids[40];
+	CHECK(throttle_wait("victim", "10.0.0.1", t) == 0, "no failures");
+
+	/* parallel: 40 reservations before any check has ended: 5 run */
+	int reserved = 0;
+	for (int i = 0; i < 40; i++) {
+		long long w = throttle_reserve("victim", "10.0.0.1", t + i, &ids[reserved]);
+		if (w == 0)
+			reserved++;
+		else
+			CHECK(w > 0 && w <= 1000, "refused %d: wait %lld", i, w);
+	}
+	CHECK(reserved == 5, "5 of 40 parallel attempts reserved: %d", reserved);
+	CHECK(attempts(1) == 5, "5 running rows: %lld", attempts(1));
+	/* past the limit, nothing runs while a check still does, even later */
+	CHECK(throttle_reserve("victim", "10.0.0.1", t + 5000, &id) == 1, "running checks hold the next one");
+	for (int i = 0; i < reserved; i++)
+		throttle_settle(ids[i], 0);
+	CHECK(attempts(1) == 0 && attempts(0) == 5, "settled as failures");
+
+	/* the wait: base after the latest attempt, doubling with each failure */
+	long long last = t + 4;	/* the fifth reservation */
+	CHECK(throttle_wait("victim", "10.0.0.1", last + 1) == 999, "first delay: %lld", throttle_wait("victim", "10.0.0.1", last + 1));
+	CHECK(throttle_wait("Victim", "10.0.0.9", last + 1) == 999, "any case, any address");
+	CHECK(throttle_wait("victim", "10.0.0.1", last + 1000) == 0, "over after the delay");
+	CHECK(fail_at("victim", "10.0.0.1", last + 1000) == 0, "6th check after the delay");
+	CHECK(throttle_wait("victim", "10.0.0.1", last + 1000) == 2000, "then 2 s");
+	CHECK(fail_at("victim", "10.0.0.1", last + 3000) == 0, "7th");
+	CHECK(throttle_wait("victim", "10.0.0.1", last + 3000) == 4000, "then 4 s");
+	long long at = last + 7000;
+	for (int i = 0; i < 20; i++) {	/* each failure as soon as it may */
+		CHECK(fail_at("victim", "10.0.0.1", at) == 0, "failure %d", 8 + i);
+		at += throttle_wait("victim", "10.0.0.1", at);
+	}
+	CHECK(throttle_wait("victim", "10.0.0.1", at - 1) == 1, "waits");
+	long long cap = throttle_wait("victim", "10.0.0.1", at - THROTTLE_CAP_MS);
+	CHECK(cap == THROTTLE_CAP_MS, "capped at 15 minutes: %lld", cap);
+
+	/* an insider on another address holds the owner back by one delay at
+	 * most: another address counts up to the limit only */
+	long long w = throttle_wait("VICTIM", "10.0.0.2", at - THROTTLE_CAP_MS);
+	CHECK(w > 0 && w <= 1000, "the owner elsewhere waits the first delay only: %lld", w);
+	CHECK(throttle_reserve("victim", "10.0.0.2", at - THROTTLE_CAP_MS + 1000, &id) == 0, "and then checks");
+	/* the right password clears the account's failures, from everywhere */
+	throttle_settle(id, 1);
+	CHECK(throttle_wait("victim", "10.0.0.1", at - THROTTLE_CAP_MS + 1000) == 0, "success clears");
+	CHECK(attempts(0) == 0, "no rows left: %lld", attempts(0));
+
+	/* the address: 20 failures on any accounts slow a 21st account */
+	db_exec("DELETE FROM login_attempts");
+	t += 86400000;
+	for (int i = 0; i < 20; i++) {
+		char user[16];
+		snprintf(user, sizeof user, "spray-%d", i % 4);	/* 4 accounts, 5 each */
+		CHECK(fail_at(user, "10.9.9.9", t + i) == 0, "spray %d", i);
+	}
+	CHECK(throttle_wait("fresh", "10.9.9.9", t + 20) > 0, "the address waits");
+	CHECK(throttle_wait("fresh", "10.9.9.8", t + 20) == 0, "another address does not");
+
+	/* IPv6: one /64 is one address */
+	db_exec("DELETE FROM login_attempts");
+	throttle_address_limit = 3;
+	for (int i = 0; i < 3; i++) {
+		char ip[64];
+		snprintf(ip, sizeof ip, "2001:db8:1:2::%x", i + 1);
+		CHECK(fail_at(i == 1 ? "v6-b" : "v6-a", ip, t + i) == 0, "v6 %d", i);
+	}
+	CHECK(throttle_wait("v6-c", "2001:db8:1:2:ffff::1", t + 3) > 0, "same /64 waits");
+	CHECK(throttle_wait("v6-c", "2001:db8:1:3::1", t + 3) == 0, "the next /64 does not");
+	CHECK(throttle_wait("v6-c", "::ffff:10.1.1.1", t + 3) == 0, "v4-mapped is its own address");
+	throttle_address_limit = 20;
+
+	/* a check that was running when its server died counts as a failure,
+	 * and no longer holds the others after a minute */
+	db_exec("DELETE FROM login_attempts");
+	for (int i = 0; i < 5; i++)
+		CHECK(throttle_reserve("crashed", "10.3.3.3", t, &id) == 0, "reserve %d", i);
+	CHECK(throttle_wait("crashed", "10.3.3.3", t + 30000) == 1, "running: one at a time");
+	CHECK(throttle_wait("crashed", "10.3.3.3", t + 61000) == 0, "stale after a minute");
+	/* the 503 case: a reservation taken back is no attempt */
+	CHECK(throttle_reserve("unused", "10.4.4.4", t, &id) == 0, "reserved");
+	throttle_settle(id, -1);
+	sqlite3_stmt *st = db_stmt("SELECT count(*) FROM login_attempts WHERE address = '10.4.4.4'");
+	CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0, "taken back");
+	db_done(st);
+
+	/* old rows are pruned as new ones are written */
+	long long before = attempts(0);
+	CHECK(throttle_reserve("later", "10.5.5.5", t + 86400000 + 1, &id) == 0, "a day later");
+	CHECK(attempts(0) == 1 && before == 5, "the day-old rows pruned: %lld (were %lld)", attempts(0), before);
+
+	/* the username is stored only as a keyed hash */
+	st = db_stmt("SELECT typeof(account), length(account) FROM login_attempts");
+	CHECK(sqlite3_step(st) == SQLITE_ROW && strcmp(db_col_text(st, 0), "blob") == 0 &&
+	    sqlite3_column_int(st, 1) == 16, "account is a 16-byte hash");
+	db_done(st);
+	CHECK(auth_checks() == 3, "the three checks in passwords() counted: %llu", auth_checks());
 }
 
 int main(void)

@@ -65,6 +65,19 @@ int main(void)
 		if (jobs[i].result != -7)
 			CHECK(jobs[i].result == (i % 2 ? 0 : 1), "job %d: result %d", i, jobs[i].result);
 
+	/* a held place counts as queued until it is used or given back */
+	CHECK(wait_for(queued), "idle again");
+	finished = 0;
+	CHECK(hashpool_hold() == 0 && hashpool_hold() == 0, "two places held");
+	CHECK(hashpool_hold() == -1, "the queue is full of held places");
+	struct hash_job jh = { .hash = hash, .password = "correct horse battery", .result = -7, .done = done };
+	CHECK(hashpool_submit(&jh) == -1, "held places count for submit too");
+	hashpool_release();
+	CHECK(hashpool_submit_held(&jh) == 0, "a held place used");
+	CHECK(wait_for(1) && jh.result == 1, "its job ran: %d", jh.result);
+	CHECK(hashpool_hold() == 0, "the released place is free again");
+	hashpool_release();
+
 	/* queued jobs are finished by stop, not dropped */
 	finished = 0;
 	struct hash_job last[2] = {
@@ -77,6 +90,7 @@ int main(void)
 	CHECK(last[0].result == 1 && last[1].result == 0, "right password matches, unknown user never: %d %d",
 	    last[0].result, last[1].result);
 	CHECK(hashpool_submit(&early) == -2, "after stop: check inline");
+	CHECK(hashpool_hold() == -2, "after stop: no places");
 	free(hash);
 	return check_done();
 }
