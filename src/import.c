@@ -56,6 +56,19 @@ static char *dup(const char *s)
 	return s && *s ? xstrdup(s) : NULL;
 }
 
+/* Returns how many bytes of s (at most max) end on a character boundary:
+ * a value cut for a message or a note must stay UTF-8. */
+static int utf8_cut(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	return (int)n;
+}
+
 /* Adds "Rad N, <column> (A7): <what> (värdet: "<value>")." */
 static void err(struct ctx *c, int line, int col, const char *value, const char *what)
 {
@@ -66,7 +79,7 @@ static void err(struct ctx *c, int line, int col, const char *value, const char 
 		buf_printf(&c->res->errors, ", %s (%c%d)", col_names[col], 'A' + col, line);
 	buf_printf(&c->res->errors, ": %s", what);
 	if (value)
-		buf_printf(&c->res->errors, " Värdet är \"%.80s\".", value);
+		buf_printf(&c->res->errors, " Värdet är \"%.*s\".", utf8_cut(value, 80), value);
 	buf_putc(&c->res->errors, '\n');
 }
 
@@ -116,14 +129,23 @@ static void read_end(struct ctx *c, struct irow *row, const char *const v[], int
 	row->end_note = dup(note);
 }
 
-/* Finds the year ("Avseende år: ÅÅÅÅ") in a header row. */
-static void header_year(struct ctx *c, char **cell, size_t n)
+/* Reads the year after the first "Avseende år:" in data[0..len): spaces,
+ * then up to four digits, never past len (the file need not end in a NUL).
+ * Returns it, or 0 when there is none. The year is read once, here: the
+ * dates are read against its 31/12, and a second label further down (a
+ * pasted heading) must not change the year the ages are counted in. */
+static int file_year(const char *data, size_t len)
 {
-	for (size_t i = 0; i < n; i++) {
-		const char *y = strstr(cell[i], YEAR_LABEL);
-		if (y)
-			c->year = atoi(y + strlen(YEAR_LABEL) + strspn(y + strlen(YEAR_LABEL), " "));
-	}
+	const char *y = memmem(data, len, YEAR_LABEL, strlen(YEAR_LABEL));
+	if (!y)
+		return 0;
+	const char *p = y + strlen(YEAR_LABEL), *end = data + len;
+	while (p < end && *p == ' ')
+		p++;
+	int year = 0, k = 0;
+	for (; p < end && k < 4 && *p >= '0' && *p <= '9'; p++, k++)
+		year = year * 10 + (*p - '0');
+	return k == 4 && !(p < end && *p >= '0' && *p <= '9') ? year : 0;
 }
 
 static int on_record(void *vc, int line, char **cell, size_t n)
@@ -146,7 +168,6 @@ static int on_record(void *vc, int line, char **cell, size_t n)
 		if (*cell[i])
 			empty = 0;
 	if (c->phase == 0) {
-		header_year(c, cell, n);
 		if (!strcasecmp(v[0], "Personkod"))
 			c->phase = 1;
 		return 0;
@@ -233,7 +254,7 @@ static int on_record(void *vc, int line, char **cell, size_t n)
 	if (*row->end_date && *row->move_in && strcmp(row->end_date, row->move_in) < 0)
 		err(c, line, row->group_b ? 10 : 4, row->end_date, "Slutdatumet är före inflyttningen.");
 	char note[NOTE_MAX];
-	snprintf(note, sizeof note, "%s", info);
+	snprintf(note, sizeof note, "%.*s", utf8_cut(info, sizeof note - 1), info);
 	row->import_note = dup(note);
 	return 0;
 }
@@ -549,16 +570,13 @@ int status_import(const char *data, size_t len, long long district, long long ui
 		return 1;
 	}
 	/* the year is needed to read dates: find it before the rows */
-	const char *y = memmem(data, len, YEAR_LABEL, strlen(YEAR_LABEL));
-	if (y) {
-		c.year = atoi(y + strlen(YEAR_LABEL) + strspn(y + strlen(YEAR_LABEL), " "));
-		snprintf(c.y0, sizeof c.y0, "%04d-01-01", c.year);
-		snprintf(c.d, sizeof c.d, "%04d-12-31", c.year);
-	}
+	c.year = file_year(data, len);
 	if (c.year < 2000 || c.year > 2100) {
 		err(&c, 1, -1, NULL, "Hittar inte året (\"Avseende år: ÅÅÅÅ\") i rubriken.");
 		return 1;
 	}
+	snprintf(c.y0, sizeof c.y0, "%04d-01-01", c.year);
+	snprintf(c.d, sizeof c.d, "%04d-12-31", c.year);
 	if (csv_parse(data, len, on_record, &c) < 0)
 		err(&c, 0, -1, NULL, "Filen slutar mitt i ett citerat fält.");
 	if (c.phase == 0 && !res->nerrors)
