@@ -1,7 +1,9 @@
 # bostadforst - plain Makefile over pkg-config.
 #   make        build ./bostadforst
 #   make run    deps, build, migrate var/bostadforst.db, demo data, serve on :8080
-#   make test   ASan+UBSan build and every suite; last line "N passed, N failed"
+#   make test   ASan+UBSan build and every suite (fuzz targets 10 s each);
+#               last line "N passed, N failed"
+#   make fuzz   the libFuzzer targets (tests/fuzz/), FUZZ_SECONDS (60) each
 #   make bench  throughput figures (tests/bench/)
 
 PKGS     = libmicrohttpd sqlite3 jansson libsodium xlsxwriter
@@ -21,10 +23,19 @@ HDRS     = $(wildcard src/*.h)
 ASSETS   = $(sort $(shell find templates migrations static -type f))
 UNIT     = $(patsubst tests/unit/%.c,build/asan/%,$(wildcard tests/unit/test_*.c))
 
+# libFuzzer targets: clang (Debian's clang 14 and libclang-rt-14-dev). The
+# library is compiled once with coverage (fuzzer-no-link) and ASan+UBSan;
+# each target links it with libFuzzer's main.
+FUZZ_CC      ?= clang
+FUZZ_SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_TARGETS  = $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_OBJS     = $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRCS)) build/fuzz/obj/assets_gen.o
+FUZZ_SECONDS ?= 60
+
 PORT    ?= 8080
 DB      ?= var/bostadforst.db
 
-.PHONY: all deps deps-test deps-bench run test unit bench clean
+.PHONY: all deps deps-test deps-bench run test unit fuzz bench clean
 
 all: deps
 	@$(MAKE) --no-print-directory bostadforst
@@ -56,14 +67,31 @@ build/asan/test_%: tests/unit/test_%.c tests/unit/check.h $(LIB_SRCS) $(HDRS) bu
 	@mkdir -p build/asan
 	$(CC) -O1 -g $(SANITIZE) $(WARN) -Wno-missing-prototypes $(PKG_CFLAGS) -Isrc -o $@ $< $(LIB_SRCS) build/assets_gen.c $(PKG_LIBS)
 
+.SECONDARY: $(FUZZ_OBJS)	# kept between targets (pattern-made, else removed)
+
+build/fuzz/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p build/fuzz/obj
+	$(FUZZ_CC) -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN) $(WARN) $(PKG_CFLAGS) -Isrc -c -o $@ $<
+
+build/fuzz/obj/assets_gen.o: build/assets_gen.c
+	@mkdir -p build/fuzz/obj
+	$(FUZZ_CC) -O1 -Isrc -c -o $@ $<
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
+	$(FUZZ_CC) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) $(WARN) $(PKG_CFLAGS) -Isrc -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS)
+
 run: all
 	@mkdir -p var
 	./bostadforst migrate --db $(DB)
 	./bostadforst serve --db $(DB) --port $(PORT) --demo
 
 test: deps-test
-	@$(MAKE) --no-print-directory build/asan/bostadforst $(UNIT)
+	@$(MAKE) --no-print-directory build/asan/bostadforst $(UNIT) $(FUZZ_TARGETS)
 	@sh tests/run.sh
+
+fuzz: deps-test
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
 
 bench: deps-bench
 	@$(MAKE) --no-print-directory bostadforst

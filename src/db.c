@@ -30,6 +30,28 @@ static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct conn *conns;
 static _Thread_local struct conn *tl;
 static const char *plan_log;	/* BF_PLAN_LOG, see log_plan */
+static _Thread_local int storage_fault;	/* see db_storage_fault */
+
+/* Remembers a result code that says the storage failed: the disk is full
+ * (SQLITE_FULL), an I/O error (SQLITE_IOERR_*), or the file cannot be
+ * written (SQLITE_READONLY_*). */
+static int note(int rc)
+{
+	int primary = rc & 0xff;
+	if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_READONLY)
+		storage_fault = 1;
+	return rc;
+}
+
+int db_storage_fault(void)
+{
+	return storage_fault;
+}
+
+void db_storage_fault_clear(void)
+{
+	storage_fault = 0;
+}
 
 static const char *const pragmas =
     "PRAGMA journal_mode=WAL;"
@@ -290,7 +312,7 @@ sqlite3_stmt *db_stmt(const char *sql)
 		if (tl->cache[i].sql == sql)
 			return tl->cache[i].st;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v3(tl->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+	if (note(sqlite3_prepare_v3(tl->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL)) != SQLITE_OK) {
 		fprintf(stderr, "db: prepare failed: %s\n", sqlite3_errmsg(tl->h));
 		return NULL;
 	}
@@ -307,7 +329,7 @@ sqlite3_stmt *db_stmt(const char *sql)
 void db_done(sqlite3_stmt *st)
 {
 	if (st) {
-		sqlite3_reset(st);
+		note(sqlite3_reset(st));	/* the last step's error, if any */
 		sqlite3_clear_bindings(st);
 	}
 }
@@ -318,7 +340,7 @@ int db_exec(const char *sql)
 	if (!h)
 		return -1;
 	char *msg = NULL;
-	if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	if (note(sqlite3_exec(h, sql, NULL, NULL, &msg)) != SQLITE_OK) {
 		fprintf(stderr, "db: %s\n", msg ? msg : "error");
 		sqlite3_free(msg);
 		return -1;
@@ -345,7 +367,7 @@ void db_rollback(void)
 {
 	sqlite3 *h = db();
 	if (h && !sqlite3_get_autocommit(h))
-		sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+		note(sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL));
 }
 
 void db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
@@ -554,7 +576,7 @@ int db_execf(const char *sql, const char *fmt, ...)
 	va_start(ap, fmt);
 	db_vbindf(st, fmt, ap);
 	va_end(ap);
-	int rc = sqlite3_step(st);
+	int rc = note(sqlite3_step(st));
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)	/* the message names a constraint, never a value */
 		fprintf(stderr, "db: %s\n", sqlite3_errmsg(db()));
 	sqlite3_finalize(st);

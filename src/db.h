@@ -68,6 +68,17 @@ void db_rollback(void);
  * Returns 0 or -1. */
 int db_lazy_commits(int lazy);
 
+/*
+ * Returns 1 when, since the last db_storage_fault_clear on this thread,
+ * SQLite reported that the storage failed: disk full (SQLITE_FULL), an I/O
+ * error (SQLITE_IOERR) or an unwritable file (SQLITE_READONLY), seen by
+ * db_done (a cached statement's last step), db_exec (BEGIN, COMMIT),
+ * db_execf, db_rollback or db_stmt. The request path clears it before a
+ * handler and answers such a failure with 503 instead of 500.
+ */
+int db_storage_fault(void);
+void db_storage_fault_clear(void);
+
 /* Runs sql (no results) on this thread's connection. Returns 0 or -1. */
 int db_exec(const char *sql);
 

@@ -278,6 +278,21 @@ static enum MHD_Result render(struct req *r, int status)
 	return queue(r, status, b, n, "text/html; charset=utf-8", 0);
 }
 
+/* A failure SQLite reported as the storage's (disk full, I/O error, file
+ * not writable: db_storage_fault) is no bug and may pass: 503 with a
+ * Swedish message and Retry-After instead of the handler's 500 (or the
+ * 409 a failed INSERT looks like). A write that failed was rolled back,
+ * so the message can promise that nothing of it was kept. */
+static int storage_status(struct req *r, int status)
+{
+	if (status < 400 || !db_storage_fault())
+		return status;
+	r->error = r->is_post ? "Databasen är full eller inte skrivbar. Försök igen senare; inget av det du skrev har sparats."
+	    : "Databasen går inte att läsa eller skriva just nu. Försök igen om en stund.";
+	r->retry_after = "60";
+	return 503;
+}
+
 /* Answers with the error page for status (and msg or the default). */
 static enum MHD_Result fail_now(struct req *r, int status, const char *msg)
 {
@@ -286,7 +301,7 @@ static enum MHD_Result fail_now(struct req *r, int status, const char *msg)
 		view_base(r);
 	}
 	r->error = msg ? msg : status_message(status);
-	return render(r, status);
+	return render(r, storage_status(r, status));
 }
 
 static char *ceiling_block;	/* 4 MiB of 'x', made once, never freed */
@@ -509,6 +524,7 @@ static enum MHD_Result answer(struct req *r, int status)
 {
 	if (status == HTTP_SUSPENDED)
 		return MHD_YES;
+	status = storage_status(r, status);
 	if (status >= 500)
 		db_rollback();
 	if (status < 400 && r->view && r->user.id && !r->error && !r->is_post) {
@@ -525,6 +541,7 @@ static enum MHD_Result answer(struct req *r, int status)
 static enum MHD_Result dispatch(struct req *r)
 {
 	struct qctx q = { r, 0 };
+	db_storage_fault_clear();
 	MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND, add_query, &q);
 	r->want_json = wants_json(r);
 	client_ip(r);
@@ -628,6 +645,7 @@ static enum MHD_Result dispatch(struct req *r)
 
 	r->view = json_object();
 	view_base(r);
+	db_storage_fault_clear();	/* a failed best-effort write before (the session's last-seen) is not the handler's */
 	return answer(r, r->route->handler(r));
 }
 
@@ -662,6 +680,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	(void)version;
 	struct req *r = *con_cls;
 	if (!r) {
+		db_storage_fault_clear();	/* not this request's: the thread served others */
 		r = xcalloc(1, sizeof *r);
 		r->t0 = now_usec();
 		r->conn = c;
@@ -687,6 +706,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (r->resume) {	/* back from http_suspend */
 		handler_fn then = r->resume;
 		r->resume = NULL;
+		db_storage_fault_clear();
 		return answer(r, then(r));
 	}
 	if (r->status)	/* already answered early; discard the rest */
@@ -781,6 +801,7 @@ int server_run(const struct server_opts *o)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);	/* past a file size limit a write fails (EFBIG: 503), the server lives */
 
 	struct MHD_Daemon *d = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL,
 	    on_request, NULL,

@@ -93,6 +93,19 @@ static char *dup(const char *s)
 	return s && *s ? xstrdup(s) : NULL;
 }
 
+/* Returns how many bytes of s (at most max) end on a character boundary:
+ * a value cut for a message or a note must stay UTF-8. */
+static int utf8_cut(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	return (int)n;
+}
+
 /* Adds "Rad N, <column> (A7): <what> (värdet: "<value>")." */
 static void err(struct ctx *c, int line, int col, const char *value, const char *what)
 {
@@ -103,7 +116,7 @@ static void err(struct ctx *c, int line, int col, const char *value, const char 
 		buf_printf(&c->res->errors, ", %s (%c%d)", col_names[col], 'A' + col, line);
 	buf_printf(&c->res->errors, ": %s", what);
 	if (value)
-		buf_printf(&c->res->errors, " Värdet är \"%.80s\".", value);
+		buf_printf(&c->res->errors, " Värdet är \"%.*s\".", utf8_cut(value, 80), value);
 	buf_putc(&c->res->errors, '\n');
 }
 
@@ -153,8 +166,11 @@ static void read_end(struct ctx *c, struct irow *row, const char *const v[], int
 	row->end_note = dup(note);
 }
 
-/* Returns the year written after "Avseende år" in s[0..len) (any case of
- * the A, with or without the colon), or 0. */
+/* Returns the year written after the first "Avseende år" in s[0..len)
+ * (any case of the A, with or without the colon; never read past len), or
+ * 0. The year is read once, for the whole file: the dates are read against
+ * its 31/12, and a second label further down (a pasted heading) must not
+ * change the year the ages are counted in. */
 static int label_year(const char *s, size_t len)
 {
 	static const char tail[] = "vseende år";	/* "Avseende år", "avseende år" */
@@ -177,15 +193,7 @@ static int label_year(const char *s, size_t len)
 	return 0;
 }
 
-/* Finds the year in a header row. */
-static void header_year(struct ctx *c, char **cell, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		int y = label_year(cell[i], strlen(cell[i]));
-		if (y)
-			c->year = y;
-	}
-}
+
 
 /* Returns a malloc'd UTF-8 copy of Windows-1252 text (what Swedish Excel
  * saves as "CSV (semikolonavgränsad)"), its length in *out_len; NULL when
@@ -238,7 +246,6 @@ static int on_record(void *vc, int line, char **cell, size_t n)
 		if (*cell[i])
 			empty = 0;
 	if (c->phase == 0) {
-		header_year(c, cell, n);
 		if (!strcasecmp(v[0], "Personkod"))
 			c->phase = 1;
 		return 0;

@@ -680,6 +680,7 @@ int tmpl_check(const struct tmpl_set *set, char *err, size_t errlen)
 struct frame {
 	const struct node *blocks;	/* the N_BLOCK overrides of one parent tag */
 	size_t n;
+	int hidden;	/* > 0 while an override of this frame or an outer one renders */
 };
 
 struct rstate {
@@ -799,14 +800,21 @@ static void emit_value(struct rstate *st, json_t *v, int escape)
 	/* objects and arrays print nothing */
 }
 
-static const struct node *find_override(struct rstate *st, const struct node *slot)
+/* Finds the override for slot, outermost parent tag first; *frame gets
+ * the index of the parent tag that gave it. Hidden frames are skipped. */
+static const struct node *find_override(struct rstate *st, const struct node *slot, size_t *frame)
 {
-	for (size_t f = 0; f < st->nframes; f++)
+	for (size_t f = 0; f < st->nframes; f++) {
+		if (st->frames[f].hidden)
+			continue;
 		for (size_t i = 0; i < st->frames[f].n; i++) {
 			const struct node *b = &st->frames[f].blocks[i];
-			if (b->len == slot->len && memcmp(b->str, slot->str, b->len) == 0)
+			if (b->len == slot->len && memcmp(b->str, slot->str, b->len) == 0) {
+				*frame = f;
 				return b;
+			}
 		}
+	}
 	return NULL;
 }
 
@@ -837,7 +845,7 @@ static int render_tmpl_ref(struct rstate *st, const struct node *x)
 	st->depth++;
 	int pushed = 0;
 	if (x->type == N_PARENT) {
-		st->frames[st->nframes++] = (struct frame){ x->kids, x->nkids };
+		st->frames[st->nframes++] = (struct frame){ x->kids, x->nkids, 0 };
 		pushed = 1;
 	}
 	int rc = render_indented(st, x->indent, x->standalone, t->nodes, t->nnodes);
@@ -902,9 +910,24 @@ static int render_nodes(struct rstate *st, const struct node *v, size_t n)
 				return -1;
 			break;
 		case N_BLOCK: {
-			const struct node *o = find_override(st, x);
-			const struct node *body = o ? o : x;
-			if (render_indented(st, x->indent, x->standalone, body->kids, body->nkids) < 0)
+			size_t f = 0, top = st->nframes;
+			const struct node *o = find_override(st, x, &f);
+			if (!o) {
+				if (render_indented(st, x->indent, x->standalone, x->kids, x->nkids) < 0)
+					return -1;
+				break;
+			}
+			/* An override's body belongs to the template that wrote the
+			 * parent tag (frame f): its own blocks are filled by the
+			 * parent tags outside that one (frames before f), never by
+			 * frame f or the parents it called, or a block holding a
+			 * block of its own name would expand itself for ever. */
+			for (size_t k = f; k < top; k++)
+				st->frames[k].hidden++;
+			int rc = render_indented(st, x->indent, x->standalone, o->kids, o->nkids);
+			for (size_t k = f; k < top; k++)
+				st->frames[k].hidden--;
+			if (rc < 0)
 				return -1;
 			break;
 		}

@@ -1,6 +1,7 @@
 #!/bin/sh
-# run.sh - runs every suite (unit under ASan+UBSan, HTTP, browser) and sums
-# their closing "N passed, N failed" lines into one last line.
+# run.sh - runs every suite (unit under ASan+UBSan, the fuzz targets for
+# FUZZ_SECONDS each (10 here), HTTP, browser) and sums their closing
+# "N passed, N failed" lines into one last line.
 set -u
 cd "$(dirname "$0")/.."
 passed=0
@@ -43,6 +44,7 @@ for t in build/asan/test_*; do
 	*) run_suite "unit/$(basename "$t")" "$t" ;;
 	esac
 done
+run_suite "fuzz" env FUZZ_SECONDS="${FUZZ_SECONDS:-10}" sh tests/fuzz/run.sh
 for t in tests/http/*.test.mjs; do
 	run_suite "http/$(basename "$t" .test.mjs)" node "$t"
 done

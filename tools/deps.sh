@@ -2,7 +2,8 @@
 # deps.sh - installs what bostadforst needs from Debian when it is missing.
 # Usage: tools/deps.sh build|test|bench
 #   build: compiler, pkg-config and the five libraries
-#   test:  build + chromium, sqlite3 CLI, unzip (reads back XLSX), node (only when absent) and npm ci
+#   test:  build + chromium, sqlite3 CLI, unzip (reads back XLSX), clang and
+#          libclang-rt-14-dev (libFuzzer, tests/fuzz/), node (only when absent) and npm ci
 #   bench: test + wrk
 set -eu
 what=${1:-build}
@@ -27,6 +28,10 @@ if [ "$what" != build ]; then
 	need_cmd chromium chromium
 	need_cmd sqlite3 sqlite3
 	need_cmd unzip unzip
+	# the fuzz targets: clang with libFuzzer and the sanitizer runtimes
+	need_cmd clang clang
+	dpkg-query -W -f='${Status}' libclang-rt-14-dev 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing libclang-rt-14-dev"
 	# Debian's npm conflicts with the Node these machines ship: only
 	# install Node from Debian when there is none at all.
 	command -v node >/dev/null 2>&1 || missing="$missing nodejs npm"

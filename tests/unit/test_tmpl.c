@@ -135,6 +135,38 @@ static void list_index_does_not_leak(void)
 	tmpl_set_free(set);
 }
 
+/* Found by tests/fuzz/fuzz_tmpl: an override holding a block of its own
+ * name ({{<layout}}{{$title}}..{{$title}}..{{/title}}{{/title}}) expanded
+ * itself until the stack overflowed. The override's own blocks are filled
+ * by the parent tags outside the one that gave it, as blocks written
+ * anywhere else in that template are. */
+static void block_in_its_own_override(void)
+{
+	char err[256];
+	struct tmpl_set *set = tmpl_set_new();
+	const char *parent = "<{{$title}}default{{/title}}>";
+	const char *page = "{{<parent}}{{$title}}A{{$title}}inner{{/title}}B{{/title}}{{/parent}}";
+	const char *outer = "{{<page}}{{$title}}outer{{/title}}{{/page}}";
+	const char *twice = "{{<parent}}{{$title}}[{{$title}}1{{/title}}|{{$title}}2{{/title}}]{{/title}}{{/parent}}";
+	CHECK(tmpl_add(set, "parent", parent, strlen(parent), err, sizeof err) == 0, "compile parent");
+	CHECK(tmpl_add(set, "page", page, strlen(page), err, sizeof err) == 0, "compile page");
+	CHECK(tmpl_add(set, "outer", outer, strlen(outer), err, sizeof err) == 0, "compile outer");
+	CHECK(tmpl_add(set, "twice", twice, strlen(twice), err, sizeof err) == 0, "compile twice");
+	struct buf out;
+	buf_init(&out);
+	CHECK(tmpl_render(set, "page", NULL, &out, err, sizeof err) == 0, "render page: %s", err);
+	CHECK_STR(out.data, "<AinnerB>");
+	buf_reset(&out);
+	/* the page's own blocks are still open to a template that extends it */
+	CHECK(tmpl_render(set, "outer", NULL, &out, err, sizeof err) == 0, "render outer: %s", err);
+	CHECK_STR(out.data, "<outer>");
+	buf_reset(&out);
+	CHECK(tmpl_render(set, "twice", NULL, &out, err, sizeof err) == 0, "render twice: %s", err);
+	CHECK_STR(out.data, "<[1|2]>");
+	buf_free(&out);
+	tmpl_set_free(set);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -152,5 +184,6 @@ int main(int argc, char **argv)
 	malformed();
 	escaping_and_truthiness();
 	list_index_does_not_leak();
+	block_in_its_own_override();
 	return check_done();
 }
