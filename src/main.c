@@ -15,6 +15,7 @@
 #include "route.h"
 #include "user.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,13 @@ static const char usage_serve[] =
     "  --session-max SECS   absolute session lifetime (default 43200)\n"
     "  --login-queue N      logins that may wait for a password check before\n"
     "                       more are refused with 503 (default 16 per core)\n"
+    "  --request-deadline SECS  a whole request (headers and body) must arrive\n"
+    "                       within SECS of the connection being ready for it, plus\n"
+    "                       1 s per 32 KiB of body up to --max-body; later it is\n"
+    "                       closed (default 10)\n"
+    "  --trusted-proxy ADDR the reverse proxy's address (e.g. 127.0.0.1): its\n"
+    "                       connections are not limited per address (32 each for\n"
+    "                       others) and its X-Forwarded-For names the client\n"
     "  --quiet              no access log\n"
     "  --bench              also serve N bytes from memory at /_ceiling/N (make bench)\n";
 
@@ -157,20 +165,22 @@ static int cmd_serve(int argc, char **argv)
 {
 	const char *dbp = NULL, *bind = "127.0.0.1", *port = "8080", *threads = NULL;
 	const char *max_body = "1048576", *idle = "1800", *maxage = "43200", *login_queue = NULL;
+	const char *deadline = "10", *proxy = NULL;
 	int demo = 0, secure = 0, quiet = 0, bench = 0;
 	struct flag flags[] = {
 		{ "--db", 1, &dbp, NULL }, { "--bind", 1, &bind, NULL }, { "--port", 1, &port, NULL },
 		{ "--threads", 1, &threads, NULL }, { "--max-body", 1, &max_body, NULL },
 		{ "--session-idle", 1, &idle, NULL }, { "--session-max", 1, &maxage, NULL },
 		{ "--demo", 0, NULL, &demo }, { "--secure-cookies", 0, NULL, &secure },
-		{ "--login-queue", 1, &login_queue, NULL }, { "--quiet", 0, NULL, &quiet }, { "--bench", 0, NULL, &bench }, { NULL, 0, NULL, NULL },
+		{ "--login-queue", 1, &login_queue, NULL }, { "--quiet", 0, NULL, &quiet }, { "--bench", 0, NULL, &bench },
+		{ "--request-deadline", 1, &deadline, NULL }, { "--trusted-proxy", 1, &proxy, NULL }, { NULL, 0, NULL, NULL },
 	};
 	int rc = parse_flags(argc, argv, flags, usage_serve);
 	if (rc)
 		return rc == 1 ? 0 : rc;
 	if (!dbp)
 		return bad_usage(usage_serve, "--db is required", NULL);
-	long long p, t, mb, si, sm;
+	long long p, t, mb, si, sm, rd;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (parse_int(port, 0, 65535, &p) < 0)
 		return bad_usage(usage_serve, "--port must be 0-65535", port);
@@ -185,6 +195,11 @@ static int cmd_serve(int argc, char **argv)
 	long long hashers = ncpu > 0 ? ncpu : 2, lq = hashers * LOGIN_QUEUE_PER_HASHER;
 	if (login_queue && parse_int(login_queue, 1, 100000, &lq) < 0)
 		return bad_usage(usage_serve, "--login-queue must be 1-100000", login_queue);
+	if (parse_int(deadline, 1, 3600, &rd) < 0)
+		return bad_usage(usage_serve, "--request-deadline must be 1-3600 seconds", deadline);
+	unsigned char addr[16];
+	if (proxy && inet_pton(AF_INET, proxy, addr) != 1 && inet_pton(AF_INET6, proxy, addr) != 1)
+		return bad_usage(usage_serve, "--trusted-proxy must be an IP address", proxy);
 	auth_session_idle = si;
 	auth_session_max = sm;
 
@@ -208,7 +223,8 @@ static int cmd_serve(int argc, char **argv)
 	struct server_opts o = {
 		.bind = bind, .port = (int)p, .threads = (int)t, .max_body = (size_t)mb,
 		.secure_cookies = secure, .conn_timeout = 30, .conn_limit = 1000,
-		.per_ip_limit = 256, .quiet = quiet, .bench = bench,
+		.per_ip_limit = 32, .request_deadline = (int)rd, .trusted_proxy = proxy,
+		.quiet = quiet, .bench = bench,
 		.hashers = (int)hashers, .login_queue = (int)lq,
 	};
 	rc = server_run(&o);
