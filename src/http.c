@@ -12,6 +12,7 @@
 #include "assets.h"
 #include "netaddr.h"
 #include "audit.h"
+#include "conn.h"
 #include "db.h"
 #include "route.h"
 #include "tmpl.h"
@@ -26,10 +27,14 @@
 #include <string.h>
 #include <pthread.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_URL 2048
+#define MAX_URL 2048	/* the whole request target, query included */
+#define MAX_HEADERS (16 * 1024)	/* request line and headers; more is our 431 */
+#define MHD_POOL (64 * 1024)	/* libmicrohttpd's memory per connection: headers
+				 * past it get its own 431 (see docs/design.md) */
 #define SESSION_COOKIE "bf_session"
 #define PRE_COOKIE "bf_pre"
 
@@ -58,6 +63,8 @@ static const char *status_message(int status)
 	case 414: return "Adressen är för lång.";
 	case 415: return "Formatet på det du skickade stöds inte.";
 	case 429: return "För många försök. Vänta en stund och försök igen.";
+	case 431: return "Begäran hade för mycket i sina huvuden, oftast för många eller för stora kakor (cookies). "
+		    "Rensa kakorna för den här webbplatsen och försök igen.";
 	case 503: return "Tjänsten är hårt belastad just nu. Försök igen om en stund.";
 	default: return "Ett fel uppstod hos oss. Ingenting du sparat tidigare har gått förlorat.";
 	}
@@ -76,6 +83,7 @@ static const char *status_title(int status)
 	case 414: return "För lång adress";
 	case 415: return "Formatet stöds inte";
 	case 429: return "För många försök";
+	case 431: return "För stor begäran";
 	case 503: return "Tjänsten är upptagen";
 	default: return "Något gick fel";
 	}
@@ -672,6 +680,54 @@ static int content_type_ok(struct MHD_Connection *c)
 	return strncasecmp(ct, "multipart/form-data;", 20) == 0;	/* file uploads */
 }
 
+/* A request's record, made when its request line has arrived (MHD's URI
+ * callback) or, failing that, at the first on_request call. */
+static struct req *req_new(struct MHD_Connection *c)
+{
+	struct req *r = xcalloc(1, sizeof *r);
+	r->t0 = now_usec();
+	r->conn = c;
+	r->method = "-";
+	r->path = "-";
+	buf_init(&r->body);
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	r->cs = ci ? ci->socket_context : NULL;
+	return r;
+}
+
+/*
+ * MHD's URI callback: runs once the request line is in, before MHD splits
+ * the query into one record per parameter in the connection's 64 KiB.
+ * About a thousand parameters exhaust that memory, and libmicrohttpd
+ * 0.9.75 then neither answers nor closes (the client waited for the 30 s
+ * timeout). A target over MAX_URL or with more parameters than a form may
+ * have is decided here (414, 400) and its query cut off before MHD parses
+ * it: uri points into MHD's writable read buffer, and MHD reads the query
+ * after this call as a NUL-terminated string (tests/http/limits.test.mjs
+ * checks this still holds).
+ */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	struct req *r = req_new(c);
+	size_t n = strlen(uri);
+	const char *q = strchr(uri, '?');
+	size_t params = 0;
+	if (q)
+		for (const char *p = q; *p; p++)
+			params += *p == '&' || p == q;
+	if (n > MAX_URL)
+		r->early = 414;
+	else if (params > FORM_MAX_FIELDS)
+		r->early = 400;
+	/* the path (no query) for the access log until MHD's decoded one */
+	size_t plen = q ? (size_t)(q - uri) : n;
+	r->path = arena_strndup(&r->arena, uri, plen < MAX_URL ? plen : MAX_URL);
+	if (r->early && q)
+		((char *)q)[1] = '\0';
+	return r;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload_data,
     size_t *upload_data_size, void **con_cls)
@@ -681,17 +737,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct req *r = *con_cls;
 	if (!r) {
 		db_storage_fault_clear();	/* not this request's: the thread served others */
-		r = xcalloc(1, sizeof *r);
-		r->t0 = now_usec();
-		r->conn = c;
+		*con_cls = r = req_new(c);
+	}
+	if (!r->started) {	/* the headers are in */
+		r->started = 1;
 		r->method = arena_strdup(&r->arena, method);
 		r->path = arena_strndup(&r->arena, url, strnlen(url, MAX_URL + 1));
 		r->is_post = strcmp(method, "POST") == 0;
-		buf_init(&r->body);
-		*con_cls = r;
 		r->want_json = wants_json(r);
+		if (r->early)
+			return fail_now(r, r->early, NULL);
 		if (strlen(url) > MAX_URL)
 			return fail_now(r, 414, NULL);
+		const union MHD_ConnectionInfo *hs = MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+		if (hs && hs->header_size > MAX_HEADERS)
+			return fail_now(r, 431, NULL);
 		if (r->is_post) {
 			if (!content_type_ok(c))
 				return fail_now(r, 415, "Formulär ska skickas som application/x-www-form-urlencoded (eller multipart/form-data med en fil).");
@@ -709,6 +769,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		db_storage_fault_clear();
 		return answer(r, then(r));
 	}
+	if (*upload_data_size)
+		conn_body(r->cs, *upload_data_size);	/* a body earns time (conn.h) */
 	if (r->status)	/* already answered early; discard the rest */
 		return (*upload_data_size = 0, MHD_YES);
 	if (*upload_data_size) {
@@ -719,6 +781,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	conn_received(r->cs);	/* whole: the request deadline is met */
 	return dispatch(r);
 }
 
@@ -754,11 +817,17 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
-	(void)c;
 	(void)toe;
 	struct req *r = *con_cls;
 	if (!r)
 		return;
+	/* the log's status: ours, libmicrohttpd's own answer (its 431), or
+	 * 408 when the deadline closed the connection (nothing is sent) */
+	int killed = conn_request_done(r->cs);
+	if (!r->status) {
+		const union MHD_ConnectionInfo *st = MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
+		r->status = killed ? 408 : st ? (int)st->http_status : 0;
+	}
 	access_log(r);
 	json_decref(r->view);
 	buf_free(&r->body);
@@ -766,6 +835,29 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	arena_free(&r->arena);
 	free(r);
 	*con_cls = NULL;
+}
+
+/* Connection notifications: the record conn.h keeps for each socket. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		const union MHD_ConnectionInfo *ad = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		*socket_context = conn_open(fd ? fd->connect_fd : -1, ad ? ad->client_addr : NULL);
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		conn_close(*socket_context);	/* MHD closes the socket after this */
+		*socket_context = NULL;
+	}
+}
+
+/* MHD's accept policy: the per-address limit (conn.h). */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	(void)cls;
+	(void)addrlen;
+	return conn_admit(addr) ? MHD_YES : MHD_NO;
 }
 
 /* ---------- lifecycle ---------- */
@@ -803,22 +895,33 @@ int server_run(const struct server_opts *o)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);	/* past a file size limit a write fails (EFBIG: 503), the server lives */
 
-	struct MHD_Daemon *d = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL,
+	/* the per-address limit is ours (conn_admit via on_accept), not
+	 * MHD_OPTION_PER_IP_CONNECTION_LIMIT: the trusted proxy is exempt */
+	struct conn_limits cl = { o->per_ip_limit, o->request_deadline, CONN_BODY_RATE, o->max_body, o->trusted_proxies,
+		o->ntrusted_proxies };
+	if (conn_guard_start(&cl, 1) < 0) {
+		fprintf(stderr, "bostadforst: cannot start the request deadline's thread\n");
+		return -1;
+	}
+	struct MHD_Daemon *d = MHD_start_daemon(flags, (uint16_t)o->port, on_accept, NULL,
 	    on_request, NULL,
 	    MHD_OPTION_SOCK_ADDR, sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->conn_timeout,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->conn_limit,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->per_ip_limit,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MHD_POOL,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 	    MHD_OPTION_END);
 	if (!d) {
+		conn_guard_stop();
 		fprintf(stderr, "bostadforst: cannot listen on %s:%d\n", o->bind, o->port);
 		return -1;
 	}
 	if (hashpool_start(o->hashers, o->login_queue) < 0) {
 		MHD_stop_daemon(d);
+		conn_guard_stop();
 		fprintf(stderr, "bostadforst: cannot start the password threads\n");
 		return -1;
 	}
@@ -841,6 +944,7 @@ int server_run(const struct server_opts *o)
 		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
 	}
 	MHD_stop_daemon(d);
+	conn_guard_stop();
 	db_close_all();
 	free(static_etags);
 	fprintf(stderr, "bostadforst: stopped (%llu password checks)\n", auth_checks());

@@ -20,6 +20,7 @@
 struct route;
 struct sqlite3_stmt;
 struct netrange;
+struct conn;
 
 #define MAX_PARAMS 4
 #define MAX_COOKIES 3
@@ -64,6 +65,9 @@ struct req {
 	void *state;	/* a handler's data across a suspension (in arena) */
 	/* filled by the server */
 	void *conn;
+	struct conn *cs;	/* the TCP connection's record (conn.h) */
+	int started;	/* on_request has seen the headers */
+	int early;	/* a status decided from the raw URI (414, 400) */
 	struct buf body;
 	int body_too_big;
 	int status;
@@ -187,15 +191,17 @@ struct server_opts {
 	int threads;
 	size_t max_body;
 	int secure_cookies;
-	int conn_timeout;
+	int conn_timeout;	/* seconds a connection may sit idle */
 	int conn_limit;
-	int per_ip_limit;
+	int per_ip_limit;	/* connections one address may hold (conn.h) */
+	int request_deadline;	/* seconds for a whole request (conn.h) */
 	int quiet;	/* no access log */
 	int bench;	/* serve /_ceiling/N for make bench */
 	int hashers;	/* password-check threads (see hashpool.h) */
 	int login_queue;	/* logins that may wait for a check */
-	const struct netrange *trusted_proxies;	/* --trusted-proxy: X-Forwarded-For is read */
-	int ntrusted_proxies;	/* only from these peers */
+	const struct netrange *trusted_proxies;	/* --trusted-proxy: X-Forwarded-For is read only from
+						 * these peers, and they are not limited per address */
+	int ntrusted_proxies;
 };
 
 /* Default logins that may wait for a password check, per check thread;

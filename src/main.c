@@ -18,6 +18,7 @@
 #include "route.h"
 #include "user.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,10 @@ static const char usage_serve[] =
     "                       it doubles with each failure, at most 15 minutes)\n"
     "  --login-account-limit N   failed logins per account before waits (default 5)\n"
     "  --login-address-limit N   failed logins per client address (default 20)\n"
+    "  --request-deadline SECS  a whole request (headers and body) must arrive\n"
+    "                       within SECS of the connection being ready for it, plus\n"
+    "                       1 s per 32 KiB of body up to --max-body; later it is\n"
+    "                       closed (default 10)\n"
     "  --quiet              no access log\n"
     "  --bench              also serve N bytes from memory at /_ceiling/N (make bench)\n";
 
@@ -206,6 +211,7 @@ static int cmd_serve(int argc, char **argv)
 	const char *dbp = NULL, *bind = "127.0.0.1", *port = "8080", *threads = NULL;
 	const char *max_body = "1048576", *idle = "1800", *maxage = "43200", *login_queue = NULL;
 	const char *proxies = NULL, *delay_base = "2000", *account_limit = "5", *address_limit = "20";
+	const char *deadline = "10";
 	int demo = 0, secure = 0, quiet = 0, bench = 0;
 	struct flag flags[] = {
 		{ "--db", 1, &dbp, NULL }, { "--bind", 1, &bind, NULL }, { "--port", 1, &port, NULL },
@@ -215,14 +221,14 @@ static int cmd_serve(int argc, char **argv)
 		{ "--login-queue", 1, &login_queue, NULL }, { "--quiet", 0, NULL, &quiet }, { "--bench", 0, NULL, &bench },
 		{ "--trusted-proxy", 2, &proxies, NULL }, { "--login-delay-base-ms", 1, &delay_base, NULL },
 		{ "--login-account-limit", 1, &account_limit, NULL }, { "--login-address-limit", 1, &address_limit, NULL },
-		{ NULL, 0, NULL, NULL },
+		{ "--request-deadline", 1, &deadline, NULL }, { NULL, 0, NULL, NULL },
 	};
 	int rc = parse_flags(argc, argv, flags, usage_serve);
 	if (rc)
 		return rc == 1 ? 0 : rc;
 	if (!dbp)
 		return bad_usage(usage_serve, "--db is required", NULL);
-	long long p, t, mb, si, sm;
+	long long p, t, mb, si, sm, rd;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (parse_int(port, 0, 65535, &p) < 0)
 		return bad_usage(usage_serve, "--port must be 0-65535", port);
@@ -253,6 +259,8 @@ static int cmd_serve(int argc, char **argv)
 			return bad_usage(usage_serve, "--trusted-proxy takes IPv4 or IPv6 addresses or ADDR/BITS "
 			    "ranges (at most 64)", bad);
 	}
+	if (parse_int(deadline, 1, 3600, &rd) < 0)
+		return bad_usage(usage_serve, "--request-deadline must be 1-3600 seconds", deadline);
 	auth_session_idle = si;
 	auth_session_max = sm;
 	throttle_base_ms = base;
@@ -279,7 +287,8 @@ static int cmd_serve(int argc, char **argv)
 	struct server_opts o = {
 		.bind = bind, .port = (int)p, .threads = (int)t, .max_body = (size_t)mb,
 		.secure_cookies = secure, .conn_timeout = 30, .conn_limit = 1000,
-		.per_ip_limit = 256, .quiet = quiet, .bench = bench,
+		.per_ip_limit = 32, .request_deadline = (int)rd,
+		.quiet = quiet, .bench = bench,
 		.hashers = (int)hashers, .login_queue = (int)lq,
 		.trusted_proxies = trusted, .ntrusted_proxies = ntrusted,
 	};

@@ -3,7 +3,9 @@
 # Usage: tools/deps.sh build|test|bench
 #   build: compiler, pkg-config and the five libraries
 #   test:  build + chromium, sqlite3 CLI, unzip (reads back XLSX), clang and
-#          libclang-rt-14-dev (libFuzzer, tests/fuzz/), node (only when absent) and npm ci
+#          libclang-rt-14-dev (libFuzzer, tests/fuzz/), nginx and openssl
+#          (tests/http/deploy.test.mjs runs deploy/nginx in front of the server),
+#          node (only when absent) and npm ci
 #   bench: test + wrk
 set -eu
 what=${1:-build}
@@ -11,6 +13,8 @@ missing=""
 
 need_pc() { pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"; }
 need_cmd() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
+# a program in /usr/sbin, which is not on every user's PATH
+need_sbin() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || missing="$missing $2"; }
 
 need_cmd cc gcc
 need_cmd make make
@@ -32,6 +36,8 @@ if [ "$what" != build ]; then
 	need_cmd clang clang
 	dpkg-query -W -f='${Status}' libclang-rt-14-dev 2>/dev/null | grep -q 'ok installed' ||
 		missing="$missing libclang-rt-14-dev"
+	need_sbin nginx nginx
+	need_cmd openssl openssl
 	# Debian's npm conflicts with the Node these machines ship: only
 	# install Node from Debian when there is none at all.
 	command -v node >/dev/null 2>&1 || missing="$missing nodejs npm"
@@ -55,7 +61,14 @@ if [ -n "$missing" ]; then
 fi
 
 if [ "$what" != build ]; then
-	if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] ||
+	if [ -L node_modules ]; then
+		# a link to another checkout's packages (a git worktree): npm ci
+		# would empty the folder it points at, so only say what is missing
+		if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
+			echo "deps: node_modules is a link to $(readlink node_modules) without playwright-core/axe-core; run npm ci there" >&2
+			exit 1
+		fi
+	elif [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] ||
 	   [ package-lock.json -nt node_modules/.package-lock.json ]; then
 		echo "deps: npm ci"
 		npm ci --no-audit --no-fund --loglevel=error

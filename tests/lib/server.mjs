@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, readFileSync, openSync, closeSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import http from 'node:http';
+import https from 'node:https';
 import assert from 'node:assert/strict';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
@@ -77,12 +78,15 @@ export function sql(db, query) {
   return out.trim() ? JSON.parse(out) : [];
 }
 
-/* A client that keeps cookies, like one browser. */
+/* A client that keeps cookies, like one browser. base may be https (any
+ * certificate is accepted: the deploy suite's is self-signed); localAddress
+ * picks the address it connects from (127.x.y.z on Linux). */
 export class Client {
-  constructor(base) {
+  constructor(base, { localAddress } = {}) {
     this.base = base;
     this.cookies = new Map();
     this.csrf = null;
+    this.localAddress = localAddress;
   }
 
   /* Raw request; path is sent as is (no normalisation). */
@@ -94,7 +98,9 @@ export class Client {
     if (body !== null && h['Content-Type'] === undefined) h['Content-Type'] = 'application/x-www-form-urlencoded';
     if (body !== null && !chunked) h['Content-Length'] = Buffer.byteLength(body);
     return new Promise((resolve, reject) => {
-      const req = http.request({ host: u.hostname, port: u.port, method, path, headers: h }, (res) => {
+      const tls = u.protocol === 'https:';
+      const req = (tls ? https : http).request({ host: u.hostname, port: u.port, method, path, headers: h,
+        localAddress: this.localAddress, ...(tls ? { rejectUnauthorized: false } : {}) }, (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => {
