@@ -196,8 +196,19 @@ int assignment_text_save(struct req *r)
 {
 	static const char sql[] = "INSERT INTO assignment_texts(text, created_at, created_by) VALUES(?, ?, ?)";
 	const char *text = http_param(r, "text");
-	json_object_set_new(r->view, "form", json_pack("{s:s}", "text", text ? text : ""));
+	long long base = parse_id(http_param(r, "base_id"));
+	json_t *current = current_text();
+	long long now_id = json_integer_value(json_object_get(current, "id"));
+	json_object_set_new(r->view, "form", json_pack("{s:s, s:I}", "text", text ? text : "", "id", (json_int_t)now_id));
 	json_object_set_new(r->view, "title", json_string("Standardtext för uppdrag"));
+	if (now_id && base != now_id) {	/* someone saved a version after this form was opened */
+		json_object_set_new(r->view, "conflict", json_pack("{s:O}", "text", json_object_get(current, "text")));
+		json_decref(current);
+		view_error(r, "text", "Någon annan har sparat en ny version sedan du öppnade sidan. Den sparade texten står "
+		    "ovanför; formuläret visar det du skrev. Spara igen för att ersätta den.");
+		return 409;
+	}
+	json_decref(current);
 	if (!text || !*text)
 		view_error(r, "text", "Skriv standardtexten.");
 	else if (strlen(text) > 10000)

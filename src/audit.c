@@ -168,6 +168,7 @@ static const struct { const char *k, *v; } entity_labels[] = {
 	{ "kvarboende_summary", "Sammanställning" }, { "user", "Användarkonto" }, { "user_password", "Lösenord" },
 	{ "district", "Stadsdel" }, { "config_item", "Livsområde eller checklistpunkt" }, { "settings", "Inställningar" },
 	{ "assignment_text", "Uppdragstext" }, { "csrf", "Formulär (CSRF)" }, { "session", "Inloggning" },
+	{ "access_change_ack", "Kvittens av behörighetsändring" }, { "audit", "Åtkomstloggen" },
 	{ "page", "Listor och sökningar" },
 };
 
@@ -201,14 +202,15 @@ static json_t *action_options(const char *selected)
 
 #define AUDIT_CSV_MAX 100000	/* rows of one CSV: a year of one person's or one user's reads */
 
-/* One filtered walk of the log, newest first: ?1 user name, ?2 entity
+/* One filtered walk of the log, newest first (numbered parameters only: a
+ * named one would take the number of its first appearance): ?1 user name, ?2 entity
  * ("page" = the lists and searches), ?3 action, ?4/?5 time range, ?6 the
- * keyset, ?7 limit, ?8 person id. The person and the user each have an
+ * keyset, ?7 limit, ?8 person id, ?9 whether names are shown. The person and the user each have an
  * index (audit_person, audit_user). */
 static const char audit_sql[] =
     "SELECT a.id, a.at, coalesce(u.username, ''), a.action, a.entity, a.entity_id, a.person_id, "
-    "CASE WHEN :names THEN (SELECT p.first_name || ' ' || p.last_name FROM persons p WHERE p.id = a.person_id) END, "
-    "CASE WHEN :names THEN (SELECT p.personnummer FROM persons p WHERE p.id = a.person_id) END "
+    "CASE WHEN ?9 THEN (SELECT p.first_name || ' ' || p.last_name FROM persons p WHERE p.id = a.person_id) END, "
+    "CASE WHEN ?9 THEN (SELECT p.personnummer FROM persons p WHERE p.id = a.person_id) END "
     "FROM audit a LEFT JOIN users u ON u.id = a.user_id "
     "WHERE (?1 IS NULL OR a.user_id = (SELECT id FROM users WHERE username = ?1)) "
     "AND (?2 IS NULL OR a.entity = ?2 OR (?2 = 'page' AND a.entity LIKE '/%')) AND (?3 IS NULL OR a.action = ?3) "
@@ -293,7 +295,7 @@ int audit_list(struct req *r)
 	sqlite3_bind_int(st, 7, csv ? AUDIT_CSV_MAX + 1 : AUDIT_PAGE + 1);
 	if (person_id > 0)
 		sqlite3_bind_int64(st, 8, person_id);
-	db_bind_named_int(st, ":names", names);
+	sqlite3_bind_int(st, 9, names);
 
 	struct buf out;
 	buf_init(&out);
@@ -313,8 +315,11 @@ int audit_list(struct req *r)
 		last_id = sqlite3_column_int64(st, 0);
 		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
 			snprintf(eid, sizeof eid, "%lld", (long long)sqlite3_column_int64(st, 5));
-		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+		if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
 			snprintf(pid, sizeof pid, "%lld", (long long)sqlite3_column_int64(st, 6));
+			if (names)	/* the manager sees who: that is a look at the person too */
+				http_saw_person(r, sqlite3_column_int64(st, 6));
+		}
 		const char *cells[] = { when, db_col_text(st, 2), action_label(db_col_text(st, 3)),
 			entity_label(r, db_col_text(st, 4)), eid, pid, db_col_text(st, 7), db_col_text(st, 8) };
 		if (csv) {

@@ -158,6 +158,9 @@ int settings_form(struct req *r)
 	view_field(r, f, "takeover_months", "Månader från inflyttning till prövning av överlåtelse", "input", v,
 	    "Ett av villkoren för att ett boende visas som redo för överlåtelse av förstahandskontraktet.");
 	json_object_set_new(r->view, "fields", f);
+	/* the value the form was opened with: a save over another's is a 409 */
+	json_object_set_new(r->view, "was", json_string(r->is_post && http_param(r, "was") ? http_param(r, "was") :
+	    arena_printf(&r->arena, "%lld", db_setting_int("takeover_months", 9))));
 	if (http_param(r, "saved"))
 		json_object_set_new(r->view, "saved", json_string("Inställningarna är sparade."));
 	return 200;
@@ -178,6 +181,16 @@ int settings_save(struct req *r)
 	}
 	if (db_begin() < 0)
 		return http_fail(r, 500, NULL);
+	long long now = db_setting_int("takeover_months", 9);
+	const char *was = http_param(r, "was");
+	if (!was || atoll(was) != now) {
+		db_rollback();
+		view_error(r, "takeover_months", arena_printf(&r->arena, "Någon annan har ändrat inställningen sedan du öppnade "
+		    "sidan: nu sparat är %lld månader. Formuläret visar det du skrev; spara igen för att ersätta.", now));
+		settings_form(r);
+		json_object_set_new(r->view, "was", json_string(arena_printf(&r->arena, "%lld", now)));
+		return 409;
+	}
 	if (db_execf(sql, "t", arena_printf(&r->arena, "%lld", n)) < 0 ||
 	    audit_log(r->user.id, "update", "settings", 0, 0) < 0 || db_commit() < 0) {
 		db_rollback();

@@ -6,6 +6,7 @@
 
 /* home.c */
 int home_page(struct req *r);
+int access_change_ack(struct req *r);
 int healthz(struct req *r);
 
 /* login.c */

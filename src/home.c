@@ -1,5 +1,6 @@
 /* home.c - each role's start page (what is due today), and the health check. */
 #include "handlers.h"
+#include "audit.h"
 #include "db.h"
 #include "referral.h"
 #include "scope.h"
@@ -183,6 +184,61 @@ static const char without_apartment_sql[] = WITHOUT_APARTMENT_SQL(
     "'/persons/' || p.id AS href, p.id AS person_id, p.first_name || ' ' || p.last_name AS label, "
     "coalesce('Utflyttad ' || p.last_moved_out, 'Väntar på lägenhet') || ', beslutet gäller till ' || x.end_date AS detail", "1");
 
+/* Changes to accounts that give case access, not yet acknowledged by a
+ * manager (migrations/0009): who changed whose account, and how. */
+static const char access_changes_sql[] =
+    "SELECT a.id, a.at, a.action, a.entity, coalesce(actor.name, actor.username, 'kommandoraden') AS actor, "
+    "target.username AS target, target.name AS target_name, target.role AS role "
+    "FROM audit a INDEXED BY audit_entity JOIN users target ON target.id = a.entity_id LEFT JOIN users actor ON actor.id = a.user_id "
+    "WHERE a.entity IN ('user', 'user_password') AND a.action IN ('create', 'update') "
+    "AND target.role IN ('manager', 'socialsekreterare', 'case_manager') "
+    "AND NOT EXISTS (SELECT 1 FROM access_change_acks k WHERE k.audit_id = a.id) ORDER BY a.id LIMIT 50";
+
+/* The managers' list of access changes to acknowledge, as view objects. */
+static json_t *access_changes(struct req *r)
+{
+	sqlite3_stmt *st = db_stmt(access_changes_sql);
+	if (!st)
+		return NULL;
+	json_t *rows = db_rows_json(st, 0, NULL);
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x) {
+		char when[17];
+		local_time(json_integer_value(json_object_get(x, "at")), when);
+		const char *entity = json_string_value(json_object_get(x, "entity"));
+		const char *what = str_eq(entity, "user_password") ? "återställde lösenordet för" :
+		    str_eq(json_string_value(json_object_get(x, "action")), "create") ? "skapade kontot" : "ändrade kontot";
+		json_object_set_new(x, "text", json_string(arena_printf(&r->arena, "%s %s %s %s (%s)", when,
+		    json_string_value(json_object_get(x, "actor")), what, json_string_value(json_object_get(x, "target")),
+		    role_label(role_from_name(json_string_value(json_object_get(x, "role")))))));
+		json_object_set_new(x, "action_href", json_string(arena_printf(&r->arena, "/access-changes/%lld/ack",
+		    (long long)json_integer_value(json_object_get(x, "id")))));
+	}
+	return rows;
+}
+
+/* POST /access-changes/{id}/ack : a manager has seen an access change. */
+int access_change_ack(struct req *r)
+{
+	static const char is_change[] = "SELECT 1 FROM audit WHERE id = ? AND entity IN ('user', 'user_password') "
+	    "AND action IN ('create', 'update')";
+	static const char ins[] = "INSERT OR IGNORE INTO access_change_acks(audit_id, acked_by, acked_at) VALUES(?, ?, ?)";
+	long long id = r->params[0];
+	json_t *row = db_row_for(is_change, id);
+	if (!row)
+		return http_fail(r, 404, "Ändringen finns inte.");
+	json_decref(row);
+	if (db_begin() < 0)
+		return http_fail(r, 500, NULL);
+	if (db_execf(ins, "iii", id, r->user.id, now_unix()) < 0 || audit_log(r->user.id, "create", "access_change_ack", id, 0) < 0 ||
+	    db_commit() < 0) {
+		db_rollback();
+		return http_fail(r, 500, NULL);
+	}
+	return http_redirect(r, "/");
+}
+
 /* GET / : greets the user; lists the role's work due today. */
 int home_page(struct req *r)
 {
@@ -214,7 +270,14 @@ int home_page(struct req *r)
 		add_section(sections, "Redo för prövning av överlåtelse", sql_items(r, ready_sql), "/tenancies?ready=1");
 		add_section(sections, "Öppna händelser", sql_items(r, open_incidents_sql), "/incidents");
 		break;
-	case ROLE_MANAGER:
+	case ROLE_MANAGER: {
+		json_t *changes = access_changes(r);
+		if (!changes)
+			return http_fail(r, 500, NULL);
+		if (json_array_size(changes))
+			json_object_set_new(r->view, "access_changes", changes);
+		else
+			json_decref(changes);
 		add_section(sections, "Remisser som väntat längst",
 		    referral_items(r, referrals_waiting(r, ROLE_SOC | ROLE_CM, 10)), "/referrals");
 		add_section(sections, "Beslut att ompröva inom 60 dagar",
@@ -222,6 +285,7 @@ int home_page(struct req *r)
 		add_section(sections, "Försenade checklistor", checklist_missing_items(r, 1, HOME_LIMIT), "/checklists");
 		add_section(sections, "Stöd utan lägenhet", sql_items(r, without_apartment_sql), "/persons/without-apartment");
 		break;
+	}
 	default:
 		break;
 	}

@@ -166,8 +166,11 @@ static const char *content_type_for(const char *path)
 
 /* ---------- responses ---------- */
 
-static void add_security_headers(struct MHD_Response *resp)
+/* The headers every answer carries; behind TLS also HSTS (two years). */
+static void add_security_headers(struct MHD_Response *resp, int secure)
 {
+	if (secure)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=63072000; includeSubDomains");
 	MHD_add_response_header(resp, "Content-Security-Policy", csp);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
@@ -185,7 +188,7 @@ static enum MHD_Result queue(struct req *r, int status, char *body, size_t len,
 		free(body);
 		return MHD_NO;
 	}
-	add_security_headers(resp);
+	add_security_headers(resp, r->secure);
 	if (ctype)
 		MHD_add_response_header(resp, "Content-Type", ctype);
 	if (!cacheable)
@@ -331,7 +334,7 @@ static enum MHD_Result serve_ceiling(struct req *r)
 	struct MHD_Response *resp = MHD_create_response_from_buffer((size_t)n, ceiling_block, MHD_RESPMEM_PERSISTENT);
 	if (!resp)
 		return MHD_NO;
-	add_security_headers(resp);
+	add_security_headers(resp, r->secure);
 	MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	r->status = 200;
@@ -360,7 +363,7 @@ static enum MHD_Result serve_static(struct req *r)
 	    (void *)a->data, MHD_RESPMEM_PERSISTENT);
 	if (!resp)
 		return MHD_NO;
-	add_security_headers(resp);
+	add_security_headers(resp, r->secure);
 	MHD_add_response_header(resp, "Content-Type", content_type_for(name));
 	MHD_add_response_header(resp, "ETag", etag);
 	MHD_add_response_header(resp, "Last-Modified", started_http_date);
@@ -468,8 +471,16 @@ void http_cookie(struct req *r, const char *name, const char *value, long long m
 	char age[32] = "";
 	if (max_age >= 0)
 		snprintf(age, sizeof age, "; Max-Age=%lld", max_age);
-	http_set_cookie(r, arena_printf(&r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
+	http_set_cookie(r, arena_printf(&r->arena, "%s%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", r->secure ? "__Host-" : "",
 	    name, value, r->secure ? "; Secure" : "", age));
+}
+
+/* The cookie's name on the wire: behind TLS with the __Host- prefix, which
+ * a browser keeps only when it came Secure, for Path=/ and without Domain,
+ * so a sibling host or a plain-HTTP answer cannot plant one. */
+static const char *cookie_name(struct req *r, const char *base)
+{
+	return r->secure ? arena_printf(&r->arena, "__Host-%s", base) : base;
 }
 
 /* ---------- the request path ---------- */
@@ -542,7 +553,7 @@ static enum MHD_Result answer(struct req *r, int status)
 	}
 	if (status < 500 && r->nseen && r->user.id && !r->error &&
 	    audit_seen(r->user.id, r->route ? r->route->pattern : r->path, r->seen, r->nseen) < 0)
-		status = http_fail(r, 500, NULL);
+		status = storage_status(r, http_fail(r, 500, NULL));	/* never shown unlogged; a full disk is a 503 */
 	return render(r, status);
 }
 
@@ -568,7 +579,7 @@ static enum MHD_Result dispatch(struct req *r)
 
 	/* session */
 	const char *cookies = http_header(r, "Cookie");
-	const char *token = cookie_get(&r->arena, cookies, SESSION_COOKIE);
+	const char *token = cookie_get(&r->arena, cookies, cookie_name(r, SESSION_COOKIE));
 	if (token) {
 		int rc = session_load(token, &r->user, &r->arena);
 		if (rc < 0)
@@ -584,7 +595,7 @@ static enum MHD_Result dispatch(struct req *r)
 		auth_csrf_for(r->session_token, c);
 		r->csrf = arena_strdup(&r->arena, c);
 	}
-	const char *pre = cookie_get(&r->arena, cookies, PRE_COOKIE);
+	const char *pre = cookie_get(&r->arena, cookies, cookie_name(r, PRE_COOKIE));
 	if (pre && strlen(pre) == 64)
 		r->pre_token = pre;
 
@@ -786,8 +797,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 }
 
 /* Writes the access-log line: no query string, no names, no form values;
- * long digit runs in the path (a personnummer typed into the address
- * bar) are masked. */
+ * a run of digits (with - or +) holding six or more digits in the path
+ * (a personnummer in any form typed into the address bar) is masked. */
 static void access_log(struct req *r)
 {
 	if (opts.quiet)
@@ -795,9 +806,11 @@ static void access_log(struct req *r)
 	char path[160];
 	size_t o = 0;
 	for (const char *p = r->path; *p && o < sizeof path - 8; p++) {
-		if (*p >= '0' && *p <= '9') {
-			size_t run = strspn(p, "0123456789");
-			if (run >= 8) {
+		if (*p >= '0' && *p <= '9') {	/* 600301-1001, 198503122387, 19850312-2387 ... */
+			size_t run = strspn(p, "0123456789-+"), digits = 0;
+			for (size_t k = 0; k < run; k++)
+				digits += p[k] >= '0' && p[k] <= '9';
+			if (digits >= 6) {
 				memcpy(path + o, "[nr]", 4);
 				o += 4;
 				p += run - 1;

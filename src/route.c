@@ -32,6 +32,7 @@ static const struct route routes[] = {
 	{ "POST", "/logout",                         ANY,                       logout_submit,        NULL },
 
 	{ "GET",  "/audit",                          ROLE_MANAGER | ROLE_ADMIN, audit_list,           "audit/list" },
+	{ "POST", "/access-changes/{id}/ack",        ROLE_MANAGER,              access_change_ack,    NULL },
 
 	{ "GET",  "/persons",                        CASE,                      persons_list,         "persons/list" },
 	{ "POST", "/persons",                        ROLE_SOC,                  person_create,        "persons/form" },

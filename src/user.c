@@ -406,7 +406,7 @@ int user_password_reset(struct req *r)
 		ok = 0;
 	}
 	free(hash);
-	if (!ok || session_end_user(id) < 0 || audit_log(r->user.id, "update", "user", id, 0) < 0 ||
+	if (!ok || session_end_user(id) < 0 || audit_log(r->user.id, "update", "user_password", id, 0) < 0 ||
 	    db_commit() < 0) {
 		db_rollback();
 		return http_fail(r, 500, NULL);

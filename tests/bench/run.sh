@@ -4,4 +4,6 @@
 set -eu
 cd "$(dirname "$0")/../.."
 [ -d node_modules/playwright-core ] || npm ci --silent
-exec node tests/bench/bench.mjs
+node tests/bench/bench.mjs
+# the soak: SOAK_SECONDS (default 600) of reads and writes, RSS sampled
+exec node tests/bench/soak.mjs

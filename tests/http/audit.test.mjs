@@ -58,4 +58,37 @@ test('every GET route, every role: each person shown is audited for that user by
   assert.equal(pages.length, 0, 'pages that show persons without an audit row (listed above)');
 });
 
+test('loggkontroll: who has looked at this person, what has this user looked at, as CSV too', async () => {
+  const p = q("SELECT id, personnummer, first_name || ' ' || last_name AS name FROM persons WHERE personnummer IS NOT NULL AND id IN " +
+    `(SELECT person_id FROM person_case_managers WHERE user_id = ${uid.cm1} AND ended_at IS NULL) LIMIT 1`)[0];
+  assert.equal((await c.cm1.get(`/persons/${p.id}`)).status, 200);
+  const short = p.personnummer.slice(2);	// ÅÅMMDD-NNNN, as people type it
+  const page = await c.chef1.get(`/audit?person=${encodeURIComponent(short)}`, { json: true });
+  assert.equal(page.status, 200);
+  const rows = page.json().rows;
+  assert.ok(rows.length >= 1 && rows.every((r) => r.person_id_text === String(p.id)), 'only this person');
+  assert.ok(rows.some((r) => r.user === 'cm1' && r.action === 'read' && r.entity === 'Personakt'), 'cm1 read the record');
+  assert.ok(rows.every((r) => r.person_name === p.name), 'the manager sees the name');
+  const html = await c.chef1.get(`/audit?person=${encodeURIComponent(short)}`);
+  assert.match(html.body, /<option value="person">Personakt<\/option>/, 'Swedish choices for the kind of data');
+  const csv = await c.chef1.get(`/audit?person=${encodeURIComponent(short)}&format=csv`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers['content-disposition'], /atkomstlogg\.csv/);
+  const lines = csv.body.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
+  assert.equal(lines[0], 'Tid;Användare;Händelse;Uppgift;Id;Person-id;Person;Personnummer');
+  assert.ok(lines.slice(1).some((l) => l.includes(';cm1;Läste;Personakt;') && l.endsWith(`;${p.name};${p.personnummer}`)), lines.join('\n'));
+  // what has cm1 looked at today, CSV
+  const today = new Date().toISOString().slice(0, 10);
+  const mine = await c.chef1.get(`/audit?user=cm1&action=read&from=${today}&to=${today}&format=csv`);
+  assert.ok(mine.body.split('\r\n').length > 3);
+  assert.ok(!/;(?!cm1;)[a-z0-9.]+;Läste;/.test(mine.body.split('\r\n').slice(1).join('\n').replace(/^[^;]*;cm1;/gm, '')), 'only cm1');
+  // the admin sees ids, not names or personnummer
+  const a = (await c.admin1.get(`/audit?person=${encodeURIComponent(short)}`, { json: true })).json();
+  assert.ok(a.rows.length >= 1 && a.rows.every((r) => r.person_name === ''));
+  const ac = await c.admin1.get(`/audit?person=${encodeURIComponent(short)}&format=csv`);
+  assert.ok(!ac.body.includes(p.personnummer) && !ac.body.includes(p.name));
+  assert.equal((await c.chef1.get('/audit?person=19000101-0000')).status, 400);
+  assert.match((await c.chef1.get('/audit?person=abc')).body, /Skriv personnumret/);
+});
+
 await run({ after: () => srv.stop() });

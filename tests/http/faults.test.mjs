@@ -178,8 +178,19 @@ test('a full disk: 503 with a Swedish message, nothing lost, reads go on, writin
     // reads that write nothing are still served; a journal page must write
     // its access-log row first: shown with that row, or refused with 503
     // when even the row finds no room, never shown unlogged
-    for (const path of ['/healthz', '/', '/persons', '/visits'])
-      assert.equal((await cm.get(path)).status, 200, `GET ${path} while the disk is full`);
+    assert.equal((await cm.get('/healthz')).status, 200, 'GET /healthz while the disk is full');
+    // pages that show persons write one audit row per person shown: with
+    // room they are shown, without it refused (503), never shown unlogged
+    for (const path of ['/', '/persons', '/visits']) {
+      const before = sql(db, "SELECT count(*) AS n FROM audit WHERE action = 'read'")[0].n;
+      const r = await cm.get(path);
+      const after = sql(db, "SELECT count(*) AS n FROM audit WHERE action = 'read'")[0].n;
+      if (r.status === 200) assert.ok(after > before, `GET ${path} shown while the disk is full has its audit rows`);
+      else {
+        assert.equal(r.status, 503, `GET ${path} while the disk is full: shown or 503, never 500`);
+        assert.equal(after, before);
+      }
+    }
     const reads = () => sql(db, `SELECT count(*) AS n FROM audit WHERE entity = 'visits' AND action = 'read'
       AND entity_id = ${p}`)[0].n;
     const logged = reads();
