@@ -322,7 +322,8 @@ test('assignment: standard text + goals + follow-ups; assigned case manager read
 test('admin edits the standard text as a new version; old assignments keep theirs', async () => {
   const admin = users.admin1;
   const before = q('SELECT count(*) AS n FROM assignment_texts')[0].n;
-  const r = await admin.post('/admin/assignment-text', { text: 'Ny standardtext för uppdraget.' });
+  const base = String((await admin.get('/admin/assignment-text', { json: true })).json().form.id);
+  const r = await admin.post('/admin/assignment-text', { text: 'Ny standardtext för uppdraget.', base_id: base });
   assert.equal(r.status, 303);
   assert.equal(q('SELECT count(*) AS n FROM assignment_texts')[0].n, before + 1);
   const did = q(`SELECT id FROM decisions WHERE referral_id = ${walkRef} AND replaced_by_id IS NULL`)[0].id;
