@@ -644,17 +644,32 @@ static void comma_labels(struct req *r, json_t *o, const char *const keys[])
 	}
 }
 
-/* GET /kvarboende?date=&district= */
-int kvarboende_page(struct req *r)
+/* Reads ?date= (default today; arena text) and ?district= (the manager's
+ * filter; 0 for all, and for the socialsekreterare, whose scope is the
+ * district). Returns 0, or the status of the error page it set. */
+static int date_and_district(struct req *r, const char **date, long long *district)
 {
 	char today[11];
 	date_today(today);
-	const char *date = http_param(r, "date");
-	if (date && *date && !valid_date(date))
+	*date = http_param(r, "date");
+	if (*date && **date && !valid_date(*date))
 		return http_fail(r, 400, "Ange datumet som ÅÅÅÅ-MM-DD.");
-	if (!date || !*date)
-		date = arena_strdup(&r->arena, today);
-	long long district = r->user.role == ROLE_SOC ? 0 : parse_id(http_param(r, "district"));
+	if (!*date || !**date)
+		*date = arena_strdup(&r->arena, today);
+	*district = r->user.role == ROLE_SOC ? 0 : parse_id(http_param(r, "district"));
+	if (*district && !district_exists(*district))
+		return http_fail(r, 404, "Stadsdelen finns inte.");
+	return 0;
+}
+
+/* GET /kvarboende?date=&district= */
+int kvarboende_page(struct req *r)
+{
+	const char *date;
+	long long district;
+	int bad = date_and_district(r, &date, &district);
+	if (bad)
+		return bad;
 	json_t *k = kvarboende_figures(r, date, district, 1);
 	if (!k)
 		return http_fail(r, 500, NULL);
@@ -700,16 +715,11 @@ int kvarboende_page(struct req *r)
  * printable page, in the shape a programme presents them (seed 004). */
 int kvarboende_summary(struct req *r)
 {
-	char today[11];
-	date_today(today);
-	const char *date = http_param(r, "date");
-	if (date && *date && !valid_date(date))
-		return http_fail(r, 400, "Ange datumet som ÅÅÅÅ-MM-DD.");
-	if (!date || !*date)
-		date = arena_strdup(&r->arena, today);
-	long long district = r->user.role == ROLE_SOC ? 0 : parse_id(http_param(r, "district"));
-	if (district && !district_exists(district))
-		return http_fail(r, 404, "Stadsdelen finns inte.");
+	const char *date;
+	long long district;
+	int bad = date_and_district(r, &date, &district);
+	if (bad)
+		return bad;
 	json_t *k = kvarboende_figures(r, date, district, 1);
 	if (!k)
 		return http_fail(r, 500, NULL);
