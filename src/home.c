@@ -179,6 +179,19 @@ static const char housing_events_sql[] =
 	"'Flyttade in ' || t.move_in_date || ', ' || a.address")
     " ORDER BY k_when DESC, k_id DESC LIMIT :limit";
 
+/* Persons granted in the last 180 days with no case manager: the
+ * manager's to assign (the case manager cannot open the person until
+ * then). Walks the recent decisions newest first (decisions_recent) and
+ * stops after a page. */
+static const char granted_without_cm_sql[] =
+    "SELECT '/persons/' || p.id AS href, p.id AS person_id, p.first_name || ' ' || p.last_name AS label, "
+    "'Beslut ' || x.decision_date || ', ' || d.name || ': tilldela en case manager' AS detail "
+    "FROM decisions x INDEXED BY decisions_recent JOIN persons p ON p.id = x.person_id "
+    "JOIN districts d ON d.id = p.district_id "
+    "WHERE x.replaced_by_id IS NULL AND x.decision_date >= date(:today, '-180 days') AND x.end_date >= :today "
+    "AND NOT EXISTS (SELECT 1 FROM person_case_managers c WHERE c.person_id = p.id AND c.ended_at IS NULL) "
+    "ORDER BY x.decision_date DESC, x.id DESC LIMIT :limit";
+
 /* Persons with a current decision and no ongoing tenancy (tenancy.h). */
 static const char without_apartment_sql[] = WITHOUT_APARTMENT_SQL(
     "'/persons/' || p.id AS href, p.id AS person_id, p.first_name || ' ' || p.last_name AS label, "
@@ -280,6 +293,7 @@ int home_page(struct req *r)
 			json_decref(changes);
 		add_section(sections, "Remisser som väntat längst",
 		    referral_items(r, referrals_waiting(r, ROLE_SOC | ROLE_CM, 10)), "/referrals");
+		add_section(sections, "Beviljade utan case manager", sql_items(r, granted_without_cm_sql), NULL);
 		add_section(sections, "Beslut att ompröva inom 60 dagar",
 		    decision_items(r, decisions_due_rows(r, 60, 10)), "/decisions");
 		add_section(sections, "Försenade checklistor", checklist_missing_items(r, 1, HOME_LIMIT), "/checklists");

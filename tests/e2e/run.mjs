@@ -200,10 +200,13 @@ test('remiss to decisions in the browser: soc1 files with the client, cm1 answer
   await p.getByRole('heading', { level: 1, name: /Uppdragsbeskrivning/ }).waitFor();
   await axe(p, 'assignment');
 
+  // the socialsekreterare is told who assigns; the manager finds her on the start page
+  await p.getByRole('link', { name: 'Tillbaka till beslutet' }).click();
+  await p.getByRole('link', { name: /^Tillbaka till Selma Stigsdotter/ }).click();
+  await p.getByText(/Chefen för Bostad först tilldelar en case manager/).waitFor();
   const chef = await session('chef1');
   const h = chef.page;
-  await h.goto(`${srv.url}/persons?q=Stigsdotter`);
-  await h.getByRole('link', { name: 'Selma Stigsdotter' }).click();
+  await h.locator('section.due', { hasText: 'Beviljade utan case manager' }).getByRole('link', { name: 'Selma Stigsdotter' }).click();
   await h.getByLabel('Tilldela case manager').selectOption({ label: 'Cecilia Case Manager (cm1)' });
   await h.getByRole('button', { name: 'Tilldela' }).click();
   await h.getByText('Cecilia Case Manager', { exact: false }).first().waitFor();
