@@ -452,6 +452,9 @@ void db_vbindf(sqlite3_stmt *st, const char *fmt, va_list ap)
 		case 'n':
 			sqlite3_bind_null(st, idx);
 			break;
+		case 'd':
+			sqlite3_bind_double(st, idx, va_arg(ap, double));
+			break;
 		case 'u': {
 			long long v = va_arg(ap, long long);
 			if (v)

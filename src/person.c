@@ -118,6 +118,14 @@ static int too_long(const char *s, size_t max)
 	return s && strlen(s) > max;
 }
 
+/* The reserve identity's sex as choices, selected kept. New reference. */
+static json_t *sex_options(const char *selected)
+{
+	static const char *const sexes[] = { "K", "M", "X", NULL };
+	static const char *const sex_labels[] = { "Kvinna", "Man", "Annat eller okänt", NULL };
+	return view_options(sexes, sex_labels, selected);
+}
+
 /* Reads and validates the person form into in; errors go to the view. */
 static void read_person_input(struct req *r, struct person_input *in, int is_new)
 {
@@ -140,6 +148,7 @@ static void read_person_input(struct req *r, struct person_input *in, int is_new
 		json_object_set_new(form, "reserve", json_boolean(in->reserve));
 		view_set_str(form, "birth_date", in->birth_date ? in->birth_date : "");
 		view_set_str(form, "sex", in->sex ? in->sex : "");
+		json_object_set_new(r->view, "sexes", sex_options(in->sex));	/* the choice is kept */
 		char today[11];
 		date_today(today);
 		if (in->reserve) {
@@ -174,6 +183,7 @@ static void read_person_input(struct req *r, struct person_input *in, int is_new
 /* GET /persons/new */
 int person_new_form(struct req *r)
 {
+	json_object_set_new(r->view, "sexes", sex_options(NULL));
 	json_object_set_new(r->view, "title", json_string("Registrera person"));
 	json_object_set_new(r->view, "form", json_pack("{s:s, s:s, s:s}", "personnummer", "", "first_name", "", "last_name", ""));
 	json_object_set_new(r->view, "is_new", json_true());

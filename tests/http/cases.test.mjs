@@ -68,6 +68,9 @@ test('duplicate personnummer shows the existing person, no second row', async ()
 });
 
 test('reserve identity for a person without a known number', async () => {
+  const kept = await soc1.post('/persons', { reserve: '1', sex: 'M', birth_date: '1980-02-30', first_name: 'Okänd', last_name: 'Person' });
+  assert.equal(kept.status, 400);
+  assert.match(kept.body, /<option value="M" selected>Man<\/option>/, 'the sex chosen is kept after an error');
   const bad = await soc1.post('/persons', { reserve: '1', first_name: 'Okänd', last_name: 'Person' });
   assert.equal(bad.status, 400);
   assert.match(bad.body, /Välj kön för reservidentiteten/);
