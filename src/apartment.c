@@ -4,6 +4,7 @@
 #include "db.h"
 #include "district.h"
 #include "handlers.h"
+#include "scope.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,15 +42,16 @@ int apartments_list(struct req *r)
 {
 	static const char sql[] =
 	    "SELECT a.id, a.address, a.rooms, replace(a.area_m2, '.', ',') AS area_m2, a.rent, a.housing_company, a.status, d.name AS district, "
+	    /* the tenant's name only for whom the viewer may see the person */
 	    "(SELECT p.first_name || ' ' || p.last_name FROM tenancies t JOIN persons p ON p.id = t.person_id "
-	    " WHERE t.apartment_id = a.id AND t.end_date IS NULL ORDER BY t.id DESC LIMIT 1) AS tenant, "
-	    "(SELECT t.person_id FROM tenancies t WHERE t.apartment_id = a.id AND t.end_date IS NULL ORDER BY t.id DESC LIMIT 1) "
-	    " AS person_id "
+	    " WHERE t.apartment_id = a.id AND t.end_date IS NULL AND " SCOPE_TENANCY("t") " ORDER BY t.id DESC LIMIT 1) AS tenant, "
+	    "(SELECT t.person_id FROM tenancies t WHERE t.apartment_id = a.id AND t.end_date IS NULL AND " SCOPE_TENANCY("t") " "
+	    " ORDER BY t.id DESC LIMIT 1) AS person_id "
 	    "FROM apartments a JOIN districts d ON d.id = a.district_id "
 	    "WHERE a.imported = 0 AND (:status IS NULL OR a.status = :status) "
 	    "AND (:after IS NULL OR (a.address, a.id) > (SELECT address, id FROM apartments WHERE id = :after)) "
 	    "ORDER BY a.address, a.id LIMIT :limit";
-	static const char *const keys[] = { "status", NULL };
+	static const char *const keys[] = { "status", "for", NULL };
 	const char *status = http_param(r, "status");
 	if (status && *status && strcmp(status, "available") && strcmp(status, "let") && strcmp(status, "blocked"))
 		status = NULL;
@@ -57,12 +59,16 @@ int apartments_list(struct req *r)
 	if (!st)
 		return http_fail(r, 500, NULL);
 	db_bind_named_text(st, ":status", status);
+	scope_bind(st, r);
 	json_t *rows = view_keyset_page(r, st, APARTMENTS_PAGE, keys, "/apartments");
 	if (!rows)
 		return http_fail(r, 500, NULL);
 	label_rows(rows);
 	json_object_set_new(r->view, "title", json_string("Lägenheter"));
 	json_object_set_new(r->view, "can_create", json_boolean(r->user.role == ROLE_LANDLORD));
+	long long for_person = r->user.role == ROLE_LANDLORD ? parse_id(http_param(r, "for")) : 0;
+	if (for_person)	/* from "Väntar på lägenhet": the move-in is for this person */
+		json_object_set_new(r->view, "for", json_integer(for_person));
 	json_object_set_new(r->view, "statuses", status_options(status));
 	return 200;
 }
@@ -170,8 +176,9 @@ static int load_tenancies(struct req *r, long long id)
 {
 	static const char sql[] =
 	    "SELECT t.id, t.person_id, p.first_name || ' ' || p.last_name AS tenant, t.move_in_date, t.takeover_date, t.end_date "
-	    "FROM tenancies t JOIN persons p ON p.id = t.person_id WHERE t.apartment_id = ? ORDER BY t.move_in_date DESC";
-	json_t *rows = db_rows_for(sql, id);
+	    "FROM tenancies t JOIN persons p ON p.id = t.person_id WHERE t.apartment_id = :id AND " SCOPE_TENANCY("t") " "
+	    "ORDER BY t.move_in_date DESC";
+	json_t *rows = scope_rows(sql, r, id);	/* tenants the viewer may see */
 	if (!rows)
 		return -1;
 	json_object_set_new(r->view, "tenancies", rows);
@@ -203,9 +210,11 @@ int apartment_page(struct req *r)
 		json_t *t;
 		json_array_foreach(json_object_get(r->view, "tenancies"), i, t)
 			occupied |= !json_object_get(t, "end_date");
+		long long for_person = parse_id(http_param(r, "for"));
 		if (!occupied && !str_eq(json_string_value(json_object_get(a, "status")), "blocked"))
-			json_object_set_new(r->view, "move_in_href", json_string(arena_printf(&r->arena,
-			    "/apartments/%lld/tenancies/new", id)));
+			json_object_set_new(r->view, "move_in_href", json_string(for_person ?
+			    arena_printf(&r->arena, "/apartments/%lld/tenancies/new?person_id=%lld", id, for_person) :
+			    arena_printf(&r->arena, "/apartments/%lld/tenancies/new", id)));
 		json_object_set(r->view, "form", a);
 		edit_view(r, id, json_integer_value(json_object_get(a, "district_id")), json_string_value(json_object_get(a, "status")));
 	}

@@ -257,7 +257,8 @@ int tenancy_new_form(struct req *r)
 	json_t *apt = apartment_brief(r->params[0]);
 	if (!apt)
 		return http_fail(r, 404, "Lägenheten finns inte.");
-	if (move_in_view(r, apt, 0) < 0)
+	/* from "Väntar på lägenhet": that person is chosen already */
+	if (move_in_view(r, apt, parse_id(http_param(r, "person_id"))) < 0)
 		return http_fail(r, 500, NULL);
 	return 200;
 }

@@ -235,16 +235,18 @@ test('landlord office: apartment form with errors, apartment page with its edit 
   await p.goto(`${srv.url}/apartments/1`);
   await axe(p, 'apartment page');
   await shoot(p, 'fast1-apartment-phone');
-  // the move-in, by clicking only: Lägenheter -> a free apartment -> Flytta in en person
-  await p.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Lägenheter' }).click();
-  await p.getByLabel('Status').selectOption({ label: 'Ledig' });
-  await p.getByRole('button', { name: 'Visa' }).click();
-  await p.waitForURL(/status=available/);
+  // the move-in, by clicking only: start page "Väntar på lägenhet" -> Selma -> a free apartment -> Flytta in en person
+  await p.getByRole('link', { name: 'Start' }).first().click();
+  await p.locator('section.due', { hasText: 'Väntar på lägenhet' }).getByRole('link', { name: 'Selma Stigsdotter' }).click();
+  await p.waitForURL(/status=available&for=\d+/);
+  await p.getByText('Välj en ledig lägenhet för inflyttningen.').waitFor();
+  await axe(p, 'free apartments for a move-in');
   await p.locator('table tbody tr a').first().click();
   await p.getByRole('link', { name: 'Flytta in en person' }).click();
   await p.getByRole('heading', { level: 1, name: /^Inflyttning:/ }).waitFor();
   await axe(p, 'move-in form');
-  await p.getByLabel('Hyresgäst').selectOption({ label: 'Selma Stigsdotter (Centrum)' });
+  assert.equal(await p.getByLabel('Hyresgäst').locator('option:checked').textContent(), 'Selma Stigsdotter (Centrum)',
+    'the person chosen on the start page');
   await p.getByRole('button', { name: 'Registrera inflyttning' }).click();
   await p.waitForURL(/\/tenancies\/\d+$/);
   assert.match(await p.locator('.facts').textContent(), /Selma Stigsdotter/);
