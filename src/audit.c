@@ -180,6 +180,15 @@ static const char *entity_label(struct req *r, const char *e)
 	return *e == '/' ? arena_printf(&r->arena, "Sida %s", e) : e;
 }
 
+/* Returns 1 when e is an entity code with a label. */
+static int is_entity_code(const char *e)
+{
+	for (size_t i = 0; i < sizeof entity_labels / sizeof entity_labels[0]; i++)
+		if (!strcmp(entity_labels[i].k, e))
+			return 1;
+	return 0;
+}
+
 /* Returns [{value, label, selected}] for the labelled entities. */
 static json_t *entity_options(const char *selected)
 {
@@ -285,6 +294,12 @@ int audit_list(struct req *r)
 	}
 	if (person_id < 0)
 		view_error(r, "person", "Ingen person har det personnumret.");
+	/* the filters are choice lists: a value not in them is an error, not
+	 * an empty log */
+	if (entity && *entity && !is_entity_code(entity))
+		view_error(r, "entity", "Välj typ av uppgift i listan.");
+	if (action && *action && action_label(action) == action)
+		view_error(r, "action", "Välj händelse i listan.");
 	if (from && *from && !valid_date(from))
 		view_error(r, "from", "Från-datum ska skrivas ÅÅÅÅ-MM-DD.");
 	if (to && *to && !valid_date(to))

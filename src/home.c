@@ -52,9 +52,9 @@ static json_t *referral_items(struct req *r, json_t *rows)
 		json_array_append_new(items, json_pack("{s:s, s:s, s:s}",
 		    "href", arena_printf(&r->arena, "/referrals/%lld", (long long)json_integer_value(json_object_get(x, "id"))),
 		    "label", json_string_value(json_object_get(x, "person_name")),
-		    "detail", arena_printf(&r->arena, "%s – %s, %lld %s sedan senaste steget",
+		    "detail", arena_printf(&r->arena, "%s – %s, senaste steget %s",
 		        json_string_value(json_object_get(x, "state_label")), json_string_value(json_object_get(x, "district")),
-		        (long long)days, days == 1 ? "dag" : "dagar")));
+		        view_days_ago(r, days))));
 	}
 	json_decref(rows);
 	return items;
@@ -73,7 +73,9 @@ static json_t *decision_items(struct req *r, json_t *rows)
 		    "href", arena_printf(&r->arena, "/decisions/%lld", (long long)json_integer_value(json_object_get(x, "id"))),
 		    "label", json_string_value(json_object_get(x, "person_name")),
 		    "detail", left < 0 ? arena_printf(&r->arena, "Beslutet gick ut %s – ska omprövas", json_string_value(json_object_get(x, "end_date"))) :
-		        arena_printf(&r->arena, "Beslutet går ut %s (om %lld dagar)", json_string_value(json_object_get(x, "end_date")), (long long)left)));
+		        left == 0 ? arena_printf(&r->arena, "Beslutet går ut i dag (%s)", json_string_value(json_object_get(x, "end_date"))) :
+		        arena_printf(&r->arena, "Beslutet går ut %s (om %lld %s)", json_string_value(json_object_get(x, "end_date")),
+		            (long long)left, plural(left, "dag", "dagar"))));
 	}
 	json_decref(rows);
 	return items;

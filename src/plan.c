@@ -430,13 +430,24 @@ int plan_compare(struct req *r)
 	if (!plan)
 		return http_fail(r, 404, "Planen finns inte eller ingår inte i det du har tillgång till.");
 	long long current = json_integer_value(json_object_get(plan, "current_version"));
+	long long person_id = json_integer_value(json_object_get(plan, "person_id"));
+	if (current < 2) {
+		/* one version: nothing to compare (this page once said "Jämför
+		 * version 1 och 1" over a table of unchanged rows) */
+		json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Jämför versioner: %s",
+		    json_string_value(json_object_get(plan, "person_name")))));
+		json_object_set_new(r->view, "plan", plan);
+		json_object_set_new(r->view, "only_one", json_true());
+		if (audit_log(r->user.id, "read", "plan", id, person_id) < 0)
+			return http_fail(r, 500, NULL);
+		return 200;
+	}
 	long long from = parse_id(http_param(r, "from")), to = parse_id(http_param(r, "to"));
 	if (!to || to > current)
 		to = current;
 	if (!from || from >= to)
 		from = to > 1 ? to - 1 : 1;
 	json_t *a = version_load(id, from), *b = version_load(id, to);
-	long long person_id = json_integer_value(json_object_get(plan, "person_id"));
 	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Jämför version %lld och %lld: %s", from, to,
 	    json_string_value(json_object_get(plan, "person_name")))));
 	json_object_set_new(r->view, "plan", plan);
@@ -483,6 +494,7 @@ int plan_compare(struct req *r)
 	json_decref(labels);
 	json_object_set_new(r->view, "rows", rows);
 	json_object_set_new(r->view, "changes", json_integer(changes));
+	view_count(r, r->view, "changes", "ändrad uppgift", "ändrade uppgifter");
 	json_object_set_new(r->view, "from", a);
 	json_object_set_new(r->view, "to", b);
 	if (versions_view(r, id) < 0)

@@ -134,10 +134,13 @@ async function session(username, viewport) {
   return { ctx, page };
 }
 
-/* Clicks the step button `name` on a referral page (filling date/reason). */
-async function takeStep(page, name, { date, reason } = {}) {
+/* Clicks the step button `name` on a referral page (filling date, the
+ * meeting's time and place, reason). */
+async function takeStep(page, name, { date, time, place, reason } = {}) {
   const form = page.locator('form.step', { has: page.getByRole('button', { name, exact: true }) });
   if (date) await form.getByLabel(/Datum för mötet|Mötet hölls/).fill(date);
+  if (time) await form.getByLabel('Klockslag').fill(time);
+  if (place) await form.getByLabel('Plats').fill(place);
   if (reason) await form.getByLabel('Motivering').fill(reason);
   await form.getByRole('button', { name, exact: true }).click();
   await page.waitForLoadState();
@@ -160,8 +163,8 @@ test('remiss to decisions in the browser: soc1 files with the client, cm1 answer
   for (const legend of ['Aktuell på vuxenenheten', 'Står långt från', 'Missbruk och/eller', 'Vill bo i hyreslägenhet', 'Inga hot- eller', 'Bedöms inte ha hög risk']) {
     await p.getByRole('group', { name: new RegExp(legend) }).getByLabel('Ja').check();
   }
-  await p.getByLabel('Klienten har varit med och fyllt i remissen').check();
-  await p.getByLabel(/Klientens egna önskemål/).fill('Jag vill ha ett eget kök och en katt.');
+  await p.getByLabel('Brukaren har varit med och fyllt i remissen').check();
+  await p.getByLabel(/Brukarens egna önskemål/).fill('Jag vill ha ett eget kök och en katt.');
   await p.getByRole('button', { name: 'Spara utkast' }).click();
   await p.getByRole('heading', { level: 1, name: /Remiss för Selma/ }).waitFor();
   await axe(p, 'referral page (draft)');
@@ -175,12 +178,12 @@ test('remiss to decisions in the browser: soc1 files with the client, cm1 answer
   await c.goto(refUrl);
   await axe(c, 'referral page for the team');
   await takeStep(c, 'Lämna positivt förhandsbesked');
-  await takeStep(c, 'Boka informationsmöte', { date: today });
+  await takeStep(c, 'Boka informationsmöte', { date: today, time: '10:00', place: 'Bostad först SRF' });
   await takeStep(c, 'Registrera hållet informationsmöte', { date: today });
-  assert.match(await c.locator('.facts').first().textContent(), /väntar på klientens svar/);
+  assert.match(await c.locator('.facts').first().textContent(), /väntar på brukarens svar/);
 
   await p.goto(refUrl);
-  await takeStep(p, 'Klienten accepterar villkoren');
+  await takeStep(p, 'Brukaren accepterar villkoren');
   await c.goto(refUrl);
   await takeStep(c, 'Kan tillgodose behoven på egen hand');
   await shoot(c, 'cm1-referral-approved');
@@ -217,7 +220,7 @@ test('remiss to decisions in the browser: soc1 files with the client, cm1 answer
   assert.ok(await c.getByRole('link', { name: 'Selma Stigsdotter' }).isVisible(), 'cm1 sees the person on the start page');
   await axe(c, 'cm1 start page with participants');
   await c.getByRole('link', { name: 'Selma Stigsdotter' }).click();
-  assert.match(await c.locator('ol.timeline').textContent(), /Beslut om bostadsanskaffning och stödinsats/);
+  assert.match(await c.locator('ol.timeline').textContent(), /Besluten om bostadsanskaffning och stödinsats fattades/);
   await shoot(c, 'cm1-person-timeline');
   for (const s of [soc, cm, chef]) await s.ctx.close();
 });
@@ -276,7 +279,7 @@ test('living there in the browser: cm1 logs a home visit and sends a checklist; 
 
   await c.goto(`${srv.url}/tenancies/${alva.tenancy}`);
   await axe(c, 'tenancy page (case manager)');
-  await c.getByRole('button', { name: 'Gör månadens checklista' }).click();
+  await c.getByRole('button', { name: /^Gör checklistan för / }).click();
   await c.getByRole('heading', { level: 1, name: /Checklista/ }).waitFor();
   await axe(c, 'checklist form');
   await c.getByRole('group', { name: 'Hall' }).getByLabel('OK').check();

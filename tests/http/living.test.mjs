@@ -191,7 +191,7 @@ test('end: reasons validated; the support continues; a second chance keeps the f
   assert.deepEqual(rows.map((x) => x.ordinal), [1, 2], 'the new tenancy is the second time');
   assert.equal(rows[0].end_date, today, 'the earlier tenancy stays as it was');
   const timeline = (await c.soc1.get(`/persons/${p}`, { json: true })).json().timeline.map((e) => e.label);
-  assert.ok(timeline.includes('Boendet avslutat: Vräkt') && timeline.filter((l) => /^Inflyttning/.test(l)).length === 2, timeline.join('|'));
+  assert.ok(timeline.includes('Boendet avslutades: Vräkt') && timeline.filter((l) => /^Flyttade in/.test(l)).length === 2, timeline.join('|'));
   // deceased
   const d = person('Dag'), a3 = apartment('Provgatan 8');
   await moveIn(d, a3, monthsAgo(5));

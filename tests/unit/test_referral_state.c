@@ -63,6 +63,17 @@ int main(void)
 	CHECK(ref_transition("draft", "explode", ROLE_SOC, &to) == 400, "unknown action");
 	for (int s = 0; ref_states[s]; s++)
 		CHECK(ref_state_label(ref_states[s])[0] != '\0', "label for %s", ref_states[s]);
+	/* every step has an event in the past tense, never its button label */
+	const struct ref_action *a;
+	for (int i = 0; (a = ref_action_at(i)); i++) {
+		const char *e = ref_step_event(a->name, a->from[0]);
+		CHECK(e[0] != '\0' && strcmp(e, a->label) != 0, "event for %s: [%s]", a->name, e);
+	}
+	CHECK(!strcmp(ref_step_event("create", "draft"), "Remissen påbörjades"), "create");
+	CHECK(!strcmp(ref_step_event("book_meeting", "preliminary_positive"), "Informationsmötet bokades"), "booked");
+	CHECK(!strcmp(ref_step_event("book_meeting", "meeting_booked"), "Informationsmötet bokades om"), "booked again");
+	CHECK(!strcmp(ref_step_event("decide", "approved"), "Besluten fattades"), "decided");
+	CHECK(ref_step_event("explode", NULL)[0] == '\0', "unknown step");
 	CHECK(ref_state_open("approved") && !ref_state_open("decided") && !ref_state_open("withdrawn"), "open/closed");
 	CHECK(ref_state_waiting_on("sent") == ROLE_CM && ref_state_waiting_on("meeting_held") == ROLE_SOC, "whose turn");
 	return check_done();
