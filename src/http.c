@@ -227,6 +227,9 @@ static void view_base(struct req *r)
 		    "role", role_name(r->user.role), "role_label", role_label(r->user.role),
 		    "district", r->user.district));
 		json_object_set_new(v, "nav", route_nav(r->user.role, r->path));
+		/* the header's search box, for those who may read persons */
+		if (route_allows("GET", "/persons", r->user.role))
+			json_object_set_new(v, "search_persons", json_true());
 	}
 }
 

@@ -9,6 +9,7 @@
 #include "referral.h"
 #include "referral_state.h"
 #include "scope.h"
+#include "search.h"
 #include "district.h"
 #include "tenancy.h"
 
@@ -39,20 +40,159 @@ json_t *person_load(long long id)
 	return db_row_for(sql, id);
 }
 
-/* GET /persons?q=&district=&after= */
-/* The persons list over from/where: the same columns, filters and order
- * for every role; the role decides where the rows come from. */
-#define PERSONS_LIST(from, where) \
+/* GET /persons?q=&district=&after= : the list, and the search box
+ * (src/search.c reads what was typed; migrations/0010_search.sql keeps the
+ * folded name columns the name search walks). */
+
+/* The page's columns, for persons p (with the district d) */
+#define PERSONS_COLUMNS \
 	"SELECT p.id, p.first_name || ' ' || p.last_name AS name, p.personnummer, p.reserve, " \
 	"d.name AS district, (SELECT r.state FROM referrals r WHERE r.person_id = p.id " \
-	"ORDER BY r.id DESC LIMIT 1) AS referral_state " \
+	"ORDER BY r.id DESC LIMIT 1) AS referral_state "
+
+/* The persons list over from/where: the same columns, filters and order
+ * for every role; the role decides where the rows come from. */
+#define PERSONS_LIST(from, where) PERSONS_COLUMNS \
 	"FROM " from " JOIN districts d ON d.id = p.district_id " \
-	"WHERE " where " AND (:q IS NULL OR p.last_name LIKE :q || '%' " \
-	"OR p.first_name LIKE :q || '%' OR p.personnummer LIKE :q || '%') " \
-	"AND (:df IS NULL OR p.district_id = :df) " \
+	"WHERE " where " AND (:df IS NULL OR p.district_id = :df) " \
 	"AND (:after IS NULL OR (p.last_name, p.first_name, p.id) > " \
 	"(SELECT last_name, first_name, id FROM persons WHERE id = :after)) " \
 	"ORDER BY p.last_name, p.first_name, p.id LIMIT :limit"
+
+/* The columns for the ids (and sort keys) a search m chose, in its order:
+ * the referral state is looked up for the rows shown only. */
+#define PERSONS_ROWS(m, order) PERSONS_COLUMNS \
+	"FROM (" m ") m JOIN persons p ON p.id = m.id JOIN districts d ON d.id = p.district_id ORDER BY " order
+
+/* "col starts with t" as a range an index answers (U+10FFFF is above
+ * every character) */
+#define STARTS(col, t) "(" col " >= " t " AND " col " < " t " || char(1114111))"
+/* a name search's two ways to match (struct search): from the first name
+ * (a starts it and b the last name, or w starts "first last"), or from the
+ * last (the other way round); v starts the name each starts from */
+#define FIRST_LAST \
+	STARTS("p.search_first", ":v") " AND ((" STARTS("p.search_first", ":a") " AND " STARTS("p.search_last", ":b") \
+	") OR " STARTS("(p.search_first || ' ' || p.search_last)", ":w") ")"
+#define LAST_FIRST \
+	STARTS("p.search_last", ":v") " AND ((" STARTS("p.search_last", ":a") " AND " STARTS("p.search_first", ":b") \
+	") OR " STARTS("(p.search_last || ' ' || p.search_first)", ":w") ")"
+
+/* The name search over from/where: two walks down the name indexes, one
+ * starting from the first name and one from the last (without those the
+ * first already found), each in the order of the name it starts from,
+ * merged (SQLite's MERGE of a UNION ALL) and stopped after a page. A row
+ * sorts by the name that matched and then the other; the keyset (:k1, :k2,
+ * :kid) is the last row's. The cost is a page, not the number of hits. */
+#define PERSONS_NAME_SEARCH(from, where) PERSONS_ROWS( \
+	"SELECT p.id AS id, p.search_first AS k1, p.search_last AS k2 FROM " from " WHERE " where \
+	" AND " FIRST_LAST " AND (p.search_first, p.search_last, p.id) > (:k1, :k2, :kid) AND " SCOPE_PERSON("p") \
+	" UNION ALL " \
+	"SELECT p.id, p.search_last, p.search_first FROM " from " WHERE " where \
+	" AND " LAST_FIRST " AND NOT (" FIRST_LAST ") " \
+	"AND (p.search_last, p.search_first, p.id) > (:k1, :k2, :kid) AND " SCOPE_PERSON("p") \
+	" ORDER BY 2, 3, 1 LIMIT :limit", "m.k1, m.k2, m.id")
+
+/* A personnummer or its start (a birth date): a range of the unique
+ * index, in personnummer order; :from is :lo, or just after the last row
+ * shown. */
+#define PERSONS_PNR_SEARCH(from, where) PERSONS_ROWS( \
+	"SELECT p.id AS id, p.personnummer AS k FROM " from " WHERE " where \
+	" AND p.personnummer >= :from AND p.personnummer < :lo || char(1114111) AND " SCOPE_PERSON("p") \
+	" AND (:df IS NULL OR p.district_id = :df) ORDER BY p.personnummer LIMIT :limit", "m.k")
+
+/* a case manager's rows start from the caseload (a few dozen persons) */
+#define CASELOAD_FROM "person_case_managers c CROSS JOIN persons p ON p.id = c.person_id"
+#define CASELOAD_WHERE "c.user_id = :uid AND c.ended_at IS NULL"
+
+/* Binds text, "" included (db_bind_named_text binds "" as NULL). */
+static void bind_str(sqlite3_stmt *st, const char *name, const char *s)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+	if (i)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+static int starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Prepares the name search for the viewer (the district d, when not 0,
+ * walks that district's indexes) and binds the keyset of the person after
+ * (0: the first page). Returns the statement or NULL. */
+static sqlite3_stmt *name_search(struct req *r, const struct search *s, long long d, long long df, long long after)
+{
+	static const char all_sql[] = PERSONS_NAME_SEARCH("persons p", "1");
+	static const char district_sql[] = PERSONS_NAME_SEARCH("persons p", "p.district_id = :d");
+	static const char caseload_sql[] = PERSONS_NAME_SEARCH(CASELOAD_FROM,
+	    CASELOAD_WHERE " AND (:df IS NULL OR p.district_id = :df)");
+	static const char key_sql[] = "SELECT search_first, search_last FROM persons WHERE id = ?";
+	const char *k1 = "", *k2 = "";
+	if (after) {
+		sqlite3_stmt *st = db_stmt(key_sql);
+		if (!st)
+			return NULL;
+		db_bindf(st, "i", after);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			const char *first = arena_strdup(&r->arena, db_col_text(st, 0));
+			const char *last = arena_strdup(&r->arena, db_col_text(st, 1));
+			const char *whole = arena_printf(&r->arena, "%s %s", first, last);
+			/* the way it matched, as FIRST_LAST says it */
+			int fl = starts(first, s->v) && ((starts(first, s->a) && starts(last, s->b)) || starts(whole, s->w));
+			k1 = fl ? first : last;
+			k2 = fl ? last : first;
+		} else {
+			after = 0;
+		}
+		db_done(st);
+	}
+	sqlite3_stmt *st = db_stmt(r->user.role == ROLE_CM ? caseload_sql : d ? district_sql : all_sql);
+	if (!st)
+		return NULL;
+	scope_bind(st, r);
+	bind_str(st, ":a", s->a);
+	bind_str(st, ":b", s->b);
+	bind_str(st, ":w", s->w);
+	bind_str(st, ":v", s->v);
+	bind_str(st, ":k1", k1);
+	bind_str(st, ":k2", k2);
+	db_bind_named_int(st, ":kid", after);
+	if (d)
+		db_bind_named_int(st, ":d", d);
+	if (df)
+		db_bind_named_int(st, ":df", df);
+	return st;
+}
+
+/* Prepares the personnummer search, from just after the person after. */
+static sqlite3_stmt *pnr_search(struct req *r, const struct search *s, long long df, long long after)
+{
+	static const char all_sql[] = PERSONS_PNR_SEARCH("persons p", "1");
+	static const char caseload_sql[] = PERSONS_PNR_SEARCH(CASELOAD_FROM, CASELOAD_WHERE);
+	static const char key_sql[] = "SELECT personnummer FROM persons WHERE id = ?";
+	char from[32];
+	snprintf(from, sizeof from, "%s", s->pnr);
+	if (after) {
+		sqlite3_stmt *st = db_stmt(key_sql);
+		if (!st)
+			return NULL;
+		db_bindf(st, "i", after);
+		/* every stored number is 13 characters of 0-9 and '-': the
+		 * number and a space sorts after it and before the next */
+		if (sqlite3_step(st) == SQLITE_ROW && strcmp(db_col_text(st, 0), s->pnr) > 0)
+			snprintf(from, sizeof from, "%s ", db_col_text(st, 0));
+		db_done(st);
+	}
+	sqlite3_stmt *st = db_stmt(r->user.role == ROLE_CM ? caseload_sql : all_sql);
+	if (!st)
+		return NULL;
+	scope_bind(st, r);
+	bind_str(st, ":lo", s->pnr);
+	bind_str(st, ":from", from);
+	if (df)
+		db_bind_named_int(st, ":df", df);
+	return st;
+}
 
 int persons_list(struct req *r)
 {
@@ -66,27 +206,41 @@ int persons_list(struct req *r)
 	const char *q = http_param(r, "q");
 	long long df = parse_id(http_param(r, "district"));
 	long long after = parse_id(http_param(r, "after"));
+	char today[11];
+	date_today(today);
+	struct search s;
+	search_parse(q, today, &s);
 
-	sqlite3_stmt *st = db_stmt(r->user.role == ROLE_CM ? caseload_sql : sql);
-	if (!st)
-		return http_fail(r, 500, NULL);
-	scope_bind(st, r);
-	db_bind_named_text(st, ":q", q);
-	if (df)
-		db_bind_named_int(st, ":df", df);
-	if (after)
-		db_bind_named_int(st, ":after", after);
-	db_bind_named_int(st, ":limit", PERSONS_PAGE + 1);
-	int more;
-	json_t *rows = db_rows_json(st, PERSONS_PAGE, &more);
-	if (!rows)
-		return http_fail(r, 500, NULL);
+	json_t *rows;
+	int more = 0;
+	if (s.kind == SEARCH_INVALID) {
+		rows = json_array();
+	} else {
+		sqlite3_stmt *st;
+		if (s.kind == SEARCH_NAME)	/* a socialsekreterare's own district, or the one chosen */
+			st = name_search(r, &s, df ? df : r->user.role == ROLE_SOC ? r->user.district_id : 0, df, after);
+		else if (s.kind == SEARCH_PNR)
+			st = pnr_search(r, &s, df, after);
+		else if ((st = db_stmt(r->user.role == ROLE_CM ? caseload_sql : sql))) {
+			scope_bind(st, r);
+			if (df)
+				db_bind_named_int(st, ":df", df);
+			if (after)
+				db_bind_named_int(st, ":after", after);
+		}
+		if (!st)
+			return http_fail(r, 500, NULL);
+		db_bind_named_int(st, ":limit", PERSONS_PAGE + 1);
+		rows = db_rows_json(st, PERSONS_PAGE, &more);
+		if (!rows)
+			return http_fail(r, 500, NULL);
+	}
 	size_t i;
 	json_t *row;
 	json_array_foreach(rows, i, row) {
-		const char *s = json_string_value(json_object_get(row, "referral_state"));
-		if (s)
-			json_object_set_new(row, "referral_state_label", json_string(ref_state_label(s)));
+		const char *st = json_string_value(json_object_get(row, "referral_state"));
+		if (st)
+			json_object_set_new(row, "referral_state_label", json_string(ref_state_label(st)));
 	}
 	json_t *last = json_array_get(rows, json_array_size(rows) - 1);
 	char id[32];
@@ -96,6 +250,16 @@ int persons_list(struct req *r)
 	json_object_set_new(r->view, "rows", rows);
 	json_object_set_new(r->view, "title", json_string("Personer"));
 	json_object_set_new(r->view, "form", json_pack("{s:s}", "q", q ? q : ""));
+	if (s.kind != SEARCH_NONE)
+		json_object_set_new(r->view, "searched", json_true());
+	if (s.kind == SEARCH_INVALID)
+		json_object_set_new(r->view, "search_error", json_string(s.why));
+	/* where the search looked, for "nothing found" */
+	const char *where = r->user.role == ROLE_SOC ? "Du ser personer i din stadsdel." :
+	    r->user.role == ROLE_CM ? "Du ser de personer som du är case manager för." :
+	    df ? "Sökningen gäller den valda stadsdelen." : NULL;
+	if (where)
+		json_object_set_new(r->view, "search_scope", json_string(where));
 	json_object_set_new(r->view, "can_create", json_boolean(r->user.role == ROLE_SOC));
 	if (r->user.role == ROLE_MANAGER) {
 		json_t *opts = district_options(df);

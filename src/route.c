@@ -205,6 +205,16 @@ const struct route *route_find(const char *method, const char *path,
 	return NULL;
 }
 
+int route_allows(const char *method, const char *path, int role)
+{
+	long long params[MAX_PARAMS];
+	size_t np;
+	int known;
+	char allow[32];
+	const struct route *rt = route_find(method, path, params, &np, &known, allow);
+	return rt && (rt->roles & (unsigned)role) != 0;
+}
+
 json_t *route_table_json(void)
 {
 	json_t *a = json_array();

@@ -26,6 +26,9 @@ struct route {
 const struct route *route_find(const char *method, const char *path,
     long long params[], size_t *nparams, int *path_known, char allow[32]);
 
+/* Returns 1 when role may use method on path (a concrete path). */
+int route_allows(const char *method, const char *path, int role);
+
 /* Returns 1 when pattern matches path (unit-tested separately). */
 int route_match(const char *pattern, const char *path, long long params[], size_t *nparams);
 

@@ -63,7 +63,9 @@ function idsFor(user) {
   };
 }
 const FILTERS = {
-  '/persons': ['?q=An', '?district=1'],
+  // the search: a name (one word, two, with a district: its own walk), a
+  // personnummer's start and a whole one; the next pages look up their keys
+  '/persons': ['?q=An', '?q=Anna%20And', '?q=An&district=1', '?district=1', '?q=19', '?q=19121212-1212'],
   '/referrals': ['?state=sent', '?district=1', '?wait=30'],
   '/tenancies': ['?state=ongoing', '?ready=1', '?state=ended'],
   '/incidents': ['?state=open', '?kind=rent_arrears'],

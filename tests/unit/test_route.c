@@ -80,11 +80,24 @@ static void navigation(void)
 	json_decref(nav);
 }
 
+/* route_allows, as the header's search box asks it */
+static void allows(void)
+{
+	CHECK(route_allows("GET", "/persons", ROLE_SOC) && route_allows("GET", "/persons", ROLE_CM) &&
+	    route_allows("GET", "/persons", ROLE_MANAGER), "the case roles read persons");
+	CHECK(!route_allows("GET", "/persons", ROLE_LANDLORD) && !route_allows("GET", "/persons", ROLE_ADMIN),
+	    "the landlord office and the admin do not");
+	CHECK(!route_allows("DELETE", "/persons", ROLE_MANAGER) && !route_allows("GET", "/nowhere", ROLE_MANAGER),
+	    "no route, no");
+	CHECK(route_allows("GET", "/persons/12", ROLE_SOC), "a concrete path with an id");
+}
+
 int main(void)
 {
 	matching();
 	finding();
 	table_rules();
 	navigation();
+	allows();
 	return check_done();
 }
