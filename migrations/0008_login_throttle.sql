@@ -11,8 +11,10 @@
 --            never stored
 --   address  the client address (see --trusted-proxy); an IPv6 client is
 --            counted by its /64
---   done     0 while the check runs, 1 when it ran and failed. A success
---            deletes its account's rows: a success clears the failures.
+--   done     0 while the check runs, 1 when it ran and failed.
+--   cleared  1 once the account's owner logged in after the failure: it
+--            no longer counts for the account, but still for its address
+--            (an attacker's guesses are not forgiven by the victim's login).
 -- Rows older than a day are pruned as new ones are written. The old rows
 -- (failures keyed by the name in clear) are not carried over.
 DROP TABLE login_attempts;
@@ -21,7 +23,8 @@ CREATE TABLE login_attempts (
 	at_ms    INTEGER NOT NULL,
 	account  BLOB NOT NULL,
 	address  TEXT NOT NULL,
-	done     INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1))
+	done     INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1)),
+	cleared  INTEGER NOT NULL DEFAULT 0 CHECK (cleared IN (0, 1))
 );
 CREATE INDEX login_attempts_account ON login_attempts(account, at_ms);
 CREATE INDEX login_attempts_address ON login_attempts(address, at_ms);

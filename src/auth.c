@@ -391,7 +391,7 @@ static long long throttle_check(const unsigned char key[16], const char *addr, l
 	    "SELECT coalesce(sum(CASE WHEN address = ?2 THEN n ELSE min(n, ?3) END), 0), "
 	    "coalesce(sum(running), 0), coalesce(max(last), 0) FROM ("
 	    "SELECT address, count(*) AS n, sum(done = 0 AND at_ms > ?5) AS running, max(at_ms) AS last "
-	    "FROM login_attempts WHERE account = ?1 AND at_ms > ?4 GROUP BY address)";
+	    "FROM login_attempts WHERE account = ?1 AND at_ms > ?4 AND cleared = 0 GROUP BY address)";
 	static const char by_address[] =
 	    "SELECT count(*), coalesce(sum(done = 0 AND at_ms > ?3), 0), coalesce(max(at_ms), 0) "
 	    "FROM login_attempts WHERE address = ?1 AND at_ms > ?2";
@@ -477,15 +477,21 @@ out:
 
 void throttle_settle(long long id, int result)
 {
-	/* a success clears the account's failures, its own row with them */
-	static const char ok[] = "DELETE FROM login_attempts WHERE account = "
-	    "(SELECT account FROM login_attempts WHERE id = ?1) AND (done = 1 OR id = ?1)";
+	/* a success clears the account's failures for the account (they still
+	 * count for the addresses they came from) and removes its own row */
+	static const char ok[] = "UPDATE login_attempts SET cleared = 1 WHERE account = "
+	    "(SELECT account FROM login_attempts WHERE id = ?1) AND done = 1";
 	static const char failed[] = "UPDATE login_attempts SET done = 1 WHERE id = ?1";
 	static const char unused[] = "DELETE FROM login_attempts WHERE id = ?1";
 	if (!id || db_lazy_commits(1) < 0)
 		return;
 	sqlite3_stmt *st = db_stmt(result > 0 ? ok : result == 0 ? failed : unused);
 	if (st) {
+		sqlite3_bind_int64(st, 1, id);
+		if (db_write(st, NULL) != SQLITE_DONE)
+			fprintf(stderr, "throttle: could not settle an attempt\n");
+	}
+	if (result > 0 && (st = db_stmt(unused)) != NULL) {	/* a success is no attempt to count */
 		sqlite3_bind_int64(st, 1, id);
 		if (db_write(st, NULL) != SQLITE_DONE)
 			fprintf(stderr, "throttle: could not settle an attempt\n");

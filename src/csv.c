@@ -13,7 +13,8 @@ static void cell(struct buf *b, const char *s)
 	/* = + - @ (and a tab or CR) open a formula in Excel and LibreOffice:
 	 * such a cell starts with an apostrophe, which they show as text and
 	 * csv_parse's readers strip (csv_unformula) */
-	int formula = strchr("=+-@\t\r", *s) && *s;
+	int formula = (*s && strchr("=+-@\t\r", *s)) ||
+	    (s[0] == '\'' && s[1] && strchr("=+-@\t\r", s[1]));	/* so an apostrophe of the cell's own survives */
 	if (!formula && !strpbrk(s, ";,\"\r\n")) {
 		buf_puts(b, s);
 		return;
@@ -126,5 +127,8 @@ int csv_parse(const char *data, size_t len, int (*fn)(void *ctx, int row, char *
 
 const char *csv_unformula(const char *s)
 {
-	return s[0] == '\'' && s[1] && strchr("=+-@\t\r", s[1]) ? s + 1 : s;
+	if (s[0] != '\'')
+		return s;
+	const char *t = s[1] == '\'' ? s + 2 : s + 1;	/* "''=x" was the cell "'=x" */
+	return *t && strchr("=+-@\t\r", *t) ? s + 1 : s;
 }

@@ -150,7 +150,7 @@ test('CSV exports never hand a spreadsheet a formula; the import reads the cell 
   assert.match(out, /\r\nFormel-40-K;2024-01-01;ja;ja;;;;;;;;;;'=1\+2\r\n/);
   writeFileSync(`${srv.dir}/formel-back.csv`, out);
   const again = runBin(['import-status', '--db', srv.db, '--district', 'Formelby', '--file', `${srv.dir}/formel-back.csv`]);
-  assert.match(again.stdout, /0 uppdaterade, 1 oförändrade/, 'read back as written');
+  assert.match(again.stdout, /0 uppdaterade, 1 oförändrad /, `read back as written: ${again.stdout} ${again.stderr}`);
 });
 
 test('tenants outside the viewer\'s scope are not named on the apartment pages', async () => {

@@ -57,7 +57,7 @@ function assert429(r, where) {
   return wait;
 }
 
-const failures = (db, where = '1') => sql(db, `SELECT count(*) AS n FROM login_attempts WHERE done = 1 AND ${where}`)[0].n;
+const failures = (db, where = '1') => sql(db, `SELECT count(*) AS n FROM login_attempts WHERE done = 1 AND cleared = 0 AND ${where}`)[0].n;
 
 test('30 parallel wrong passwords (the per-address connection limit is 32) for one account: 5 checks, the rest 429; after the wait the right password logs in', async () => {
   const srv = await server([]);	// the defaults: limit 5, first wait 2 s
@@ -75,7 +75,8 @@ test('30 parallel wrong passwords (the per-address connection limit is 32) for o
     const wait = assert429(early, 'the right password during the wait');
     await sleep(wait * 1000);
     assert.equal((await attempt(srv.url, 'cm1', DEMO_PASSWORD)).status, 303, 'the right password after the wait');
-    assert.equal(sql(srv.db, 'SELECT count(*) AS n FROM login_attempts')[0].n, 0, 'the success cleared the failures');
+    assert.equal(failures(srv.db), 0, 'the success cleared the failures for the account');
+    assert.equal(sql(srv.db, 'SELECT count(*) AS n FROM login_attempts WHERE cleared = 1')[0].n, 5, 'kept for the address bucket');
     checks = checked + 1;
   } finally {
     const ran = await checksAtStop(srv);
@@ -110,6 +111,25 @@ test('without --trusted-proxy, X-Forwarded-For is ignored: a forged header does 
     assert429(await attempt(s.url, 'okand-9', WRONG, '10.50.0.99'), 'a fourth account, another forged address');
     assert429(await attempt(s.url, 'cm2', DEMO_PASSWORD, '10.50.0.100'), 'even a right password from this peer');
     assert.deepEqual(sql(s.db, 'SELECT DISTINCT address FROM login_attempts'), [{ address: '127.0.0.1' }], 'counted under the peer');
+  } finally {
+    await s.stop();
+  }
+});
+
+test("the victim's login does not forgive an attacker's guesses from another address", async () => {
+  const s = await server(['--trusted-proxy', '127.0.0.1', '--login-address-limit', '8']);
+  try {
+    const attacker = '10.70.0.71', victim = '10.70.0.72';
+    let checked = 0;
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 4; i++) {
+        const r = await attempt(s.url, 'soc2', WRONG + round + i, attacker);
+        if (r.status === 401) checked++;
+      }
+      assert.equal((await attempt(s.url, 'soc2', DEMO_PASSWORD, victim)).status, 303, `the victim logs in (round ${round})`);
+    }
+    assert.ok(checked <= 8, `at most the address limit of guesses were checked: ${checked}`);
+    assert429(await attempt(s.url, 'cm2', WRONG, attacker), 'the attacker\'s address is still counted');
   } finally {
     await s.stop();
   }

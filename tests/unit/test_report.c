@@ -191,5 +191,16 @@ int main(void)
 	cells();
 	long_cells();
 	repair();
+	{	/* a cell that would open a formula is written as text and read back as written */
+		struct buf b;
+		buf_init(&b);
+		const char *row[] = { "=1+2", "'=x", "-5", "@SUM(A1)", "ok", "'plain" };
+		csv_row(&b, row, 6);
+		CHECK_STR(b.data, "'=1+2;''=x;'-5;'@SUM(A1);ok;'plain\r\n");
+		CHECK_STR(csv_unformula("'=1+2"), "=1+2");
+		CHECK_STR(csv_unformula("''=x"), "'=x");
+		CHECK_STR(csv_unformula("'plain"), "'plain");
+		buf_free(&b);
+	}
 	return check_done();
 }
