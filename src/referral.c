@@ -197,7 +197,7 @@ int referral_create(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, arena_printf(&r->arena, "/referrals/%lld", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/referrals/%lld", id), DONE_REFERRAL_DRAFT);
 }
 
 /* Adds state labels, criteria and the actions this viewer may take. */
@@ -214,7 +214,7 @@ static void page_view(struct req *r, json_t *ref)
 			continue;
 		json_array_append_new(acts, json_pack("{s:s, s:s, s:b, s:b, s:s, s:b}", "name", a->name,
 		    "label", a->label, "needs_date", a->needs_date, "needs_reason", a->needs_reason,
-		    "date_label", a->date_label ? a->date_label : "", "danger", !strcmp(a->name, "withdraw")));
+		    "date_label", a->date_label ? a->date_label : "", "confirm", a->confirm));
 	}
 	json_object_set_new(r->view, "actions", acts);
 	json_object_set_new(r->view, "can_edit", json_boolean(r->user.role == ROLE_SOC && !strcmp(state, "draft")));
@@ -339,7 +339,7 @@ int referral_update(struct req *r)
 		goto fail;
 	json_decref(stored);
 	json_decref(f);
-	return http_redirect(r, action);
+	return http_redirect_done(r, action, DONE_REFERRAL_DRAFT);
 fail:
 	db_rollback();
 	json_decref(stored);
@@ -380,57 +380,67 @@ int referral_apply_step(const struct req *r, long long id, const char *action, c
 	return add_step(r, id, action, from, to, date, note);
 }
 
-/* POST /referrals/{id}/steps : one step of the process */
-int referral_step(struct req *r)
+/* A step's form, checked against the referral. */
+struct step_input {
+	const struct ref_action *a;
+	const char *action, *date, *reason;
+	const char *state, *to;	/* from and to */
+	long long version, pid;
+};
+
+/*
+ * Checks a step on referral id (ref, loaded in scope; taken over): the
+ * role may take it (403), it is possible from the state (409, and "decide"
+ * goes through the decision form: 400), its date and reason. On a form
+ * error the referral page is prepared again with the errors (400). On
+ * success the view holds the referral page's data. Returns 0 or the status
+ * of the answer prepared.
+ */
+static int step_check(struct req *r, long long id, json_t *ref, struct step_input *in)
 {
-	long long id = r->params[0];
-	json_t *ref = referral_load(r, id);
-	if (!ref)
-		return http_fail(r, 404, not_found);
 	const char *back = arena_printf(&r->arena, "/referrals/%lld", id);
-	const char *state = arena_strdup(&r->arena, json_string_value(json_object_get(ref, "state")));
-	long long pid = json_integer_value(json_object_get(ref, "person_id"));
-	const char *action = http_param(r, "action");
-	long long version = parse_id(http_param(r, "version"));
-	const char *to;
+	in->state = arena_strdup(&r->arena, json_string_value(json_object_get(ref, "state")));
+	in->pid = json_integer_value(json_object_get(ref, "person_id"));
+	in->action = http_param(r, "action");
+	in->version = parse_id(http_param(r, "version"));
 	r->back = back;
-	int rc = ref_transition(state, action, r->user.role, &to);
-	if (rc == 400 || (action && !strcmp(action, "decide"))) {
+	int rc = ref_transition(in->state, in->action, r->user.role, &in->to);
+	if (rc == 400 || (in->action && !strcmp(in->action, "decide"))) {
 		json_decref(ref);
 		return http_fail(r, 400, "Okänt steg.");
 	}
 	if (rc == 403) {
 		json_decref(ref);
-		audit_log(r->user.id, "denied", "referral", id, pid);
+		audit_log(r->user.id, "denied", "referral", id, in->pid);
 		return http_fail(r, 403, "Din roll kan inte ta det här steget i remissen.");
 	}
 	if (rc == 409) {
 		json_decref(ref);
 		return http_fail(r, 409, arena_printf(&r->arena, "Steget går inte att ta när remissen har status ”%s”. "
-		    "Ingenting har ändrats.", ref_state_label(state)));
+		    "Ingenting har ändrats.", ref_state_label(in->state)));
 	}
-	const struct ref_action *a = ref_action_find(action);
-	const char *date = http_param(r, "date");
-	const char *reason = http_param(r, "reason");
+	const struct ref_action *a = in->a = ref_action_find(in->action);
+	in->date = http_param(r, "date");
+	in->reason = http_param(r, "reason");
 	char today[11];
 	date_today(today);
 
 	/* the page again, with the errors beside the step's form */
 	page_view(r, ref);
 	json_object_set_new(r->view, "referral", ref);
-	json_object_set_new(r->view, "step_form", json_pack("{s:s, s:s, s:s}", "action", action,
-	    "date", date ? date : "", "reason", reason ? reason : ""));
-	const char *date_field = arena_printf(&r->arena, "date-%s", action);
-	const char *reason_field = arena_printf(&r->arena, "reason-%s", action);
-	if (a->needs_date && !valid_date(date))
+	json_object_set_new(r->view, "step_form", json_pack("{s:s, s:s, s:s}", "action", in->action,
+	    "date", in->date ? in->date : "", "reason", in->reason ? in->reason : ""));
+	const char *date_field = arena_printf(&r->arena, "date-%s", in->action);
+	const char *reason_field = arena_printf(&r->arena, "reason-%s", in->action);
+	if (a->needs_date && !valid_date(in->date))
 		view_error(r, date_field, "Ange datum som ÅÅÅÅ-MM-DD.");
-	else if (!strcmp(action, "hold_meeting") && strcmp(date, today) > 0)
+	else if (!strcmp(in->action, "hold_meeting") && strcmp(in->date, today) > 0)
 		view_error(r, date_field, "Ett hållet möte kan inte ha ett datum i framtiden.");
-	if (a->needs_reason && (!reason || !*reason))
+	if (a->needs_reason && (!in->reason || !*in->reason))
 		view_error(r, reason_field, "Skriv en motivering.");
-	else if (reason && strlen(reason) > TEXT_MAX)
+	else if (in->reason && strlen(in->reason) > TEXT_MAX)
 		view_error(r, reason_field, "Motiveringen får vara högst 5000 tecken.");
-	if (!strcmp(action, "send")) {
+	if (!strcmp(in->action, "send")) {
 		for (size_t i = 0; i < NCRIT; i++)
 			if (!json_is_integer(json_object_get(ref, criteria[i].key)))
 				view_error(r, criteria[i].key, arena_printf(&r->arena,
@@ -443,21 +453,82 @@ int referral_step(struct req *r)
 		if (steps_view(r, id) < 0)
 			return http_fail(r, 500, NULL);
 		r->back = NULL;
+		r->template = "referrals/show";	/* also from the confirmation page */
 		return 400;
+	}
+	return 0;
+}
+
+/* GET or POST /referrals/{id}/steps/confirm : a step that closes the
+ * referral (ref_action.confirm), checked and shown for a yes; nothing is
+ * written */
+int referral_step_confirm(struct req *r)
+{
+	long long id = r->params[0];
+	json_t *ref = referral_load(r, id);
+	if (!ref)
+		return http_fail(r, 404, not_found);
+	http_saw_person(r, json_integer_value(json_object_get(ref, "person_id")));
+	struct step_input in;
+	int rc = step_check(r, id, ref, &in);
+	if (rc)
+		return rc;
+	const char *back = arena_printf(&r->arena, "/referrals/%lld", id);
+	if (!in.a->confirm) {
+		r->back = back;
+		return http_fail(r, 400, "Det här steget avslutar inte remissen och tas direkt på remissens sida.");
+	}
+	const char *person = json_string_value(json_object_get(json_object_get(r->view, "referral"), "person_name"));
+	json_t *c = view_confirm(r, arena_printf(&r->arena, "Bekräfta: %s", in.a->label),
+	    arena_printf(&r->arena, "Remissen för %s avslutas med status ”%s”. Inga fler steg kan tas i den.", person,
+	    ref_state_label(in.to)),
+	    "En avslutad remiss kan inte öppnas igen, och steget kan inte tas bort. Behöver personen Bostad först senare "
+	    "skrivs en ny remiss.", arena_printf(&r->arena, "/referrals/%lld/steps", id), "Ja, avsluta remissen", back);
+	view_confirm_fact(c, "Person", person);
+	view_confirm_fact(c, "Steg", in.a->label);
+	if (in.a->needs_date)
+		view_confirm_fact(c, in.a->date_label, in.date);
+	view_confirm_fact(c, "Motivering", in.reason);
+	view_confirm_hidden(c, "version", arena_printf(&r->arena, "%lld", in.version));
+	view_confirm_hidden(c, "action", in.action);
+	if (in.a->needs_date)
+		view_confirm_hidden(c, "date", in.date);
+	view_confirm_hidden(c, "reason", in.reason);
+	return 200;
+}
+
+/* POST /referrals/{id}/steps : one step of the process; one that closes
+ * the referral needs confirmed=1 from its confirmation page */
+int referral_step(struct req *r)
+{
+	long long id = r->params[0];
+	json_t *ref = referral_load(r, id);
+	if (!ref)
+		return http_fail(r, 404, not_found);
+	struct step_input in;
+	int rc = step_check(r, id, ref, &in);
+	if (rc)
+		return rc;
+	const char *back = arena_printf(&r->arena, "/referrals/%lld", id);
+	if (in.a->confirm && !http_confirmed(r)) {
+		r->back = back;
+		return http_fail(r, 400, "Steget avslutar remissen och har inte bekräftats, så ingenting har ändrats. "
+		    "Ta steget från remissens sida och bekräfta på sidan som visas.");
 	}
 	if (db_begin() < 0)
 		return http_fail(r, 500, NULL);
-	rc = referral_apply_step(r, id, action, state, to, version, a->needs_date ? date : NULL, reason);
+	rc = referral_apply_step(r, id, in.action, in.state, in.to, in.version, in.a->needs_date ? in.date : NULL, in.reason);
 	if (rc == 409) {
 		db_rollback();
+		r->back = back;
 		return http_fail(r, 409, "Någon annan har tagit ett steg i remissen sedan du öppnade sidan. "
 		    "Ladda om sidan och se vad som gäller nu. Ingenting har ändrats.");
 	}
-	if (rc < 0 || audit_log(r->user.id, "update", "referral", id, pid) < 0 || db_commit() < 0) {
+	if (rc < 0 || audit_log(r->user.id, "update", "referral", id, in.pid) < 0 || db_commit() < 0) {
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, back);
+	return http_redirect_done(r, back, in.a->done);
 }
 
 /* GET /referrals?state=&district=&wait=&after= : longest waiting first */

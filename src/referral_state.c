@@ -29,19 +29,28 @@ static const struct {
 
 #define OPEN "draft", "sent", "preliminary_positive", "meeting_booked", "meeting_held", "accepted", "approved"
 
+/* A step that closes the referral (to a state nothing leaves) asks for a
+ * reason and is confirmed on its own page first (confirm = 1); "decide"
+ * closes it through the decision form instead. */
 static const struct ref_action actions[] = {
-	{ "send", "Skicka till Bostad först-teamet", ROLE_SOC, { "draft", NULL }, "sent", 0, 0, NULL },
-	{ "preliminary_positive", "Lämna positivt förhandsbesked", ROLE_CM, { "sent", NULL }, "preliminary_positive", 0, 0, NULL },
-	{ "preliminary_negative", "Lämna negativt förhandsbesked", ROLE_CM, { "sent", NULL }, "rejected", 0, 1, NULL },
-	{ "book_meeting", "Boka informationsmöte", ROLE_CM, { "preliminary_positive", "meeting_booked", NULL }, "meeting_booked", 1, 0, "Datum för mötet" },
-	{ "hold_meeting", "Registrera hållet informationsmöte", ROLE_CM, { "meeting_booked", NULL }, "meeting_held", 1, 0, "Mötet hölls" },
-	{ "client_accepts", "Klienten accepterar villkoren", ROLE_SOC, { "meeting_held", NULL }, "accepted", 0, 0, NULL },
-	{ "client_declines", "Klienten tackar nej", ROLE_SOC, { "meeting_held", NULL }, "declined", 0, 0, NULL },
-	{ "final_alone", "Kan tillgodose behoven på egen hand", ROLE_CM, { "accepted", NULL }, "approved", 0, 0, NULL },
-	{ "final_with_other", "Kan tillgodose behoven med andra insatser", ROLE_CM, { "accepted", NULL }, "approved", 0, 0, NULL },
-	{ "final_cannot", "Kan inte tillgodose behoven", ROLE_CM, { "accepted", NULL }, "not_approved", 0, 1, NULL },
-	{ "withdraw", "Återta remissen", ROLE_SOC, { OPEN, NULL }, "withdrawn", 0, 1, NULL },
-	{ "decide", "Fatta de två besluten", ROLE_SOC, { "approved", NULL }, "decided", 0, 0, NULL },
+	/* name, button, roles, from, to, date, reason, date label, confirm, done */
+	{ "send", "Skicka till Bostad först-teamet", ROLE_SOC, { "draft", NULL }, "sent", 0, 0, NULL, 0, DONE_REFERRAL_SENT },
+	{ "preliminary_positive", "Lämna positivt förhandsbesked", ROLE_CM, { "sent", NULL }, "preliminary_positive", 0, 0, NULL, 0,
+	  DONE_PRELIMINARY_POSITIVE },
+	{ "preliminary_negative", "Lämna negativt förhandsbesked", ROLE_CM, { "sent", NULL }, "rejected", 0, 1, NULL, 1,
+	  DONE_PRELIMINARY_NEGATIVE },
+	{ "book_meeting", "Boka informationsmöte", ROLE_CM, { "preliminary_positive", "meeting_booked", NULL }, "meeting_booked", 1, 0,
+	  "Datum för mötet", 0, DONE_MEETING_BOOKED },
+	{ "hold_meeting", "Registrera hållet informationsmöte", ROLE_CM, { "meeting_booked", NULL }, "meeting_held", 1, 0, "Mötet hölls", 0,
+	  DONE_MEETING_HELD },
+	{ "client_accepts", "Klienten accepterar villkoren", ROLE_SOC, { "meeting_held", NULL }, "accepted", 0, 0, NULL, 0, DONE_CLIENT_ACCEPTS },
+	{ "client_declines", "Klienten tackar nej", ROLE_SOC, { "meeting_held", NULL }, "declined", 0, 1, NULL, 1, DONE_CLIENT_DECLINES },
+	{ "final_alone", "Kan tillgodose behoven på egen hand", ROLE_CM, { "accepted", NULL }, "approved", 0, 0, NULL, 0, DONE_TEAM_CAN },
+	{ "final_with_other", "Kan tillgodose behoven med andra insatser", ROLE_CM, { "accepted", NULL }, "approved", 0, 0, NULL, 0,
+	  DONE_TEAM_CAN },
+	{ "final_cannot", "Kan inte tillgodose behoven", ROLE_CM, { "accepted", NULL }, "not_approved", 0, 1, NULL, 1, DONE_TEAM_CANNOT },
+	{ "withdraw", "Återta remissen", ROLE_SOC, { OPEN, NULL }, "withdrawn", 0, 1, NULL, 1, DONE_REFERRAL_WITHDRAWN },
+	{ "decide", "Fatta de två besluten", ROLE_SOC, { "approved", NULL }, "decided", 0, 0, NULL, 0, DONE_DECISIONS_MADE },
 };
 
 const struct ref_action *ref_action_find(const char *name)

@@ -161,7 +161,7 @@ test('the whole path: soc files with client, team answers step by step, soc deci
 test('steps by the wrong role: 403; from the wrong state: 409; nothing changes', async () => {
   const pid = await newPerson('19850505-0016', 'Fel', 'Roll');
   const d = await soc1.post(`/persons/${pid}/referrals`, { ...allCriteria, client_wishes: 'Eget boende.' });
-  const id = Number(d.headers.location.match(/(\d+)$/)[1]);
+  const id = Number(d.headers.location.match(/\/(\d+)(?:\?|$)/)[1]);
   const v0 = q(`SELECT version FROM referrals WHERE id = ${id}`)[0].version;
   const wrongRole = await step(cm1, id, 'send');
   assert.equal(wrongRole.status, 404, 'the team cannot even see a draft');
@@ -183,7 +183,7 @@ test('steps by the wrong role: 403; from the wrong state: 409; nothing changes',
 test('stale step (another user moved it first): 409, nothing changes', async () => {
   const pid = await newPerson('19850505-0024', 'Samtidigt', 'Steg');
   const d = await soc1.post(`/persons/${pid}/referrals`, { ...allCriteria, client_wishes: 'Eget boende.' });
-  const id = Number(d.headers.location.match(/(\d+)$/)[1]);
+  const id = Number(d.headers.location.match(/\/(\d+)(?:\?|$)/)[1]);
   await step(soc1, id, 'send');
   const v = q(`SELECT version FROM referrals WHERE id = ${id}`)[0].version;
   assert.equal((await cm1.post(`/referrals/${id}/steps`, { action: 'preliminary_positive', version: String(v) })).status, 303);
@@ -195,12 +195,12 @@ test('stale step (another user moved it first): 409, nothing changes', async () 
 test('withdraw with a reason at an open step; kept and shown on the timeline', async () => {
   const pid = await newPerson('19850505-0032', 'Åter', 'Tagen');
   const d = await soc1.post(`/persons/${pid}/referrals`, { ...allCriteria, client_wishes: 'Eget boende.' });
-  const id = Number(d.headers.location.match(/(\d+)$/)[1]);
+  const id = Number(d.headers.location.match(/\/(\d+)(?:\?|$)/)[1]);
   await step(soc1, id, 'send');
   const noReason = await step(soc1, id, 'withdraw', { reason: '' });
   assert.equal(noReason.status, 400);
   assert.match(noReason.body, /Skriv en motivering/);
-  assert.equal((await step(soc1, id, 'withdraw', { reason: 'Har fått eget kontrakt.' })).status, 303);
+  assert.equal((await step(soc1, id, 'withdraw', { reason: 'Har fått eget kontrakt.', confirmed: '1' })).status, 303);
   assert.equal(state(id), 'withdrawn');
   assert.equal(q(`SELECT outcome_reason FROM referrals WHERE id = ${id}`)[0].outcome_reason, 'Har fått eget kontrakt.');
   const page = await soc1.get(`/persons/${pid}`, { json: true });
@@ -216,7 +216,7 @@ test('no lost updates: draft edited in two sessions gives 409 with both texts', 
   await other.login('soc1');
   const pid = await newPerson('19850505-0040', 'Två', 'Flikar');
   const d = await soc1.post(`/persons/${pid}/referrals`, { client_wishes: 'Första' });
-  const id = Number(d.headers.location.match(/(\d+)$/)[1]);
+  const id = Number(d.headers.location.match(/\/(\d+)(?:\?|$)/)[1]);
   const a = (await soc1.get(`/referrals/${id}/edit`, { json: true })).json().form;
   const b = (await other.get(`/referrals/${id}/edit`, { json: true })).json().form;
   assert.equal((await other.post(`/referrals/${id}`, { client_wishes: 'Från flik B', version: String(b.version) })).status, 303);
@@ -269,7 +269,7 @@ test('review makes a new linked pair, the old one is marked replaced', async () 
   const form = (await soc1.get(`/decisions/${did}/review`, { json: true })).json();
   const r = await soc1.post(`/decisions/${did}/review`, { ...form.form, version: String(form.version) });
   assert.equal(r.status, 303);
-  const nid = Number(r.headers.location.match(/(\d+)$/)[1]);
+  const nid = Number(r.headers.location.match(/\/(\d+)(?:\?|$)/)[1]);
   const old = q(`SELECT replaced_by_id FROM decisions WHERE id = ${did}`)[0];
   assert.equal(old.replaced_by_id, nid);
   assert.equal(q(`SELECT replaces_id FROM decisions WHERE id = ${nid}`)[0].replaces_id, did);
@@ -322,7 +322,8 @@ test('assignment: standard text + goals + follow-ups; assigned case manager read
 test('admin edits the standard text as a new version; old assignments keep theirs', async () => {
   const admin = users.admin1;
   const before = q('SELECT count(*) AS n FROM assignment_texts')[0].n;
-  const r = await admin.post('/admin/assignment-text', { text: 'Ny standardtext för uppdraget.' });
+  const base = (await admin.get('/admin/assignment-text', { json: true })).json().form.id;
+  const r = await admin.post('/admin/assignment-text', { text: 'Ny standardtext för uppdraget.', base_id: String(base) });
   assert.equal(r.status, 303);
   assert.equal(q('SELECT count(*) AS n FROM assignment_texts')[0].n, before + 1);
   const did = q(`SELECT id FROM decisions WHERE referral_id = ${walkRef} AND replaced_by_id IS NULL`)[0].id;

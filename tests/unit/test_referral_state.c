@@ -65,5 +65,17 @@ int main(void)
 		CHECK(ref_state_label(ref_states[s])[0] != '\0', "label for %s", ref_states[s]);
 	CHECK(ref_state_open("approved") && !ref_state_open("decided") && !ref_state_open("withdrawn"), "open/closed");
 	CHECK(ref_state_waiting_on("sent") == ROLE_CM && ref_state_waiting_on("meeting_held") == ROLE_SOC, "whose turn");
+	/* a step that closes the referral (but the decision form's) is
+	 * confirmed on its own page and needs a reason; no other step is */
+	for (int a = 0; ref_action_at(a); a++) {
+		const struct ref_action *x = ref_action_at(a);
+		int closes = !ref_state_open(x->to) && strcmp(x->name, "decide");
+		CHECK(x->confirm == closes, "%s: confirm %d", x->name, x->confirm);
+		if (closes)
+			CHECK(x->needs_reason, "%s needs a reason", x->name);
+		CHECK(done_code(x->done) != NULL, "%s has a confirmation message", x->name);
+	}
+	CHECK(ref_action_find("client_declines")->confirm && ref_action_find("client_declines")->needs_reason, "declining: reason, confirmed");
+	CHECK(ref_action_find("withdraw")->confirm && ref_action_find("withdraw")->needs_reason, "withdrawing: reason, confirmed");
 	return check_done();
 }
