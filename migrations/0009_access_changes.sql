@@ -13,3 +13,6 @@ CREATE TRIGGER access_change_acks_no_update BEFORE UPDATE ON access_change_acks
 BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END;
 CREATE TRIGGER access_change_acks_no_delete BEFORE DELETE ON access_change_acks
 BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END;
+-- the managers' "Beviljade utan case manager": the decisions of the last
+-- months, newest first, without a sort
+CREATE INDEX decisions_recent ON decisions(decision_date, id) WHERE replaced_by_id IS NULL;

@@ -4,6 +4,7 @@
 #include "db.h"
 #include "district.h"
 #include "handlers.h"
+#include "scope.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,16 +41,17 @@ static void label_rows(json_t *rows)
 int apartments_list(struct req *r)
 {
 	static const char sql[] =
-	    "SELECT a.id, a.address, a.rooms, a.area_m2, a.rent, a.housing_company, a.status, d.name AS district, "
+	    "SELECT a.id, a.address, a.rooms, replace(a.area_m2, '.', ',') AS area_m2, a.rent, a.housing_company, a.status, d.name AS district, "
+	    /* the tenant's name only for whom the viewer may see the person */
 	    "(SELECT p.first_name || ' ' || p.last_name FROM tenancies t JOIN persons p ON p.id = t.person_id "
-	    " WHERE t.apartment_id = a.id AND t.end_date IS NULL ORDER BY t.id DESC LIMIT 1) AS tenant, "
-	    "(SELECT t.person_id FROM tenancies t WHERE t.apartment_id = a.id AND t.end_date IS NULL ORDER BY t.id DESC LIMIT 1) "
-	    " AS person_id "
+	    " WHERE t.apartment_id = a.id AND t.end_date IS NULL AND " SCOPE_TENANCY("t") " ORDER BY t.id DESC LIMIT 1) AS tenant, "
+	    "(SELECT t.person_id FROM tenancies t WHERE t.apartment_id = a.id AND t.end_date IS NULL AND " SCOPE_TENANCY("t") " "
+	    " ORDER BY t.id DESC LIMIT 1) AS person_id "
 	    "FROM apartments a JOIN districts d ON d.id = a.district_id "
 	    "WHERE a.imported = 0 AND (:status IS NULL OR a.status = :status) "
 	    "AND (:after IS NULL OR (a.address, a.id) > (SELECT address, id FROM apartments WHERE id = :after)) "
 	    "ORDER BY a.address, a.id LIMIT :limit";
-	static const char *const keys[] = { "status", NULL };
+	static const char *const keys[] = { "status", "for", NULL };
 	const char *status = http_param(r, "status");
 	if (status && *status && strcmp(status, "available") && strcmp(status, "let") && strcmp(status, "blocked"))
 		status = NULL;
@@ -57,28 +59,32 @@ int apartments_list(struct req *r)
 	if (!st)
 		return http_fail(r, 500, NULL);
 	db_bind_named_text(st, ":status", status);
+	scope_bind(st, r);
 	json_t *rows = view_keyset_page(r, st, APARTMENTS_PAGE, keys, "/apartments");
 	if (!rows)
 		return http_fail(r, 500, NULL);
 	label_rows(rows);
 	json_object_set_new(r->view, "title", json_string("Lägenheter"));
 	json_object_set_new(r->view, "can_create", json_boolean(r->user.role == ROLE_LANDLORD));
+	long long for_person = r->user.role == ROLE_LANDLORD ? parse_id(http_param(r, "for")) : 0;
+	if (for_person)	/* from "Väntar på lägenhet": the move-in is for this person */
+		json_object_set_new(r->view, "for", json_integer(for_person));
 	json_object_set_new(r->view, "statuses", status_options(status));
 	return 200;
 }
 
 struct apt_input {
 	const char *address, *housing_company, *contract_number, *status;
-	long long district_id, rooms, area, rent;
+	long long district_id, rooms, rent;
+	double area;	/* m², one decimal */
 };
 
-/* Parses an integer field in [min, max]; records an error otherwise. */
-static long long int_field(struct req *r, const char *name, long long min, long long max, const char *msg)
+/* Parses a number field (Swedish spaces and decimal comma, at most
+ * decimals decimals) in [min, max]; records an error otherwise. */
+static double number_field(struct req *r, const char *name, double min, double max, int decimals, const char *msg)
 {
-	const char *v = http_param(r, name);
-	char *end;
-	long long n = v && *v ? strtoll(v, &end, 10) : -1;
-	if (!v || !*v || *end || n < min || n > max) {
+	double n;
+	if (parse_number(http_param(r, name), decimals, &n) < 0 || n < min || n > max) {
 		view_error(r, name, msg);
 		return 0;
 	}
@@ -106,9 +112,9 @@ static void read_apt_input(struct req *r, struct apt_input *in)
 		view_error(r, "address", "Adressen får vara högst 300 tecken.");
 	if (!in->district_id || !district_exists(in->district_id))
 		view_error(r, "district_id", "Välj en stadsdel.");
-	in->rooms = int_field(r, "rooms", 1, 10, "Ange antal rum, 1–10.");
-	in->area = int_field(r, "area_m2", 5, 500, "Ange yta i hela kvadratmeter, 5–500.");
-	in->rent = int_field(r, "rent", 0, 100000, "Ange hyran i hela kronor per månad.");
+	in->rooms = (long long)number_field(r, "rooms", 1, 10, 0, "Ange antal rum som ett heltal, 1–10.");
+	in->area = number_field(r, "area_m2", 5, 500, 1, "Ange ytan i kvadratmeter, 5–500, till exempel 38 eller 38,5.");
+	in->rent = (long long)number_field(r, "rent", 0, 100000, 0, "Ange hyran i hela kronor per månad, till exempel 6 200.");
 	if (!in->status || (strcmp(in->status, "available") && strcmp(in->status, "let") && strcmp(in->status, "blocked")))
 		view_error(r, "status", "Välj status.");
 	if ((in->housing_company && strlen(in->housing_company) > 200) || (in->contract_number && strlen(in->contract_number) > 100))
@@ -146,7 +152,7 @@ int apartment_create(struct req *r)
 	if (view_has_errors(r))
 		return 400;
 	long long now = now_unix();
-	long long id = audit_insert(r->user.id, "apartment", 0, sql, "tiiiitttiiii", in.address, in.district_id, in.rooms, in.area,
+	long long id = audit_insert(r->user.id, "apartment", 0, sql, "tiiditttiiii", in.address, in.district_id, in.rooms, in.area,
 	    in.rent, in.housing_company ? in.housing_company : "", in.contract_number ? in.contract_number : "", in.status,
 	    now, r->user.id, now, r->user.id);
 	if (id < 0)
@@ -156,7 +162,8 @@ int apartment_create(struct req *r)
 
 static json_t *apartment_load(long long id)
 {
-	static const char sql[] = "SELECT a.*, d.name AS district FROM apartments a JOIN districts d ON d.id = a.district_id "
+	static const char sql[] = "SELECT a.*, replace(a.area_m2, '.', ',') AS area_label, d.name AS district "
+	    "FROM apartments a JOIN districts d ON d.id = a.district_id "
 	    "WHERE a.id = ?";
 	json_t *o = db_row_for(sql, id);
 	if (o)
@@ -169,8 +176,9 @@ static int load_tenancies(struct req *r, long long id)
 {
 	static const char sql[] =
 	    "SELECT t.id, t.person_id, p.first_name || ' ' || p.last_name AS tenant, t.move_in_date, t.takeover_date, t.end_date "
-	    "FROM tenancies t JOIN persons p ON p.id = t.person_id WHERE t.apartment_id = ? ORDER BY t.move_in_date DESC";
-	json_t *rows = db_rows_for(sql, id);
+	    "FROM tenancies t JOIN persons p ON p.id = t.person_id WHERE t.apartment_id = :id AND " SCOPE_TENANCY("t") " "
+	    "ORDER BY t.move_in_date DESC";
+	json_t *rows = scope_rows(sql, r, id);	/* tenants the viewer may see */
 	if (!rows)
 		return -1;
 	json_object_set_new(r->view, "tenancies", rows);
@@ -202,9 +210,11 @@ int apartment_page(struct req *r)
 		json_t *t;
 		json_array_foreach(json_object_get(r->view, "tenancies"), i, t)
 			occupied |= !json_object_get(t, "end_date");
+		long long for_person = parse_id(http_param(r, "for"));
 		if (!occupied && !str_eq(json_string_value(json_object_get(a, "status")), "blocked"))
-			json_object_set_new(r->view, "move_in_href", json_string(arena_printf(&r->arena,
-			    "/apartments/%lld/tenancies/new", id)));
+			json_object_set_new(r->view, "move_in_href", json_string(for_person ?
+			    arena_printf(&r->arena, "/apartments/%lld/tenancies/new?person_id=%lld", id, for_person) :
+			    arena_printf(&r->arena, "/apartments/%lld/tenancies/new", id)));
 		json_object_set(r->view, "form", a);
 		edit_view(r, id, json_integer_value(json_object_get(a, "district_id")), json_string_value(json_object_get(a, "status")));
 	}
@@ -231,7 +241,7 @@ int apartment_update(struct req *r)
 	edit_view(r, id, in.district_id, in.status);
 	if (view_has_errors(r))
 		return 400;
-	int rc = audit_update(r->user.id, "apartment", id, 0, sql, "tiiiitttiiii", in.address, in.district_id, in.rooms,
+	int rc = audit_update(r->user.id, "apartment", id, 0, sql, "tiiditttiiii", in.address, in.district_id, in.rooms,
 	    in.area, in.rent, in.housing_company ? in.housing_company : "", in.contract_number ? in.contract_number : "",
 	    in.status, now_unix(), r->user.id, id, version);
 	if (rc == 0) {

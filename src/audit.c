@@ -180,6 +180,15 @@ static const char *entity_label(struct req *r, const char *e)
 	return *e == '/' ? arena_printf(&r->arena, "Sida %s", e) : e;
 }
 
+/* Returns 1 when e is an entity code with a label. */
+static int is_entity_code(const char *e)
+{
+	for (size_t i = 0; i < sizeof entity_labels / sizeof entity_labels[0]; i++)
+		if (!strcmp(entity_labels[i].k, e))
+			return 1;
+	return 0;
+}
+
 /* Returns [{value, label, selected}] for the labelled entities. */
 static json_t *entity_options(const char *selected)
 {
@@ -253,8 +262,14 @@ int audit_list(struct req *r)
 		char today[11];
 		struct pnr p;
 		date_today(today);
-		person_id = parse_id(person);
-		if (!person_id && !pnr_parse(person, today, &p)) {
+		/* a personnummer in any form first (10 or 12 digits are numbers
+		 * too); only the manager may look one up: for the admin, whether
+		 * a personnummer is in the register is itself case data */
+		int is_pnr = !pnr_parse(person, today, &p);
+		person_id = is_pnr || strlen(person) > 9 ? 0 : parse_id(person);
+		if (is_pnr && !names) {
+			view_error(r, "person", "Sök med personens id-nummer. Personnummer kan bara chefen söka på.");
+		} else if (is_pnr) {
 			static const char by_pnr[] = "SELECT id FROM persons WHERE personnummer = :pnr";
 			sqlite3_stmt *st = db_stmt(by_pnr);
 			if (!st)
@@ -265,9 +280,26 @@ int audit_list(struct req *r)
 		} else if (!person_id) {
 			view_error(r, "person", "Skriv personnumret (ÅÅÅÅMMDD-NNNN, ÅÅMMDD-NNNN) eller personens id-nummer.");
 		}
-		if (person_id < 0)
-			view_error(r, "person", "Ingen person har det personnumret.");
 	}
+	if (user && *user) {	/* a name nobody has is a typing error, not "no rows" */
+		static const char known[] = "SELECT 1 FROM users WHERE username = :u";
+		sqlite3_stmt *st = db_stmt(known);
+		if (!st)
+			return http_fail(r, 500, NULL);
+		db_bind_named_text(st, ":u", user);
+		int found = sqlite3_step(st) == SQLITE_ROW;
+		db_done(st);
+		if (!found)
+			view_error(r, "user", "Det finns ingen användare med det användarnamnet.");
+	}
+	if (person_id < 0)
+		view_error(r, "person", "Ingen person har det personnumret.");
+	/* the filters are choice lists: a value not in them is an error, not
+	 * an empty log */
+	if (entity && *entity && !is_entity_code(entity))
+		view_error(r, "entity", "Välj typ av uppgift i listan.");
+	if (action && *action && action_label(action) == action)
+		view_error(r, "action", "Välj händelse i listan.");
 	if (from && *from && !valid_date(from))
 		view_error(r, "from", "Från-datum ska skrivas ÅÅÅÅ-MM-DD.");
 	if (to && *to && !valid_date(to))

@@ -38,6 +38,34 @@ void checklist_months(const char *today, char due[8], char overdue[8])
 	snprintf(overdue, 8, "%.7s", prev);
 }
 
+int checklist_month_covered(const char *month, const char *move_in, const char *end)
+{
+	if (!month || !move_in || strlen(month) != 7)
+		return 0;
+	return strncmp(move_in, month, 7) <= 0 && (!end || strncmp(end, month, 7) >= 0);
+}
+
+int checklist_offer_month(const char *today, const char *move_in, const char *end, char out[8])
+{
+	char due[8], late[8];
+	checklist_months(today, due, late);
+	if (checklist_month_covered(due, move_in, end)) {
+		memcpy(out, due, 8);
+		return 0;
+	}
+	snprintf(out, 8, "%.7s", today);
+	return checklist_month_covered(out, move_in, end) ? 0 : -1;
+}
+
+void checklist_month_name(const char *month, char out[24])
+{
+	int y, m;
+	if (month && sscanf(month, "%4d-%2d", &y, &m) == 2 && m >= 1 && m <= 12 && y >= 0 && y <= 9999)
+		snprintf(out, 24, "%s %d", month_names[m - 1], y);
+	else
+		snprintf(out, 24, "%.23s", month ? month : "");
+}
+
 /* "oktober 2026" for "2026-10". Arena-owned. */
 static const char *month_label(struct req *r, const char *month)
 {
@@ -172,8 +200,8 @@ int checklists_list(struct req *r)
 /* POST /tenancies/{id}/checklists : start (or open) the month's checklist */
 int checklist_create(struct req *r)
 {
-	static const char tenancy_sql[] = "SELECT t.id, t.person_id, t.end_date FROM tenancies t WHERE t.id = :id AND "
-	    SCOPE_TENANCY("t");
+	static const char tenancy_sql[] = "SELECT t.id, t.person_id, t.move_in_date, t.end_date FROM tenancies t "
+	    "WHERE t.id = :id AND " SCOPE_TENANCY("t");
 	static const char existing_sql[] = "SELECT id FROM checklists WHERE tenancy_id = ? AND month = ?";
 	static const char items_sql[] =
 	    "SELECT json_group_array(json_object('label', label, 'status', 'unchecked', 'comment', '')) AS items "
@@ -186,20 +214,33 @@ int checklist_create(struct req *r)
 		return http_fail(r, 404, "Boendet finns inte eller ingår inte i det du har tillgång till.");
 	long long person_id = json_integer_value(json_object_get(t, "person_id"));
 	int ended = json_object_get(t, "end_date") != NULL;
+	const char *move_in = arena_strdup(&r->arena, json_string_value(json_object_get(t, "move_in_date")));
 	json_decref(t);
 	r->back = arena_printf(&r->arena, "/tenancies/%lld", tid);
 	if (ended)
 		return http_fail(r, 409, "Boendet är avslutat; nya checklistor görs inte.");
-	char today[11], due[8], late[8];
+	char today[11], offer[8];
 	date_today(today);
-	checklist_months(today, due, late);
 	const char *month = http_param(r, "month");
-	if (!month || !*month)
-		month = due;
+	if (!month || !*month) {
+		/* the page's button names its month; without one, the month it
+		 * offers (never one before the move-in) */
+		if (checklist_offer_month(today, move_in, NULL, offer) < 0)
+			return http_fail(r, 400, arena_printf(&r->arena, "Boendet börjar %s. Månadens checklista görs när "
+			    "hyresgästen har flyttat in. Ingen checklista har skapats.", move_in));
+		month = offer;
+	}
 	char probe[11];
 	snprintf(probe, sizeof probe, "%.7s-01", month);
 	if (strlen(month) != 7 || !valid_date(probe) || strcmp(month, "2000-01") < 0 || strncmp(month, today, 7) > 0)
 		return http_fail(r, 400, "Ange månaden som ÅÅÅÅ-MM (inte en kommande månad).");
+	if (!checklist_month_covered(month, move_in, NULL)) {
+		char name[24], first[24];
+		checklist_month_name(month, name);
+		checklist_month_name(move_in, first);
+		return http_fail(r, 400, arena_printf(&r->arena, "Boendet började %s, så det finns ingen checklista för %s. "
+		    "Checklistor görs för månader då boendet pågår, från %s. Ingen checklista har skapats.", move_in, name, first));
+	}
 	sqlite3_stmt *st = db_stmt(existing_sql);
 	if (!st)
 		return http_fail(r, 500, NULL);

@@ -184,7 +184,8 @@ int settings_save(struct req *r)
 	if (!was || atoll(was) != now) {
 		db_rollback();
 		view_error(r, "takeover_months", arena_printf(&r->arena, "Någon annan har ändrat inställningen sedan du öppnade "
-		    "sidan: nu sparat är %lld månader. Formuläret visar det du skrev; spara igen för att ersätta.", now));
+		    "sidan: nu sparat är %lld %s. Formuläret visar det du skrev; spara igen för att ersätta.", now,
+		    plural(now, "månad", "månader")));
 		settings_form(r);
 		json_object_set_new(r->view, "was", json_string(arena_printf(&r->arena, "%lld", now)));
 		return 409;

@@ -10,11 +10,22 @@ static void cell(struct buf *b, const char *s)
 {
 	if (!s)
 		return;
+	/* = + - @ (and a tab or CR) open a formula in Excel and LibreOffice:
+	 * such a cell starts with an apostrophe, which they show as text and
+	 * csv_parse's readers strip (csv_unformula) */
+	int formula = strchr("=+-@\t\r", *s) && *s;
+	if (!formula && !strpbrk(s, ";,\"\r\n")) {
+		buf_puts(b, s);
+		return;
+	}
 	if (!strpbrk(s, ";,\"\r\n")) {
+		buf_putc(b, '\'');
 		buf_puts(b, s);
 		return;
 	}
 	buf_putc(b, '"');
+	if (formula)
+		buf_putc(b, '\'');
 	for (; *s; s++) {
 		if (*s == '"')
 			buf_putc(b, '"');
@@ -111,4 +122,9 @@ int csv_parse(const char *data, size_t len, int (*fn)(void *ctx, int row, char *
 	}
 	buf_free(&field);
 	return rc;
+}
+
+const char *csv_unformula(const char *s)
+{
+	return s[0] == '\'' && s[1] && strchr("=+-@\t\r", s[1]) ? s + 1 : s;
 }

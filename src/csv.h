@@ -20,6 +20,10 @@ void csv_row(struct buf *b, const char *const cells[], size_t n);
  * cells has the rest dropped. Stops when fn returns non-zero and returns
  * that; returns -1 for an unterminated quote, else 0.
  */
+/* Returns s without the apostrophe csv_row puts before a cell that would
+ * read as a formula ("'=1+2" -> "=1+2"); other cells as they are. */
+const char *csv_unformula(const char *s);
+
 int csv_parse(const char *data, size_t len,
     int (*fn)(void *ctx, int line, char **cells, size_t n), void *ctx);
 

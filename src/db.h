@@ -92,7 +92,7 @@ const char *db_col_text(sqlite3_stmt *st, int i);
 /*
  * Binds parameters 1.. from fmt: 'i' long long, 'u' long long where 0
  * binds NULL (a user id that may be "the system"), 't' const char * (NULL
- * binds NULL), 'e' const char * where NULL or "" binds NULL, 'n' NULL.
+ * binds NULL), 'e' const char * where NULL or "" binds NULL, 'd' double, 'n' NULL.
  */
 void db_bindf(sqlite3_stmt *st, const char *fmt, ...);
 void db_vbindf(sqlite3_stmt *st, const char *fmt, va_list ap);

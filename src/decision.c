@@ -164,7 +164,8 @@ int decision_create(struct req *r)
 	if (db_begin() < 0)
 		return http_fail(r, 500, NULL);
 	long long did = insert_decision(r, pid, id, json_integer_value(json_object_get(ref, "district_id")), &in, 0);
-	rc = did < 0 ? -1 : referral_apply_step(r, id, "decide", "approved", "decided", version, in.decision_date, NULL);
+	struct ref_step step = { .date = in.decision_date };
+	rc = did < 0 ? -1 : referral_apply_step(r, id, "decide", "approved", "decided", version, &step);
 	if (rc == 409) {
 		db_rollback();
 		r->back = arena_printf(&r->arena, "/referrals/%lld", id);
@@ -313,7 +314,7 @@ json_t *decisions_due_rows(const struct req *r, int within_days, int limit)
 {
 	static const char sql[] =
 	    "SELECT d.id, d.person_id, p.first_name || ' ' || p.last_name AS person_name, di.name AS district, "
-	    "d.start_date, d.end_date, CAST(julianday(d.end_date) - julianday('now', 'localtime') AS INTEGER) AS days_left "
+	    "d.start_date, d.end_date, days_between(date('now', 'localtime'), d.end_date) AS days_left "
 	    "FROM decisions d JOIN persons p ON p.id = d.person_id JOIN districts di ON di.id = d.district_id "
 	    "WHERE d.replaced_by_id IS NULL AND d.end_date <= date('now', 'localtime', '+' || :within || ' days') "
 	    "AND " SCOPE_DECISION("d") " ORDER BY d.end_date, d.id LIMIT :limit";
@@ -343,5 +344,6 @@ int decisions_due(struct req *r)
 		return http_fail(r, 500, NULL);
 	json_object_set_new(r->view, "rows", rows);
 	json_object_set_new(r->view, "within", json_integer(days));
+	view_count(r, r->view, "within", "dag", "dagar");
 	return 200;
 }

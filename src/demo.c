@@ -168,7 +168,7 @@ static int demo_cases(void)
 			memcpy(held, meeting, sizeof held);
 		const char *reason = !strcmp(state, "rejected") ? "Ingen lägenhet finns i önskat område just nu." :
 		    !strcmp(state, "not_approved") ? "Behoven kräver heldygnsinsats." :
-		    !strcmp(state, "withdrawn") ? "Klienten har ordnat eget boende." : "";
+		    !strcmp(state, "withdrawn") ? "Brukaren har ordnat eget boende." : "";
 		const char *final = !strcmp(state, "not_approved") ? "cannot" :
 		    (!strcmp(state, "approved") || !strcmp(state, "decided")) ? "alone" : NULL;
 		st = db_stmt(ins_ref);

@@ -131,10 +131,12 @@ static int insert_visits(const struct ctx *c, long long pid, long long cm, const
 	return 0;
 }
 
-/* Monthly checklists from the move-in month to the due month. variant
- * picks what the newest ones look like: 0 all done, 1 the overdue month
- * missing, 2 the overdue month waiting for review. */
-static int insert_checklists(const struct ctx *c, long long tid, long long cm, const char *move_in, int variant)
+/* Monthly checklists from the move-in month to the due month, or to the
+ * end month of an ended tenancy (end, else NULL): only months it covers.
+ * variant picks what the newest ones look like: 0 all done, 1 the overdue
+ * month missing, 2 the overdue month waiting for review. */
+static int insert_checklists(const struct ctx *c, long long tid, long long cm, const char *move_in, const char *end,
+    int variant)
 {
 	static const char sql[] =
 	    "INSERT INTO checklists(tenancy_id, month, state, items, done_date, agreed_actions, participant_comment, sent_at, "
@@ -154,7 +156,7 @@ static int insert_checklists(const struct ctx *c, long long tid, long long cm, c
 		char m1[11], month[8];
 		date_add_months(first, n, m1);
 		snprintf(month, sizeof month, "%.7s", m1);
-		if (strcmp(month, due) > 0)
+		if (strcmp(month, due) > 0 || !checklist_month_covered(month, move_in, end))
 			break;
 		int is_late = !strcmp(month, late), is_due = !strcmp(month, due);
 		if ((is_late && variant == 1) || (is_due && variant != 0))
@@ -298,7 +300,7 @@ int demo_living(void)
 		long long cm = c.cm[d];
 		const char *visits_to = *ended ? ended : c.today;
 		if (insert_visits(&c, pid, cm, move_in, visits_to, !*ended && k % 3 == 1) < 0 ||
-		    insert_checklists(&c, tid, cm, move_in, *ended ? 0 : k % 3) < 0)
+		    insert_checklists(&c, tid, cm, move_in, *ended ? ended : NULL, *ended ? 0 : k % 3) < 0)
 			return -1;
 		if (k == 1) {
 			/* evicted after disturbances; a second chance elsewhere */
@@ -311,7 +313,7 @@ int demo_living(void)
 			date_add_months(c.today, -s->second_chance, again);
 			long long apt2 = insert_apartment(&c, 16, d, "let");
 			long long t2 = apt2 < 0 ? -1 : insert_tenancy(&c, pid, apt2, again, 2, NULL, NULL, NULL);
-			if (t2 < 0 || insert_visits(&c, pid, cm, again, c.today, 0) < 0 || insert_checklists(&c, t2, cm, again, 2) < 0)
+			if (t2 < 0 || insert_visits(&c, pid, cm, again, c.today, 0) < 0 || insert_checklists(&c, t2, cm, again, NULL, 2) < 0)
 				return -1;
 			tid = t2;
 		}

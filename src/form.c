@@ -278,3 +278,40 @@ int form_parse_multipart(struct form *f, struct form *files, struct arena *a, co
 	}
 	return -1;
 }
+
+int parse_number(const char *s, int decimals, double *out)
+{
+	if (!s)
+		return -1;
+	double v = 0, scale = 1;
+	int digits = 0, after = -1, neg = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p == ' ')
+		p++;
+	if (*p == '-')
+		neg = 1, p++;
+	for (; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (after >= 0 && ++after > decimals)
+				return -1;
+			v = v * 10 + (*p - '0');
+			if (after > 0)
+				scale *= 10;
+			digits++;
+		} else if ((*p == ',' || *p == '.') && after < 0 && digits) {
+			after = 0;
+		} else if (*p == ' ' && after < 0) {
+			continue;	/* a digit group */
+		} else if (p[0] == 0xC2 && p[1] == 0xA0 && after < 0) {
+			p++;	/* U+00A0 no-break space */
+		} else if (p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0xAF && after < 0) {
+			p += 2;	/* U+202F narrow no-break space */
+		} else {
+			return -1;
+		}
+	}
+	if (!digits || after == 0)
+		return -1;
+	*out = (neg ? -v : v) / scale;
+	return 0;
+}

@@ -66,6 +66,14 @@ int text_is_clean(const char *s, size_t len);
  */
 long long parse_id(const char *s);
 
+/*
+ * Parses a number as Swedes write it: digit groups separated by spaces
+ * (also no-break spaces), a decimal comma or point with at most decimals
+ * digits after it ("6 200", "38,5", "38.5"). Returns 0 and sets *out, or
+ * -1 (empty, other characters, too many decimals).
+ */
+int parse_number(const char *s, int decimals, double *out);
+
 /* Returns 1 when s is a real calendar date written YYYY-MM-DD. */
 int valid_date(const char *s);
 

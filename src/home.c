@@ -52,9 +52,9 @@ static json_t *referral_items(struct req *r, json_t *rows)
 		json_array_append_new(items, json_pack("{s:s, s:s, s:s}",
 		    "href", arena_printf(&r->arena, "/referrals/%lld", (long long)json_integer_value(json_object_get(x, "id"))),
 		    "label", json_string_value(json_object_get(x, "person_name")),
-		    "detail", arena_printf(&r->arena, "%s – %s, %lld %s sedan senaste steget",
+		    "detail", arena_printf(&r->arena, "%s – %s, senaste steget %s",
 		        json_string_value(json_object_get(x, "state_label")), json_string_value(json_object_get(x, "district")),
-		        (long long)days, days == 1 ? "dag" : "dagar")));
+		        view_days_ago(r, days))));
 	}
 	json_decref(rows);
 	return items;
@@ -73,7 +73,9 @@ static json_t *decision_items(struct req *r, json_t *rows)
 		    "href", arena_printf(&r->arena, "/decisions/%lld", (long long)json_integer_value(json_object_get(x, "id"))),
 		    "label", json_string_value(json_object_get(x, "person_name")),
 		    "detail", left < 0 ? arena_printf(&r->arena, "Beslutet gick ut %s – ska omprövas", json_string_value(json_object_get(x, "end_date"))) :
-		        arena_printf(&r->arena, "Beslutet går ut %s (om %lld dagar)", json_string_value(json_object_get(x, "end_date")), (long long)left)));
+		        left == 0 ? arena_printf(&r->arena, "Beslutet går ut i dag (%s)", json_string_value(json_object_get(x, "end_date"))) :
+		        arena_printf(&r->arena, "Beslutet går ut %s (om %lld %s)", json_string_value(json_object_get(x, "end_date")),
+		            (long long)left, plural(left, "dag", "dagar"))));
 	}
 	json_decref(rows);
 	return items;
@@ -179,18 +181,47 @@ static const char housing_events_sql[] =
 	"'Flyttade in ' || t.move_in_date || ', ' || a.address")
     " ORDER BY k_when DESC, k_id DESC LIMIT :limit";
 
+/* Persons granted in the last 180 days with no case manager: the
+ * manager's to assign (the case manager cannot open the person until
+ * then). Walks the recent decisions newest first (decisions_recent) and
+ * stops after a page. */
+static const char granted_without_cm_sql[] =
+    "SELECT '/persons/' || p.id AS href, p.id AS person_id, p.first_name || ' ' || p.last_name AS label, "
+    "'Beslut ' || x.decision_date || ', ' || d.name || ': tilldela en case manager' AS detail "
+    "FROM decisions x INDEXED BY decisions_recent JOIN persons p ON p.id = x.person_id "
+    "JOIN districts d ON d.id = p.district_id "
+    "WHERE x.replaced_by_id IS NULL AND x.decision_date >= date(:today, '-180 days') AND x.end_date >= :today "
+    "AND NOT EXISTS (SELECT 1 FROM person_case_managers c WHERE c.person_id = p.id AND c.ended_at IS NULL) "
+    "ORDER BY x.decision_date DESC, x.id DESC LIMIT :limit";
+
+/* The landlord office's "Väntar på lägenhet": persons with a decision in
+ * force and no home (names only, as on the move-in form), those who never
+ * had one first; each links to the free apartments, with a move-in for
+ * that person one click away. Walks persons_unhoused. */
+static const char waiting_for_home_sql[] =
+    "SELECT '/apartments?status=available&for=' || p.id AS href, p.id AS person_id, "
+    "p.first_name || ' ' || p.last_name AS label, "
+    "coalesce('Utflyttad ' || p.last_moved_out || ', ', '') || 'beslutet gäller till ' || "
+    "(SELECT max(x.end_date) FROM decisions x WHERE x.person_id = p.id AND x.replaced_by_id IS NULL) AS detail "
+    "FROM persons p INDEXED BY persons_unhoused WHERE p.housed = 0 "
+    "AND EXISTS (SELECT 1 FROM decisions x WHERE x.person_id = p.id AND x.replaced_by_id IS NULL AND x.end_date >= :today) "
+    "AND NOT EXISTS (SELECT 1 FROM tenancies o WHERE o.person_id = p.id AND o.end_reason = 'deceased') "
+    "ORDER BY p.last_moved_out, p.last_name, p.first_name, p.id LIMIT :limit";
+
 /* Persons with a current decision and no ongoing tenancy (tenancy.h). */
 static const char without_apartment_sql[] = WITHOUT_APARTMENT_SQL(
     "'/persons/' || p.id AS href, p.id AS person_id, p.first_name || ' ' || p.last_name AS label, "
     "coalesce('Utflyttad ' || p.last_moved_out, 'Väntar på lägenhet') || ', beslutet gäller till ' || x.end_date AS detail", "1");
 
-/* Changes to accounts that give case access, not yet acknowledged by a
- * manager (migrations/0009): who changed whose account, and how. */
+/* Changes made in the web (by an administrator) to accounts that give
+ * case access, not yet acknowledged by a manager (migrations/0009): who
+ * changed whose account, and how. The command line (adduser, passwd) is
+ * the operator with the server's shell, outside what this guards. */
 static const char access_changes_sql[] =
     "SELECT a.id, a.at, a.action, a.entity, coalesce(actor.name, actor.username, 'kommandoraden') AS actor, "
     "target.username AS target, target.name AS target_name, target.role AS role "
     "FROM audit a INDEXED BY audit_entity JOIN users target ON target.id = a.entity_id LEFT JOIN users actor ON actor.id = a.user_id "
-    "WHERE a.entity IN ('user', 'user_password') AND a.action IN ('create', 'update') "
+    "WHERE a.entity IN ('user', 'user_password') AND a.action IN ('create', 'update') AND a.user_id IS NOT NULL "
     "AND target.role IN ('manager', 'socialsekreterare', 'case_manager') "
     "AND NOT EXISTS (SELECT 1 FROM access_change_acks k WHERE k.audit_id = a.id) ORDER BY a.id LIMIT 50";
 
@@ -212,8 +243,11 @@ static json_t *access_changes(struct req *r)
 		json_object_set_new(x, "text", json_string(arena_printf(&r->arena, "%s %s %s %s (%s)", when,
 		    json_string_value(json_object_get(x, "actor")), what, json_string_value(json_object_get(x, "target")),
 		    role_label(role_from_name(json_string_value(json_object_get(x, "role")))))));
-		json_object_set_new(x, "action_href", json_string(arena_printf(&r->arena, "/access-changes/%lld/ack",
-		    (long long)json_integer_value(json_object_get(x, "id")))));
+		if (str_eq(json_string_value(json_object_get(x, "target")), r->user.username))
+			json_object_set_new(x, "own", json_true());	/* kvitteras av en annan chef */
+		else
+			json_object_set_new(x, "action_href", json_string(arena_printf(&r->arena, "/access-changes/%lld/ack",
+			    (long long)json_integer_value(json_object_get(x, "id")))));
 	}
 	return rows;
 }
@@ -221,14 +255,28 @@ static json_t *access_changes(struct req *r)
 /* POST /access-changes/{id}/ack : a manager has seen an access change. */
 int access_change_ack(struct req *r)
 {
-	static const char is_change[] = "SELECT 1 FROM audit WHERE id = ? AND entity IN ('user', 'user_password') "
+	static const char is_change[] = "SELECT entity_id FROM audit WHERE id = ? AND entity IN ('user', 'user_password') "
 	    "AND action IN ('create', 'update')";
+	/* a manager whose own account has a change nobody has acknowledged (an
+	 * account an administrator just made or changed) acknowledges nothing */
+	static const char own_pending[] = "SELECT 1 FROM audit a INDEXED BY audit_entity WHERE a.entity IN ('user', 'user_password') "
+	    "AND a.entity_id = ? AND a.action IN ('create', 'update') AND a.user_id IS NOT NULL "
+	    "AND NOT EXISTS (SELECT 1 FROM access_change_acks k WHERE k.audit_id = a.id)";
 	static const char ins[] = "INSERT OR IGNORE INTO access_change_acks(audit_id, acked_by, acked_at) VALUES(?, ?, ?)";
 	long long id = r->params[0];
 	json_t *row = db_row_for(is_change, id);
 	if (!row)
 		return http_fail(r, 404, "Ändringen finns inte.");
+	long long target = json_integer_value(json_object_get(row, "entity_id"));
 	json_decref(row);
+	if (target == r->user.id)
+		return http_fail(r, 403, "En ändring av ditt eget konto kvitteras av en annan chef.");
+	json_t *pending = db_row_for(own_pending, r->user.id);
+	if (pending) {
+		json_decref(pending);
+		return http_fail(r, 403, "Ditt eget konto har en ändring som ingen annan chef har kvitterat än. "
+		    "Den måste kvitteras först.");
+	}
 	if (db_begin() < 0)
 		return http_fail(r, 500, NULL);
 	if (db_execf(ins, "iii", id, r->user.id, now_unix()) < 0 || audit_log(r->user.id, "create", "access_change_ack", id, 0) < 0 ||
@@ -267,6 +315,7 @@ int home_page(struct req *r)
 		break;
 	case ROLE_LANDLORD:
 		add_section(sections, "Checklistor att granska", sql_items(r, inbox_sql), "/checklists");
+		add_section(sections, "Väntar på lägenhet", sql_items(r, waiting_for_home_sql), "/apartments?status=available");
 		add_section(sections, "Redo för prövning av överlåtelse", sql_items(r, ready_sql), "/tenancies?ready=1");
 		add_section(sections, "Öppna händelser", sql_items(r, open_incidents_sql), "/incidents");
 		break;
@@ -280,6 +329,7 @@ int home_page(struct req *r)
 			json_decref(changes);
 		add_section(sections, "Remisser som väntat längst",
 		    referral_items(r, referrals_waiting(r, ROLE_SOC | ROLE_CM, 10)), "/referrals");
+		add_section(sections, "Beviljade utan case manager", sql_items(r, granted_without_cm_sql), NULL);
 		add_section(sections, "Beslut att ompröva inom 60 dagar",
 		    decision_items(r, decisions_due_rows(r, 60, 10)), "/decisions");
 		add_section(sections, "Försenade checklistor", checklist_missing_items(r, 1, HOME_LIMIT), "/checklists");

@@ -812,7 +812,7 @@ static void access_log(struct req *r)
 	size_t o = 0;
 	for (const char *p = r->path; *p && o < sizeof path - 8; p++) {
 		if (*p >= '0' && *p <= '9') {	/* 600301-1001, 198503122387, 19850312-2387 ... */
-			size_t run = strspn(p, "0123456789-+"), digits = 0;
+			size_t run = strspn(p, "0123456789-+ ._"), digits = 0;
 			for (size_t k = 0; k < run; k++)
 				digits += p[k] >= '0' && p[k] <= '9';
 			if (digits >= 6) {

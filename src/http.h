@@ -158,10 +158,18 @@ int view_has_errors(struct req *r);
 /* Sets view[key] to s (copied), or null when s is NULL. */
 void view_set_str(json_t *obj, const char *key, const char *s);
 
+/* Sets o["<key>_text"] to "N one" or "N many" (plural() in util.h) from
+ * the integer o[key]; nothing when o[key] is missing or not an integer. */
+void view_count(struct req *r, json_t *o, const char *key, const char *one, const char *many);
+
+/* Returns how long ago n whole days was: "i dag", "för 1 dag sedan",
+ * "för 5 dagar sedan" ("om 3 dagar" for a negative n). Arena-owned. */
+const char *view_days_ago(struct req *r, long long n);
+
 /*
  * Appends a form field descriptor {id, name, label, value, error, hint,
  * <kind>: true} to fields for templates/field.mustache. kind is "input",
- * "date", "textarea" or "select" (then set "options" on the returned
+ * "date", "time" (TT:MM), "textarea" or "select" (then set "options" on the returned
  * object). The error comes from view_error calls made before. Returns the
  * descriptor (borrowed from fields).
  */

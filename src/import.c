@@ -232,7 +232,7 @@ static int on_record(void *vc, int line, char **cell, size_t n)
 	const char *v[STATUS_COLS];
 	int empty = 1;
 	for (size_t i = 0; i < STATUS_COLS; i++) {
-		char *x = i < n ? cell[i] : (char *)"";
+		char *x = i < n ? (char *)csv_unformula(cell[i]) : (char *)"";
 		while (*x == ' ' || *x == '\t')
 			x++;
 		size_t len = strlen(x);

@@ -116,7 +116,6 @@ static int counts(const struct req *r, json_t *k, const char *date, long long di
 	json_object_set_new(k, "persons_retention_pct", pct(v[HOUSED], v[PERSONS] - v[PERSONS_UNKNOWN]));
 	json_object_set_new(k, "persons_deceased", json_integer(v[PERSONS_DECEASED]));
 	json_object_set_new(k, "second_chances", json_integer(v[SECOND]));
-	json_object_set_new(k, "second_chances_one", json_boolean(v[SECOND] == 1));
 	json_object_set_new(k, "tenancies_started", json_integer(v[STARTED]));
 	json_object_set_new(k, "tenancies_ongoing", json_integer(v[ONGOING]));
 	json_object_set_new(k, "tenancies_unknown", json_integer(v[UNKNOWN]));
@@ -644,17 +643,49 @@ static void comma_labels(struct req *r, json_t *o, const char *const keys[])
 	}
 }
 
-/* GET /kvarboende?date=&district= */
-int kvarboende_page(struct req *r)
+/* Adds "N <noun>" texts for the page's counts (the noun agreeing with the
+ * number): beside the figures, not in them ("compliance" is compared
+ * whole by the tests and read by other programs). */
+static void count_texts(struct req *r, json_t *k)
+{
+	json_t *c = json_object_get(k, "compliance");
+	view_count(r, k, "persons_moved_in", "person", "personer");
+	view_count(r, k, "second_chances", "person", "personer");
+	view_count(r, k, "tenancies_started", "boende", "boenden");
+	long long weeks = json_integer_value(json_object_get(c, "participant_weeks"));
+	long long months = json_integer_value(json_object_get(c, "checklists_needed"));
+	json_object_set_new(k, "participant_weeks_text", json_string(arena_printf(&r->arena, "%lld %s", weeks,
+	    plural(weeks, "vecka", "veckor"))));
+	json_object_set_new(k, "checklists_needed_text", json_string(arena_printf(&r->arena, "%lld %s", months,
+	    plural(months, "boende-månad", "boende-månader"))));
+}
+
+/* Reads ?date= (default today; arena text) and ?district= (the manager's
+ * filter; 0 for all, and for the socialsekreterare, whose scope is the
+ * district). Returns 0, or the status of the error page it set. */
+static int date_and_district(struct req *r, const char **date, long long *district)
 {
 	char today[11];
 	date_today(today);
-	const char *date = http_param(r, "date");
-	if (date && *date && !valid_date(date))
+	*date = http_param(r, "date");
+	if (*date && **date && !valid_date(*date))
 		return http_fail(r, 400, "Ange datumet som ÅÅÅÅ-MM-DD.");
-	if (!date || !*date)
-		date = arena_strdup(&r->arena, today);
-	long long district = r->user.role == ROLE_SOC ? 0 : parse_id(http_param(r, "district"));
+	if (!*date || !**date)
+		*date = arena_strdup(&r->arena, today);
+	*district = r->user.role == ROLE_SOC ? 0 : parse_id(http_param(r, "district"));
+	if (*district && !district_exists(*district))
+		return http_fail(r, 404, "Stadsdelen finns inte.");
+	return 0;
+}
+
+/* GET /kvarboende?date=&district= */
+int kvarboende_page(struct req *r)
+{
+	const char *date;
+	long long district;
+	int bad = date_and_district(r, &date, &district);
+	if (bad)
+		return bad;
 	json_t *k = kvarboende_figures(r, date, district, 1);
 	if (!k)
 		return http_fail(r, 500, NULL);
@@ -678,6 +709,7 @@ int kvarboende_page(struct req *r)
 	comma_labels(r, json_object_get(k, "waiting_days"), wait);
 	json_array_foreach(json_object_get(k, "cohorts"), i, x)
 		comma_labels(r, x, coh);
+	count_texts(r, k);
 	json_object_set_new(k, "summary_href", json_string(arena_printf(&r->arena, "/kvarboende/summary?date=%s%s", date,
 	    district ? arena_printf(&r->arena, "&district=%lld", district) : "")));
 	json_object_set_new(r->view, "kvarboende", k);
@@ -700,16 +732,11 @@ int kvarboende_page(struct req *r)
  * printable page, in the shape a programme presents them (seed 004). */
 int kvarboende_summary(struct req *r)
 {
-	char today[11];
-	date_today(today);
-	const char *date = http_param(r, "date");
-	if (date && *date && !valid_date(date))
-		return http_fail(r, 400, "Ange datumet som ÅÅÅÅ-MM-DD.");
-	if (!date || !*date)
-		date = arena_strdup(&r->arena, today);
-	long long district = r->user.role == ROLE_SOC ? 0 : parse_id(http_param(r, "district"));
-	if (district && !district_exists(district))
-		return http_fail(r, 404, "Stadsdelen finns inte.");
+	const char *date;
+	long long district;
+	int bad = date_and_district(r, &date, &district);
+	if (bad)
+		return bad;
 	json_t *k = kvarboende_figures(r, date, district, 1);
 	if (!k)
 		return http_fail(r, 500, NULL);

@@ -87,9 +87,9 @@ static int too_many(struct req *r, long long ms)
 {
 	long long secs = (ms + 999) / 1000;
 	r->retry_after = arena_printf(&r->arena, "%lld", secs);
-	const char *when = secs < 60 ?
-	    arena_printf(&r->arena, "%lld %s", secs, secs == 1 ? "sekund" : "sekunder") :
-	    arena_printf(&r->arena, "%lld %s", (secs + 59) / 60, (secs + 59) / 60 == 1 ? "minut" : "minuter");
+	long long mins = (secs + 59) / 60;
+	const char *when = secs < 60 ? arena_printf(&r->arena, "%lld %s", secs, plural(secs, "sekund", "sekunder")) :
+	    arena_printf(&r->arena, "%lld %s", mins, plural(mins, "minut", "minuter"));
 	return http_fail(r, 429, arena_printf(&r->arena,
 	    "För många inloggningsförsök. Försök igen om %s.", when));
 }

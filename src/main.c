@@ -519,9 +519,12 @@ static int cmd_import(int argc, char **argv)
 	if (rc == 1)
 		fprintf(stderr, "%s%d fel; inget har sparats.\n", res.errors.data, res.nerrors);
 	else if (rc == 0)
-		printf("%s%s: %d rader, år %d: %d nya personer, %d nya boenden, %d uppdaterade, %d oförändrade%s\n",
-		    res.changes.data ? res.changes.data : "", file, res.rows, res.year, res.persons, res.tenancies, res.updated,
-		    res.unchanged, dry ? " (provkörning, inget sparat)" : " (sparat)");
+		printf("%s%s: %d %s, år %d: %d %s, %d %s, %d %s, %d %s%s\n",
+		    res.changes.data ? res.changes.data : "", file, res.rows, plural(res.rows, "rad", "rader"), res.year,
+		    res.persons, plural(res.persons, "ny person", "nya personer"),
+		    res.tenancies, plural(res.tenancies, "nytt boende", "nya boenden"),
+		    res.updated, plural(res.updated, "uppdaterad", "uppdaterade"),
+		    res.unchanged, plural(res.unchanged, "oförändrad", "oförändrade"), dry ? " (provkörning, inget sparat)" : " (sparat)");
 	else
 		fprintf(stderr, "bostadforst: database error; nothing was saved\n");
 	buf_free(&res.errors);

@@ -6,6 +6,7 @@
 #include "db.h"
 #include "handlers.h"
 #include "personnummer.h"
+#include "referral.h"
 #include "referral_state.h"
 #include "scope.h"
 #include "district.h"
@@ -118,6 +119,14 @@ static int too_long(const char *s, size_t max)
 	return s && strlen(s) > max;
 }
 
+/* The reserve identity's sex as choices, selected kept. New reference. */
+static json_t *sex_options(const char *selected)
+{
+	static const char *const sexes[] = { "K", "M", "X", NULL };
+	static const char *const sex_labels[] = { "Kvinna", "Man", "Annat eller okänt", NULL };
+	return view_options(sexes, sex_labels, selected);
+}
+
 /* Reads and validates the person form into in; errors go to the view. */
 static void read_person_input(struct req *r, struct person_input *in, int is_new)
 {
@@ -140,6 +149,7 @@ static void read_person_input(struct req *r, struct person_input *in, int is_new
 		json_object_set_new(form, "reserve", json_boolean(in->reserve));
 		view_set_str(form, "birth_date", in->birth_date ? in->birth_date : "");
 		view_set_str(form, "sex", in->sex ? in->sex : "");
+		json_object_set_new(r->view, "sexes", sex_options(in->sex));	/* the choice is kept */
 		char today[11];
 		date_today(today);
 		if (in->reserve) {
@@ -174,6 +184,7 @@ static void read_person_input(struct req *r, struct person_input *in, int is_new
 /* GET /persons/new */
 int person_new_form(struct req *r)
 {
+	json_object_set_new(r->view, "sexes", sex_options(NULL));
 	json_object_set_new(r->view, "title", json_string("Registrera person"));
 	json_object_set_new(r->view, "form", json_pack("{s:s, s:s, s:s}", "personnummer", "", "first_name", "", "last_name", ""));
 	json_object_set_new(r->view, "is_new", json_true());
@@ -244,54 +255,58 @@ fail:
 	return http_fail(r, 500, NULL);
 }
 
-/* Adds a label to each timeline entry from its kind and action. */
-static void label_timeline(json_t *rows)
+/* The timeline's entries that are not referral steps, as events in the
+ * past tense (the referral's are in referral_state.c, beside its steps);
+ * action NULL: any. */
+static const struct {
+	const char *kind, *action, *label;
+} events[] = {
+	{ "decision", "review", "Besluten omprövades: ett nytt beslutspar" },
+	{ "decision", NULL, "Besluten om bostadsanskaffning och stödinsats fattades" },
+	{ "effective", NULL, "Stödinsatsen verkställdes" },
+	{ "assignment", NULL, "Uppdragsbeskrivningen till utföraren skrevs" },
+	{ "case_manager", "end", "Case managerns tilldelning avslutades" },
+	{ "case_manager", NULL, "Case manager tilldelades" },
+	{ "move_in", NULL, "Flyttade in (andrahandskontrakt)" },
+	{ "takeover", NULL, "Förstahandskontraktet togs över" },
+	{ "move_out", NULL, "Boendet avslutades: %s" },	/* the reason */
+	{ "plan", NULL, "Genomförandeplanen version %s sparades" },	/* the number */
+	{ "incident", NULL, "En händelse registrerades" },
+	{ "checklist", "sent", "Månadschecklistan skickades till fastighetskontoret" },
+	{ "checklist", NULL, "Månadschecklistan granskades av fastighetskontoret" },
+};
+
+/* Adds a label (what happened) and a detail (its date) to each entry. */
+static void label_timeline(struct req *r, json_t *rows)
 {
 	size_t i;
 	json_t *e;
 	json_array_foreach(rows, i, e) {
 		const char *kind = json_string_value(json_object_get(e, "kind"));
 		const char *action = json_string_value(json_object_get(e, "action"));
+		if (str_eq(kind, "referral")) {
+			referral_step_label(r, e);
+			continue;
+		}
 		const char *label = "";
-		char buf[200];
-		if (strcmp(kind, "referral") == 0) {
-			const struct ref_action *a = ref_action_find(action);
-			if (strcmp(action, "create") == 0)
-				label = "Remiss påbörjad";
-			else if (a) {
-				snprintf(buf, sizeof buf, "Remiss: %s", a->label);
-				label = buf;
-			}
-		} else if (strcmp(kind, "decision") == 0) {
-			label = strcmp(action, "review") == 0 ? "Beslut omprövade: nytt beslutspar" :
-			    "Beslut om bostadsanskaffning och stödinsats";
-		} else if (strcmp(kind, "effective") == 0) {
-			label = "Stödinsatsen verkställd";
-		} else if (strcmp(kind, "assignment") == 0) {
-			label = "Uppdragsbeskrivning till utföraren";
-		} else if (strcmp(kind, "case_manager") == 0) {
-			label = strcmp(action, "end") == 0 ? "Case manager avslutad" : "Case manager tilldelad";
-		} else if (strcmp(kind, "move_in") == 0) {
-			label = "Inflyttning (andrahandskontrakt)";
-		} else if (strcmp(kind, "takeover") == 0) {
-			label = "Förstahandskontraktet övertaget";
-		} else if (strcmp(kind, "move_out") == 0) {
-			snprintf(buf, sizeof buf, "Boendet avslutat: %s", tenancy_end_label(action));
-			label = buf;
-		} else if (strcmp(kind, "plan") == 0) {
-			snprintf(buf, sizeof buf, "Genomförandeplan version %s sparad", action);
-			label = buf;
-		} else if (strcmp(kind, "incident") == 0) {
-			label = "Händelse registrerad";
-		} else if (strcmp(kind, "checklist") == 0) {
-			label = strcmp(action, "sent") == 0 ? "Månadschecklista skickad till fastighetskontoret" :
-			    "Månadschecklista granskad av fastighetskontoret";
+		for (size_t k = 0; k < sizeof events / sizeof events[0]; k++) {
+			if (!str_eq(events[k].kind, kind) || (events[k].action && !str_eq(events[k].action, action)))
+				continue;
+			label = events[k].label;
+			if (str_eq(kind, "move_out"))
+				label = arena_printf(&r->arena, label, tenancy_end_label(action));
+			else if (str_eq(kind, "plan"))
+				label = arena_printf(&r->arena, label, action ? action : "");
+			break;
 		}
 		json_object_set_new(e, "label", json_string(label));
+		json_t *date = json_object_get(e, "date");
+		if (json_is_string(date))
+			json_object_set(e, "detail", date);
 	}
 }
 
-json_t *person_timeline(const struct req *r, long long person_id)
+json_t *person_timeline(struct req *r, long long person_id)
 {
 	/* Every kind a viewer who may see this person may also see; a kind
 	 * some roles may not see states its role rule in SQL (plans). Visit
@@ -299,35 +314,39 @@ json_t *person_timeline(const struct req *r, long long person_id)
 	static const char sql[] =
 	    "SELECT * FROM ("
 	    " SELECT s.at AS at, 'referral' AS kind, s.referral_id AS ref_id, s.action AS action, s.date AS date, "
-	    "  s.note AS note, u.name AS by_name FROM referral_steps s JOIN referrals f ON f.id = s.referral_id "
-	    "  LEFT JOIN users u ON u.id = s.by WHERE f.person_id = :id"
+	    "  s.note AS note, u.name AS by_name, s.from_state AS from_state, s.time AS time, s.place AS place, s.id AS seq "
+	    "  FROM referral_steps s JOIN referrals f ON f.id = s.referral_id "
+	    "  LEFT JOIN users u ON u.id = s.by WHERE f.person_id = :id AND s.action <> 'decide'"
 	    " UNION ALL SELECT d.created_at, 'decision', d.id, CASE WHEN d.replaces_id IS NULL THEN 'decided' ELSE 'review' END, "
-	    "  d.decision_date, '', u.name FROM decisions d LEFT JOIN users u ON u.id = d.decided_by WHERE d.person_id = :id"
+	    "  d.decision_date, '', u.name, NULL, NULL, NULL, NULL FROM decisions d LEFT JOIN users u ON u.id = d.decided_by WHERE d.person_id = :id"
 	    " UNION ALL SELECT d.updated_at, 'effective', d.id, 'effective', d.support_effective_date, '', NULL "
-	    "  FROM decisions d WHERE d.person_id = :id AND d.support_effective_date IS NOT NULL"
-	    " UNION ALL SELECT a.created_at, 'assignment', a.id, 'create', NULL, '', u.name FROM assignments a "
+	    " , NULL, NULL, NULL, NULL FROM decisions d WHERE d.person_id = :id AND d.support_effective_date IS NOT NULL"
+	    " UNION ALL SELECT a.created_at, 'assignment', a.id, 'create', NULL, '', u.name, NULL, NULL, NULL, NULL FROM assignments a "
 	    "  LEFT JOIN users u ON u.id = a.created_by WHERE a.person_id = :id"
-	    " UNION ALL SELECT c.started_at, 'case_manager', c.id, 'start', NULL, cu.name, u.name FROM person_case_managers c "
+	    " UNION ALL SELECT c.started_at, 'case_manager', c.id, 'start', NULL, cu.name, u.name, NULL, NULL, NULL, NULL FROM person_case_managers c "
 	    "  JOIN users cu ON cu.id = c.user_id LEFT JOIN users u ON u.id = c.started_by WHERE c.person_id = :id"
-	    " UNION ALL SELECT c.ended_at, 'case_manager', c.id, 'end', NULL, cu.name, u.name FROM person_case_managers c "
+	    " UNION ALL SELECT c.ended_at, 'case_manager', c.id, 'end', NULL, cu.name, u.name, NULL, NULL, NULL, NULL FROM person_case_managers c "
 	    "  JOIN users cu ON cu.id = c.user_id LEFT JOIN users u ON u.id = c.ended_by "
 	    "  WHERE c.person_id = :id AND c.ended_at IS NOT NULL"
-	    " UNION ALL SELECT t.created_at, 'move_in', t.id, 'start', t.move_in_date, a.address, u.name FROM tenancies t "
+	    " UNION ALL SELECT t.created_at, 'move_in', t.id, 'start', t.move_in_date, a.address, u.name, NULL, NULL, NULL, NULL FROM tenancies t "
 	    "  JOIN apartments a ON a.id = t.apartment_id LEFT JOIN users u ON u.id = t.created_by WHERE t.person_id = :id"
-	    " UNION ALL SELECT t.updated_at, 'takeover', t.id, 'takeover', t.takeover_date, a.address, NULL FROM tenancies t "
+	    " UNION ALL SELECT t.updated_at, 'takeover', t.id, 'takeover', t.takeover_date, a.address, NULL, NULL, NULL, NULL, NULL FROM tenancies t "
 	    "  JOIN apartments a ON a.id = t.apartment_id WHERE t.person_id = :id AND t.takeover_date IS NOT NULL"
-	    " UNION ALL SELECT t.updated_at, 'move_out', t.id, t.end_reason, t.end_date, a.address, NULL FROM tenancies t "
+	    " UNION ALL SELECT t.updated_at, 'move_out', t.id, t.end_reason, t.end_date, a.address, NULL, NULL, NULL, NULL, NULL FROM tenancies t "
 	    "  JOIN apartments a ON a.id = t.apartment_id WHERE t.person_id = :id AND t.end_date IS NOT NULL"
-	    " UNION ALL SELECT v.created_at, 'plan', pl.id, CAST(v.version_no AS TEXT), v.agreed_date, '', u.name FROM plan_versions v "
+	    " UNION ALL SELECT v.created_at, 'plan', pl.id, CAST(v.version_no AS TEXT), v.agreed_date, '', u.name, NULL, NULL, NULL, NULL FROM plan_versions v "
 	    "  JOIN plans pl ON pl.id = v.plan_id LEFT JOIN users u ON u.id = v.created_by "
 	    "  WHERE pl.person_id = :id AND :role IN ('case_manager', 'socialsekreterare')"
-	    " UNION ALL SELECT i.created_at, 'incident', i.id, i.kind, i.date, '', NULL FROM incidents i "
+	    " UNION ALL SELECT i.created_at, 'incident', i.id, i.kind, i.date, '', NULL, NULL, NULL, NULL, NULL FROM incidents i "
 	    "  JOIN tenancies t ON t.id = i.tenancy_id WHERE t.person_id = :id"
-	    " UNION ALL SELECT c.sent_at, 'checklist', c.id, 'sent', c.month, '', NULL FROM checklists c "
+	    " UNION ALL SELECT c.sent_at, 'checklist', c.id, 'sent', c.month, '', NULL, NULL, NULL, NULL, NULL FROM checklists c "
 	    "  JOIN tenancies t ON t.id = c.tenancy_id WHERE t.person_id = :id AND c.sent_at IS NOT NULL"
-	    " UNION ALL SELECT c.reviewed_at, 'checklist', c.id, 'reviewed', c.month, c.review_comment, NULL FROM checklists c "
+	    " UNION ALL SELECT c.reviewed_at, 'checklist', c.id, 'reviewed', c.month, c.review_comment, NULL, NULL, NULL, NULL, NULL FROM checklists c "
 	    "  JOIN tenancies t ON t.id = c.tenancy_id WHERE t.person_id = :id AND c.reviewed_at IS NOT NULL"
-	    ") ORDER BY at, kind";
+	    /* what happened in the same second, in the order of the process */
+	    ") ORDER BY at, CASE kind WHEN 'referral' THEN 0 WHEN 'decision' THEN 1 WHEN 'effective' THEN 2 "
+	    "WHEN 'assignment' THEN 3 WHEN 'case_manager' THEN 4 WHEN 'move_in' THEN 5 WHEN 'plan' THEN 6 "
+	    "WHEN 'incident' THEN 7 WHEN 'checklist' THEN 8 WHEN 'takeover' THEN 9 ELSE 10 END, seq, ref_id";
 	json_t *rows = scope_rows(sql, r, person_id);
 	if (!rows)
 		return NULL;
@@ -338,7 +357,7 @@ json_t *person_timeline(const struct req *r, long long person_id)
 		local_time(json_integer_value(json_object_get(e, "at")), when);
 		json_object_set_new(e, "when", json_string(when));
 	}
-	label_timeline(rows);
+	label_timeline(r, rows);
 	return rows;
 }
 
@@ -357,7 +376,7 @@ int person_page(struct req *r)
 {
 	static const char referrals_sql[] =
 	    "SELECT id, state, date(created_at, 'unixepoch', 'localtime') AS created, "
-	    "CAST(julianday('now', 'localtime') - julianday(last_step_at, 'unixepoch', 'localtime') AS INTEGER) AS days_since_step "
+	    "days_between(last_step_at, date('now', 'localtime')) AS days_since_step "
 	    "FROM referrals WHERE person_id = :pid ORDER BY id DESC";
 	static const char decisions_sql[] =
 	    "SELECT d.id, d.decision_date, d.start_date, d.end_date, d.support_kind, d.provider, "
@@ -417,6 +436,7 @@ int person_page(struct req *r)
 	json_array_foreach(refs, i, x) {
 		const char *s = json_string_value(json_object_get(x, "state"));
 		json_object_set_new(x, "state_label", json_string(ref_state_label(s)));
+		json_object_set_new(x, "step_ago", json_string(view_days_ago(r, json_integer_value(json_object_get(x, "days_since_step")))));
 		if (ref_state_open(s))
 			open_referral = 1;
 	}

@@ -16,6 +16,6 @@ json_t *person_load(long long id);
 
 /* Returns the person's timeline, oldest first, filtered by what the
  * viewer may see; NULL on error. New reference. */
-json_t *person_timeline(const struct req *r, long long person_id);
+json_t *person_timeline(struct req *r, long long person_id);
 
 #endif

@@ -104,14 +104,33 @@ static json_t *form_areas(struct req *r, json_t *base)
 			if (json_equal(json_object_get(x, "area"), label))
 				stored = x;
 		json_t *fields = json_array();
+		int filled = 0, error = 0;
 		for (size_t f = 0; area_keys[f]; f++) {
 			const char *name = arena_printf(&r->arena, "a%zu_%s", i, area_keys[f]);
 			const char *v = r->is_post ? http_param(r, name) : json_string_value(json_object_get(stored, area_keys[f]));
-			view_field(r, fields, name, area_labels[f], "textarea", v, NULL);
+			json_t *field = view_field(r, fields, name, area_labels[f], "textarea", v, NULL);
+			filled += v && *v;
+			error |= json_object_get(field, "error") != NULL;
 		}
-		json_array_append_new(out, json_pack("{s:O, s:I, s:o}", "area", label, "index", (json_int_t)i, "fields", fields));
+		json_array_append_new(out, json_pack("{s:O, s:I, s:o, s:i, s:i, s:b, s:b}", "area", label, "index", (json_int_t)i,
+		    "fields", fields, "filled", filled, "of", (int)(sizeof area_keys / sizeof area_keys[0]) - 1, "error", error,
+		    "open", error));
 	}
 	json_decref(labels);
+	/* one life area at a time: an area with an error is open; with none,
+	 * the first that is not written yet */
+	json_t *area, *first_empty = NULL;
+	int any_error = 0, started = 0;
+	json_array_foreach(out, i, area) {
+		any_error |= json_is_true(json_object_get(area, "error"));
+		started += json_integer_value(json_object_get(area, "filled")) > 0;
+		if (!first_empty && !json_integer_value(json_object_get(area, "filled")))
+			first_empty = area;
+	}
+	if (!any_error && first_empty)
+		json_object_set_new(first_empty, "open", json_true());
+	json_object_set_new(r->view, "areas_started", json_integer(started));
+	json_object_set_new(r->view, "areas_total", json_integer((json_int_t)json_array_size(out)));
 	return out;
 }
 
@@ -411,13 +430,24 @@ int plan_compare(struct req *r)
 	if (!plan)
 		return http_fail(r, 404, "Planen finns inte eller ingår inte i det du har tillgång till.");
 	long long current = json_integer_value(json_object_get(plan, "current_version"));
+	long long person_id = json_integer_value(json_object_get(plan, "person_id"));
+	if (current < 2) {
+		/* one version: nothing to compare (this page once said "Jämför
+		 * version 1 och 1" over a table of unchanged rows) */
+		json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Jämför versioner: %s",
+		    json_string_value(json_object_get(plan, "person_name")))));
+		json_object_set_new(r->view, "plan", plan);
+		json_object_set_new(r->view, "only_one", json_true());
+		if (audit_log(r->user.id, "read", "plan", id, person_id) < 0)
+			return http_fail(r, 500, NULL);
+		return 200;
+	}
 	long long from = parse_id(http_param(r, "from")), to = parse_id(http_param(r, "to"));
 	if (!to || to > current)
 		to = current;
 	if (!from || from >= to)
 		from = to > 1 ? to - 1 : 1;
 	json_t *a = version_load(id, from), *b = version_load(id, to);
-	long long person_id = json_integer_value(json_object_get(plan, "person_id"));
 	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Jämför version %lld och %lld: %s", from, to,
 	    json_string_value(json_object_get(plan, "person_name")))));
 	json_object_set_new(r->view, "plan", plan);
@@ -464,6 +494,7 @@ int plan_compare(struct req *r)
 	json_decref(labels);
 	json_object_set_new(r->view, "rows", rows);
 	json_object_set_new(r->view, "changes", json_integer(changes));
+	view_count(r, r->view, "changes", "ändrad uppgift", "ändrade uppgifter");
 	json_object_set_new(r->view, "from", a);
 	json_object_set_new(r->view, "to", b);
 	if (versions_view(r, id) < 0)

@@ -33,6 +33,30 @@ static const struct {
 static const char *const texts[] = { "client_wishes", "homeless_duration", "current_situation", "needs" };
 #define NTEXTS (sizeof texts / sizeof texts[0])
 
+#define PLACE_MAX 200
+
+/* Reads a time of day typed as "13:30", "9:05" or "13.30" into out
+ * ("HH:MM"). Returns 0, or -1 when it is not a time of day. */
+static int read_time(const char *s, char out[6])
+{
+	int h = 0, m = 0, n = 0;
+	if (!s || !(s[0] >= '0' && s[0] <= '9'))
+		return -1;
+	while (*s >= '0' && *s <= '9' && n < 3)
+		h = h * 10 + (*s++ - '0'), n++;
+	if (n > 2 || (*s != ':' && *s != '.'))
+		return -1;
+	s++;
+	if (!(s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9') || s[2])
+		return -1;
+	m = (s[0] - '0') * 10 + (s[1] - '0');
+	if (h > 23 || m > 59)
+		return -1;
+	out[0] = (char)('0' + h / 10), out[1] = (char)('0' + h % 10), out[2] = ':';
+	out[3] = (char)('0' + m / 10), out[4] = (char)('0' + m % 10), out[5] = '\0';
+	return 0;
+}
+
 static const char not_found[] = "Remissen finns inte eller ingår inte i det du har tillgång till.";
 
 /* Loads referral id if the viewer may see it. NULL when not (or error). */
@@ -41,8 +65,8 @@ static json_t *referral_load(const struct req *r, long long id)
 	static const char sql[] =
 	    "SELECT f.*, p.first_name || ' ' || p.last_name AS person_name, p.personnummer, p.reserve, "
 	    "d.name AS district, date(f.sent_at, 'unixepoch', 'localtime') AS sent_date, "
-	    "CAST(julianday('now', 'localtime') - julianday(f.sent_at, 'unixepoch', 'localtime') AS INTEGER) AS days_since_sent, "
-	    "CAST(julianday('now', 'localtime') - julianday(f.last_step_at, 'unixepoch', 'localtime') AS INTEGER) AS days_since_step, "
+	    "days_between(f.sent_at, date('now', 'localtime')) AS days_since_sent, "
+	    "days_between(f.last_step_at, date('now', 'localtime')) AS days_since_step, "
 	    "(SELECT id FROM decisions WHERE referral_id = f.id ORDER BY id LIMIT 1) AS decision_id "
 	    "FROM referrals f JOIN persons p ON p.id = f.person_id JOIN districts d ON d.id = f.district_id "
 	    "WHERE f.id = :id AND " SCOPE_REFERRAL("f");
@@ -142,16 +166,18 @@ static void bind_fields(sqlite3_stmt *st, json_t *f)
 	db_bind_named_int(st, ":client_participated", json_integer_value(json_object_get(f, "client_participated")));
 }
 
-/* Appends a step row. Returns 0 or -1. */
+/* Appends a step row (s may be NULL: no date, time, place or note).
+ * Returns 0 or -1. */
 static int add_step(const struct req *r, long long id, const char *action, const char *from,
-    const char *to, const char *date, const char *note)
+    const char *to, const struct ref_step *s)
 {
-	static const char sql[] = "INSERT INTO referral_steps(referral_id, at, by, action, from_state, to_state, date, note) "
-	    "VALUES(?, ?, ?, ?, ?, ?, ?, ?)";
+	static const char sql[] = "INSERT INTO referral_steps(referral_id, at, by, action, from_state, to_state, date, note, "
+	    "time, place) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
-	db_bindf(st, "iiitttet", id, now_unix(), r->user.id, action, from, to, date, note ? note : "");
+	db_bindf(st, "iiitttetee", id, now_unix(), r->user.id, action, from, to, s ? s->date : NULL,
+	    s && s->note ? s->note : "", s ? s->time : NULL, s ? s->place : NULL);
 	return db_write(st, NULL) == SQLITE_DONE ? 0 : -1;
 }
 
@@ -192,7 +218,7 @@ int referral_create(struct req *r)
 		id = sqlite3_last_insert_rowid(db());
 	}
 	json_decref(f);
-	if (!ok || add_step(r, id, "create", "draft", "draft", NULL, NULL) < 0 ||
+	if (!ok || add_step(r, id, "create", "draft", "draft", NULL) < 0 ||
 	    audit_log(r->user.id, "create", "referral", id, pid) < 0 || db_commit() < 0) {
 		db_rollback();
 		return http_fail(r, 500, NULL);
@@ -200,11 +226,49 @@ int referral_create(struct req *r)
 	return http_redirect_done(r, arena_printf(&r->arena, "/referrals/%lld", id), DONE_REFERRAL_DRAFT);
 }
 
-/* Adds state labels, criteria and the actions this viewer may take. */
-static void page_view(struct req *r, json_t *ref)
+/* The fields of one step's form: its date, the meeting's time and place,
+ * a reason. Ids carry the action's name (a page has several forms); the
+ * values are the posted ones for the step that was posted (kept when a
+ * field has an error), else a new booking starts from the current one and
+ * "Mötet hölls" from the booked date. */
+static json_t *step_fields(struct req *r, const struct ref_action *a, json_t *ref, int posted)
+{
+	json_t *f = json_array(), *x;
+	int meeting = !strcmp(a->name, "book_meeting") || !strcmp(a->name, "hold_meeting");
+#define STEP_VALUE(param, stored) (posted ? http_param(r, param) : \
+	meeting ? json_string_value(json_object_get(ref, stored)) : NULL)
+	if (a->needs_date) {
+		x = view_field(r, f, arena_printf(&r->arena, "date-%s", a->name), a->date_label, "date",
+		    STEP_VALUE("date", "meeting_date"), NULL);
+		json_object_set_new(x, "name", json_string("date"));
+	}
+	if (a->needs_time_place) {
+		x = view_field(r, f, arena_printf(&r->arena, "time-%s", a->name), "Klockslag", "time",
+		    STEP_VALUE("time", "meeting_time"), "TT:MM, till exempel 13:30");
+		json_object_set_new(x, "name", json_string("time"));
+		x = view_field(r, f, arena_printf(&r->arena, "place-%s", a->name), "Plats", "input",
+		    STEP_VALUE("place", "meeting_place"), "Adress eller lokal, till exempel Bostad först SRF, Första Långgatan 28");
+		json_object_set_new(x, "name", json_string("place"));
+	}
+	if (a->needs_reason) {
+		x = view_field(r, f, arena_printf(&r->arena, "reason-%s", a->name), "Motivering", "textarea",
+		    posted ? http_param(r, "reason") : NULL, NULL);
+		json_object_set_new(x, "name", json_string("reason"));
+	}
+#undef STEP_VALUE
+	return f;
+}
+
+/* Adds state labels, criteria and the actions this viewer may take, each
+ * with its form's fields; posted is the action that was posted (its
+ * fields show what was typed), or NULL. */
+static void page_view(struct req *r, json_t *ref, const char *posted)
 {
 	const char *state = json_string_value(json_object_get(ref, "state"));
 	json_object_set_new(ref, "state_label", json_string(ref_state_label(state)));
+	json_object_set_new(ref, "step_ago", json_string(view_days_ago(r, json_integer_value(json_object_get(ref, "days_since_step")))));
+	if (json_object_get(ref, "days_since_sent"))
+		json_object_set_new(ref, "sent_ago", json_string(view_days_ago(r, json_integer_value(json_object_get(ref, "days_since_sent")))));
 	json_object_set_new(r->view, "criteria", criteria_view(ref));
 	json_t *acts = json_array();
 	const struct ref_action *a;
@@ -212,9 +276,8 @@ static void page_view(struct req *r, json_t *ref)
 		const char *to;
 		if (strcmp(a->name, "decide") == 0 || ref_transition(state, a->name, r->user.role, &to) != 0)
 			continue;
-		json_array_append_new(acts, json_pack("{s:s, s:s, s:b, s:b, s:s, s:b}", "name", a->name,
-		    "label", a->label, "needs_date", a->needs_date, "needs_reason", a->needs_reason,
-		    "date_label", a->date_label ? a->date_label : "", "confirm", a->confirm));
+		json_array_append_new(acts, json_pack("{s:s, s:s, s:o, s:b}", "name", a->name, "label", a->label,
+		    "fields", step_fields(r, a, ref, str_eq(posted, a->name)), "confirm", a->confirm));
 	}
 	json_object_set_new(r->view, "actions", acts);
 	json_object_set_new(r->view, "can_edit", json_boolean(r->user.role == ROLE_SOC && !strcmp(state, "draft")));
@@ -222,11 +285,25 @@ static void page_view(struct req *r, json_t *ref)
 	json_object_set_new(r->view, "title", json_string("Remiss"));
 }
 
+void referral_step_label(struct req *r, json_t *s)
+{
+	json_object_set_new(s, "label", json_string(ref_step_event(json_string_value(json_object_get(s, "action")),
+	    json_string_value(json_object_get(s, "from_state")))));
+	const char *date = json_string_value(json_object_get(s, "date"));
+	const char *time = json_string_value(json_object_get(s, "time"));
+	const char *place = json_string_value(json_object_get(s, "place"));
+	if (date && (time || place))
+		json_object_set_new(s, "detail", json_string(arena_printf(&r->arena, "%s%s%s%s%s", date,
+		    time ? " kl. " : "", time ? time : "", place ? ", " : "", place ? place : "")));
+	else if (date)
+		json_object_set_new(s, "detail", json_string(date));
+}
+
 /* Loads the steps of a referral into the view. Returns 0 or -1. */
 static int steps_view(struct req *r, long long id)
 {
 	static const char sql[] =
-	    "SELECT s.action, s.to_state, s.date, s.note, u.name AS by_name, "
+	    "SELECT s.action, s.from_state, s.to_state, s.date, s.time, s.place, s.note, u.name AS by_name, "
 	    "strftime('%Y-%m-%d %H:%M', s.at, 'unixepoch', 'localtime') AS at "
 	    "FROM referral_steps s LEFT JOIN users u ON u.id = s.by WHERE s.referral_id = ? ORDER BY s.id";
 	json_t *rows = db_rows_for(sql, id);
@@ -235,9 +312,7 @@ static int steps_view(struct req *r, long long id)
 	size_t i;
 	json_t *s;
 	json_array_foreach(rows, i, s) {
-		const char *action = json_string_value(json_object_get(s, "action"));
-		const struct ref_action *a = ref_action_find(action);
-		json_object_set_new(s, "label", json_string(a ? a->label : "Remiss påbörjad"));
+		referral_step_label(r, s);
 		json_object_set_new(s, "state_label", json_string(ref_state_label(json_string_value(json_object_get(s, "to_state")))));
 	}
 	json_object_set_new(r->view, "steps", rows);
@@ -251,7 +326,7 @@ int referral_page(struct req *r)
 	json_t *ref = referral_load(r, id);
 	if (!ref)
 		return http_fail(r, 404, not_found);
-	page_view(r, ref);
+	page_view(r, ref, NULL);
 	json_object_set_new(r->view, "referral", ref);
 	if (steps_view(r, id) < 0 ||
 	    audit_log(r->user.id, "read", "referral", id, json_integer_value(json_object_get(ref, "person_id"))) < 0)
@@ -348,12 +423,14 @@ fail:
 }
 
 int referral_apply_step(const struct req *r, long long id, const char *action, const char *from,
-    const char *to, long long version, const char *date, const char *note)
+    const char *to, long long version, const struct ref_step *s)
 {
 	static const char sql[] =
 	    "UPDATE referrals SET state = :to, last_step_at = :now, "
 	    "sent_at = CASE WHEN :action = 'send' THEN :now ELSE sent_at END, "
 	    "meeting_date = CASE WHEN :action = 'book_meeting' THEN :date ELSE meeting_date END, "
+	    "meeting_time = CASE WHEN :action = 'book_meeting' THEN :time ELSE meeting_time END, "
+	    "meeting_place = CASE WHEN :action = 'book_meeting' THEN :place ELSE meeting_place END, "
 	    "meeting_held_date = CASE WHEN :action = 'hold_meeting' THEN :date ELSE meeting_held_date END, "
 	    "outcome_reason = CASE WHEN :note <> '' THEN :note ELSE outcome_reason END, "
 	    "final_answer = CASE :action WHEN 'final_alone' THEN 'alone' WHEN 'final_with_other' THEN 'with_other' "
@@ -366,8 +443,11 @@ int referral_apply_step(const struct req *r, long long id, const char *action, c
 	db_bind_named_text(st, ":to", to);
 	db_bind_named_int(st, ":now", now_unix());
 	db_bind_named_text(st, ":action", action);
-	db_bind_named_text(st, ":date", date);
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":note"), note ? note : "", -1, SQLITE_TRANSIENT);
+	const char *note = s && s->note ? s->note : "";
+	db_bind_named_text(st, ":date", s ? s->date : NULL);
+	db_bind_named_text(st, ":time", s ? s->time : NULL);
+	db_bind_named_text(st, ":place", s ? s->place : NULL);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":note"), note, -1, SQLITE_TRANSIENT);
 	db_bind_named_int(st, ":uid", r->user.id);
 	db_bind_named_int(st, ":id", id);
 	db_bind_named_int(st, ":version", version);
@@ -377,13 +457,14 @@ int referral_apply_step(const struct req *r, long long id, const char *action, c
 		return -1;
 	if (!changed)
 		return 409;
-	return add_step(r, id, action, from, to, date, note);
+	return add_step(r, id, action, from, to, s);
 }
 
 /* A step's form, checked against the referral. */
 struct step_input {
 	const struct ref_action *a;
-	const char *action, *date, *reason;
+	const char *action, *date, *time, *place, *reason;
+	char hhmm[6];	/* the time read, HH:MM */
 	const char *state, *to;	/* from and to */
 	long long version, pid;
 };
@@ -421,21 +502,30 @@ static int step_check(struct req *r, long long id, json_t *ref, struct step_inpu
 	}
 	const struct ref_action *a = in->a = ref_action_find(in->action);
 	in->date = http_param(r, "date");
+	in->time = http_param(r, "time");
+	in->place = http_param(r, "place");
 	in->reason = http_param(r, "reason");
+	in->hhmm[0] = '\0';
+	const char *action = in->action, *time = in->time, *place = in->place;
 	char today[11];
 	date_today(today);
 
-	/* the page again, with the errors beside the step's form */
-	page_view(r, ref);
-	json_object_set_new(r->view, "referral", ref);
-	json_object_set_new(r->view, "step_form", json_pack("{s:s, s:s, s:s}", "action", in->action,
-	    "date", in->date ? in->date : "", "reason", in->reason ? in->reason : ""));
 	const char *date_field = arena_printf(&r->arena, "date-%s", in->action);
 	const char *reason_field = arena_printf(&r->arena, "reason-%s", in->action);
 	if (a->needs_date && !valid_date(in->date))
 		view_error(r, date_field, "Ange datum som ÅÅÅÅ-MM-DD.");
 	else if (!strcmp(in->action, "hold_meeting") && strcmp(in->date, today) > 0)
 		view_error(r, date_field, "Ett hållet möte kan inte ha ett datum i framtiden.");
+	if (a->needs_time_place) {
+		if (!time || !*time)
+			view_error(r, arena_printf(&r->arena, "time-%s", action), "Ange klockslag för mötet som TT:MM, till exempel 13:30.");
+		else if (read_time(time, in->hhmm) < 0)
+			view_error(r, arena_printf(&r->arena, "time-%s", action), "Ange klockslag som TT:MM, mellan 00:00 och 23:59.");
+		if (!place || !*place)
+			view_error(r, arena_printf(&r->arena, "place-%s", action), "Skriv var mötet hålls.");
+		else if (strlen(place) > PLACE_MAX)
+			view_error(r, arena_printf(&r->arena, "place-%s", action), "Platsen får vara högst 200 tecken.");
+	}
 	if (a->needs_reason && (!in->reason || !*in->reason))
 		view_error(r, reason_field, "Skriv en motivering.");
 	else if (in->reason && strlen(in->reason) > TEXT_MAX)
@@ -447,8 +537,16 @@ static int step_check(struct req *r, long long id, json_t *ref, struct step_inpu
 				    "Målgruppskriteriet ”%s” är inte besvarat. Ändra remissen innan den skickas.", criteria[i].label));
 		const char *wishes = json_string_value(json_object_get(ref, "client_wishes"));
 		if (!wishes || !*wishes)
-			view_error(r, "client_wishes", "Skriv klientens egna önskemål innan remissen skickas.");
+			view_error(r, "client_wishes", "Skriv brukarens egna önskemål innan remissen skickas.");
 	}
+
+	/* the page again, with the errors beside the step's form and what
+	 * was typed in it */
+	page_view(r, ref, action);
+	json_object_set_new(r->view, "referral", ref);
+	json_object_set_new(r->view, "step_form", json_pack("{s:s, s:s, s:s, s:s, s:s}", "action", action,
+	    "date", in->date ? in->date : "", "time", time ? time : "", "place", place ? place : "",
+	    "reason", in->reason ? in->reason : ""));
 	if (view_has_errors(r)) {
 		if (steps_view(r, id) < 0)
 			return http_fail(r, 500, NULL);
@@ -488,11 +586,19 @@ int referral_step_confirm(struct req *r)
 	view_confirm_fact(c, "Steg", in.a->label);
 	if (in.a->needs_date)
 		view_confirm_fact(c, in.a->date_label, in.date);
+	if (in.a->needs_time_place) {
+		view_confirm_fact(c, "Klockslag", in.hhmm);
+		view_confirm_fact(c, "Plats", in.place);
+	}
 	view_confirm_fact(c, "Motivering", in.reason);
 	view_confirm_hidden(c, "version", arena_printf(&r->arena, "%lld", in.version));
 	view_confirm_hidden(c, "action", in.action);
 	if (in.a->needs_date)
 		view_confirm_hidden(c, "date", in.date);
+	if (in.a->needs_time_place) {
+		view_confirm_hidden(c, "time", in.hhmm);
+		view_confirm_hidden(c, "place", in.place);
+	}
 	view_confirm_hidden(c, "reason", in.reason);
 	return 200;
 }
@@ -517,7 +623,9 @@ int referral_step(struct req *r)
 	}
 	if (db_begin() < 0)
 		return http_fail(r, 500, NULL);
-	rc = referral_apply_step(r, id, in.action, in.state, in.to, in.version, in.a->needs_date ? in.date : NULL, in.reason);
+	struct ref_step step = { .date = in.a->needs_date ? in.date : NULL, .time = in.a->needs_time_place ? in.hhmm : NULL,
+		.place = in.a->needs_time_place ? in.place : NULL, .note = in.reason };
+	rc = referral_apply_step(r, id, in.action, in.state, in.to, in.version, &step);
 	if (rc == 409) {
 		db_rollback();
 		r->back = back;
@@ -539,8 +647,8 @@ int referral_step(struct req *r)
 #define REFERRALS_LIST(where) \
 	"SELECT f.id, f.state, p.first_name || ' ' || p.last_name AS person_name, f.person_id, " \
 	"d.name AS district, date(f.sent_at, 'unixepoch', 'localtime') AS sent_date, " \
-	"CAST(julianday('now', 'localtime') - julianday(f.sent_at, 'unixepoch', 'localtime') AS INTEGER) AS days_since_sent, " \
-	"CAST(julianday('now', 'localtime') - julianday(f.last_step_at, 'unixepoch', 'localtime') AS INTEGER) AS days_since_step " \
+	"days_between(f.sent_at, date('now', 'localtime')) AS days_since_sent, " \
+	"days_between(f.last_step_at, date('now', 'localtime')) AS days_since_step " \
 	"FROM referrals f JOIN persons p ON p.id = f.person_id JOIN districts d ON d.id = f.district_id " \
 	"WHERE " SCOPE_REFERRAL("f") " " \
 	"AND (:state IS NULL AND f.state IN ('draft', 'sent', 'preliminary_positive', 'meeting_booked', " \
@@ -620,7 +728,7 @@ json_t *referrals_waiting(const struct req *r, unsigned on_role, int limit)
 	 * district referrals_district_waiting) and stop after a page */
 #define REFERRALS_WAITING(where) \
 	"SELECT f.id, f.person_id, f.state, p.first_name || ' ' || p.last_name AS person_name, d.name AS district, " \
-	"CAST(julianday('now', 'localtime') - julianday(f.last_step_at, 'unixepoch', 'localtime') AS INTEGER) AS days_since_step " \
+	"days_between(f.last_step_at, date('now', 'localtime')) AS days_since_step " \
 	"FROM referrals f JOIN persons p ON p.id = f.person_id JOIN districts d ON d.id = f.district_id " \
 	"WHERE " where " AND +f.state IN (SELECT value FROM json_each(:states)) " \
 	"ORDER BY f.last_step_at, f.id LIMIT :limit"

@@ -4,7 +4,7 @@
  *   draft --send(soc)--> sent
  *   sent --preliminary_positive(cm)--> preliminary_positive
  *   sent --preliminary_negative(cm, reason)--> rejected
- *   preliminary_positive|meeting_booked --book_meeting(cm, date)--> meeting_booked
+ *   preliminary_positive|meeting_booked --book_meeting(cm, date, time, place)--> meeting_booked
  *   meeting_booked --hold_meeting(cm, date)--> meeting_held
  *   meeting_held --client_accepts(soc)--> accepted
  *   meeting_held --client_declines(soc, reason)--> declined
@@ -32,6 +32,7 @@ struct ref_action {
 	int needs_date;	/* a date field is required */
 	int needs_reason;	/* a reason text is required */
 	const char *date_label;	/* label for the date field */
+	int needs_time_place;	/* a time (HH:MM) and a place are required: the meeting's booking */
 	int confirm;	/* closes the referral: confirmed on its own page first (confirmed=1) */
 	enum done done;	/* the confirmation shown after the step */
 };
@@ -48,6 +49,14 @@ const struct ref_action *ref_action_at(int i);
  * possible from this state, 400 for an unknown action.
  */
 int ref_transition(const char *state, const char *action, int role, const char **to);
+
+/*
+ * Returns what the step was, in the past tense ("Remissen skickades till
+ * Bostad först-teamet", "Besluten fattades"), for the timeline and the
+ * referral's step list; from is the state it left. "" for an unknown
+ * action. Static storage.
+ */
+const char *ref_step_event(const char *action, const char *from);
 
 /* Returns the Swedish label for a state ("" for an unknown one). */
 const char *ref_state_label(const char *state);

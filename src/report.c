@@ -463,6 +463,7 @@ int report_import(struct req *r)
 	    "rows", res.rows, "persons", res.persons, "tenancies", res.tenancies, "updated", res.updated,
 	    "unchanged", res.unchanged, "year", res.year, "dry_run", dry, "errors", lines, "nerrors", res.nerrors,
 	    "changes", changes, "more_changes", res.nchanges > 500));
+	view_count(r, json_object_get(r->view, "result"), "rows", "rad", "rader");
 	if (rc == 1)
 		return 422;
 	return 200;

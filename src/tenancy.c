@@ -5,6 +5,7 @@
 #include "tenancy.h"
 #include "register.h"
 #include "audit.h"
+#include "checklist.h"
 #include "date.h"
 #include "db.h"
 #include "handlers.h"
@@ -49,8 +50,9 @@ void tenancy_readiness(json_t *row, const char *today, long long months)
 	int calm_ok = json_integer_value(json_object_get(row, "open_disturbance")) == 0;
 	json_t *c = json_array();
 	char buf[160];
-	snprintf(buf, sizeof buf, time_ok ? "Minst %lld månader sedan inflyttning (sedan %s)" :
-	    "Minst %lld månader sedan inflyttning: uppfylls %s", months, ready_date ? ready_date : "–");
+	snprintf(buf, sizeof buf, time_ok ? "Minst %lld %s sedan inflyttning (sedan %s)" :
+	    "Minst %lld %s sedan inflyttning: uppfylls %s", months, plural(months, "månad", "månader"),
+	    ready_date ? ready_date : "–");
 	json_array_append_new(c, json_pack("{s:s, s:b}", "label", buf, "met", time_ok));
 	json_array_append_new(c, json_pack("{s:s, s:b}", "label", arrears_ok ? "Ingen obetald hyra (ingen öppen händelse om hyresskuld)" :
 	    "Öppen händelse om hyresskuld", "met", arrears_ok));
@@ -175,7 +177,20 @@ static int tenancy_view(struct req *r, long long id)
 	json_object_set_new(r->view, "takeover_not_ready", json_boolean(json_is_false(json_object_get(t, "ready"))));
 	json_object_set_new(r->view, "can_end", json_boolean(landlord && ongoing));
 	json_object_set_new(r->view, "can_report", json_boolean((landlord || r->user.role == ROLE_CM) && ongoing));
-	json_object_set_new(r->view, "can_checklist", json_boolean(r->user.role == ROLE_CM && ongoing));
+	if (r->user.role == ROLE_CM && ongoing) {
+		/* offered only for a month the tenancy covers: the due month, or
+		 * this month after a recent move-in; none before the move-in */
+		char today[11], month[8], name[24];
+		date_today(today);
+		const char *move_in = json_string_value(json_object_get(t, "move_in_date"));
+		if (checklist_offer_month(today, move_in, NULL, month) == 0) {
+			checklist_month_name(month, name);
+			json_object_set_new(r->view, "checklist_offer", json_pack("{s:s, s:s}", "month", month, "label", name));
+		} else {
+			checklist_month_name(move_in, name);
+			json_object_set_new(r->view, "checklist_from", json_string(name));
+		}
+	}
 	json_object_set_new(r->view, "end_reasons", view_options(end_reasons, end_labels, http_param(r, "end_reason")));
 	json_object_set_new(r->view, "end_grounds", view_options(end_grounds, ground_labels, http_param(r, "end_ground")));
 	json_object_set_new(r->view, "is_case_side", json_boolean(!landlord));
@@ -262,7 +277,8 @@ int tenancy_new_form(struct req *r)
 	json_t *apt = apartment_brief(r->params[0]);
 	if (!apt)
 		return http_fail(r, 404, "Lägenheten finns inte.");
-	if (move_in_view(r, apt, 0) < 0)
+	/* from "Väntar på lägenhet": that person is chosen already */
+	if (move_in_view(r, apt, parse_id(http_param(r, "person_id"))) < 0)
 		return http_fail(r, 500, NULL);
 	return 200;
 }

@@ -326,6 +326,8 @@ int user_update(struct req *r)
 		view_error(r, "version", "Formuläret saknar version. Ladda om sidan och försök igen.");
 	if (id == r->user.id && !in.active)
 		view_error(r, "active", "Du kan inte inaktivera ditt eget konto.");
+	if (id == r->user.id && in.role != r->user.role)	/* separation of duties: nobody gives themselves access */
+		view_error(r, "role", "Du kan inte ändra rollen på ditt eget konto. Be en annan systemförvaltare.");
 	edit_view(r, id, in.role, in.district_id);
 	if (view_has_errors(r)) {
 		json_decref(stored);

@@ -168,6 +168,11 @@ char *buf_take(struct buf *b, size_t *len)
 	return p;
 }
 
+const char *plural(long long n, const char *one, const char *many)
+{
+	return n == 1 || n == -1 ? one : many;
+}
+
 long long now_usec(void)
 {
 	struct timespec ts;

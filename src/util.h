@@ -52,6 +52,11 @@ void buf_utf8_repair(struct buf *b, const char *s, size_t n);
  * from the database or a request, which may always be missing. */
 int str_eq(const char *a, const char *b);
 
+/* Returns one when n is 1 or -1, else many: the noun after a count, so
+ * that every "N <noun>" the server writes agrees in number:
+ * printf("%lld %s", n, plural(n, "dag", "dagar")) gives "1 dag", "0 dagar". */
+const char *plural(long long n, const char *one, const char *many);
+
 /* Monotonic clock in microseconds. */
 long long now_usec(void);
 /* Wall clock, Unix seconds. */

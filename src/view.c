@@ -87,6 +87,25 @@ void view_set_str(json_t *obj, const char *key, const char *s)
 	json_object_set_new(obj, key, s ? json_string(s) : json_null());
 }
 
+void view_count(struct req *r, json_t *o, const char *key, const char *one, const char *many)
+{
+	json_t *v = json_object_get(o, key);
+	if (!json_is_integer(v))
+		return;
+	long long n = json_integer_value(v);
+	json_object_set_new(o, arena_printf(&r->arena, "%s_text", key),
+	    json_string(arena_printf(&r->arena, "%lld %s", n, plural(n, one, many))));
+}
+
+const char *view_days_ago(struct req *r, long long n)
+{
+	if (n == 0)
+		return "i dag";
+	if (n < 0)
+		return arena_printf(&r->arena, "om %lld %s", -n, plural(n, "dag", "dagar"));
+	return arena_printf(&r->arena, "för %lld %s sedan", n, plural(n, "dag", "dagar"));
+}
+
 static void url_encode(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -145,7 +164,7 @@ json_t *view_field(struct req *r, json_t *fields, const char *name, const char *
 	json_t *fe = json_object_get(json_object_get(r->view, "field_errors"), name);
 	json_t *f = json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", name, "name", name, "label", label,
 	    "value", value ? value : "", kind, 1);
-	if (!strcmp(kind, "date"))
+	if (!strcmp(kind, "date") || !strcmp(kind, "time"))
 		json_object_set_new(f, "input", json_true());
 	if (fe)
 		json_object_set(f, "error", fe);

@@ -128,7 +128,7 @@ static int journal_view(struct req *r, long long person_id)
 	    "FROM visits v LEFT JOIN users u ON u.id = v.created_by WHERE v.person_id = :id "
 	    "AND (:before IS NULL OR v.date < :before) ORDER BY v.date DESC, v.id DESC LIMIT :limit";
 	static const char counts_sql[] =
-	    "SELECT count(*) AS visits, sum(+v.kind = 'home' AND v.met = 1) AS home_visits, max(v.date) AS last_visit, "
+	    "SELECT count(v.id) AS visits, coalesce(sum(+v.kind = 'home' AND v.met = 1), 0) AS home_visits, max(v.date) AS last_visit, "
 	    VISIT_WEEKS_COLS("p") " FROM persons p LEFT JOIN visits v ON v.person_id = p.id AND " VISIT_COUNTS("v") " "
 	    "WHERE p.id = :id";
 	static const char *const keys[] = { "person", NULL };
@@ -144,6 +144,10 @@ static int journal_view(struct req *r, long long person_id)
 		json_decref(counts);
 		return 500;
 	}
+	/* count(v.id), not count(*): the LEFT JOIN gives a person without
+	 * visits one row, which once read "1 kontakter" above an empty list */
+	view_count(r, counts, "visits", "kontakt", "kontakter");
+	json_object_set_new(counts, "any", json_boolean(json_integer_value(json_object_get(counts, "visits")) > 0));
 	json_object_set_new(r->view, "person", p);
 	json_object_set_new(r->view, "counts", counts);
 	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Besök: %s",

@@ -135,10 +135,13 @@ async function session(username, viewport) {
   return { ctx, page };
 }
 
-/* Clicks the step button `name` on a referral page (filling date/reason). */
-async function takeStep(page, name, { date, reason } = {}) {
+/* Clicks the step button `name` on a referral page (filling date, the
+ * meeting's time and place, reason). */
+async function takeStep(page, name, { date, time, place, reason } = {}) {
   const form = page.locator('form.step', { has: page.getByRole('button', { name, exact: true }) });
   if (date) await form.getByLabel(/Datum för mötet|Mötet hölls/).fill(date);
+  if (time) await form.getByLabel('Klockslag').fill(time);
+  if (place) await form.getByLabel('Plats').fill(place);
   if (reason) await form.getByLabel('Motivering').fill(reason);
   await form.getByRole('button', { name, exact: true }).click();
   await page.waitForLoadState();
@@ -161,8 +164,8 @@ test('remiss to decisions in the browser: soc1 files with the client, cm1 answer
   for (const legend of ['Aktuell på vuxenenheten', 'Står långt från', 'Missbruk och/eller', 'Vill bo i hyreslägenhet', 'Inga hot- eller', 'Bedöms inte ha hög risk']) {
     await p.getByRole('group', { name: new RegExp(legend) }).getByLabel('Ja').check();
   }
-  await p.getByLabel('Klienten har varit med och fyllt i remissen').check();
-  await p.getByLabel(/Klientens egna önskemål/).fill('Jag vill ha ett eget kök och en katt.');
+  await p.getByLabel('Brukaren har varit med och fyllt i remissen').check();
+  await p.getByLabel(/Brukarens egna önskemål/).fill('Jag vill ha ett eget kök och en katt.');
   await p.getByRole('button', { name: 'Spara utkast' }).click();
   await p.getByRole('heading', { level: 1, name: /Remiss för Selma/ }).waitFor();
   await axe(p, 'referral page (draft)');
@@ -176,12 +179,12 @@ test('remiss to decisions in the browser: soc1 files with the client, cm1 answer
   await c.goto(refUrl);
   await axe(c, 'referral page for the team');
   await takeStep(c, 'Lämna positivt förhandsbesked');
-  await takeStep(c, 'Boka informationsmöte', { date: today });
+  await takeStep(c, 'Boka informationsmöte', { date: today, time: '10:00', place: 'Bostad först SRF' });
   await takeStep(c, 'Registrera hållet informationsmöte', { date: today });
-  assert.match(await c.locator('.facts').first().textContent(), /väntar på klientens svar/);
+  assert.match(await c.locator('.facts').first().textContent(), /väntar på brukarens svar/);
 
   await p.goto(refUrl);
-  await takeStep(p, 'Klienten accepterar villkoren');
+  await takeStep(p, 'Brukaren accepterar villkoren');
   await c.goto(refUrl);
   await takeStep(c, 'Kan tillgodose behoven på egen hand');
   await shoot(c, 'cm1-referral-approved');
@@ -201,10 +204,13 @@ test('remiss to decisions in the browser: soc1 files with the client, cm1 answer
   await p.getByRole('heading', { level: 1, name: /Uppdragsbeskrivning/ }).waitFor();
   await axe(p, 'assignment');
 
+  // the socialsekreterare is told who assigns; the manager finds her on the start page
+  await p.getByRole('link', { name: 'Tillbaka till beslutet' }).click();
+  await p.getByRole('link', { name: /^Tillbaka till Selma Stigsdotter/ }).click();
+  await p.getByText(/Chefen för Bostad först tilldelar en case manager/).waitFor();
   const chef = await session('chef1');
   const h = chef.page;
-  await h.goto(`${srv.url}/persons?q=Stigsdotter`);
-  await h.getByRole('link', { name: 'Selma Stigsdotter' }).click();
+  await h.locator('section.due', { hasText: 'Beviljade utan case manager' }).getByRole('link', { name: 'Selma Stigsdotter' }).click();
   await h.getByLabel('Tilldela case manager').selectOption({ label: 'Cecilia Case Manager (cm1)' });
   await h.getByRole('button', { name: 'Tilldela' }).click();
   await h.getByText('Cecilia Case Manager', { exact: false }).first().waitFor();
@@ -215,7 +221,7 @@ test('remiss to decisions in the browser: soc1 files with the client, cm1 answer
   assert.ok(await c.getByRole('link', { name: 'Selma Stigsdotter' }).isVisible(), 'cm1 sees the person on the start page');
   await axe(c, 'cm1 start page with participants');
   await c.getByRole('link', { name: 'Selma Stigsdotter' }).click();
-  assert.match(await c.locator('ol.timeline').textContent(), /Beslut om bostadsanskaffning och stödinsats/);
+  assert.match(await c.locator('ol.timeline').textContent(), /Besluten om bostadsanskaffning och stödinsats fattades/);
   await shoot(c, 'cm1-person-timeline');
   for (const s of [soc, cm, chef]) await s.ctx.close();
 });
@@ -233,16 +239,18 @@ test('landlord office: apartment form with errors, apartment page with its edit 
   await p.goto(`${srv.url}/apartments/1`);
   await axe(p, 'apartment page');
   await shoot(p, 'fast1-apartment-phone');
-  // the move-in, by clicking only: Lägenheter -> a free apartment -> Flytta in en person
-  await p.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Lägenheter' }).click();
-  await p.getByLabel('Status').selectOption({ label: 'Ledig' });
-  await p.getByRole('button', { name: 'Visa' }).click();
-  await p.waitForURL(/status=available/);
+  // the move-in, by clicking only: start page "Väntar på lägenhet" -> Selma -> a free apartment -> Flytta in en person
+  await p.getByRole('link', { name: 'Start' }).first().click();
+  await p.locator('section.due', { hasText: 'Väntar på lägenhet' }).getByRole('link', { name: 'Selma Stigsdotter' }).click();
+  await p.waitForURL(/status=available&for=\d+/);
+  await p.getByText('Välj en ledig lägenhet för inflyttningen.').waitFor();
+  await axe(p, 'free apartments for a move-in');
   await p.locator('table tbody tr a').first().click();
   await p.getByRole('link', { name: 'Flytta in en person' }).click();
   await p.getByRole('heading', { level: 1, name: /^Inflyttning:/ }).waitFor();
   await axe(p, 'move-in form');
-  await p.getByLabel('Hyresgäst').selectOption({ label: 'Selma Stigsdotter (Centrum)' });
+  assert.equal(await p.getByLabel('Hyresgäst').locator('option:checked').textContent(), 'Selma Stigsdotter (Centrum)',
+    'the person chosen on the start page');
   await p.getByRole('button', { name: 'Registrera inflyttning' }).click();
   await p.waitForURL(/\/tenancies\/\d+\?klart=inflyttning$/);
   assert.equal((await p.getByRole('status').textContent()).trim(), 'Inflyttningen är registrerad. Lägenheten är uthyrd.');
@@ -273,7 +281,7 @@ test('living there in the browser: cm1 logs a home visit and sends a checklist; 
 
   await c.goto(`${srv.url}/tenancies/${alva.tenancy}`);
   await axe(c, 'tenancy page (case manager)');
-  await c.getByRole('button', { name: 'Gör månadens checklista' }).click();
+  await c.getByRole('button', { name: /^Gör checklistan för / }).click();
   await c.getByRole('heading', { level: 1, name: /Checklista/ }).waitFor();
   await axe(c, 'checklist form');
   await c.getByRole('group', { name: 'Hall' }).getByLabel('OK').check();

@@ -82,11 +82,20 @@ test('loggkontroll: who has looked at this person, what has this user looked at,
   const mine = await c.chef1.get(`/audit?user=cm1&action=read&from=${today}&to=${today}&format=csv`);
   assert.ok(mine.body.split('\r\n').length > 3);
   assert.ok(!/;(?!cm1;)[a-z0-9.]+;Läste;/.test(mine.body.split('\r\n').slice(1).join('\n').replace(/^[^;]*;cm1;/gm, '')), 'only cm1');
-  // the admin sees ids, not names or personnummer
-  const a = (await c.admin1.get(`/audit?person=${encodeURIComponent(short)}`, { json: true })).json();
+  // digits only, 10 or 12, are a personnummer too (not an id)
+  for (const digits of [p.personnummer.replace('-', ''), p.personnummer.slice(2).replace('-', '')]) {
+    const d = (await c.chef1.get(`/audit?person=${digits}`, { json: true })).json();
+    assert.ok(d.rows.length >= 1 && d.rows.every((r) => r.person_id_text === String(p.id)), `by ${digits}`);
+  }
+  // the admin sees ids, not names, and cannot test whether a personnummer is in the register
+  const a = (await c.admin1.get(`/audit?person=${p.id}`, { json: true })).json();
   assert.ok(a.rows.length >= 1 && a.rows.every((r) => r.person_name === ''));
-  const ac = await c.admin1.get(`/audit?person=${encodeURIComponent(short)}&format=csv`);
+  const ac = await c.admin1.get(`/audit?person=${p.id}&format=csv`);
   assert.ok(!ac.body.includes(p.personnummer) && !ac.body.includes(p.name));
+  const probe = await c.admin1.get(`/audit?person=${encodeURIComponent(short)}`);
+  assert.equal(probe.status, 400);
+  assert.match(probe.body, /Personnummer kan bara chefen söka på/);
+  assert.match((await c.chef1.get('/audit?user=finnsinte')).body, /Det finns ingen användare med det användarnamnet/);
   assert.equal((await c.chef1.get('/audit?person=19000101-0000')).status, 400);
   assert.match((await c.chef1.get('/audit?person=abc')).body, /Skriv personnumret/);
 });

@@ -68,6 +68,9 @@ test('duplicate personnummer shows the existing person, no second row', async ()
 });
 
 test('reserve identity for a person without a known number', async () => {
+  const kept = await soc1.post('/persons', { reserve: '1', sex: 'M', birth_date: '1980-02-30', first_name: 'Okänd', last_name: 'Person' });
+  assert.equal(kept.status, 400);
+  assert.match(kept.body, /<option value="M" selected>Man<\/option>/, 'the sex chosen is kept after an error');
   const bad = await soc1.post('/persons', { reserve: '1', first_name: 'Okänd', last_name: 'Person' });
   assert.equal(bad.status, 400);
   assert.match(bad.body, /Välj kön för reservidentiteten/);
@@ -115,7 +118,7 @@ test('the whole path: soc files with client, team answers step by step, soc deci
   const early = await step(soc1, walkRef, 'send');
   assert.equal(early.status, 400, 'cannot send with unanswered criteria');
   assert.match(early.body, /inte besvarat/);
-  assert.match(early.body, /Skriv klientens egna önskemål/);
+  assert.match(early.body, /Skriv brukarens egna önskemål/);
   assert.equal(state(walkRef), 'draft');
   const v = q(`SELECT version FROM referrals WHERE id = ${walkRef}`)[0].version;
   const edit = await soc1.post(`/referrals/${walkRef}`, { ...allCriteria, crit_far_note: 'Sju år utan eget boende',
@@ -128,7 +131,7 @@ test('the whole path: soc files with client, team answers step by step, soc deci
   const noDate = await step(cm1, walkRef, 'book_meeting', { date: '2026-13-01' });
   assert.equal(noDate.status, 400);
   assert.match(noDate.body, /Ange datum som ÅÅÅÅ-MM-DD/);
-  assert.equal((await step(cm1, walkRef, 'book_meeting', { date: today })).status, 303);
+  assert.equal((await step(cm1, walkRef, 'book_meeting', { date: today, time: '10:00', place: 'Kontoret' })).status, 303);
   assert.equal((await step(cm1, walkRef, 'hold_meeting', { date: today })).status, 303);
   assert.equal((await step(soc1, walkRef, 'client_accepts')).status, 303);
   assert.equal((await step(cm2, walkRef, 'final_alone')).status, 303);
@@ -205,7 +208,7 @@ test('withdraw with a reason at an open step; kept and shown on the timeline', a
   assert.equal(q(`SELECT outcome_reason FROM referrals WHERE id = ${id}`)[0].outcome_reason, 'Har fått eget kontrakt.');
   const page = await soc1.get(`/persons/${pid}`, { json: true });
   const labels = page.json().timeline.map((e) => e.label);
-  assert.deepEqual(labels, ['Remiss påbörjad', 'Remiss: Skicka till Bostad först-teamet', 'Remiss: Återta remissen']);
+  assert.deepEqual(labels, ['Remissen påbörjades', 'Remissen skickades till Bostad först-teamet', 'Remissen återtogs']);
   assert.equal((await step(soc1, id, 'send')).status, 409, 'closed stays closed');
   const again = await soc1.get(`/persons/${pid}`);
   assert.match(again.body, /Ny remiss/, 'a new referral can be started');
@@ -322,8 +325,8 @@ test('assignment: standard text + goals + follow-ups; assigned case manager read
 test('admin edits the standard text as a new version; old assignments keep theirs', async () => {
   const admin = users.admin1;
   const before = q('SELECT count(*) AS n FROM assignment_texts')[0].n;
-  const base = (await admin.get('/admin/assignment-text', { json: true })).json().form.id;
-  const r = await admin.post('/admin/assignment-text', { text: 'Ny standardtext för uppdraget.', base_id: String(base) });
+  const base = String((await admin.get('/admin/assignment-text', { json: true })).json().form.id);
+  const r = await admin.post('/admin/assignment-text', { text: 'Ny standardtext för uppdraget.', base_id: base });
   assert.equal(r.status, 303);
   assert.equal(q('SELECT count(*) AS n FROM assignment_texts')[0].n, before + 1);
   const did = q(`SELECT id FROM decisions WHERE referral_id = ${walkRef} AND replaced_by_id IS NULL`)[0].id;

@@ -70,7 +70,7 @@ async function referral(first, to) {
     accepted: ['send', 'preliminary_positive', 'book_meeting', 'hold_meeting', 'client_accepts'] }[to];
   for (const action of path) {
     const who = ['send', 'client_accepts'].includes(action) ? c.soc1 : c.cm1;
-    const r = await step(who, id, action, { date: today });
+    const r = await step(who, id, action, { date: today, ...(action === 'book_meeting' ? { time: '10:00', place: 'Kontoret' } : {}) });
     assert.equal(r.status, 303, `${action}: ${r.body.slice(0, 300)}`);
   }
   return id;
@@ -211,7 +211,7 @@ test('declining and withdrawing need a reason', async () => {
     assert.match(r.body, /href="#reason-client_declines">Skriv en motivering/);
   }
   const page = await c.soc1.get(`/referrals/${id}`);
-  assert.match(page.body, /<form method="post" action="\/referrals\/\d+\/steps\/confirm" class="step" novalidate>[\s\S]*?name="action" value="client_declines"[\s\S]*?<label for="reason-client_declines">Motivering<\/label>[\s\S]*?class="button danger">Klienten tackar nej</,
+  assert.match(page.body, /<form method="post" action="\/referrals\/\d+\/steps\/confirm" class="step" novalidate>[\s\S]*?name="action" value="client_declines"[\s\S]*?<label for="reason-client_declines">Motivering<\/label>[\s\S]*?class="button danger">Brukaren tackar nej</,
     'the decline form asks for a reason and leads to the confirmation page');
   assert.match(page.body, /<form method="post" action="\/referrals\/\d+\/steps\/confirm"[\s\S]*?value="withdraw"/);
   assert.match(page.body, /<form method="post" action="\/referrals\/\d+\/steps" class="step"[\s\S]*?value="client_accepts"/, 'accepting goes straight on');
@@ -224,8 +224,8 @@ test('the referral confirmation pages (GET and POST) name the consequence and co
   const reason = 'Klienten vill bo kvar hos sin bror.';
   const get = await c.soc1.get(`/referrals/${id}/steps/confirm?action=client_declines&version=${v}&reason=${encodeURIComponent(reason)}`);
   assert.equal(get.status, 200);
-  assert.match(get.body, /<h1>Bekräfta: Klienten tackar nej<\/h1>/);
-  assert.match(get.body, /Remissen för Maja Bekräftsson avslutas med status ”Klienten tackade nej”/);
+  assert.match(get.body, /<h1>Bekräfta: Brukaren tackar nej<\/h1>/);
+  assert.match(get.body, /Remissen för Maja Bekräftsson avslutas med status ”Brukaren tackade nej”/);
   assert.match(get.body, /En avslutad remiss kan inte öppnas igen/);
   assert.ok(get.body.includes(`<dd class="prose">${reason}</dd>`));
   assert.match(get.body, /class="button danger">Ja, avsluta remissen</);
@@ -237,9 +237,9 @@ test('the referral confirmation pages (GET and POST) name the consequence and co
   assert.deepEqual(fields, { confirmed: '1', csrf_token: c.soc1.csrf, version: String(v), action: 'client_declines', reason });
   const r = await c.soc1.post(action, fields);
   assert.equal(r.status, 303);
-  assert.equal(r.headers.location, `/referrals/${id}?klart=klienten-tackar-nej`);
+  assert.equal(r.headers.location, `/referrals/${id}?klart=brukaren-tackar-nej`);
   assert.deepEqual(refRow(id), { state: 'declined', version: v + 1, outcome_reason: reason, steps: 6 });
-  assert.deepEqual(status((await c.soc1.get(r.headers.location)).body), ['Klientens nej är registrerat. Remissen är avslutad.']);
+  assert.deepEqual(status((await c.soc1.get(r.headers.location)).body), ['Brukarens nej är registrerat. Remissen är avslutad.']);
 
   const w = await referral('Mona', 'sent');
   const page = await step(c.soc1, w, 'withdraw', { reason: 'Har fått eget kontrakt.' }, 'steps/confirm');

@@ -181,7 +181,8 @@ http {
     const c = new Client(base);
     const r = await c.login('cm1');
     assert.equal(r.status, 303, `login: ${r.status}`);
-    const cookie = r.headers['set-cookie'].find((s) => s.startsWith('bf_session='));
+    const cookie = r.headers['set-cookie'].find((s) => s.startsWith('__Host-bf_session='));
+    assert.ok(cookie, 'behind TLS the session cookie carries the __Host- prefix');
     assert.match(cookie, /; Secure/, 'Secure without --secure-cookies: nginx said https');
     assert.match(cookie, /HttpOnly/);
     const home = await c.get('/');

@@ -18,8 +18,19 @@ test('the landlord office registers an apartment', async () => {
   assert.equal(r.status, 303);
   const row = sql(srv.db, "SELECT rooms, area_m2, rent, status FROM apartments WHERE address = 'Testgatan 1, lgh 1001'")[0];
   assert.deepEqual(row, { rooms: 1, area_m2: 33, rent: 5100, status: 'available' });
+  // numbers as Swedes write them: a space between thousands, a decimal comma
+  const sw = await c.fast1.post('/apartments', { address: 'Kommagatan 5', district_id: String(centrum), rooms: '2',
+    area_m2: '38,5', rent: '6 200', status: 'available' });
+  assert.equal(sw.status, 303, sw.body.slice(0, 300));
+  assert.deepEqual(sql(srv.db, "SELECT area_m2, rent FROM apartments WHERE address = 'Kommagatan 5'")[0], { area_m2: 38.5, rent: 6200 });
+  assert.match((await c.fast1.get(sw.headers.location)).body, /2 rum, 38,5 m²/);
+  const bad = await c.fast1.post('/apartments', { address: 'Kommagatan 6', district_id: String(centrum), rooms: '2',
+    area_m2: '38,55', rent: '6 200,50', status: 'available' });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body, /value="38,55"/, 'what was typed is kept');
+  assert.match(bad.body, /href="#rent">Ange hyran i hela kronor/);
   const audit = sql(srv.db, "SELECT count(*) AS n FROM audit WHERE entity = 'apartment' AND action = 'create'")[0].n;
-  assert.equal(audit, 1);
+  assert.equal(audit, 2, 'one audit row per apartment made');
 });
 
 test('invalid apartment: Swedish errors, typed values kept, nothing stored', async () => {
@@ -27,8 +38,8 @@ test('invalid apartment: Swedish errors, typed values kept, nothing stored', asy
   const r = await c.fast1.post('/apartments', { address: 'Halvgatan 2', district_id: '', rooms: 'två', area_m2: '3', rent: '-1', status: 'available' });
   assert.equal(r.status, 400);
   assert.match(r.body, /href="#district_id">Välj en stadsdel/);
-  assert.match(r.body, /href="#rooms">Ange antal rum, 1–10/);
-  assert.match(r.body, /href="#area_m2">Ange yta/);
+  assert.match(r.body, /href="#rooms">Ange antal rum som ett heltal, 1–10/);
+  assert.match(r.body, /href="#area_m2">Ange ytan/);
   assert.match(r.body, /href="#rent">Ange hyran/);
   assert.match(r.body, /value="Halvgatan 2"/);
   assert.match(r.body, /value="två"/);

@@ -124,7 +124,8 @@ test('takeover indicator: each condition shown and each can block', async () => 
   assert.deepEqual(v.conditions.map((x) => x.met), [false, true, true]);
   assert.match(v.conditions[0].label, /uppfylls \d{4}-\d\d-\d\d/, 'says when the waiting time is over');
   // the admin's setting moves the line
-  const adm = await c.admin1.post('/admin/settings', { takeover_months: '2', was: '9' });
+  const was = (await c.admin1.get('/admin/settings', { json: true })).json().was;
+  const adm = await c.admin1.post('/admin/settings', { takeover_months: '2', was });
   assert.equal(adm.status, 303);
   v = (await c.fast1.get(`/tenancies/${tenancyOf(early).id}`, { json: true })).json().tenancy;
   assert.equal(v.ready, true, 'two months is enough after the change');
@@ -192,7 +193,7 @@ test('end: reasons validated; the support continues; a second chance keeps the f
   assert.deepEqual(rows.map((x) => x.ordinal), [1, 2], 'the new tenancy is the second time');
   assert.equal(rows[0].end_date, today, 'the earlier tenancy stays as it was');
   const timeline = (await c.soc1.get(`/persons/${p}`, { json: true })).json().timeline.map((e) => e.label);
-  assert.ok(timeline.includes('Boendet avslutat: Vräkt') && timeline.filter((l) => /^Inflyttning/.test(l)).length === 2, timeline.join('|'));
+  assert.ok(timeline.includes('Boendet avslutades: Vräkt') && timeline.filter((l) => /^Flyttade in/.test(l)).length === 2, timeline.join('|'));
   // deceased
   const d = person('Dag'), a3 = apartment('Provgatan 8');
   await moveIn(d, a3, monthsAgo(5));
@@ -314,10 +315,20 @@ test('weekly home visits: the overview counts weeks; the start page flags this w
 
 test('genomförandeplan: versions, compare, agreement, print; read by soc, hidden from others', async () => {
   const p = person('Pia');
-  assert.equal((await c.cm1.get(`/persons/${p}/plan/new`)).status, 200);
-  let r = await c.cm1.post(`/persons/${p}/plan`, { a0_area: 'Boende', a0_goal: '', follow_up_dates: '2026-13-01' });
+  const blank = await c.cm1.get(`/persons/${p}/plan/new`);
+  assert.equal(blank.status, 200);
+  // one life area at a time: each area opens on its own, the first unwritten one is open, progress is shown
+  const areas = [...blank.body.matchAll(/<details class="area"( open)?>\s*<summary>([^<]+)/g)];
+  assert.ok(areas.length >= 3, 'the life areas as sections that open');
+  assert.deepEqual(areas.map((m) => Boolean(m[1])), areas.map((_, i) => i === 0), 'only the first open on a new plan');
+  assert.match(blank.body, /0 av \d+ livsområden har något ifyllt/);
+  let r = await c.cm1.post(`/persons/${p}/plan`, { a0_area: 'Boende', a0_goal: '', a1_area: 'Ekonomi', a1_needs: 'Budget',
+    follow_up_dates: '2026-13-01' });
   assert.equal(r.status, 400);
   assert.match(r.body, /Skriv minst ett mål/);
+  assert.match(r.body, /<details class="area" open>\s*<summary>Boende <span class="muted">– inte påbörjat, har fel/, 'the area with the error is open');
+  assert.match(r.body, /<summary>Ekonomi <span class="muted">– 1 av 7 fält ifyllda<\/span>/);
+  assert.match(r.body, />Budget<\/textarea>/, 'what was typed is kept');
   assert.match(r.body, /Skriv upp till tio datum/);
   r = await c.cm1.post(`/persons/${p}/plan`, { a0_area: 'Boende', a0_goal: 'Jag vill bo kvar.', a0_who: 'Jag och Cecilia',
     a1_area: 'Ekonomi', a1_goal: '', follow_up_dates: daysAgo(-30), agreed_date: today, agreed_how: 'Muntligt' });

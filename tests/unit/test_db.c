@@ -6,6 +6,7 @@
 #include "check.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 int main(void)
 {
@@ -51,6 +52,20 @@ int main(void)
 	db_rollback();
 	st = db_stmt("SELECT count(*) FROM districts");
 	CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0, "rolled back");
+	db_done(st);
+
+	/* days_between: calendar days between dates, a Unix time as its local date */
+	setenv("TZ", "Europe/Stockholm", 1);
+	tzset();
+	st = db_stmt("SELECT days_between('2026-01-31', '2026-02-24'), days_between(1792877400, '2026-10-26'), "
+	    "days_between('2026-10-26', 1792877400), days_between(NULL, '2026-01-01'), days_between('2026-02-30', '2026-03-01'), "
+	    "days_between(date('now', 'localtime'), date('now', 'localtime', '+24 days'))");
+	CHECK(st && sqlite3_step(st) == SQLITE_ROW, "days_between runs");
+	CHECK(sqlite3_column_int(st, 0) == 24, "over a month end: %d", sqlite3_column_int(st, 0));
+	CHECK(sqlite3_column_int(st, 1) == 2, "from Saturday 23:30 across the autumn change: %d", sqlite3_column_int(st, 1));
+	CHECK(sqlite3_column_int(st, 2) == -2, "backwards: %d", sqlite3_column_int(st, 2));
+	CHECK(sqlite3_column_type(st, 3) == SQLITE_NULL && sqlite3_column_type(st, 4) == SQLITE_NULL, "NULL and a bad date");
+	CHECK(sqlite3_column_int(st, 5) == 24, "24 days ahead is 24: %d", sqlite3_column_int(st, 5));
 	db_done(st);
 
 	/* a database from a newer program is refused */

@@ -120,8 +120,24 @@ static void multipart(void)
 	arena_free(&a);
 }
 
+/* Numbers as Swedes write them. */
+static void numbers(void)
+{
+	double v;
+	CHECK(parse_number("6 200", 0, &v) == 0 && v == 6200, "thousands with a space");
+	CHECK(parse_number("6\xC2\xA0" "200", 0, &v) == 0 && v == 6200, "a no-break space");
+	CHECK(parse_number("38,5", 1, &v) == 0 && v == 38.5, "decimal comma");
+	CHECK(parse_number("38.5", 1, &v) == 0 && v == 38.5, "decimal point");
+	CHECK(parse_number("38,55", 1, &v) < 0, "too many decimals");
+	CHECK(parse_number("6 200,50", 0, &v) < 0, "no decimals allowed");
+	CHECK(parse_number("", 0, &v) < 0 && parse_number("två", 0, &v) < 0 && parse_number("1,", 1, &v) < 0, "not numbers");
+	CHECK(parse_number(",5", 1, &v) < 0 && parse_number("1 2,3 4", 1, &v) < 0, "misplaced separators");
+	CHECK(parse_number("-1", 0, &v) == 0 && v == -1, "negative, for the caller's range check");
+}
+
 int main(void)
 {
+	numbers();
 	multipart();
 	parse_ok();
 	parse_bad();

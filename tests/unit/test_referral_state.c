@@ -63,12 +63,23 @@ int main(void)
 	CHECK(ref_transition("draft", "explode", ROLE_SOC, &to) == 400, "unknown action");
 	for (int s = 0; ref_states[s]; s++)
 		CHECK(ref_state_label(ref_states[s])[0] != '\0', "label for %s", ref_states[s]);
+	/* every step has an event in the past tense, never its button label */
+	const struct ref_action *a;
+	for (int i = 0; (a = ref_action_at(i)); i++) {
+		const char *e = ref_step_event(a->name, a->from[0]);
+		CHECK(e[0] != '\0' && strcmp(e, a->label) != 0, "event for %s: [%s]", a->name, e);
+	}
+	CHECK(!strcmp(ref_step_event("create", "draft"), "Remissen påbörjades"), "create");
+	CHECK(!strcmp(ref_step_event("book_meeting", "preliminary_positive"), "Informationsmötet bokades"), "booked");
+	CHECK(!strcmp(ref_step_event("book_meeting", "meeting_booked"), "Informationsmötet bokades om"), "booked again");
+	CHECK(!strcmp(ref_step_event("decide", "approved"), "Besluten fattades"), "decided");
+	CHECK(ref_step_event("explode", NULL)[0] == '\0', "unknown step");
 	CHECK(ref_state_open("approved") && !ref_state_open("decided") && !ref_state_open("withdrawn"), "open/closed");
 	CHECK(ref_state_waiting_on("sent") == ROLE_CM && ref_state_waiting_on("meeting_held") == ROLE_SOC, "whose turn");
 	/* a step that closes the referral (but the decision form's) is
 	 * confirmed on its own page and needs a reason; no other step is */
-	for (int a = 0; ref_action_at(a); a++) {
-		const struct ref_action *x = ref_action_at(a);
+	for (int i = 0; ref_action_at(i); i++) {
+		const struct ref_action *x = ref_action_at(i);
 		int closes = !ref_state_open(x->to) && strcmp(x->name, "decide");
 		CHECK(x->confirm == closes, "%s: confirm %d", x->name, x->confirm);
 		if (closes)
@@ -77,5 +88,10 @@ int main(void)
 	}
 	CHECK(ref_action_find("client_declines")->confirm && ref_action_find("client_declines")->needs_reason, "declining: reason, confirmed");
 	CHECK(ref_action_find("withdraw")->confirm && ref_action_find("withdraw")->needs_reason, "withdrawing: reason, confirmed");
+	CHECK(ref_action_find("book_meeting")->needs_time_place && !ref_action_find("book_meeting")->confirm
+	    && ref_action_find("book_meeting")->done == DONE_MEETING_BOOKED, "booking: time and place, not confirmed");
+	for (int i = 0; ref_action_at(i); i++)
+		CHECK(ref_action_at(i)->needs_time_place == !strcmp(ref_action_at(i)->name, "book_meeting"), "%s: time and place",
+		    ref_action_at(i)->name);
 	return check_done();
 }
