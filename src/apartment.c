@@ -157,7 +157,7 @@ int apartment_create(struct req *r)
 	    now, r->user.id, now, r->user.id);
 	if (id < 0)
 		return http_fail(r, 500, NULL);
-	return http_redirect(r, arena_printf(&r->arena, "/apartments/%lld", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/apartments/%lld", id), DONE_APARTMENT_CREATED);
 }
 
 static json_t *apartment_load(long long id)
@@ -254,5 +254,5 @@ int apartment_update(struct req *r)
 	}
 	if (rc < 0)
 		return http_fail(r, 500, NULL);
-	return http_redirect(r, arena_printf(&r->arena, "/apartments/%lld", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/apartments/%lld", id), DONE_APARTMENT_SAVED);
 }

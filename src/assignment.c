@@ -142,7 +142,7 @@ int assignment_save(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, arena_printf(&r->arena, "/decisions/%lld/assignment", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/decisions/%lld/assignment", id), DONE_ASSIGNMENT_SAVED);
 }
 
 /* GET /decisions/{id}/assignment : the assignment as read and printed;
@@ -186,8 +186,6 @@ int assignment_text_form(struct req *r)
 	db_done(st);
 	json_object_set_new(r->view, "form", t);
 	json_object_set_new(r->view, "title", json_string("Standardtext för uppdrag"));
-	if (http_param(r, "saved"))
-		json_object_set_new(r->view, "saved", json_string("En ny version av standardtexten är sparad."));
 	return 200;
 }
 
@@ -228,5 +226,5 @@ int assignment_text_save(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, "/admin/assignment-text?saved=1");
+	return http_redirect_done(r, "/admin/assignment-text", DONE_ASSIGNMENT_TEXT_SAVED);
 }

@@ -258,7 +258,7 @@ int checklist_create(struct req *r)
 	json_decref(items);
 	if (id < 0)
 		return http_fail(r, 500, NULL);
-	return http_redirect(r, arena_printf(&r->arena, "/checklists/%lld", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/checklists/%lld", id), DONE_CHECKLIST_CREATED);
 }
 
 static json_t *checklist_load(struct req *r, long long id)
@@ -416,7 +416,8 @@ int checklist_save(struct req *r)
 	json_decref(c);
 	if (rc < 0)
 		return http_fail(r, 500, NULL);
-	return http_redirect(r, arena_printf(&r->arena, "/checklists/%lld", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/checklists/%lld", id),
+	    sending ? DONE_CHECKLIST_SENT : DONE_CHECKLIST_SAVED);
 }
 
 /* POST /checklists/{id}/review : the landlord office's review */
@@ -463,5 +464,5 @@ int checklist_review(struct req *r)
 	json_decref(c);
 	if (rc < 0)
 		return http_fail(r, 500, NULL);
-	return http_redirect(r, arena_printf(&r->arena, "/checklists/%lld", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/checklists/%lld", id), DONE_CHECKLIST_REVIEWED);
 }

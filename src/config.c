@@ -94,7 +94,7 @@ int config_create(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, k->path);
+	return http_redirect_done(r, k->path, DONE_CONFIG_ITEM_ADDED);
 }
 
 /* POST /admin/life-areas/{id}, /admin/checklist-items/{id} : rename,
@@ -145,7 +145,7 @@ int config_update(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, k->path);
+	return http_redirect_done(r, k->path, DONE_CONFIG_ITEM_SAVED);
 }
 
 /* GET /admin/settings */
@@ -161,8 +161,6 @@ int settings_form(struct req *r)
 	/* the value the form was opened with: a save over another's is a 409 */
 	json_object_set_new(r->view, "was", json_string(r->is_post && http_param(r, "was") ? http_param(r, "was") :
 	    arena_printf(&r->arena, "%lld", db_setting_int("takeover_months", 9))));
-	if (http_param(r, "saved"))
-		json_object_set_new(r->view, "saved", json_string("Inställningarna är sparade."));
 	return 200;
 }
 
@@ -197,5 +195,5 @@ int settings_save(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, "/admin/settings?saved=1");
+	return http_redirect_done(r, "/admin/settings", DONE_SETTINGS_SAVED);
 }

@@ -175,7 +175,7 @@ int decision_create(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, arena_printf(&r->arena, "/decisions/%lld", did));
+	return http_redirect_done(r, arena_printf(&r->arena, "/decisions/%lld", did), DONE_DECISIONS_MADE);
 }
 
 /* Loads decision id if visible; NULL otherwise. */
@@ -239,7 +239,7 @@ int decision_effective(struct req *r)
 		return http_fail(r, 409, "Beslutet har ändrats sedan du öppnade sidan. Ladda om och försök igen.");
 	if (rc < 0)
 		return http_fail(r, 500, NULL);
-	return http_redirect(r, arena_printf(&r->arena, "/decisions/%lld", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/decisions/%lld", id), DONE_SUPPORT_EFFECTIVE);
 }
 
 /* The review form's title, action and the old pair's version. */
@@ -307,7 +307,7 @@ int decision_review(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, arena_printf(&r->arena, "/decisions/%lld", nid));
+	return http_redirect_done(r, arena_printf(&r->arena, "/decisions/%lld", nid), DONE_DECISIONS_REVIEWED);
 }
 
 json_t *decisions_due_rows(const struct req *r, int within_days, int limit)

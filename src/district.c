@@ -108,9 +108,6 @@ int districts_list(struct req *r)
 {
 	if (load_districts(r) < 0)
 		return http_fail(r, 500, NULL);
-	const char *saved = http_param(r, "saved");
-	if (saved)
-		json_object_set_new(r->view, "saved", json_string("Ändringen är sparad."));
 	json_object_set_new(r->view, "form", json_pack("{s:s}", "name", ""));
 	return 200;
 }
@@ -141,7 +138,7 @@ int district_create(struct req *r)
 			return http_fail(r, 500, NULL);
 		return 400;
 	}
-	return http_redirect(r, "/admin/districts?saved=1");
+	return http_redirect_done(r, "/admin/districts", DONE_DISTRICT_CREATED);
 }
 
 /* POST /admin/districts/{id} : rename or (de)activate, version-checked */
@@ -211,5 +208,5 @@ int district_update(struct req *r)
 			return http_fail(r, 500, NULL);
 		return 400;
 	}
-	return http_redirect(r, "/admin/districts?saved=1");
+	return http_redirect_done(r, "/admin/districts", DONE_DISTRICT_SAVED);
 }

@@ -48,6 +48,7 @@ int referral_page(struct req *r);
 int referral_edit_form(struct req *r);
 int referral_update(struct req *r);
 int referral_step(struct req *r);
+int referral_step_confirm(struct req *r);
 
 /* decision.c */
 int decisions_due(struct req *r);
@@ -80,7 +81,9 @@ int tenancy_page(struct req *r);
 int tenancy_new_form(struct req *r);
 int tenancy_create(struct req *r);
 int tenancy_takeover(struct req *r);
+int tenancy_takeover_confirm(struct req *r);
 int tenancy_end(struct req *r);
+int tenancy_end_confirm(struct req *r);
 int persons_without_apartment(struct req *r);
 
 /* incident.c */

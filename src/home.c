@@ -284,7 +284,7 @@ int access_change_ack(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, "/");
+	return http_redirect_done(r, "/", DONE_ACCESS_CHANGE_ACKED);
 }
 
 /* GET / : greets the user; lists the role's work due today. */

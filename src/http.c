@@ -221,6 +221,11 @@ static void view_base(struct req *r)
 	json_object_set_new(v, "path", json_string(r->path));
 	if (r->csrf)
 		json_object_set_new(v, "csrf_token", json_string(r->csrf));
+	/* the confirmation a redirect after a change carries: a code from the
+	 * table in done.c, never text from the URL; an unknown code shows nothing */
+	const char *done = r->is_post ? NULL : done_text(form_get(&r->query, "klart"));
+	if (done)
+		json_object_set_new(v, "klart", json_string(done));
 	if (r->user.id) {
 		json_object_set_new(v, "user", json_pack("{s:s, s:s, s:s, s:s, s:s}",
 		    "username", r->user.username, "name", r->user.name,

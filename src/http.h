@@ -14,6 +14,7 @@
 
 #include "arena.h"
 #include "auth.h"
+#include "done.h"
 #include "form.h"
 #include "util.h"
 
@@ -106,6 +107,16 @@ int http_fail(struct req *r, int status, const char *msg);
 /* Returns 303 and sets the Location. to is copied into the arena. */
 int http_redirect(struct req *r, const char *to);
 
+/* http_redirect after a successful change: to with ?klart=CODE (or
+ * &klart=) appended, so the page it lands on says what was done (done.h).
+ * One call per write that redirects. Returns 303. */
+int http_redirect_done(struct req *r, const char *to, enum done d);
+
+/* The yes of a confirmation page: 1 when the form carries confirmed=1. A
+ * dangerous POST (takeover, end, a step that closes a referral) refuses
+ * without it; its GET/POST .../confirm page is what sends it. */
+int http_confirmed(struct req *r);
+
 /* Answers with a file: body (malloc'd, taken over) of len bytes with the
  * content type, as an attachment named filename (ASCII). Returns 200. */
 int http_download(struct req *r, char *body, size_t len, const char *type, const char *filename);
@@ -182,6 +193,23 @@ int view_conflict(struct req *r, const char *field, const char *what);
  * view), or NULL on a database error.
  */
 json_t *view_keyset_page(struct req *r, struct sqlite3_stmt *st, int page, const char *const keys[], const char *first_href);
+
+/*
+ * The confirmation page before a dangerous change (templates/confirm.mustache):
+ * sets view.confirm with the heading (also the title), what will happen, what
+ * cannot be undone, the POST it confirms (action) and its danger button's
+ * label, and the way back. Returns the object (borrowed from the view) for
+ * view_confirm_fact and view_confirm_hidden.
+ */
+json_t *view_confirm(struct req *r, const char *heading, const char *what, const char *undo,
+    const char *action, const char *button, const char *back_href);
+
+/* Adds a line of what was filled in ({label, value}); nothing when value is
+ * NULL or empty. */
+void view_confirm_fact(json_t *confirm, const char *label, const char *value);
+
+/* Adds a hidden field that the confirmed POST sends again (NULL: ""). */
+void view_confirm_hidden(json_t *confirm, const char *name, const char *value);
 
 /* Returns [{value, label, selected}] for NULL-ended values/labels. */
 json_t *view_options(const char *const values[], const char *const labels[], const char *selected);

@@ -197,7 +197,7 @@ int incident_create(struct req *r)
 	    now, r->user.id, now, r->user.id);
 	if (id < 0)
 		return http_fail(r, 500, NULL);
-	return http_redirect(r, arena_printf(&r->arena, "/incidents/%lld", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/incidents/%lld", id), DONE_INCIDENT_CREATED);
 }
 
 static json_t *incident_load(struct req *r, long long id)
@@ -283,5 +283,5 @@ int incident_update(struct req *r)
 	json_decref(inc);
 	if (rc < 0)
 		return http_fail(r, 500, NULL);
-	return http_redirect(r, arena_printf(&r->arena, "/incidents/%lld", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/incidents/%lld", id), DONE_INCIDENT_SAVED);
 }

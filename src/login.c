@@ -196,5 +196,5 @@ int logout_submit(struct req *r)
 	session_end(r->session_token);
 	audit_log(r->user.id, "logout", "user", r->user.id, 0);
 	http_cookie(r, "bf_session", "", 0);
-	return http_redirect(r, "/login");
+	return http_redirect_done(r, "/login", DONE_LOGGED_OUT);
 }

@@ -413,7 +413,7 @@ int person_create(struct req *r)
 	id = sqlite3_last_insert_rowid(db());
 	if (audit_log(r->user.id, "create", "person", id, id) < 0 || db_commit() < 0)
 		goto fail;
-	return http_redirect(r, arena_printf(&r->arena, "/persons/%lld", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/persons/%lld", id), DONE_PERSON_CREATED);
 fail:
 	db_rollback();
 	return http_fail(r, 500, NULL);
@@ -696,7 +696,7 @@ int person_update(struct req *r)
 	json_decref(stored);
 	if (rc < 0)
 		return http_fail(r, 500, NULL);
-	return http_redirect(r, arena_printf(&r->arena, "/persons/%lld", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/persons/%lld", id), DONE_PERSON_SAVED);
 }
 
 /* POST /persons/{id}/case-managers : the manager assigns a case manager */
@@ -735,7 +735,7 @@ int person_assign_cm(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, arena_printf(&r->arena, "/persons/%lld", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/persons/%lld", id), DONE_CM_ASSIGNED);
 }
 
 /* POST /persons/{id}/case-managers/{id}/end : ends an assignment (kept) */
@@ -762,5 +762,5 @@ int person_end_cm(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, arena_printf(&r->arena, "/persons/%lld", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/persons/%lld", id), DONE_CM_ENDED);
 }

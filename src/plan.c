@@ -296,7 +296,7 @@ int plan_create(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, arena_printf(&r->arena, "/plans/%lld", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/plans/%lld", id), DONE_PLAN_SAVED);
 }
 
 /* Adds the plan's version list to the view. Returns 0 or -1. */
@@ -408,7 +408,7 @@ int plan_save(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, action);
+	return http_redirect_done(r, action, DONE_PLAN_SAVED);
 }
 
 /* Returns the area of v named label, or NULL. Borrowed. */

@@ -223,7 +223,7 @@ int referral_create(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, arena_printf(&r->arena, "/referrals/%lld", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/referrals/%lld", id), DONE_REFERRAL_DRAFT);
 }
 
 /* The fields of one step's form: its date, the meeting's time and place,
@@ -277,7 +277,7 @@ static void page_view(struct req *r, json_t *ref, const char *posted)
 		if (strcmp(a->name, "decide") == 0 || ref_transition(state, a->name, r->user.role, &to) != 0)
 			continue;
 		json_array_append_new(acts, json_pack("{s:s, s:s, s:o, s:b}", "name", a->name, "label", a->label,
-		    "fields", step_fields(r, a, ref, str_eq(posted, a->name)), "danger", !strcmp(a->name, "withdraw")));
+		    "fields", step_fields(r, a, ref, str_eq(posted, a->name)), "confirm", a->confirm));
 	}
 	json_object_set_new(r->view, "actions", acts);
 	json_object_set_new(r->view, "can_edit", json_boolean(r->user.role == ROLE_SOC && !strcmp(state, "draft")));
@@ -414,7 +414,7 @@ int referral_update(struct req *r)
 		goto fail;
 	json_decref(stored);
 	json_decref(f);
-	return http_redirect(r, action);
+	return http_redirect_done(r, action, DONE_REFERRAL_DRAFT);
 fail:
 	db_rollback();
 	json_decref(stored);
@@ -460,64 +460,77 @@ int referral_apply_step(const struct req *r, long long id, const char *action, c
 	return add_step(r, id, action, from, to, s);
 }
 
-/* POST /referrals/{id}/steps : one step of the process */
-int referral_step(struct req *r)
+/* A step's form, checked against the referral. */
+struct step_input {
+	const struct ref_action *a;
+	const char *action, *date, *time, *place, *reason;
+	char hhmm[6];	/* the time read, HH:MM */
+	const char *state, *to;	/* from and to */
+	long long version, pid;
+};
+
+/*
+ * Checks a step on referral id (ref, loaded in scope; taken over): the
+ * role may take it (403), it is possible from the state (409, and "decide"
+ * goes through the decision form: 400), its date and reason. On a form
+ * error the referral page is prepared again with the errors (400). On
+ * success the view holds the referral page's data. Returns 0 or the status
+ * of the answer prepared.
+ */
+static int step_check(struct req *r, long long id, json_t *ref, struct step_input *in)
 {
-	long long id = r->params[0];
-	json_t *ref = referral_load(r, id);
-	if (!ref)
-		return http_fail(r, 404, not_found);
 	const char *back = arena_printf(&r->arena, "/referrals/%lld", id);
-	const char *state = arena_strdup(&r->arena, json_string_value(json_object_get(ref, "state")));
-	long long pid = json_integer_value(json_object_get(ref, "person_id"));
-	const char *action = http_param(r, "action");
-	long long version = parse_id(http_param(r, "version"));
-	const char *to;
+	in->state = arena_strdup(&r->arena, json_string_value(json_object_get(ref, "state")));
+	in->pid = json_integer_value(json_object_get(ref, "person_id"));
+	in->action = http_param(r, "action");
+	in->version = parse_id(http_param(r, "version"));
 	r->back = back;
-	int rc = ref_transition(state, action, r->user.role, &to);
-	if (rc == 400 || (action && !strcmp(action, "decide"))) {
+	int rc = ref_transition(in->state, in->action, r->user.role, &in->to);
+	if (rc == 400 || (in->action && !strcmp(in->action, "decide"))) {
 		json_decref(ref);
 		return http_fail(r, 400, "Okänt steg.");
 	}
 	if (rc == 403) {
 		json_decref(ref);
-		audit_log(r->user.id, "denied", "referral", id, pid);
+		audit_log(r->user.id, "denied", "referral", id, in->pid);
 		return http_fail(r, 403, "Din roll kan inte ta det här steget i remissen.");
 	}
 	if (rc == 409) {
 		json_decref(ref);
 		return http_fail(r, 409, arena_printf(&r->arena, "Steget går inte att ta när remissen har status ”%s”. "
-		    "Ingenting har ändrats.", ref_state_label(state)));
+		    "Ingenting har ändrats.", ref_state_label(in->state)));
 	}
-	const struct ref_action *a = ref_action_find(action);
-	const char *date = http_param(r, "date");
-	const char *time = http_param(r, "time");
-	const char *place = http_param(r, "place");
-	const char *reason = http_param(r, "reason");
-	char today[11], hhmm[6] = "";
+	const struct ref_action *a = in->a = ref_action_find(in->action);
+	in->date = http_param(r, "date");
+	in->time = http_param(r, "time");
+	in->place = http_param(r, "place");
+	in->reason = http_param(r, "reason");
+	in->hhmm[0] = '\0';
+	const char *action = in->action, *time = in->time, *place = in->place;
+	char today[11];
 	date_today(today);
 
-	const char *date_field = arena_printf(&r->arena, "date-%s", action);
-	const char *reason_field = arena_printf(&r->arena, "reason-%s", action);
-	if (a->needs_date && !valid_date(date))
+	const char *date_field = arena_printf(&r->arena, "date-%s", in->action);
+	const char *reason_field = arena_printf(&r->arena, "reason-%s", in->action);
+	if (a->needs_date && !valid_date(in->date))
 		view_error(r, date_field, "Ange datum som ÅÅÅÅ-MM-DD.");
-	else if (!strcmp(action, "hold_meeting") && strcmp(date, today) > 0)
+	else if (!strcmp(in->action, "hold_meeting") && strcmp(in->date, today) > 0)
 		view_error(r, date_field, "Ett hållet möte kan inte ha ett datum i framtiden.");
 	if (a->needs_time_place) {
 		if (!time || !*time)
 			view_error(r, arena_printf(&r->arena, "time-%s", action), "Ange klockslag för mötet som TT:MM, till exempel 13:30.");
-		else if (read_time(time, hhmm) < 0)
+		else if (read_time(time, in->hhmm) < 0)
 			view_error(r, arena_printf(&r->arena, "time-%s", action), "Ange klockslag som TT:MM, mellan 00:00 och 23:59.");
 		if (!place || !*place)
 			view_error(r, arena_printf(&r->arena, "place-%s", action), "Skriv var mötet hålls.");
 		else if (strlen(place) > PLACE_MAX)
 			view_error(r, arena_printf(&r->arena, "place-%s", action), "Platsen får vara högst 200 tecken.");
 	}
-	if (a->needs_reason && (!reason || !*reason))
+	if (a->needs_reason && (!in->reason || !*in->reason))
 		view_error(r, reason_field, "Skriv en motivering.");
-	else if (reason && strlen(reason) > TEXT_MAX)
+	else if (in->reason && strlen(in->reason) > TEXT_MAX)
 		view_error(r, reason_field, "Motiveringen får vara högst 5000 tecken.");
-	if (!strcmp(action, "send")) {
+	if (!strcmp(in->action, "send")) {
 		for (size_t i = 0; i < NCRIT; i++)
 			if (!json_is_integer(json_object_get(ref, criteria[i].key)))
 				view_error(r, criteria[i].key, arena_printf(&r->arena,
@@ -532,28 +545,98 @@ int referral_step(struct req *r)
 	page_view(r, ref, action);
 	json_object_set_new(r->view, "referral", ref);
 	json_object_set_new(r->view, "step_form", json_pack("{s:s, s:s, s:s, s:s, s:s}", "action", action,
-	    "date", date ? date : "", "time", time ? time : "", "place", place ? place : "", "reason", reason ? reason : ""));
+	    "date", in->date ? in->date : "", "time", time ? time : "", "place", place ? place : "",
+	    "reason", in->reason ? in->reason : ""));
 	if (view_has_errors(r)) {
 		if (steps_view(r, id) < 0)
 			return http_fail(r, 500, NULL);
 		r->back = NULL;
+		r->template = "referrals/show";	/* also from the confirmation page */
 		return 400;
+	}
+	return 0;
+}
+
+/* GET or POST /referrals/{id}/steps/confirm : a step that closes the
+ * referral (ref_action.confirm), checked and shown for a yes; nothing is
+ * written */
+int referral_step_confirm(struct req *r)
+{
+	long long id = r->params[0];
+	json_t *ref = referral_load(r, id);
+	if (!ref)
+		return http_fail(r, 404, not_found);
+	http_saw_person(r, json_integer_value(json_object_get(ref, "person_id")));
+	struct step_input in;
+	int rc = step_check(r, id, ref, &in);
+	if (rc)
+		return rc;
+	const char *back = arena_printf(&r->arena, "/referrals/%lld", id);
+	if (!in.a->confirm) {
+		r->back = back;
+		return http_fail(r, 400, "Det här steget avslutar inte remissen och tas direkt på remissens sida.");
+	}
+	const char *person = json_string_value(json_object_get(json_object_get(r->view, "referral"), "person_name"));
+	json_t *c = view_confirm(r, arena_printf(&r->arena, "Bekräfta: %s", in.a->label),
+	    arena_printf(&r->arena, "Remissen för %s avslutas med status ”%s”. Inga fler steg kan tas i den.", person,
+	    ref_state_label(in.to)),
+	    "En avslutad remiss kan inte öppnas igen, och steget kan inte tas bort. Behöver personen Bostad först senare "
+	    "skrivs en ny remiss.", arena_printf(&r->arena, "/referrals/%lld/steps", id), "Ja, avsluta remissen", back);
+	view_confirm_fact(c, "Person", person);
+	view_confirm_fact(c, "Steg", in.a->label);
+	if (in.a->needs_date)
+		view_confirm_fact(c, in.a->date_label, in.date);
+	if (in.a->needs_time_place) {
+		view_confirm_fact(c, "Klockslag", in.hhmm);
+		view_confirm_fact(c, "Plats", in.place);
+	}
+	view_confirm_fact(c, "Motivering", in.reason);
+	view_confirm_hidden(c, "version", arena_printf(&r->arena, "%lld", in.version));
+	view_confirm_hidden(c, "action", in.action);
+	if (in.a->needs_date)
+		view_confirm_hidden(c, "date", in.date);
+	if (in.a->needs_time_place) {
+		view_confirm_hidden(c, "time", in.hhmm);
+		view_confirm_hidden(c, "place", in.place);
+	}
+	view_confirm_hidden(c, "reason", in.reason);
+	return 200;
+}
+
+/* POST /referrals/{id}/steps : one step of the process; one that closes
+ * the referral needs confirmed=1 from its confirmation page */
+int referral_step(struct req *r)
+{
+	long long id = r->params[0];
+	json_t *ref = referral_load(r, id);
+	if (!ref)
+		return http_fail(r, 404, not_found);
+	struct step_input in;
+	int rc = step_check(r, id, ref, &in);
+	if (rc)
+		return rc;
+	const char *back = arena_printf(&r->arena, "/referrals/%lld", id);
+	if (in.a->confirm && !http_confirmed(r)) {
+		r->back = back;
+		return http_fail(r, 400, "Steget avslutar remissen och har inte bekräftats, så ingenting har ändrats. "
+		    "Ta steget från remissens sida och bekräfta på sidan som visas.");
 	}
 	if (db_begin() < 0)
 		return http_fail(r, 500, NULL);
-	struct ref_step step = { .date = a->needs_date ? date : NULL, .time = a->needs_time_place ? hhmm : NULL,
-		.place = a->needs_time_place ? place : NULL, .note = reason };
-	rc = referral_apply_step(r, id, action, state, to, version, &step);
+	struct ref_step step = { .date = in.a->needs_date ? in.date : NULL, .time = in.a->needs_time_place ? in.hhmm : NULL,
+		.place = in.a->needs_time_place ? in.place : NULL, .note = in.reason };
+	rc = referral_apply_step(r, id, in.action, in.state, in.to, in.version, &step);
 	if (rc == 409) {
 		db_rollback();
+		r->back = back;
 		return http_fail(r, 409, "Någon annan har tagit ett steg i remissen sedan du öppnade sidan. "
 		    "Ladda om sidan och se vad som gäller nu. Ingenting har ändrats.");
 	}
-	if (rc < 0 || audit_log(r->user.id, "update", "referral", id, pid) < 0 || db_commit() < 0) {
+	if (rc < 0 || audit_log(r->user.id, "update", "referral", id, in.pid) < 0 || db_commit() < 0) {
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, back);
+	return http_redirect_done(r, back, in.a->done);
 }
 
 /* GET /referrals?state=&district=&wait=&after= : longest waiting first */

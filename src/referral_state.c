@@ -30,19 +30,29 @@ static const struct {
 
 #define OPEN "draft", "sent", "preliminary_positive", "meeting_booked", "meeting_held", "accepted", "approved"
 
+/* A step that closes the referral (to a state nothing leaves) asks for a
+ * reason and is confirmed on its own page first (confirm = 1); "decide"
+ * closes it through the decision form instead. */
 static const struct ref_action actions[] = {
-	{ "send", "Skicka till Bostad först-teamet", ROLE_SOC, { "draft", NULL }, "sent", 0, 0, NULL, 0 },
-	{ "preliminary_positive", "Lämna positivt förhandsbesked", ROLE_CM, { "sent", NULL }, "preliminary_positive", 0, 0, NULL, 0 },
-	{ "preliminary_negative", "Lämna negativt förhandsbesked", ROLE_CM, { "sent", NULL }, "rejected", 0, 1, NULL, 0 },
-	{ "book_meeting", "Boka informationsmöte", ROLE_CM, { "preliminary_positive", "meeting_booked", NULL }, "meeting_booked", 1, 0, "Datum för mötet", 1 },
-	{ "hold_meeting", "Registrera hållet informationsmöte", ROLE_CM, { "meeting_booked", NULL }, "meeting_held", 1, 0, "Mötet hölls", 0 },
-	{ "client_accepts", "Brukaren accepterar villkoren", ROLE_SOC, { "meeting_held", NULL }, "accepted", 0, 0, NULL, 0 },
-	{ "client_declines", "Brukaren tackar nej", ROLE_SOC, { "meeting_held", NULL }, "declined", 0, 0, NULL, 0 },
-	{ "final_alone", "Kan tillgodose behoven på egen hand", ROLE_CM, { "accepted", NULL }, "approved", 0, 0, NULL, 0 },
-	{ "final_with_other", "Kan tillgodose behoven med andra insatser", ROLE_CM, { "accepted", NULL }, "approved", 0, 0, NULL, 0 },
-	{ "final_cannot", "Kan inte tillgodose behoven", ROLE_CM, { "accepted", NULL }, "not_approved", 0, 1, NULL, 0 },
-	{ "withdraw", "Återta remissen", ROLE_SOC, { OPEN, NULL }, "withdrawn", 0, 1, NULL, 0 },
-	{ "decide", "Fatta de två besluten", ROLE_SOC, { "approved", NULL }, "decided", 0, 0, NULL, 0 },
+	/* name, button, roles, from, to, date, reason, date label, time and place, confirm, done */
+	{ "send", "Skicka till Bostad först-teamet", ROLE_SOC, { "draft", NULL }, "sent", 0, 0, NULL, 0, 0, DONE_REFERRAL_SENT },
+	{ "preliminary_positive", "Lämna positivt förhandsbesked", ROLE_CM, { "sent", NULL }, "preliminary_positive", 0, 0, NULL, 0, 0,
+	  DONE_PRELIMINARY_POSITIVE },
+	{ "preliminary_negative", "Lämna negativt förhandsbesked", ROLE_CM, { "sent", NULL }, "rejected", 0, 1, NULL, 0, 1,
+	  DONE_PRELIMINARY_NEGATIVE },
+	{ "book_meeting", "Boka informationsmöte", ROLE_CM, { "preliminary_positive", "meeting_booked", NULL }, "meeting_booked", 1, 0,
+	  "Datum för mötet", 1, 0, DONE_MEETING_BOOKED },
+	{ "hold_meeting", "Registrera hållet informationsmöte", ROLE_CM, { "meeting_booked", NULL }, "meeting_held", 1, 0, "Mötet hölls", 0, 0,
+	  DONE_MEETING_HELD },
+	{ "client_accepts", "Brukaren accepterar villkoren", ROLE_SOC, { "meeting_held", NULL }, "accepted", 0, 0, NULL, 0, 0,
+	  DONE_CLIENT_ACCEPTS },
+	{ "client_declines", "Brukaren tackar nej", ROLE_SOC, { "meeting_held", NULL }, "declined", 0, 1, NULL, 0, 1, DONE_CLIENT_DECLINES },
+	{ "final_alone", "Kan tillgodose behoven på egen hand", ROLE_CM, { "accepted", NULL }, "approved", 0, 0, NULL, 0, 0, DONE_TEAM_CAN },
+	{ "final_with_other", "Kan tillgodose behoven med andra insatser", ROLE_CM, { "accepted", NULL }, "approved", 0, 0, NULL, 0, 0,
+	  DONE_TEAM_CAN },
+	{ "final_cannot", "Kan inte tillgodose behoven", ROLE_CM, { "accepted", NULL }, "not_approved", 0, 1, NULL, 0, 1, DONE_TEAM_CANNOT },
+	{ "withdraw", "Återta remissen", ROLE_SOC, { OPEN, NULL }, "withdrawn", 0, 1, NULL, 0, 1, DONE_REFERRAL_WITHDRAWN },
+	{ "decide", "Fatta de två besluten", ROLE_SOC, { "approved", NULL }, "decided", 0, 0, NULL, 0, 0, DONE_DECISIONS_MADE },
 };
 
 /* What each step was, as the timeline tells it: an event in the past

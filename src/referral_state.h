@@ -7,17 +7,21 @@
  *   preliminary_positive|meeting_booked --book_meeting(cm, date, time, place)--> meeting_booked
  *   meeting_booked --hold_meeting(cm, date)--> meeting_held
  *   meeting_held --client_accepts(soc)--> accepted
- *   meeting_held --client_declines(soc)--> declined
+ *   meeting_held --client_declines(soc, reason)--> declined
  *   accepted --final_alone|final_with_other(cm)--> approved
  *   accepted --final_cannot(cm, reason)--> not_approved
  *   approved --decide(soc, the decision form)--> decided
  *   any open state --withdraw(soc, reason)--> withdrawn
  *
  * decided, rejected, declined, not_approved and withdrawn are closed: kept
- * and shown, never changed again.
+ * and shown, never changed again. The steps that close a referral without
+ * the decision form (negative answers, the client's no, withdraw) need a
+ * reason and a confirmation page first (ref_action.confirm).
  */
 #ifndef BF_REFERRAL_STATE_H
 #define BF_REFERRAL_STATE_H
+
+#include "done.h"
 
 struct ref_action {
 	const char *name;	/* "send", ... */
@@ -29,6 +33,8 @@ struct ref_action {
 	int needs_reason;	/* a reason text is required */
 	const char *date_label;	/* label for the date field */
 	int needs_time_place;	/* a time (HH:MM) and a place are required: the meeting's booking */
+	int confirm;	/* closes the referral: confirmed on its own page first (confirmed=1) */
+	enum done done;	/* the confirmation shown after the step */
 };
 
 /* Returns the action called name, or NULL. Static storage. */

@@ -3,7 +3,13 @@
  * roles that may use it, its handler and its template. Start reading here.
  *
  * Deny by default: a route with no roles can never be reached, and a role
- * not listed gets 403. Records a role may not see answer 404 inside the
+ * not listed gets 403.
+ *
+ * A change that cannot be undone (a takeover, the end of a tenancy, a step
+ * that closes a referral) has a .../confirm page beside its POST, with the
+ * same roles: GET or POST (the pages POST, so typed reasons stay out of
+ * URLs and logs) checks the form and shows what will happen; its danger
+ * button sends the POST with confirmed=1, and the POST refuses without it. Records a role may not see answer 404 inside the
  * handler (scope), so ids cannot be probed.
  */
 #include "route.h"
@@ -62,6 +68,8 @@ static const struct route routes[] = {
 	{ "POST", "/referrals/{id}",                 ROLE_SOC,                  referral_update,      "referrals/form" },
 	{ "GET",  "/referrals/{id}/edit",            ROLE_SOC,                  referral_edit_form,   "referrals/form" },
 	{ "POST", "/referrals/{id}/steps",           ROLE_SOC | ROLE_CM,        referral_step,        "referrals/show" },
+	{ "GET",  "/referrals/{id}/steps/confirm",   ROLE_SOC | ROLE_CM,        referral_step_confirm, "confirm" },
+	{ "POST", "/referrals/{id}/steps/confirm",   ROLE_SOC | ROLE_CM,        referral_step_confirm, "confirm" },
 	{ "GET",  "/referrals/{id}/decisions/new",   ROLE_SOC,                  decision_new_form,    "decisions/form" },
 	{ "POST", "/referrals/{id}/decisions",       ROLE_SOC,                  decision_create,      "decisions/form" },
 
@@ -76,7 +84,11 @@ static const struct route routes[] = {
 	{ "GET",  "/tenancies",                      HOUSING,                   tenancies_list,       "tenancies/list" },
 	{ "GET",  "/tenancies/{id}",                 HOUSING,                   tenancy_page,         "tenancies/show" },
 	{ "POST", "/tenancies/{id}/takeover",        ROLE_LANDLORD,             tenancy_takeover,     "tenancies/show" },
+	{ "GET",  "/tenancies/{id}/takeover/confirm", ROLE_LANDLORD,            tenancy_takeover_confirm, "confirm" },
+	{ "POST", "/tenancies/{id}/takeover/confirm", ROLE_LANDLORD,            tenancy_takeover_confirm, "confirm" },
 	{ "POST", "/tenancies/{id}/end",             ROLE_LANDLORD,             tenancy_end,          "tenancies/show" },
+	{ "GET",  "/tenancies/{id}/end/confirm",     ROLE_LANDLORD,             tenancy_end_confirm,  "confirm" },
+	{ "POST", "/tenancies/{id}/end/confirm",     ROLE_LANDLORD,             tenancy_end_confirm,  "confirm" },
 	{ "GET",  "/tenancies/{id}/incidents/new",   ROLE_CM | ROLE_LANDLORD,   incident_new_form,    "incidents/form" },
 	{ "POST", "/tenancies/{id}/incidents",       ROLE_CM | ROLE_LANDLORD,   incident_create,      "incidents/form" },
 	{ "POST", "/tenancies/{id}/checklists",      ROLE_CM,                   checklist_create,     NULL },

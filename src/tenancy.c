@@ -128,7 +128,8 @@ int tenancies_list(struct req *r)
 static json_t *tenancy_load(struct req *r, long long id)
 {
 	static const char sql[] =
-	    "SELECT t.id, t.person_id, t.apartment_id, t.move_in_date, t.ordinal, t.ordinal_reason, t.takeover_date, t.imported, "
+	    "SELECT t.id, t.person_id, t.apartment_id, t.move_in_date, t.ordinal, t.ordinal_reason, t.takeover_date, "
+	    "t.takeover_reason, t.imported, "
 	    "t.end_date, t.end_reason, t.end_ground, t.end_note, t.known_until, t.version, p.first_name || ' ' || p.last_name AS tenant, "
 	    "a.address, d.name AS district, " TENANCY_READINESS_COLS " "
 	    "FROM tenancies t JOIN persons p ON p.id = t.person_id JOIN apartments a ON a.id = t.apartment_id "
@@ -171,6 +172,9 @@ static int tenancy_view(struct req *r, long long id)
 	int ongoing = !json_object_get(t, "end_date");
 	int landlord = r->user.role == ROLE_LANDLORD;
 	json_object_set_new(r->view, "can_takeover", json_boolean(landlord && ongoing && !json_object_get(t, "takeover_date")));
+	/* judged and not ready: the takeover needs a written reason */
+	json_object_set_new(r->view, "takeover_judged", json_boolean(json_object_get(t, "ready") != NULL));
+	json_object_set_new(r->view, "takeover_not_ready", json_boolean(json_is_false(json_object_get(t, "ready"))));
 	json_object_set_new(r->view, "can_end", json_boolean(landlord && ongoing));
 	json_object_set_new(r->view, "can_report", json_boolean((landlord || r->user.role == ROLE_CM) && ongoing));
 	if (r->user.role == ROLE_CM && ongoing) {
@@ -193,7 +197,8 @@ static int tenancy_view(struct req *r, long long id)
 	if (!json_object_get(r->view, "form")) {
 		char today[11];
 		date_today(today);
-		json_object_set_new(r->view, "form", json_pack("{s:s, s:s, s:I}", "takeover_date", today, "end_date", today,
+		json_object_set_new(r->view, "form", json_pack("{s:s, s:s, s:s, s:I}", "takeover_date", today, "takeover_reason", "",
+		    "end_date", today,
 		    "version", json_integer_value(json_object_get(t, "version"))));
 	}
 	return 0;
@@ -353,13 +358,15 @@ int tenancy_create(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, arena_printf(&r->arena, "/tenancies/%lld", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/tenancies/%lld", id), DONE_MOVE_IN);
 }
 
-/* Re-renders the tenancy page after a rejected takeover or end form. */
+/* Re-renders the tenancy page after a rejected takeover or end form (also
+ * from a confirmation page, whose route names another template). */
 static int tenancy_form_error(struct req *r, long long id, int status)
 {
-	const char *fields[] = { "takeover_date", "end_date", "end_reason", "end_ground", "end_note", "version" };
+	const char *fields[] = { "takeover_date", "takeover_reason", "end_date", "end_reason", "end_ground", "end_note", "version" };
+	r->template = "tenancies/show";
 	json_t *form = json_object();
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		const char *v = http_param(r, fields[i]);
@@ -376,8 +383,9 @@ static int tenancy_form_error(struct req *r, long long id, int status)
 }
 
 /* Answers a version-checked tenancy write (audit_update's result):
- * redirect, 409 with the page and what was typed, or 500. */
-static int tenancy_written(struct req *r, long long id, int rc)
+ * redirect with the confirmation done, 409 with the page and what was
+ * typed, or 500. */
+static int tenancy_written(struct req *r, long long id, int rc, enum done done)
 {
 	if (rc == 0) {
 		view_conflict(r, "version", "boendet");
@@ -385,42 +393,223 @@ static int tenancy_written(struct req *r, long long id, int rc)
 	}
 	if (rc < 0)
 		return http_fail(r, 500, NULL);
-	return http_redirect(r, arena_printf(&r->arena, "/tenancies/%lld", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/tenancies/%lld", id), done);
 }
 
-/* POST /tenancies/{id}/takeover : the first-hand contract is taken over */
-int tenancy_takeover(struct req *r)
+/* A dangerous POST without the confirmation page's yes: 400, nothing written. */
+static int not_confirmed(struct req *r, long long id, const char *what)
 {
-	static const char sql[] = "UPDATE tenancies SET takeover_date = ?, version = version + 1, updated_at = ?, updated_by = ? "
-	    "WHERE end_date IS NULL AND takeover_date IS NULL AND id = ? AND version = ?";
+	r->back = arena_printf(&r->arena, "/tenancies/%lld", id);
+	return http_fail(r, 400, arena_printf(&r->arena, "%s har inte bekräftats, så ingenting har sparats. Gå tillbaka till "
+	    "boendets sida, fyll i uppgifterna och bekräfta på sidan som visas.", what));
+}
+
+#define TAKEOVER_REASON_MAX 2000
+
+/* A takeover form, checked against the tenancy t (its readiness included). */
+struct takeover_input {
+	const char *date;
+	const char *reason;	/* kept only when not ready */
+	json_t *unmet;	/* what was not met, Swedish (new reference; NULL when ready) */
+};
+
+/*
+ * Checks a takeover form: the date (not before the move-in, not in the
+ * future) and, when the takeover is not ready, a written reason. Not ready
+ * means what the readiness indicator shows today (the time, an open rent
+ * arrears incident, an open disturbance), or a takeover date before the
+ * waiting time was over (a takeover dated at 8 months of 9 is early even
+ * when the tenancy is ready today). Errors go to the view. Returns 0, 400,
+ * or 409 when the tenancy is already ended or taken over.
+ */
+static int takeover_check(struct req *r, json_t *t, struct takeover_input *in)
+{
+	in->date = http_param(r, "takeover_date");
+	in->reason = http_param(r, "takeover_reason");
+	in->unmet = NULL;
+	if (json_object_get(t, "end_date") || json_object_get(t, "takeover_date")) {
+		view_error(r, "takeover_date", "Boendet är redan avslutat eller övertaget.");
+		return 409;
+	}
+	const char *move_in = json_string_value(json_object_get(t, "move_in_date"));
+	char today[11];
+	date_today(today);
+	int date_ok = 0;
+	if (!in->date || !valid_date(in->date))
+		view_error(r, "takeover_date", "Ange datum för överlåtelsen som ÅÅÅÅ-MM-DD.");
+	else if (strcmp(in->date, move_in) < 0)
+		view_error(r, "takeover_date", "Överlåtelsen kan inte vara före inflyttningen.");
+	else if (strcmp(in->date, today) > 0)
+		view_error(r, "takeover_date", "Överlåtelsen registreras när den har skett; datumet kan inte vara i framtiden.");
+	else
+		date_ok = 1;
+	json_t *ready = json_object_get(t, "ready");	/* absent when not judged (imported) */
+	if (ready) {
+		json_t *unmet = json_array();
+		size_t i;
+		json_t *c;
+		json_array_foreach(json_object_get(t, "conditions"), i, c)
+			if (!json_is_true(json_object_get(c, "met")))
+				json_array_append(unmet, json_object_get(c, "label"));
+		const char *ready_date = json_string_value(json_object_get(t, "ready_date"));
+		if (date_ok && ready_date && strcmp(in->date, ready_date) < 0 && strcmp(ready_date, today) <= 0)
+			json_array_append_new(unmet, json_string(arena_printf(&r->arena, "Överlåtelsedagen %s är före %s, då "
+			    "väntetiden efter inflyttningen var över", in->date, ready_date)));
+		if (json_array_size(unmet))
+			in->unmet = unmet;
+		else
+			json_decref(unmet);
+	}
+	if (!in->unmet)
+		in->reason = NULL;
+	else if (!in->reason || !*in->reason)
+		view_error(r, "takeover_reason", "Boendet är inte redo för överlåtelse. Skriv varför överlåtelsen ändå registreras.");
+	else if (strlen(in->reason) > TAKEOVER_REASON_MAX)
+		view_error(r, "takeover_reason", "Skälet får vara högst 2000 tecken.");
+	return view_has_errors(r) ? 400 : 0;
+}
+
+/* GET or POST /tenancies/{id}/takeover/confirm : what the takeover form
+ * says, checked, shown for a yes (nothing written) */
+int tenancy_takeover_confirm(struct req *r)
+{
 	long long id = r->params[0];
 	json_t *t = tenancy_load(r, id);
 	if (!t)
 		return http_fail(r, 404, "Boendet finns inte.");
-	const char *date = http_param(r, "takeover_date");
-	const char *move_in = json_string_value(json_object_get(t, "move_in_date"));
-	char today[11];
-	date_today(today);
-	if (!date || !valid_date(date))
-		view_error(r, "takeover_date", "Ange datum för överlåtelsen som ÅÅÅÅ-MM-DD.");
-	else if (strcmp(date, move_in) < 0)
-		view_error(r, "takeover_date", "Överlåtelsen kan inte vara före inflyttningen.");
-	else if (strcmp(date, today) > 0)
-		view_error(r, "takeover_date", "Överlåtelsen registreras när den har skett; datumet kan inte vara i framtiden.");
-	int closed = json_object_get(t, "end_date") || json_object_get(t, "takeover_date");
-	long long person_id = json_integer_value(json_object_get(t, "person_id"));
-	json_decref(t);
-	if (closed) {
-		view_error(r, "takeover_date", "Boendet är redan avslutat eller övertaget.");
-		return tenancy_form_error(r, id, 409);
+	http_saw_person(r, json_integer_value(json_object_get(t, "person_id")));
+	struct takeover_input in;
+	int rc = takeover_check(r, t, &in);
+	if (rc) {
+		json_decref(t);
+		json_decref(in.unmet);
+		return tenancy_form_error(r, id, rc);
 	}
-	if (view_has_errors(r))
-		return tenancy_form_error(r, id, 400);
-	return tenancy_written(r, id, audit_update(r->user.id, "tenancy", id, person_id, sql, "tiiii", date, now_unix(),
-	    r->user.id, id, parse_id(http_param(r, "version"))));
+	const char *tenant = json_string_value(json_object_get(t, "tenant"));
+	const char *address = json_string_value(json_object_get(t, "address"));
+	json_t *c = view_confirm(r, "Bekräfta överlåtelsen av förstahandskontraktet",
+	    arena_printf(&r->arena, "Du registrerar att %s har tagit över förstahandskontraktet för %s den %s. Boendet visas "
+	    "sedan som övertaget och räknas till grupp B (eget förstahandskontrakt) i statusrapporten.", tenant, address, in.date),
+	    "En registrerad överlåtelse kan inte ändras eller tas bort i systemet.",
+	    arena_printf(&r->arena, "/tenancies/%lld/takeover", id), "Ja, registrera överlåtelsen",
+	    arena_printf(&r->arena, "/tenancies/%lld", id));
+	if (in.unmet) {
+		json_object_set_new(c, "warning", json_string(json_array_size(in.unmet) > 1 ?
+		    "Boendet är inte redo för överlåtelse. De här villkoren är inte uppfyllda:" :
+		    "Boendet är inte redo för överlåtelse. Det här villkoret är inte uppfyllt:"));
+		json_object_set_new(c, "unmet", in.unmet);
+	}
+	view_confirm_fact(c, "Hyresgäst", tenant);
+	view_confirm_fact(c, "Lägenhet", address);
+	view_confirm_fact(c, "Datum för överlåtelsen", in.date);
+	view_confirm_fact(c, "Skäl till överlåtelse trots att boendet inte är redo", in.reason);
+	view_confirm_hidden(c, "version", http_param(r, "version"));
+	view_confirm_hidden(c, "takeover_date", in.date);
+	if (in.reason)
+		view_confirm_hidden(c, "takeover_reason", in.reason);
+	json_object_set_new(r->view, "tenancy", t);
+	return 200;
 }
 
-/* POST /tenancies/{id}/end : moved out (reason) or deceased */
+/* POST /tenancies/{id}/takeover : the first-hand contract is taken over
+ * (confirmed=1 from the confirmation page) */
+int tenancy_takeover(struct req *r)
+{
+	static const char sql[] = "UPDATE tenancies SET takeover_date = ?, takeover_reason = ?, version = version + 1, "
+	    "updated_at = ?, updated_by = ? WHERE end_date IS NULL AND takeover_date IS NULL AND id = ? AND version = ?";
+	long long id = r->params[0];
+	json_t *t = tenancy_load(r, id);
+	if (!t)
+		return http_fail(r, 404, "Boendet finns inte.");
+	long long person_id = json_integer_value(json_object_get(t, "person_id"));
+	struct takeover_input in;
+	int rc = takeover_check(r, t, &in);
+	json_decref(t);
+	json_decref(in.unmet);
+	if (rc)
+		return tenancy_form_error(r, id, rc);
+	if (!http_confirmed(r))
+		return not_confirmed(r, id, "Överlåtelsen");
+	return tenancy_written(r, id, audit_update(r->user.id, "tenancy", id, person_id, sql, "teiiii", in.date, in.reason,
+	    now_unix(), r->user.id, id, parse_id(http_param(r, "version"))), DONE_TAKEOVER);
+}
+
+/* An end form, checked. */
+struct end_input {
+	const char *date, *reason, *ground, *note;
+};
+
+/* Checks an end form against the tenancy t: a date not before the move-in,
+ * a reason from the list, the ground of an eviction, the text of "other".
+ * Errors go to the view. Returns 0, 400, or 409 when already ended. */
+static int end_check(struct req *r, json_t *t, struct end_input *in)
+{
+	in->date = http_param(r, "end_date");
+	in->reason = http_param(r, "end_reason");
+	in->note = http_param(r, "end_note");
+	in->ground = http_param(r, "end_ground");
+	if (json_object_get(t, "end_date")) {
+		view_error(r, "end_date", "Boendet är redan avslutat.");
+		return 409;
+	}
+	const char *move_in = json_string_value(json_object_get(t, "move_in_date"));
+	if (!in->date || !valid_date(in->date))
+		view_error(r, "end_date", "Ange datum som ÅÅÅÅ-MM-DD.");
+	else if (strcmp(in->date, move_in) < 0)
+		view_error(r, "end_date", "Slutdatumet kan inte vara före inflyttningen.");
+	if (!one_of(end_reasons, in->reason))
+		view_error(r, "end_reason", "Välj anledning: vräkt, ville flytta, annat eller avliden.");
+	else if (!strcmp(in->reason, "other") && (!in->note || !*in->note))
+		view_error(r, "end_note", "Beskriv anledningen när du väljer Annat.");
+	if (str_eq(in->reason, "evicted") && !one_of(end_grounds, in->ground))
+		view_error(r, "end_ground", "Välj skälet till vräkningen: störningar, hyresskuld eller annat skäl.");
+	else if (!str_eq(in->reason, "evicted"))
+		in->ground = NULL;	/* only an eviction has a ground */
+	if (in->note && strlen(in->note) > 2000)
+		view_error(r, "end_note", "Texten får vara högst 2000 tecken.");
+	return view_has_errors(r) ? 400 : 0;
+}
+
+/* GET or POST /tenancies/{id}/end/confirm : the end form, checked, shown
+ * for a yes (nothing written) */
+int tenancy_end_confirm(struct req *r)
+{
+	long long id = r->params[0];
+	json_t *t = tenancy_load(r, id);
+	if (!t)
+		return http_fail(r, 404, "Boendet finns inte.");
+	http_saw_person(r, json_integer_value(json_object_get(t, "person_id")));
+	struct end_input in;
+	int rc = end_check(r, t, &in);
+	if (rc) {
+		json_decref(t);
+		return tenancy_form_error(r, id, rc);
+	}
+	const char *tenant = json_string_value(json_object_get(t, "tenant"));
+	const char *address = json_string_value(json_object_get(t, "address"));
+	json_t *c = view_confirm(r, "Bekräfta att boendet avslutas",
+	    arena_printf(&r->arena, "Boendet för %s på %s avslutas den %s. Lägenheten blir ledig och kan hyras ut till "
+	    "någon annan. Beslutet om stödinsats påverkas inte.", tenant, address, in.date),
+	    "Ett avslutat boende kan inte öppnas igen. Flyttar personen tillbaka registreras ett nytt boende (en ny chans).",
+	    arena_printf(&r->arena, "/tenancies/%lld/end", id), "Ja, avsluta boendet", arena_printf(&r->arena, "/tenancies/%lld", id));
+	view_confirm_fact(c, "Hyresgäst", tenant);
+	view_confirm_fact(c, "Lägenhet", address);
+	view_confirm_fact(c, "Datum (utflyttning eller dödsfall)", in.date);
+	view_confirm_fact(c, "Anledning", tenancy_end_label(in.reason));
+	view_confirm_fact(c, "Skäl vid vräkning", in.ground ? label_of(end_grounds, ground_labels, in.ground) : NULL);
+	view_confirm_fact(c, "Beskrivning", in.note);
+	view_confirm_hidden(c, "version", http_param(r, "version"));
+	view_confirm_hidden(c, "end_date", in.date);
+	view_confirm_hidden(c, "end_reason", in.reason);
+	if (in.ground)
+		view_confirm_hidden(c, "end_ground", in.ground);
+	view_confirm_hidden(c, "end_note", in.note);
+	json_object_set_new(r->view, "tenancy", t);
+	return 200;
+}
+
+/* POST /tenancies/{id}/end : moved out (reason) or deceased (confirmed=1
+ * from the confirmation page) */
 int tenancy_end(struct req *r)
 {
 	static const char sql[] = "UPDATE tenancies SET end_date = ?, end_reason = ?, end_ground = ?, end_note = ?, "
@@ -430,37 +619,17 @@ int tenancy_end(struct req *r)
 	json_t *t = tenancy_load(r, id);
 	if (!t)
 		return http_fail(r, 404, "Boendet finns inte.");
-	const char *date = http_param(r, "end_date");
-	const char *reason = http_param(r, "end_reason");
-	const char *note = http_param(r, "end_note");
-	const char *move_in = json_string_value(json_object_get(t, "move_in_date"));
-	if (!date || !valid_date(date))
-		view_error(r, "end_date", "Ange datum som ÅÅÅÅ-MM-DD.");
-	else if (strcmp(date, move_in) < 0)
-		view_error(r, "end_date", "Slutdatumet kan inte vara före inflyttningen.");
-	if (!one_of(end_reasons, reason))
-		view_error(r, "end_reason", "Välj anledning: vräkt, ville flytta, annat eller avliden.");
-	else if (!strcmp(reason, "other") && (!note || !*note))
-		view_error(r, "end_note", "Beskriv anledningen när du väljer Annat.");
-	const char *ground = http_param(r, "end_ground");
-	if (str_eq(reason, "evicted") && !one_of(end_grounds, ground))
-		view_error(r, "end_ground", "Välj skälet till vräkningen: störningar, hyresskuld eller annat skäl.");
-	else if (!str_eq(reason, "evicted"))
-		ground = NULL;	/* only an eviction has a ground */
-	if (note && strlen(note) > 2000)
-		view_error(r, "end_note", "Texten får vara högst 2000 tecken.");
-	int closed = json_object_get(t, "end_date") != NULL;
 	long long person_id = json_integer_value(json_object_get(t, "person_id"));
+	struct end_input in;
+	int rc = end_check(r, t, &in);
 	json_decref(t);
-	if (closed) {
-		view_error(r, "end_date", "Boendet är redan avslutat.");
-		return tenancy_form_error(r, id, 409);
-	}
-	if (view_has_errors(r))
-		return tenancy_form_error(r, id, 400);
+	if (rc)
+		return tenancy_form_error(r, id, rc);
+	if (!http_confirmed(r))
+		return not_confirmed(r, id, "Att boendet avslutas");
 	/* the apartment becomes available by trigger (migrations/0004) */
-	return tenancy_written(r, id, audit_update(r->user.id, "tenancy", id, person_id, sql, "ttetiiii", date, reason, ground,
-	    note ? note : "", now_unix(), r->user.id, id, parse_id(http_param(r, "version"))));
+	return tenancy_written(r, id, audit_update(r->user.id, "tenancy", id, person_id, sql, "ttetiiii", in.date, in.reason,
+	    in.ground, in.note ? in.note : "", now_unix(), r->user.id, id, parse_id(http_param(r, "version"))), DONE_TENANCY_ENDED);
 }
 
 #define WITHOUT_APARTMENT_PAGE 500

@@ -250,7 +250,7 @@ int user_create(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, arena_printf(&r->arena, "/admin/users/%lld?saved=1", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/admin/users/%lld", id), DONE_USER_CREATED);
 }
 
 /* Loads user id into a JSON object (the stored state). NULL when absent. */
@@ -306,10 +306,6 @@ int user_edit_form(struct req *r)
 		return http_fail(r, 404, "Användaren finns inte.");
 	edit_view(r, id, stored_role(u), stored_district(u));
 	json_object_set_new(r->view, "form", u);
-	const char *saved = http_param(r, "saved");
-	if (saved)
-		json_object_set_new(r->view, "saved", json_string(strcmp(saved, "password") == 0 ?
-		    "Det nya lösenordet är sparat. Användarens inloggningar har avslutats." : "Ändringen är sparad."));
 	return 200;
 }
 
@@ -373,7 +369,7 @@ int user_update(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, arena_printf(&r->arena, "/admin/users/%lld?saved=1", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/admin/users/%lld", id), DONE_USER_SAVED);
 }
 
 /* POST /admin/users/{id}/password : set a new password, end sessions */
@@ -413,5 +409,5 @@ int user_password_reset(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, arena_printf(&r->arena, "/admin/users/%lld?saved=password", id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/admin/users/%lld", id), DONE_PASSWORD_SET);
 }

@@ -17,6 +17,20 @@ int http_redirect(struct req *r, const char *to)
 	return 303;
 }
 
+int http_redirect_done(struct req *r, const char *to, enum done d)
+{
+	const char *code = done_code(d);
+	if (!code)
+		return http_redirect(r, to);
+	r->redirect = arena_printf(&r->arena, "%s%cklart=%s", to, strchr(to, '?') ? '&' : '?', code);
+	return 303;
+}
+
+int http_confirmed(struct req *r)
+{
+	return r->is_post && str_eq(form_get(&r->form, "confirmed"), "1");
+}
+
 int http_download(struct req *r, char *body, size_t len, const char *type, const char *filename)
 {
 	r->download = body;
@@ -173,6 +187,27 @@ int view_conflict(struct req *r, const char *field, const char *what)
 	view_error(r, field, arena_printf(&r->arena, "Någon annan har ändrat %s sedan du öppnade sidan. Uppgifterna som "
 	    "visas är de som nu är sparade; formuläret visar det du skrev. Spara igen för att ersätta.", what));
 	return 409;
+}
+
+json_t *view_confirm(struct req *r, const char *heading, const char *what, const char *undo,
+    const char *action, const char *button, const char *back_href)
+{
+	json_t *c = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:[], s:[]}", "heading", heading, "what", what,
+	    "undo", undo, "action", action, "button", button, "back_href", back_href, "facts", "hidden");
+	json_object_set_new(r->view, "confirm", c);
+	json_object_set_new(r->view, "title", json_string(heading));
+	return c;
+}
+
+void view_confirm_fact(json_t *confirm, const char *label, const char *value)
+{
+	if (value && *value)
+		json_array_append_new(json_object_get(confirm, "facts"), json_pack("{s:s, s:s}", "label", label, "value", value));
+}
+
+void view_confirm_hidden(json_t *confirm, const char *name, const char *value)
+{
+	json_array_append_new(json_object_get(confirm, "hidden"), json_pack("{s:s, s:s}", "name", name, "value", value ? value : ""));
 }
 
 json_t *view_options(const char *const values[], const char *const labels[], const char *selected)

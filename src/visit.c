@@ -271,5 +271,6 @@ int visit_create(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect(r, arena_printf(&r->arena, "/visits?person=%lld", person_id));
+	return http_redirect_done(r, arena_printf(&r->arena, "/visits?person=%lld", person_id),
+	    corrects ? DONE_VISIT_CORRECTED : DONE_VISIT_SAVED);
 }

@@ -88,7 +88,8 @@ for (const [username, role] of Object.entries(DEMO_USERS)) {
     }
     if (role !== 'admin') assert.ok(!links.includes('/admin/users'), 'no admin pages in the menu');
     await page.getByRole('button', { name: 'Logga ut' }).click();
-    await page.waitForURL(`${srv.url}/login`);
+    await page.waitForURL(`${srv.url}/login?klart=utloggad`);
+    assert.equal((await page.getByRole('status').textContent()).trim(), 'Du är utloggad.');
     await page.goto(`${srv.url}/`);
     assert.equal(page.url(), `${srv.url}/login`, 'logged out for real');
     await ctx.close();
@@ -113,7 +114,7 @@ test('admin pages: new user form with errors, edit form, districts; phone width'
   await page.getByLabel('Lösenord', { exact: true }).fill('ett långt lösenord');
   await page.getByLabel('Upprepa lösenordet').fill('ett långt lösenord');
   await page.getByRole('button', { name: 'Skapa användare' }).click();
-  await page.getByText('Ändringen är sparad.').waitFor();
+  await page.getByRole('status').getByText('Användaren är skapad.').waitFor();
   await axe(page, 'edit user');
   await shoot(page, 'admin-user-edit-phone');
   await page.goto(`${srv.url}/admin/districts`);
@@ -251,7 +252,8 @@ test('landlord office: apartment form with errors, apartment page with its edit 
   assert.equal(await p.getByLabel('Hyresgäst').locator('option:checked').textContent(), 'Selma Stigsdotter (Centrum)',
     'the person chosen on the start page');
   await p.getByRole('button', { name: 'Registrera inflyttning' }).click();
-  await p.waitForURL(/\/tenancies\/\d+$/);
+  await p.waitForURL(/\/tenancies\/\d+\?klart=inflyttning$/);
+  assert.equal((await p.getByRole('status').textContent()).trim(), 'Inflyttningen är registrerad. Lägenheten är uthyrd.');
   assert.match(await p.locator('.facts').textContent(), /Selma Stigsdotter/);
   await p.getByRole('link', { name: /lgh/ }).first().click();
   assert.equal(await p.getByRole('link', { name: 'Flytta in en person' }).count(), 0, 'no move-in link on a let apartment');
@@ -374,6 +376,56 @@ function luhn(nine) {
   return (10 - sum % 10) % 10;
 }
 
+test('dangerous changes by clicking: a takeover while not ready and the end of a tenancy go through their confirmation pages', async () => {
+  const s = await session('fast1');
+  const p = s.page;
+  await p.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Boenden' }).click();
+  await p.getByRole('heading', { level: 1, name: 'Boenden' }).waitFor();
+  const row = p.locator('table tbody tr', { hasText: 'Inte redo' }).first();
+  await row.getByRole('link').click();
+  await p.getByRole('heading', { level: 2, name: 'Registrera överlåtelse' }).waitFor();
+  const tenancyUrl = p.url();
+  assert.match(await p.locator('main').textContent(), /Inte redo för överlåtelse/);
+  // not ready and no reason: asked for one, nothing saved
+  await p.getByRole('button', { name: 'Registrera överlåtelse' }).click();
+  await p.getByRole('heading', { name: 'Det finns fel i formuläret' }).waitFor();
+  await axe(p, 'takeover without a reason');
+  const reason = 'Hyresvärden har godkänt överlåtelsen i förtid efter ett möte.';
+  await p.getByLabel(/Skäl till överlåtelse trots att boendet inte är redo/).fill(reason);
+  await p.getByRole('button', { name: 'Registrera överlåtelse' }).click();
+  await p.getByRole('heading', { level: 1, name: 'Bekräfta överlåtelsen av förstahandskontraktet' }).waitFor();
+  assert.match(await p.locator('.warning').textContent(), /Boendet är inte redo för överlåtelse/);
+  assert.match(await p.locator('dl.facts').textContent(), new RegExp(reason));
+  await axe(p, 'takeover confirmation page');
+  await shoot(p, 'fast1-takeover-confirm');
+  await p.getByRole('button', { name: 'Ja, registrera överlåtelsen' }).click();
+  await p.waitForURL(/\/tenancies\/\d+\?klart=overlatelse$/);
+  assert.equal((await p.getByRole('status').textContent()).trim(),
+    'Överlåtelsen är registrerad: hyresgästen har tagit över förstahandskontraktet.');
+  const facts = await p.locator('dl.facts').textContent();
+  assert.match(facts, /Övertaget \d{4}-\d\d-\d\d/);
+  assert.match(facts, new RegExp(reason), 'the reason is on the tenancy page');
+  await axe(p, 'tenancy page with the confirmation');
+  await shoot(p, 'fast1-takeover-done');
+
+  // the end: to its confirmation page and back without a change, then for real
+  await p.getByLabel('Anledning').selectOption({ label: 'Ville flytta' });
+  await p.getByRole('button', { name: 'Avsluta boendet' }).click();
+  await p.getByRole('heading', { level: 1, name: 'Bekräfta att boendet avslutas' }).waitFor();
+  assert.match(await p.locator('main').textContent(), /Ett avslutat boende kan inte öppnas igen/);
+  await axe(p, 'end confirmation page');
+  await p.getByRole('link', { name: 'Avbryt' }).click();
+  await p.waitForURL(tenancyUrl);
+  assert.match(await p.locator('dl.facts').textContent(), /Pågår/, 'nothing ended');
+  await p.getByLabel('Anledning').selectOption({ label: 'Ville flytta' });
+  await p.getByRole('button', { name: 'Avsluta boendet' }).click();
+  await p.getByRole('button', { name: 'Ja, avsluta boendet' }).click();
+  await p.waitForURL(/\?klart=boende-avslutat$/);
+  assert.equal((await p.getByRole('status').textContent()).trim(), 'Boendet är avslutat.');
+  assert.match(await p.locator('dl.facts').textContent(), /Ville flytta/);
+  await s.ctx.close();
+});
+
 test("the app's CSP reports no violation on any page", async () => {
   const w = await cspWatcher();
   await login(w.page, 'admin1');
@@ -382,7 +434,7 @@ test("the app's CSP reports no violation on any page", async () => {
     await w.page.goto(`${srv.url}${p}`);
   }
   await w.page.getByRole('button', { name: 'Logga ut' }).click();
-  await w.page.waitForURL(`${srv.url}/login`);
+  await w.page.waitForURL(`${srv.url}/login?klart=utloggad`);
   await login(w.page, 'chef1');
   await w.page.waitForURL(`${srv.url}/`);
   for (const p of ['/persons', '/persons/1', '/referrals', '/referrals/1', '/decisions', '/decisions/1', '/tenancies',

@@ -13,14 +13,14 @@ test('create a user: 303 to the edit page, row and audit written, can log in', a
   const r = await admin.post('/admin/users', { username: 'soc3', name: 'Siri Socialsekreterare', role: 'socialsekreterare',
     district_id: String(centrum), password: 'ett långt lösenord', password_again: 'ett långt lösenord' });
   assert.equal(r.status, 303);
-  assert.match(r.headers.location, /^\/admin\/users\/\d+\?saved=1$/);
+  assert.match(r.headers.location, /^\/admin\/users\/\d+\?klart=anvandare-skapad$/);
   const row = sql(srv.db, "SELECT id, name, role, district_id, active, version FROM users WHERE username = 'soc3'")[0];
   assert.deepEqual({ ...row, id: 0 }, { id: 0, name: 'Siri Socialsekreterare', role: 'socialsekreterare', district_id: centrum, active: 1, version: 1 });
   const adminId = sql(srv.db, "SELECT id FROM users WHERE username = 'admin1'")[0].id;
   const audit = sql(srv.db, `SELECT user_id FROM audit WHERE action = 'create' AND entity = 'user' AND entity_id = ${row.id}`);
   assert.deepEqual(audit, [{ user_id: adminId }]);
   const page = await admin.get(r.headers.location);
-  assert.match(page.body, /Ändringen är sparad/);
+  assert.match(page.body, /<div class="notice done" role="status"><p>Användaren är skapad\.<\/p><\/div>/);
   const soc3 = new Client(srv.url);
   assert.equal((await soc3.login('soc3', 'ett långt lösenord')).status, 303);
   const me = (await soc3.get('/', { json: true })).json().user;

@@ -164,7 +164,7 @@ test('the whole path: soc files with client, team answers step by step, soc deci
 test('steps by the wrong role: 403; from the wrong state: 409; nothing changes', async () => {
   const pid = await newPerson('19850505-0016', 'Fel', 'Roll');
   const d = await soc1.post(`/persons/${pid}/referrals`, { ...allCriteria, client_wishes: 'Eget boende.' });
-  const id = Number(d.headers.location.match(/(\d+)$/)[1]);
+  const id = Number(d.headers.location.match(/\/(\d+)(?:\?|$)/)[1]);
   const v0 = q(`SELECT version FROM referrals WHERE id = ${id}`)[0].version;
   const wrongRole = await step(cm1, id, 'send');
   assert.equal(wrongRole.status, 404, 'the team cannot even see a draft');
@@ -186,7 +186,7 @@ test('steps by the wrong role: 403; from the wrong state: 409; nothing changes',
 test('stale step (another user moved it first): 409, nothing changes', async () => {
   const pid = await newPerson('19850505-0024', 'Samtidigt', 'Steg');
   const d = await soc1.post(`/persons/${pid}/referrals`, { ...allCriteria, client_wishes: 'Eget boende.' });
-  const id = Number(d.headers.location.match(/(\d+)$/)[1]);
+  const id = Number(d.headers.location.match(/\/(\d+)(?:\?|$)/)[1]);
   await step(soc1, id, 'send');
   const v = q(`SELECT version FROM referrals WHERE id = ${id}`)[0].version;
   assert.equal((await cm1.post(`/referrals/${id}/steps`, { action: 'preliminary_positive', version: String(v) })).status, 303);
@@ -198,12 +198,12 @@ test('stale step (another user moved it first): 409, nothing changes', async () 
 test('withdraw with a reason at an open step; kept and shown on the timeline', async () => {
   const pid = await newPerson('19850505-0032', 'Åter', 'Tagen');
   const d = await soc1.post(`/persons/${pid}/referrals`, { ...allCriteria, client_wishes: 'Eget boende.' });
-  const id = Number(d.headers.location.match(/(\d+)$/)[1]);
+  const id = Number(d.headers.location.match(/\/(\d+)(?:\?|$)/)[1]);
   await step(soc1, id, 'send');
   const noReason = await step(soc1, id, 'withdraw', { reason: '' });
   assert.equal(noReason.status, 400);
   assert.match(noReason.body, /Skriv en motivering/);
-  assert.equal((await step(soc1, id, 'withdraw', { reason: 'Har fått eget kontrakt.' })).status, 303);
+  assert.equal((await step(soc1, id, 'withdraw', { reason: 'Har fått eget kontrakt.', confirmed: '1' })).status, 303);
   assert.equal(state(id), 'withdrawn');
   assert.equal(q(`SELECT outcome_reason FROM referrals WHERE id = ${id}`)[0].outcome_reason, 'Har fått eget kontrakt.');
   const page = await soc1.get(`/persons/${pid}`, { json: true });
@@ -219,7 +219,7 @@ test('no lost updates: draft edited in two sessions gives 409 with both texts', 
   await other.login('soc1');
   const pid = await newPerson('19850505-0040', 'Två', 'Flikar');
   const d = await soc1.post(`/persons/${pid}/referrals`, { client_wishes: 'Första' });
-  const id = Number(d.headers.location.match(/(\d+)$/)[1]);
+  const id = Number(d.headers.location.match(/\/(\d+)(?:\?|$)/)[1]);
   const a = (await soc1.get(`/referrals/${id}/edit`, { json: true })).json().form;
   const b = (await other.get(`/referrals/${id}/edit`, { json: true })).json().form;
   assert.equal((await other.post(`/referrals/${id}`, { client_wishes: 'Från flik B', version: String(b.version) })).status, 303);
@@ -272,7 +272,7 @@ test('review makes a new linked pair, the old one is marked replaced', async () 
   const form = (await soc1.get(`/decisions/${did}/review`, { json: true })).json();
   const r = await soc1.post(`/decisions/${did}/review`, { ...form.form, version: String(form.version) });
   assert.equal(r.status, 303);
-  const nid = Number(r.headers.location.match(/(\d+)$/)[1]);
+  const nid = Number(r.headers.location.match(/\/(\d+)(?:\?|$)/)[1]);
   const old = q(`SELECT replaced_by_id FROM decisions WHERE id = ${did}`)[0];
   assert.equal(old.replaced_by_id, nid);
   assert.equal(q(`SELECT replaces_id FROM decisions WHERE id = ${nid}`)[0].replaces_id, did);

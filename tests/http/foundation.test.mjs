@@ -186,7 +186,7 @@ test('logout ends the session on the server', async () => {
   const token = c.cookies.get('bf_session');
   const out = await c.post('/logout');
   assert.equal(out.status, 303);
-  assert.equal(out.headers.location, '/login');
+  assert.equal(out.headers.location, '/login?klart=utloggad');
   const replay = new Client(srv.url);
   replay.cookies.set('bf_session', token);
   const r = await replay.get('/');

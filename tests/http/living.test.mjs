@@ -43,6 +43,8 @@ async function moveIn(personId, aptId, date, extra = {}) {
   const r = await c.fast1.post(`/apartments/${aptId}/tenancies`, { person_id: String(personId), move_in_date: date, ...extra });
   return r;
 }
+/* The id in a redirect's path (it may end in ?klart=CODE). */
+const idIn = (location) => Number(location.match(/\/(\d+)(?:\?|$)/)[1]);
 const tenancyOf = (personId) => q(`SELECT * FROM tenancies WHERE person_id = ${personId} ORDER BY id DESC`)[0];
 
 test('the landlord office registers a move-in; the apartment becomes let; ordinal derived', async () => {
@@ -98,7 +100,7 @@ test('takeover indicator: each condition shown and each can block', async () => 
 
   const r = await c.cm1.post(`/tenancies/${t}/incidents`, { kind: 'rent_arrears', date: today, landlord_text: 'Hyran för oktober saknas.' });
   assert.equal(r.status, 303);
-  const arrears = Number(r.headers.location.split('/').pop());
+  const arrears = idIn(r.headers.location);
   v = await ready('cm1');
   assert.equal(v.ready, false);
   assert.deepEqual(v.conditions.map((x) => x.met), [true, false, true]);
@@ -141,10 +143,10 @@ test('takeover by the landlord office: date checks, stale form 409, recorded onc
   assert.match(r.body, /kan inte vara i framtiden/);
   r = await c.fast1.post(`/tenancies/${t.id}/takeover`, { takeover_date: monthsAgo(13), version: String(t.version) });
   assert.match(r.body, /före inflyttningen/);
-  r = await c.fast1.post(`/tenancies/${t.id}/takeover`, { takeover_date: today, version: String(t.version + 7) });
+  r = await c.fast1.post(`/tenancies/${t.id}/takeover`, { takeover_date: today, version: String(t.version + 7), confirmed: '1' });
   assert.equal(r.status, 409);
   assert.equal(tenancyOf(p).takeover_date, null);
-  r = await c.fast1.post(`/tenancies/${t.id}/takeover`, { takeover_date: today, version: String(t.version) });
+  r = await c.fast1.post(`/tenancies/${t.id}/takeover`, { takeover_date: today, version: String(t.version), confirmed: '1' });
   assert.equal(r.status, 303);
   assert.equal(tenancyOf(p).takeover_date, today);
   r = await c.fast1.post(`/tenancies/${t.id}/takeover`, { takeover_date: today, version: String(t.version + 1) });
@@ -165,7 +167,7 @@ test('end: reasons validated; the support continues; a second chance keeps the f
   assert.match(r.body, /Välj skälet till vräkningen: störningar, hyresskuld eller annat skäl/);
   assert.match(r.body, /<option value="evicted" selected>/, 'the chosen reason is kept');
   assert.equal(tenancyOf(p).end_date, null, 'nothing written');
-  r = await c.fast1.post(`/tenancies/${t.id}/end`, { end_date: today, end_reason: 'evicted', end_ground: 'arrears', version: String(t.version) });
+  r = await c.fast1.post(`/tenancies/${t.id}/end`, { end_date: today, end_reason: 'evicted', end_ground: 'arrears', version: String(t.version), confirmed: '1' });
   assert.equal(r.status, 303);
   const ended = tenancyOf(p);
   assert.equal(ended.end_reason, 'evicted');
@@ -196,7 +198,7 @@ test('end: reasons validated; the support continues; a second chance keeps the f
   const d = person('Dag'), a3 = apartment('Provgatan 8');
   await moveIn(d, a3, monthsAgo(5));
   const td = tenancyOf(d);
-  assert.equal((await c.fast1.post(`/tenancies/${td.id}/end`, { end_date: today, end_reason: 'deceased', version: String(td.version) })).status, 303);
+  assert.equal((await c.fast1.post(`/tenancies/${td.id}/end`, { end_date: today, end_reason: 'deceased', version: String(td.version), confirmed: '1' })).status, 303);
   assert.equal(tenancyOf(d).end_reason, 'deceased');
   assert.equal((await c.fast1.post(`/tenancies/${td.id}/end`, { end_date: today, end_reason: 'wanted', version: String(td.version + 1) })).status, 409);
   assert.equal(q(`SELECT housed FROM persons WHERE id = ${p}`)[0].housed, 1, 'housed again after the second chance');
@@ -221,10 +223,10 @@ test('incidents: the landlord office sees housing-related ones only, never the i
   let r = await c.cm1.post(`/tenancies/${t}/incidents`, { kind: 'threat', date: today, landlord_text: 'Hot mot granne i trappan.',
     internal_note: 'INTERN-anteckning-om-vård', housing_related: '1' });
   assert.equal(r.status, 303);
-  const shared = Number(r.headers.location.split('/').pop());
+  const shared = idIn(r.headers.location);
   r = await c.cm1.post(`/tenancies/${t}/incidents`, { kind: 'other', date: today, landlord_text: 'Samtal om återfall.',
     internal_note: 'Bara för teamet', housing_related: '0' });
-  const internal = Number(r.headers.location.split('/').pop());
+  const internal = idIn(r.headers.location);
   const page = await c.fast1.get(`/incidents/${shared}`);
   assert.equal(page.status, 200);
   assert.match(page.body, /Hot mot granne/);
@@ -242,7 +244,7 @@ test('incidents: the landlord office sees housing-related ones only, never the i
   assert.deepEqual(row, { internal_note: 'INTERN-anteckning-om-vård', housing_related: 1, action_taken: 'Varning skickad.' });
   // the landlord's own report is housing-related whatever the form says
   r = await c.fast1.post(`/tenancies/${t}/incidents`, { kind: 'damage', date: today, landlord_text: 'Trasig ruta.', housing_related: '0', internal_note: 'x' });
-  const own = q(`SELECT housing_related, internal_note FROM incidents WHERE id = ${Number(r.headers.location.split('/').pop())}`)[0];
+  const own = q(`SELECT housing_related, internal_note FROM incidents WHERE id = ${idIn(r.headers.location)}`)[0];
   assert.deepEqual(own, { housing_related: 1, internal_note: '' });
   // validation and scope
   r = await c.cm1.post(`/tenancies/${t}/incidents`, { kind: 'explosion', date: 'igår', landlord_text: '' });
@@ -366,7 +368,7 @@ test('monthly checklist: draft, sent, in the landlord inbox, reviewed with a com
   const t = tenancyOf(p).id;
   let r = await c.cm1.post(`/tenancies/${t}/checklists`, {});
   assert.equal(r.status, 303);
-  const id = Number(r.headers.location.split('/').pop());
+  const id = idIn(r.headers.location);
   const cl = q(`SELECT * FROM checklists WHERE id = ${id}`)[0];
   assert.equal(cl.state, 'draft');
   const items = JSON.parse(cl.items);
@@ -428,7 +430,7 @@ test('admin lists: a new checklist item reaches new checklists; a life area can 
   const p = person('Nora'), a = apartment('Provgatan 13');
   await moveIn(p, a, monthsAgo(1));
   r = await c.cm1.post(`/tenancies/${tenancyOf(p).id}/checklists`, {});
-  const items = JSON.parse(q(`SELECT items FROM checklists WHERE id = ${Number(r.headers.location.split('/').pop())}`)[0].items);
+  const items = JSON.parse(q(`SELECT items FROM checklists WHERE id = ${idIn(r.headers.location)}`)[0].items);
   assert.equal(items.at(-1).label, 'Balkong');
   const area = q("SELECT id, version FROM config_items WHERE list = 'life_area' AND label = 'Trygghet'")[0];
   r = await c.admin1.post(`/admin/life-areas/${area.id}`, { label: 'Trygghet', position: '8', version: String(area.version) });

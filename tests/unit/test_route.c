@@ -53,6 +53,28 @@ static void table_rules(void)
 			    "%s is admin only", pattern);
 	}
 	CHECK(public_count == 3, "only /healthz and /login are public, got %d routes", public_count);
+	/* a confirmation page: GET and POST beside the POST it confirms, with its roles */
+	int confirms = 0;
+	json_array_foreach(t, i, row) {
+		const char *pattern = json_string_value(json_object_get(row, "pattern"));
+		size_t n = strlen(pattern);
+		if (n < 8 || strcmp(pattern + n - 8, "/confirm") != 0)
+			continue;
+		confirms++;
+		size_t j;
+		json_t *other;
+		int found = 0;
+		json_array_foreach(t, j, other) {
+			const char *p = json_string_value(json_object_get(other, "pattern"));
+			if (strlen(p) == n - 8 && !strncmp(p, pattern, n - 8) &&
+			    !strcmp(json_string_value(json_object_get(other, "method")), "POST")) {
+				found = 1;
+				CHECK(json_equal(json_object_get(other, "roles"), json_object_get(row, "roles")), "%s has the roles of its POST", pattern);
+			}
+		}
+		CHECK(found, "%s confirms a POST", pattern);
+	}
+	CHECK(confirms == 6, "three confirmation pages, GET and POST each: %d routes", confirms);
 	json_decref(t);
 }
 
