@@ -68,21 +68,6 @@ static void take(struct ctx *c, long long id)
 	c->taken[c->ntaken++] = id;
 }
 
-/* Copies s into out (n bytes), cut at a character boundary with "…" when
- * it does not fit. */
-static void copy_text(char *out, size_t n, const char *s)
-{
-	size_t len = strlen(s);
-	if (len < n) {
-		memcpy(out, s, len + 1);
-		return;
-	}
-	len = n - 4;
-	while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
-		len--;
-	memcpy(out, s, len);
-	memcpy(out + len, "\xE2\x80\xA6", 4);
-}
 
 static const char *const col_names[STATUS_COLS] = { "Personkod", "inflytt", "första gången?", "bor kvar", "utflyttad",
 	"anledning", "avliden", "fortsatt insats soc", "om ej insats", "kontakt m team", "utflyttad", "anledning", "avliden",
@@ -104,6 +89,20 @@ static int utf8_cut(const char *s, size_t max)
 			n--;
 	}
 	return (int)n;
+}
+
+/* Copies s into out (n bytes), cut at a character boundary with "…" when
+ * it does not fit. */
+static void copy_text(char *out, size_t n, const char *s)
+{
+	size_t len = strlen(s);
+	if (len < n) {
+		memcpy(out, s, len + 1);
+		return;
+	}
+	len = (size_t)utf8_cut(s, n - 4);	/* room for the ellipsis and the NUL */
+	memcpy(out, s, len);
+	memcpy(out + len, "\xE2\x80\xA6", 4);
 }
 
 /* Adds "Rad N, <column> (A7): <what> (värdet: "<value>")." */
