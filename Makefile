@@ -31,6 +31,7 @@ FUZZ_SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-saniti
 FUZZ_TARGETS  = $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_OBJS     = $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRCS)) build/fuzz/obj/assets_gen.o
 FUZZ_SECONDS ?= 60
+ASAN_OBJS     = $(patsubst src/%.c,build/asan/obj/%.o,$(LIB_SRCS)) build/asan/obj/assets_gen.o
 
 PORT    ?= 8080
 DB      ?= var/bostadforst.db
@@ -59,13 +60,24 @@ build/assets_gen.c: build/embed $(ASSETS)
 bostadforst: $(SRCS) $(HDRS) build/assets_gen.c
 	$(CC) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Isrc -o $@ $(SRCS) build/assets_gen.c $(PKG_LIBS)
 
-build/asan/bostadforst: $(SRCS) $(HDRS) build/assets_gen.c
-	@mkdir -p build/asan
-	$(CC) -O1 -g $(SANITIZE) $(WARN) $(PKG_CFLAGS) -Isrc -o $@ $(SRCS) build/assets_gen.c $(PKG_LIBS)
+# The sanitizer build compiles each source once into build/asan/obj; the
+# server and every unit test link those objects (a test per module used to
+# recompile the whole library, which was most of `make test`'s build time).
+.SECONDARY: $(ASAN_OBJS)
 
-build/asan/test_%: tests/unit/test_%.c tests/unit/check.h $(LIB_SRCS) $(HDRS) build/assets_gen.c
-	@mkdir -p build/asan
-	$(CC) -O1 -g $(SANITIZE) $(WARN) -Wno-missing-prototypes $(PKG_CFLAGS) -Isrc -o $@ $< $(LIB_SRCS) build/assets_gen.c $(PKG_LIBS)
+build/asan/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p build/asan/obj
+	$(CC) -O1 -g $(SANITIZE) $(WARN) $(PKG_CFLAGS) -Isrc -c -o $@ $<
+
+build/asan/obj/assets_gen.o: build/assets_gen.c
+	@mkdir -p build/asan/obj
+	$(CC) -O1 -Isrc -c -o $@ $<
+
+build/asan/bostadforst: $(ASAN_OBJS) build/asan/obj/main.o
+	$(CC) $(SANITIZE) -o $@ $(ASAN_OBJS) build/asan/obj/main.o $(PKG_LIBS)
+
+build/asan/test_%: tests/unit/test_%.c tests/unit/check.h $(ASAN_OBJS)
+	$(CC) -O1 -g $(SANITIZE) $(WARN) -Wno-missing-prototypes $(PKG_CFLAGS) -Isrc -o $@ $< $(ASAN_OBJS) $(PKG_LIBS)
 
 .SECONDARY: $(FUZZ_OBJS)	# kept between targets (pattern-made, else removed)
 
@@ -86,7 +98,7 @@ run: all
 	./bostadforst serve --db $(DB) --port $(PORT) --demo
 
 test: deps-test
-	@$(MAKE) --no-print-directory build/asan/bostadforst $(UNIT) $(FUZZ_TARGETS)
+	@$(MAKE) --no-print-directory -j$$(nproc) build/asan/bostadforst $(UNIT) $(FUZZ_TARGETS)
 	@sh tests/run.sh
 
 fuzz: deps-test
