@@ -225,6 +225,7 @@ static void found_view(struct req *r, const struct gallring_result *res)
 		    res->persons[i].personkod : arena_printf(&r->arena, "ingen Personkod (löpnummer %lld)", res->persons[i].id)));
 	json_object_set_new(r->view, "found", a);
 	json_object_set_new(r->view, "found_count", json_integer((json_int_t)res->n));
+	view_count(r, r->view, "found_count", "person", "personer");
 	json_object_set_new(r->view, "listed", json_true());
 }
 
