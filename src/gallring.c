@@ -183,10 +183,12 @@ int gallring_run(int years, int dry_run, long long user_id, const char *via, str
 		 * space (a row rewritten leaves its old cell behind): VACUUM
 		 * writes every page anew, the checkpoint copies them into the file
 		 * and TRUNCATE empties the WAL that held the old ones */
-		if (db_exec("VACUUM") < 0)
-			rc = -1;
+		res->vacuumed = db_exec("VACUUM") == 0;	/* the weeding is committed either way */
 		int logn = 0, done = 0;
 		res->checkpointed = sqlite3_wal_checkpoint_v2(db(), NULL, SQLITE_CHECKPOINT_TRUNCATE, &logn, &done) == SQLITE_OK;
+		if (!res->vacuumed || !res->checkpointed)
+			fprintf(stderr, "gallring: run %lld committed, but %s failed; run VACUUM and a checkpoint later\n",
+			    res->run_id, res->vacuumed ? "the WAL checkpoint" : "VACUUM");
 	}
 	db_exec("PRAGMA secure_delete = OFF");
 	if (rc < 0)

@@ -47,6 +47,7 @@ struct gallring_result {
 	struct gallring_person *persons;	/* malloc'd, n of them, by Personkod */
 	size_t n;
 	long long run_id;	/* gallring_runs row of a real run, 0 for a dry run */
+	int vacuumed;	/* every page was written anew (VACUUM) */
 	int checkpointed;	/* the WAL was checkpointed and truncated */
 };
 

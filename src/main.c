@@ -670,9 +670,9 @@ static int cmd_gallra(int argc, char **argv)
 	}
 	printf("%zu %s med senaste anteckning före %s%s\n", res.n, plural((long long)res.n, "person", "personer"),
 	    res.cutoff, dry ? " (provkörning, inget gallrat)" : " gallrade");
-	if (!dry && res.n > 0 && !res.checkpointed)
-		fprintf(stderr, "bostadforst: the WAL could not be checkpointed now (readers); run gallra again later "
-		    "or stop the server to truncate it\n");
+	if (!dry && res.n > 0 && (!res.vacuumed || !res.checkpointed))
+		fprintf(stderr, "bostadforst: weeded, but %s could not run now; stop the server and run "
+		    "sqlite3 %s 'VACUUM; PRAGMA wal_checkpoint(TRUNCATE)'\n", res.vacuumed ? "the WAL checkpoint" : "VACUUM", dbp);
 	gallring_free(&res);
 	db_close_all();
 	return 0;
