@@ -12,7 +12,8 @@
 // WAL, writes an audit row, and ordinary UPDATE/DELETE still fail.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { test, run } from '../lib/t.mjs';
 import { startServer, Client, sql, runBin } from '../lib/server.mjs';
@@ -188,6 +189,13 @@ test('transfer: confirmed, audited; old district 404, new district sees and writ
     WHERE t.move_in_date <= '2026-06-30' AND p.district_id = ${centrum}`)[0].n;
   assert.equal(c26, c26b, 'kvarboende mid-2026 Centrum: without the person');
   assert.ok(h26 >= 1);
+  // last year's register of the old district, imported again, finds the
+  // person there (no new person, no new tenancy)
+  const file = join(srv.dir, 'centrum-2025.csv');
+  writeFileSync(file, (await statusCsv(c.chef1, 2025, centrum)).body);
+  const imp = runBin(['import-status', '--db', srv.db, '--district', 'Centrum', '--file', file, '--dry-run']);
+  assert.equal(imp.code, 0, imp.stderr);
+  assert.match(imp.stdout, / 0 nya personer, 0 nya boenden, /);
 });
 
 // ---- gallring ----
