@@ -164,6 +164,7 @@ test('transfer: confirmed, audited; old district 404, new district sees and writ
   assert.match(page.body, /Ärendet flyttades till en annan stadsdel[\s\S]*?Centrum → Hisingen[\s\S]*?i Hisingen/);
   for (const path of [`/referrals/${mover.r}`, `/decisions/${mover.d}`])
     assert.equal((await c.soc2.get(path)).status, 200, `soc2 ${path}`);
+  assert.match((await c.soc2.get(`/decisions/${mover.d}`)).body, /Beslutat av [^<]*, Centrum\./, 'the decision page: made in Centrum');
   // and writes it
   const edit = await c.soc2.get(`/persons/${mover.p}/edit`, { json: true });
   assert.equal(edit.status, 200);
