@@ -169,7 +169,8 @@ static const struct { const char *k, *v; } entity_labels[] = {
 	{ "district", "Stadsdel" }, { "config_item", "Livsområde eller checklistpunkt" }, { "settings", "Inställningar" },
 	{ "assignment_text", "Uppdragstext" }, { "csrf", "Formulär (CSRF)" }, { "session", "Inloggning" },
 	{ "access_change_ack", "Kvittens av behörighetsändring" }, { "audit", "Åtkomstloggen" },
-	{ "page", "Listor och sökningar" },
+	{ "page", "Listor och sökningar" }, { "person_transfer", "Flytt till annan stadsdel" },
+	{ "gallring", "Gallring" },
 };
 
 static const char *entity_label(struct req *r, const char *e)

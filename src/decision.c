@@ -8,6 +8,7 @@
 #include "person.h"
 #include "referral.h"
 #include "scope.h"
+#include "transfer.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -202,6 +203,14 @@ int decision_page(struct req *r)
 	json_t *d = decision_load(r, id);
 	if (!d)
 		return http_fail(r, 404, not_found);
+	/* after a transfer: the district it was made in, not the one now */
+	json_t *transfers = transfer_history(json_integer_value(json_object_get(d, "person_id")));
+	if (transfers) {
+		json_t *one = json_pack("[O]", d);
+		transfer_label_districts(one, "created_at", transfers);
+		json_decref(one);
+		json_decref(transfers);
+	}
 	int soc = r->user.role == ROLE_SOC;
 	int replaced = json_object_get(d, "replaced_by_id") != NULL;
 	json_object_set_new(r->view, "can_effect", json_boolean(soc && !replaced && !json_object_get(d, "support_effective_date")));

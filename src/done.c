@@ -52,6 +52,8 @@ static const struct {
 	[DONE_CONFIG_ITEM_ADDED] = { "punkt-tillagd", "Punkten är tillagd." },
 	[DONE_CONFIG_ITEM_SAVED] = { "punkt-sparad", "Ändringen är sparad." },
 	[DONE_SETTINGS_SAVED] = { "installningar-sparade", "Inställningarna är sparade." },
+	[DONE_TRANSFERRED] = { "flyttad", "Personen är flyttad till den nya stadsdelen. Dess socialsekreterare ser nu ärendet." },
+	[DONE_GALLRAD] = { "gallrat", "Gallringen är klar. Antalet gallrade personer står i åtkomstloggen och nedan." },
 	[DONE_LOGGED_OUT] = { "utloggad", "Du är utloggad." },
 };
 

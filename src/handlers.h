@@ -40,6 +40,16 @@ int person_update(struct req *r);
 int person_assign_cm(struct req *r);
 int person_end_cm(struct req *r);
 
+/* transfer.c */
+int transfer_form(struct req *r);
+int transfer_confirm(struct req *r);
+int transfer_submit(struct req *r);
+
+/* gallring.c */
+int gallring_page(struct req *r);
+int gallring_confirm(struct req *r);
+int gallring_submit(struct req *r);
+
 /* referral.c */
 int referrals_list(struct req *r);
 int referral_new_form(struct req *r);

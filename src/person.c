@@ -12,6 +12,7 @@
 #include "search.h"
 #include "district.h"
 #include "tenancy.h"
+#include "transfer.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -438,6 +439,7 @@ static const struct {
 	{ "incident", NULL, "En händelse registrerades" },
 	{ "checklist", "sent", "Månadschecklistan skickades till fastighetskontoret" },
 	{ "checklist", NULL, "Månadschecklistan granskades av fastighetskontoret" },
+	{ "transfer", NULL, "Ärendet flyttades till en annan stadsdel" },
 };
 
 /* Adds a label (what happened) and a detail (its date) to each entry. */
@@ -507,6 +509,9 @@ json_t *person_timeline(struct req *r, long long person_id)
 	    "  JOIN tenancies t ON t.id = c.tenancy_id WHERE t.person_id = :id AND c.sent_at IS NOT NULL"
 	    " UNION ALL SELECT c.reviewed_at, 'checklist', c.id, 'reviewed', c.month, c.review_comment, NULL, NULL, NULL, NULL, NULL FROM checklists c "
 	    "  JOIN tenancies t ON t.id = c.tenancy_id WHERE t.person_id = :id AND c.reviewed_at IS NOT NULL"
+	    " UNION ALL SELECT x.created_at, 'transfer', x.id, 'transfer', x.date, fd.name || ' → ' || td.name, u.name, "
+	    "  NULL, NULL, NULL, NULL FROM person_transfers x JOIN districts fd ON fd.id = x.from_district_id "
+	    "  JOIN districts td ON td.id = x.to_district_id LEFT JOIN users u ON u.id = x.created_by WHERE x.person_id = :id"
 	    /* what happened in the same second, in the order of the process */
 	    ") ORDER BY at, CASE kind WHEN 'referral' THEN 0 WHEN 'decision' THEN 1 WHEN 'effective' THEN 2 "
 	    "WHEN 'assignment' THEN 3 WHEN 'case_manager' THEN 4 WHEN 'move_in' THEN 5 WHEN 'plan' THEN 6 "
@@ -522,6 +527,14 @@ json_t *person_timeline(struct req *r, long long person_id)
 		json_object_set_new(e, "when", json_string(when));
 	}
 	label_timeline(r, rows);
+	/* once transferred, each entry says in which district it was made */
+	json_t *transfers = transfer_history(person_id);
+	if (!transfers) {
+		json_decref(rows);
+		return NULL;
+	}
+	transfer_label_districts(rows, "at", transfers);
+	json_decref(transfers);
 	return rows;
 }
 
@@ -543,7 +556,7 @@ int person_page(struct req *r)
 	    "days_between(last_step_at, date('now', 'localtime')) AS days_since_step "
 	    "FROM referrals WHERE person_id = :pid ORDER BY id DESC";
 	static const char decisions_sql[] =
-	    "SELECT d.id, d.decision_date, d.start_date, d.end_date, d.support_kind, d.provider, "
+	    "SELECT d.id, d.created_at, d.decision_date, d.start_date, d.end_date, d.support_kind, d.provider, "
 	    "d.support_effective_date, d.replaced_by_id, d.replaces_id, a.id AS assignment_id "
 	    "FROM decisions d LEFT JOIN assignments a ON a.decision_id = d.id "
 	    "WHERE d.person_id = :pid ORDER BY d.id DESC";
@@ -625,6 +638,12 @@ int person_page(struct req *r)
 	if (!timeline)
 		return http_fail(r, 500, NULL);
 	json_object_set_new(r->view, "timeline", timeline);
+	json_t *transfers = transfer_history(id);
+	if (!transfers)
+		return http_fail(r, 500, NULL);
+	transfer_label_districts(json_object_get(r->view, "decisions"), "created_at", transfers);
+	json_decref(transfers);
+	json_object_set_new(r->view, "can_transfer", json_boolean(r->user.role == ROLE_MANAGER));
 	json_object_set_new(r->view, "can_edit", json_boolean(r->user.role == ROLE_SOC));
 	json_object_set_new(r->view, "can_refer", json_boolean(r->user.role == ROLE_SOC && !open_referral));
 	if (r->user.role == ROLE_MANAGER) {

@@ -38,7 +38,7 @@ static const char report_sql[] =
     "(t.takeover_date IS NOT NULL AND t.takeover_date <= :d) AS group_b "
     "FROM tenancies t JOIN persons p ON p.id = t.person_id "
     "WHERE t.move_in_date <= :d AND (:only_year IS NULL OR t.end_date IS NULL OR t.end_date >= :y0) "
-    "AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p") " "
+    "AND (:df IS NULL OR " DISTRICT_ON("p", ":d") " = :df) AND " SCOPE_REPORT("p", ":d") " "
     "ORDER BY group_b, t.move_in_date, t.id LIMIT :limit OFFSET :offset";
 enum { COL_GROUP_B = 17 };
 

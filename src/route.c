@@ -48,6 +48,10 @@ static const struct route routes[] = {
 	{ "GET",  "/persons/{id}/edit",              ROLE_SOC,                  person_edit_form,     "persons/form" },
 	{ "POST", "/persons/{id}/case-managers",     ROLE_MANAGER,              person_assign_cm,     NULL },
 	{ "POST", "/persons/{id}/case-managers/{id}/end", ROLE_MANAGER,         person_end_cm,        NULL },
+	{ "GET",  "/persons/{id}/transfer",          ROLE_MANAGER,              transfer_form,        "persons/transfer" },
+	{ "POST", "/persons/{id}/transfer",          ROLE_MANAGER,              transfer_submit,      "persons/transfer" },
+	{ "GET",  "/persons/{id}/transfer/confirm",  ROLE_MANAGER,              transfer_confirm,     "confirm" },
+	{ "POST", "/persons/{id}/transfer/confirm",  ROLE_MANAGER,              transfer_confirm,     "confirm" },
 	{ "GET",  "/persons/{id}/referrals/new",     ROLE_SOC,                  referral_new_form,    "referrals/form" },
 	{ "POST", "/persons/{id}/referrals",         ROLE_SOC,                  referral_create,      "referrals/form" },
 	{ "GET",  "/persons/without-apartment",      ROLE_SOC | ROLE_MANAGER,   persons_without_apartment, "tenancies/without" },
@@ -136,6 +140,10 @@ static const struct route routes[] = {
 	{ "POST", "/admin/checklist-items/{id}",     ROLE_ADMIN,                config_update,        "admin/config_items" },
 	{ "GET",  "/admin/settings",                 ROLE_ADMIN,                settings_form,        "admin/settings" },
 	{ "POST", "/admin/settings",                 ROLE_ADMIN,                settings_save,        "admin/settings" },
+	{ "GET",  "/admin/gallring",                 ROLE_ADMIN,                gallring_page,        "admin/gallring" },
+	{ "POST", "/admin/gallring",                 ROLE_ADMIN,                gallring_submit,      "admin/gallring" },
+	{ "GET",  "/admin/gallring/confirm",         ROLE_ADMIN,                gallring_confirm,     "confirm" },
+	{ "POST", "/admin/gallring/confirm",         ROLE_ADMIN,                gallring_confirm,     "confirm" },
 };
 #pragma GCC diagnostic pop
 
@@ -163,6 +171,7 @@ static const struct {
 	{ "/admin/life-areas", "Livsområden",   ROLE_ADMIN },
 	{ "/admin/checklist-items", "Checklistpunkter", ROLE_ADMIN },
 	{ "/admin/settings",  "Inställningar",  ROLE_ADMIN },
+	{ "/admin/gallring",  "Gallring",       ROLE_ADMIN },
 };
 
 int route_match(const char *pattern, const char *path, long long params[], size_t *nparams)

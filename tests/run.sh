@@ -67,6 +67,7 @@ name=fuzz out=$(cat "$fuzz_out") rc=$(cat "$fuzz_out.rc") secs=$(cat "$fuzz_out.
 tally
 rm -f "$fuzz_out" "$fuzz_out.rc" "$fuzz_out.secs"
 run_suite "e2e/browser" node tests/e2e/run.mjs
+run_suite "e2e/lifetime" node tests/e2e/lifetime.test.mjs
 
 [ -n "$broken" ] && echo "failing suites:$broken"
 echo "$passed passed, $failed failed"
