@@ -299,7 +299,8 @@ int decision_create(struct req *r)
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect_done(r, arena_printf(&r->arena, "/decisions/%lld", hid), DONE_DECISIONS_MADE);
+	/* to the support decision: its uppdrag is the next thing to write */
+	return http_redirect_done(r, arena_printf(&r->arena, "/decisions/%lld", sid), DONE_DECISIONS_MADE);
 }
 
 /* Loads decision id if visible (with state and labels); NULL otherwise. */

@@ -66,7 +66,7 @@ test('refuse housing, grant support: two records, linked; motivering required; e
   assert.deepEqual([sj.id, sj.kind, sj.outcome, sj.state], [s.id, 'support', 'granted', 'in_force']);
   assert.equal(hj.linked[0].id, s.id, 'the housing decision names its support decision');
   const page = (await c.soc1.get(`/decisions/${h.id}`)).body;
-  assert.match(page, /Beslut för Rut Beslutsson: <strong>Avslag<\/strong>/);
+  assert.match(page, /<h1>Beslut för Rut Beslutsson: Hjälp med bostadsanskaffning – Bostad först<\/h1>\s*<p class="lead"><strong>Avslag<\/strong>/);
   assert.doesNotMatch(page, /Avsluta beslutet/, 'a refusal cannot be ended');
 });
 
