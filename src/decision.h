@@ -43,4 +43,11 @@ int decisions_move_in(long long user_id, long long person_id, const char *date, 
  * verkställd: its id, 0 if none, -1 on error. */
 long long decision_support_unenforced(long long person_id);
 
+/* For the old-style writers (demo, generate: one support row, its housing
+ * twin made by trigger, migrations/0013): marks each twin not yet
+ * verkställd as verkställd from the person's move-in within it, as the
+ * migration did for old rows. Does nothing on a schema before 0013 (a
+ * test database made with the previous schema). Returns 0 or -1. */
+int decisions_backfill_effective(void);
+
 #endif

@@ -107,7 +107,7 @@ test('soc1 refuses the housing decision, prints the letter, later ends the suppo
 });
 
 test('the unenforced list from the start page; the admin letter texts from the menu', async () => {
-  const soc = await session('soc1');
+  const soc = await session('chef1');	// the manager sees every district's
   const section = soc.page.locator('section.due', { has: soc.page.getByRole('heading', { name: /Ej verkställda beslut/ }) });
   await section.getByRole('link', { name: 'Visa alla' }).click();
   await soc.page.getByRole('heading', { level: 1, name: 'Ej verkställda beslut' }).waitFor();
