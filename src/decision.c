@@ -368,7 +368,6 @@ int decision_page(struct req *r)
 		return http_fail(r, 500, NULL);
 	json_object_set_new(r->view, "linked", linked);
 	long long pid = json_integer_value(json_object_get(d, "person_id"));
-	http_saw_person(r, pid);
 	/* the JSON answer names the decision at the top too */
 	json_object_set(r->view, "id", json_object_get(d, "id"));
 	json_object_set(r->view, "kind", json_object_get(d, "kind"));

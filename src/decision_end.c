@@ -201,7 +201,6 @@ int decision_letter(struct req *r)
 	if (!d)
 		return http_fail(r, 404, not_found);
 	long long pid = json_integer_value(json_object_get(d, "person_id"));
-	http_saw_person(r, pid);
 	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Beslutsmeddelande: %s",
 	    json_string_value(json_object_get(d, "kind_label")))));
 	json_object_set_new(r->view, "decision", d);

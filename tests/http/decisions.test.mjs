@@ -74,7 +74,10 @@ test('the letter: outcome, motivering, legal basis, appeal for an avslag; a snap
   const { rid } = approved('Lisa');
   assert.equal((await decide(rid, { housing_outcome: 'refused', housing_motivering: 'Annan bostadslösning finns.' })).status, 303);
   const [h, s] = pair(rid);
+  const reads = () => q(`SELECT count(*) AS n FROM audit WHERE action = 'read' AND entity = 'decision' AND entity_id = ${h.id}`)[0].n;
+  const before = reads();
   let letter = (await c.soc1.get(`/decisions/${h.id}/letter`)).body;
+  assert.equal(reads(), before + 1, 'reading the letter is audited once');
   assert.match(letter, /<h1>Beslutsmeddelande<\/h1>/);
   assert.match(letter, /Du har ansökt om: Hjälp med bostadsanskaffning – Bostad först/);
   assert.match(letter, /<strong>Avslag\.<\/strong>/);
