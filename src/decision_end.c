@@ -55,6 +55,14 @@ static void end_view(struct req *r, json_t *d, long long id)
 	json_object_set(r->view, "decision", d);
 }
 
+/* Whether d may be ended: a granted decision in force (or verkställd). */
+static int endable(json_t *d)
+{
+	const char *state = json_string_value(json_object_get(d, "state"));
+	return str_eq(json_string_value(json_object_get(d, "outcome")), "granted") &&
+	    (str_eq(state, "in_force") || str_eq(state, "effective"));
+}
+
 /* Checks the end form against d. Errors to the view. Returns 0, 400, or
  * 409 when d is not an open granted decision. */
 static int end_check(struct req *r, json_t *d, struct end_input *in)
@@ -62,9 +70,7 @@ static int end_check(struct req *r, json_t *d, struct end_input *in)
 	in->date = http_param(r, "ended_on");
 	in->reason = http_param(r, "end_reason");
 	in->note = http_param(r, "end_note");
-	const char *state = json_string_value(json_object_get(d, "state"));
-	if (!str_eq(json_string_value(json_object_get(d, "outcome")), "granted") ||
-	    !(str_eq(state, "in_force") || str_eq(state, "effective"))) {
+	if (!endable(d)) {
 		view_error(r, "ended_on", "Beslutet är inte ett gällande beviljat beslut och kan inte avslutas.");
 		return 409;
 	}
@@ -103,15 +109,11 @@ int decision_end_form(struct req *r)
 	if (!d)
 		return http_fail(r, 404, not_found);
 	http_saw_person(r, json_integer_value(json_object_get(d, "person_id")));
-	struct end_input in;
-	if (end_check(r, d, &in) == 409) {
+	if (!endable(d)) {
 		json_decref(d);
 		r->back = arena_printf(&r->arena, "/decisions/%lld", id);
 		return http_fail(r, 409, "Beslutet är inte ett gällande beviljat beslut och kan inte avslutas.");
 	}
-	/* a GET shows no errors for the empty form */
-	json_object_del(r->view, "field_errors");
-	json_object_del(r->view, "errors");
 	end_view(r, d, id);
 	json_decref(d);
 	return 200;

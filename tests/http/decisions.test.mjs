@@ -113,6 +113,7 @@ test('end the support only: form, confirmation, reason; the housing decision is 
   const form = await c.soc1.get(`/decisions/${s.id}/end`);
   assert.equal(form.status, 200);
   assert.match(form.body, /<option value="declined">Brukaren avböjer<\/option>/);
+  assert.doesNotMatch(form.body, /Det finns fel i formuläret/, 'the empty form shows no errors');
   let r = await c.soc1.post(`/decisions/${s.id}/end/confirm`, { ended_on: today, end_reason: 'other', end_note: '', version: String(s.version) });
   assert.equal(r.status, 400);
   assert.match(r.body, /Beskriv anledningen när du väljer Annat/);
@@ -137,6 +138,7 @@ test('end the support only: form, confirmation, reason; the housing decision is 
   assert.equal((await json(`/decisions/${h.id}`)).state, 'in_force');
   const again = await c.soc1.post(`/decisions/${s.id}/end`, { ended_on: today, end_reason: 'declined', version: String(s.version + 1), confirmed: '1' });
   assert.equal(again.status, 409, 'an ended decision cannot be ended again');
+  assert.equal((await c.soc1.get(`/decisions/${s.id}/end`)).status, 409);
   const person = (await c.soc1.get(`/persons/${pid}`)).body;
   assert.match(person, new RegExp(`Avslutat ${today} \\(Brukaren avböjer\\)`));
   assert.match(person, /Gäller till \d{4}-\d\d-\d\d och omprövas senast då/, 'the housing decision: when it ends and is reviewed');
