@@ -26,14 +26,14 @@
 
 /*
  * "The person person_col has an open decision", the one definition (SQL,
- * :today bound to today's date): a decision not replaced by a review whose
- * end date is today or later. Decisions are being reworked into separate
- * housing and support records (migration 0013); when they are, this is the
- * only place the rule for gallring changes.
+ * :today bound to today's date): a granted decision (housing or support,
+ * migration 0013) not replaced by a review, not ended, whose end date is
+ * today or later - the rule of the view decisions_open, with the date
+ * bound so a test can move "today".
  */
 #define GALLRING_OPEN_DECISION(person_col) \
 	"EXISTS (SELECT 1 FROM decisions od WHERE od.person_id = " person_col " " \
-	"AND od.replaced_by_id IS NULL AND od.end_date >= :today)"
+	"AND od.outcome = 'granted' AND od.replaced_by_id IS NULL AND od.ended_on IS NULL AND od.end_date >= :today)"
 
 /* One person the rule finds: the id and the Personkod ("" when none). */
 struct gallring_person {

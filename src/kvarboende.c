@@ -240,12 +240,12 @@ static int waiting(const struct req *r, json_t *k, const char *date, long long d
 	static const char to_decision[] =
 	    "SELECT julianday(x.decision_date) - julianday(f.sent_at + :tzoff, 'unixepoch', 'start of day') AS x "
 	    "FROM decisions x JOIN referrals f ON f.id = x.referral_id JOIN persons p ON p.id = x.person_id "
-	    "WHERE x.replaces_id IS NULL AND f.sent_at IS NOT NULL AND x.decision_date <= :d "
+	    "WHERE x.replaces_id IS NULL AND x.kind = 'housing' AND f.sent_at IS NOT NULL AND x.decision_date <= :d "
 	    "AND (:df IS NULL OR " DISTRICT_ON("p", ":d") " = :df) AND " SCOPE_REPORT("p", ":d");
 	static const char to_move_in[] =
 	    "SELECT julianday(g.first_move) - julianday(g.first_decision) AS x FROM ("
 	    " SELECT t.person_id, min(t.move_in_date) AS first_move, "
-	    " (SELECT min(x.decision_date) FROM decisions x WHERE x.person_id = t.person_id) AS first_decision "
+	    " (SELECT min(x.decision_date) FROM decisions x WHERE x.person_id = t.person_id AND x.kind = 'housing') AS first_decision "
 	    " FROM tenancies t GROUP BY t.person_id) g JOIN persons p ON p.id = g.person_id "
 	    "WHERE g.first_move <= :d AND g.first_move >= g.first_decision "
 	    "AND (:df IS NULL OR " DISTRICT_ON("p", ":d") " = :df) AND " SCOPE_REPORT("p", ":d");

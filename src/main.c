@@ -8,6 +8,7 @@
 #include "backup.h"
 #include "auth.h"
 #include "db.h"
+#include "decision.h"
 #include "register.h"
 #include "import.h"
 #include "gallring.h"
@@ -573,7 +574,7 @@ static int cmd_demo(int argc, char **argv)
 	}
 	long long t0 = now_usec();
 	rc = generate_persons(n);
-	if (rc == 0 && personkod_backfill() < 0)
+	if (rc == 0 && (personkod_backfill() < 0 || decisions_backfill_effective() < 0))
 		rc = -1;
 	if (rc == 0)
 		printf("%s: %lld generated persons in %.1f s\n", dbp, n, (double)(now_usec() - t0) / 1e6);

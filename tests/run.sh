@@ -68,6 +68,7 @@ tally
 rm -f "$fuzz_out" "$fuzz_out.rc" "$fuzz_out.secs"
 run_suite "e2e/browser" node tests/e2e/run.mjs
 run_suite "e2e/lifetime" node tests/e2e/lifetime.test.mjs
+run_suite "e2e/decisions" node tests/e2e/decisions.test.mjs
 
 [ -n "$broken" ] && echo "failing suites:$broken"
 echo "$passed passed, $failed failed"

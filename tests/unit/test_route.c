@@ -74,7 +74,7 @@ static void table_rules(void)
 		}
 		CHECK(found, "%s confirms a POST", pattern);
 	}
-	CHECK(confirms == 10, "five confirmation pages (takeover, end, referral step, transfer, gallring), GET and POST each: %d routes", confirms);
+	CHECK(confirms == 12, "six confirmation pages (takeover, end of tenancy, referral step, transfer, gallring, end of decision), GET and POST each: %d routes", confirms);
 	json_decref(t);
 }
 
