@@ -110,7 +110,7 @@ static json_t *form_areas(struct req *r, json_t *base)
 			const char *v = r->is_post ? http_param(r, name) : json_string_value(json_object_get(stored, area_keys[f]));
 			json_t *field = view_field(r, fields, name, area_labels[f], "textarea", v, NULL);
 			filled += v && *v;
-			error |= json_object_get(field, "error") != NULL;
+			error |= json_is_string(json_object_get(field, "error"));
 		}
 		json_array_append_new(out, json_pack("{s:O, s:I, s:o, s:i, s:i, s:b, s:b}", "area", label, "index", (json_int_t)i,
 		    "fields", fields, "filled", filled, "of", (int)(sizeof area_keys / sizeof area_keys[0]) - 1, "error", error,

@@ -1,0 +1,219 @@
+/* formdefs.c - every form the server shows, described once (formdef.h).
+ * A handler reads its form with form_read and shows it with form_view;
+ * checks between fields (an end after its start, a date not in the
+ * future, a personnummer) stay in the handler and use view_error.
+ * page/action/user say where the generated test finds and sends the form:
+ * {name} is an id the test looks up (tests/http/forms.test.mjs). */
+#include "formdef.h"
+
+#include <string.h>
+
+/* ---------- choices ---------- */
+
+const struct fchoice sex_choices[] = {
+	{ "K", "Kvinna" }, { "M", "Man" }, { "X", "Annat eller okänt" }, { NULL, NULL }
+};
+
+const struct fchoice apartment_statuses[] = {
+	{ "available", "Ledig" }, { "let", "Uthyrd" }, { "blocked", "Spärrad" }, { NULL, NULL }
+};
+
+const struct fchoice incident_kinds[] = {
+	{ "disturbance", "Störning" }, { "damage", "Skada" }, { "rent_arrears", "Hyresskuld" }, { "threat", "Hot" },
+	{ "sanitary", "Sanitär olägenhet" }, { "other", "Annat" }, { NULL, NULL }
+};
+
+static const struct fchoice housing_related_choices[] = {
+	{ "1", "Ja – fastighetskontoret ser typ, datum, beskrivning och åtgärd" },
+	{ "0", "Nej – bara socialtjänsten och teamet" }, { NULL, NULL }
+};
+
+/* ---------- persons ---------- */
+
+#define PERSON_NAME_FIELDS \
+	{ .name = "first_name", .label = "Förnamn", .kind = FK_TEXT, .required = 1, .max_chars = 100, \
+	  .required_msg = "Ange förnamn.", .sample = "Åsa" }, \
+	{ .name = "last_name", .label = "Efternamn", .kind = FK_TEXT, .required = 1, .max_chars = 100, \
+	  .required_msg = "Ange efternamn.", .sample = "Öberg" }, \
+	{ .name = "phone", .label = "Telefon", .kind = FK_TEXT, .max_chars = 50, .inputmode = "tel", .sample = "070-123 45 67" }, \
+	{ .name = "email", .label = "E-post", .kind = FK_TEXT, .max_chars = 200, .inputmode = "email", \
+	  .sample = "asa@exempel.se" }, \
+	{ .name = "address", .label = "Adress eller var personen kan nås", .kind = FK_TEXT, .max_chars = 300, \
+	  .sample = "Storgatan 1" }
+
+static const struct fdef person_new_fields[] = {
+	{ .name = "personnummer", .label = "Personnummer", .kind = FK_TEXT, .max_chars = 20, .inputmode = "numeric",
+	  .hint = "ÅÅÅÅMMDD-NNNN. Samordningsnummer går också bra.", .sample = "19900101-0017" },
+	{ .name = "reserve", .label = "Ge personen en reservidentitet (flaggas tills personnumret är känt)", .kind = FK_CHECK },
+	{ .name = "birth_date", .label = "Födelsedatum om det är känt", .kind = FK_DATE },
+	{ .name = "sex", .label = "Kön", .kind = FK_CHOICE, .choices = sex_choices, .hint = "För reservidentiteten." },
+	PERSON_NAME_FIELDS,
+	{ NULL }
+};
+
+static const struct fdef person_edit_fields[] = { PERSON_NAME_FIELDS, { NULL } };
+
+static const struct formdef person_new = {
+	.id = "person_new", .page = "/persons/new", .action = "/persons", .user = "soc1", .fields = person_new_fields
+};
+static const struct formdef person_edit = {
+	.id = "person_edit", .page = "/persons/{person}/edit", .action = "/persons/{person}", .user = "soc1",
+	.fields = person_edit_fields
+};
+
+/* ---------- apartments ---------- */
+
+static const struct fdef apartment_fields[] = {
+	{ .name = "address", .label = "Adress", .kind = FK_TEXT, .required = 1, .max_chars = 300,
+	  .required_msg = "Ange adressen.", .sample = "Ågatan 5" },
+	{ .name = "district_id", .label = "Stadsdel", .kind = FK_REF, .required = 1, .required_msg = "Välj en stadsdel." },
+	{ .name = "rooms", .label = "Antal rum", .kind = FK_NUMBER, .required = 1, .min = 1, .max = 10,
+	  .bad_msg = "Ange antal rum som ett heltal, 1–10.", .required_msg = "Ange antal rum som ett heltal, 1–10.", .sample = "2" },
+	{ .name = "area_m2", .label = "Yta (m²)", .kind = FK_NUMBER, .required = 1, .min = 5, .max = 500, .decimals = 1,
+	  .bad_msg = "Ange ytan i kvadratmeter, 5–500, till exempel 38 eller 38,5.",
+	  .required_msg = "Ange ytan i kvadratmeter, 5–500, till exempel 38 eller 38,5.", .sample = "38,5" },
+	{ .name = "rent", .label = "Hyra (kr per månad)", .kind = FK_NUMBER, .required = 1, .min = 0, .max = 100000,
+	  .bad_msg = "Ange hyran i hela kronor per månad, till exempel 6 200.",
+	  .required_msg = "Ange hyran i hela kronor per månad, till exempel 6 200.", .sample = "6 200" },
+	{ .name = "housing_company", .label = "Bostadsbolag", .kind = FK_TEXT, .max_chars = 200, .sample = "Bostadsbolaget" },
+	{ .name = "contract_number", .label = "Kontraktsnummer (förstahandskontraktet)", .kind = FK_TEXT, .max_chars = 100,
+	  .sample = "K-123" },
+	{ .name = "status", .label = "Status", .kind = FK_CHOICE, .required = 1, .choices = apartment_statuses,
+	  .required_msg = "Välj status.", .bad_msg = "Välj status.", .sample = "available" },
+	{ NULL }
+};
+
+static const struct formdef apartment_new = {
+	.id = "apartment_new", .page = "/apartments/new", .action = "/apartments", .user = "fast1", .fields = apartment_fields
+};
+static const struct formdef apartment_edit = {
+	.id = "apartment_edit", .page = "/apartments/{apartment}", .action = "/apartments/{apartment}", .user = "fast1",
+	.fields = apartment_fields
+};
+
+/* ---------- incidents ---------- */
+
+#define INCIDENT_COMMON_FIELDS \
+	{ .name = "kind", .label = "Typ av händelse", .kind = FK_CHOICE, .required = 1, .choices = incident_kinds, \
+	  .required_msg = "Välj typ av händelse.", .bad_msg = "Välj typ av händelse.", .sample = "damage" }, \
+	{ .name = "date", .label = "Datum", .kind = FK_DATE, .required = 1 }, \
+	{ .name = "reported_by", .label = "Rapporterad av", .kind = FK_TEXT, .max_chars = 200, \
+	  .hint = "Till exempel granne, hyresvärd, personal.", .sample = "Granne på våning 3" }, \
+	{ .name = "landlord_text", .label = "Beskrivning", .kind = FK_TEXTAREA, .required = 1, .max_chars = 4000, \
+	  .required_msg = "Beskriv vad som hände.", .sample = "Vattenskada i badrummet." }, \
+	{ .name = "action_taken", .label = "Åtgärd", .kind = FK_TEXTAREA, .max_chars = 4000, .sample = "Rörmokare bokad." }, \
+	{ .name = "resolved_date", .label = "Löst datum (lämna tomt om den är öppen)", .kind = FK_DATE }
+
+static const struct fdef incident_fields[] = {
+	INCIDENT_COMMON_FIELDS,
+	{ .name = "housing_related", .label = "Rör boendet", .kind = FK_CHOICE,
+	  .choices = housing_related_choices, .sample = "1" },
+	{ .name = "internal_note", .label = "Intern anteckning", .kind = FK_TEXTAREA, .max_chars = 4000,
+	  .hint = "Syns aldrig för fastighetskontoret.", .sample = "Ringt kontaktpersonen." },
+	{ NULL }
+};
+
+static const struct fdef incident_landlord_fields[] = { INCIDENT_COMMON_FIELDS, { NULL } };
+
+static const struct formdef incident_new = {
+	.id = "incident_new", .page = "/tenancies/{tenancy}/incidents/new", .action = "/tenancies/{tenancy}/incidents",
+	.user = "cm1", .fields = incident_fields
+};
+static const struct formdef incident_new_landlord = {
+	.id = "incident_new_landlord", .page = "/tenancies/{tenancy}/incidents/new",
+	.action = "/tenancies/{tenancy}/incidents", .user = "fast1", .fields = incident_landlord_fields
+};
+static const struct formdef incident_edit = {
+	.id = "incident_edit", .page = "/incidents/{incident}", .action = "/incidents/{incident}", .user = "cm1",
+	.fields = incident_fields
+};
+static const struct formdef incident_edit_landlord = {
+	.id = "incident_edit_landlord", .page = "/incidents/{incident}", .action = "/incidents/{incident}", .user = "fast1",
+	.fields = incident_landlord_fields
+};
+
+/* ---------- the list ---------- */
+
+const struct formdef *const formdefs[] = {
+	&person_new, &person_edit,
+	&apartment_new, &apartment_edit,
+	&incident_new, &incident_new_landlord, &incident_edit, &incident_edit_landlord,
+	NULL
+};
+
+const struct formdef *formdef_find(const char *id)
+{
+	for (size_t i = 0; id && formdefs[i]; i++)
+		if (!strcmp(formdefs[i]->id, id))
+			return formdefs[i];
+	return NULL;
+}
+
+const struct fdef *formdef_field(const struct formdef *d, const char *name)
+{
+	for (size_t i = 0; name && d->fields[i].name; i++)
+		if (!strcmp(d->fields[i].name, name))
+			return &d->fields[i];
+	return NULL;
+}
+
+const char *fchoice_label(const struct fchoice *choices, const char *value)
+{
+	for (size_t i = 0; value && choices && choices[i].value; i++)
+		if (!strcmp(choices[i].value, value))
+			return choices[i].label;
+	return "";
+}
+
+json_t *fchoice_options(const struct fchoice *choices, const char *selected)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; choices && choices[i].value; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", choices[i].value, "label", choices[i].label,
+		    "selected", selected && !strcmp(selected, choices[i].value)));
+	return a;
+}
+
+/* The name of a kind in the JSON list. */
+static const char *kind_name(enum fkind k)
+{
+	static const char *const names[] = { "text", "textarea", "date", "time", "number", "choice", "ref", "yesno", "check" };
+	return names[k];
+}
+
+json_t *formdefs_json(void)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; formdefs[i]; i++) {
+		const struct formdef *d = formdefs[i];
+		json_t *fields = json_array();
+		for (size_t j = 0; d->fields[j].name; j++) {
+			const struct fdef *f = &d->fields[j];
+			json_t *o = json_pack("{s:s, s:s, s:s, s:b}", "name", f->name, "label", f->label, "kind", kind_name(f->kind),
+			    "required", f->required);
+			if (f->kind == FK_TEXT || f->kind == FK_TEXTAREA)
+				json_object_set_new(o, "max_chars", json_integer(f->max_chars ? f->max_chars : f->kind == FK_TEXT ? FORM_TEXT_MAX : FORM_TEXTAREA_MAX));
+			if (f->min_chars)
+				json_object_set_new(o, "min_chars", json_integer(f->min_chars));
+			if (f->kind == FK_NUMBER) {
+				json_object_set_new(o, "min", json_real(f->min));
+				json_object_set_new(o, "max", json_real(f->max));
+				json_object_set_new(o, "decimals", json_integer(f->decimals));
+			}
+			if (f->choices) {
+				json_t *c = json_array();
+				for (size_t k = 0; f->choices[k].value; k++)
+					json_array_append_new(c, json_pack("{s:s, s:s}", "value", f->choices[k].value, "label", f->choices[k].label));
+				json_object_set_new(o, "choices", c);
+			}
+			if (f->hint)
+				json_object_set_new(o, "hint", json_string(f->hint));
+			if (f->sample)
+				json_object_set_new(o, "sample", json_string(f->sample));
+			json_array_append_new(fields, o);
+		}
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", d->id, "page", d->page, "action", d->action,
+		    "user", d->user, "fields", fields));
+	}
+	return a;
+}

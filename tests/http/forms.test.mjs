@@ -1,0 +1,162 @@
+// forms.test.mjs - generated from the form descriptions (`bostadforst
+// forms --json`, src/formdefs.c): for every described form and every field
+// that can be made bad, a submission with that one field bad answers 4xx,
+// shows the error at the field (aria-invalid, aria-describedby pointing at
+// the error) and keeps every other typed value. A new form in the table is
+// covered without a line here, unless its page names a record this file
+// does not know yet ({placeholder} below).
+import assert from 'node:assert/strict';
+import { test, run } from '../lib/t.mjs';
+import { startServer, Client, sql, runBin } from '../lib/server.mjs';
+
+const listed = runBin(['forms', '--json']);
+assert.equal(listed.code, 0, listed.stderr);
+const forms = JSON.parse(listed.stdout);
+
+const srv = await startServer();
+const q = (s) => sql(srv.db, s);
+const clients = {};
+async function as(user) {
+  if (!clients[user]) {
+    clients[user] = new Client(srv.url);
+    await clients[user].login(user);
+  }
+  return clients[user];
+}
+
+// The records a form's page and action name, one the form's user may reach.
+const mine = (u) => `(SELECT id FROM users WHERE username = '${u}')`;
+const caseload = `JOIN person_case_managers m ON m.person_id = t.person_id AND m.ended_at IS NULL AND m.user_id = ${mine('cm1')}`;
+const records = {
+  person: `SELECT id FROM persons WHERE district_id = (SELECT district_id FROM users WHERE username = 'soc1')`,
+  apartment: 'SELECT id FROM apartments',
+  tenancy: `SELECT t.id FROM tenancies t ${caseload} WHERE t.end_date IS NULL`,
+  incident: `SELECT i.id FROM incidents i JOIN tenancies t ON t.id = i.tenancy_id ${caseload} WHERE i.housing_related = 1`,
+};
+function resolve(path) {
+  return path.replace(/\{(\w+)\}/g, (_, name) => {
+    assert.ok(records[name], `forms.test.mjs: no record for {${name}}: add a query to "records"`);
+    const row = q(`${records[name]} ORDER BY 1 LIMIT 1`)[0];
+    assert.ok(row, `no demo record for {${name}}`);
+    return String(row.id);
+  });
+}
+
+const decode = (s) => s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" }[e]));
+const attr = (tag, name) => {
+  const m = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
+  return m ? decode(m[1]) : null;
+};
+const has = (tag, name) => new RegExp(`\\s${name}(\\s|>|=|$)`).test(tag);
+
+/* The controls of the form posting to action in html: {values, controls},
+ * values as a browser would send them, controls[name] = the opening tag. */
+function formIn(html, action) {
+  const forms = [...html.matchAll(/<form\b[^>]*>[\s\S]*?<\/form>/g)].map((m) => m[0])
+    .filter((f) => attr(f.slice(0, f.indexOf('>') + 1), 'action') === action);
+  assert.ok(forms.length, `no form posting to ${action}`);
+  const f = forms[forms.length - 1];
+  const values = {}, controls = {};
+  for (const m of f.matchAll(/<input\b[^>]*>/g)) {
+    const name = attr(m[0], 'name');
+    if (!name) continue;
+    controls[name] = m[0];
+    const type = attr(m[0], 'type') || 'text';
+    if ((type === 'checkbox' || type === 'radio') && !has(m[0], 'checked')) continue;
+    values[name] = attr(m[0], 'value') ?? '';
+  }
+  for (const m of f.matchAll(/(<textarea\b[^>]*>)([\s\S]*?)<\/textarea>/g)) {
+    controls[attr(m[1], 'name')] = m[1];
+    values[attr(m[1], 'name')] = decode(m[2]).replace(/^\n/, '');
+  }
+  for (const m of f.matchAll(/(<select\b[^>]*>)([\s\S]*?)<\/select>/g)) {
+    const name = attr(m[1], 'name');
+    controls[name] = m[1];
+    const opts = [...m[2].matchAll(/<option\b[^>]*>/g)].map((o) => o[0]);
+    const sel = opts.find((o) => has(o, 'selected')) || opts[0];
+    values[name] = sel ? attr(sel, 'value') : '';
+    controls[name + ' options'] = opts.map((o) => attr(o, 'value'));
+  }
+  return { values, controls };
+}
+
+const today = new Date().toISOString().slice(0, 10);
+
+/* A value the field accepts. */
+function good(field, controls) {
+  if (field.sample !== undefined) return field.sample;
+  switch (field.kind) {
+    case 'text': return 'Prov åäö'.slice(0, field.max_chars);
+    case 'textarea': return 'Rad ett med å, ä och ö.';
+    case 'date': return today;
+    case 'time': return '13:30';
+    case 'number': return String(field.min);
+    case 'choice': return field.choices[0].value;
+    case 'yesno': return '1';
+    case 'ref': return (controls[field.name + ' options'] || []).find((v) => v) ?? '';
+    default: return undefined;
+  }
+}
+
+/* A value the field refuses, or undefined when it has none. */
+function bad(field) {
+  switch (field.kind) {
+    case 'text': case 'textarea': return 'å'.repeat(field.max_chars + 1);	// characters, not bytes
+    case 'date': return '31/2';
+    case 'time': return '25:00';
+    case 'number': return 'många';
+    case 'choice': return 'ingen-sådan';
+    case 'ref': return 'x';
+    case 'yesno': return 'kanske';
+    default: return undefined;
+  }
+}
+
+test('every form is listed with fields', () => {
+  assert.ok(forms.length >= 8, `${forms.length} forms described`);
+  for (const f of forms) assert.ok(f.fields.length, `${f.id} has fields`);
+});
+
+for (const form of forms) {
+  test(`${form.id}: one bad field at a time keeps every other value and shows the error at the field`, async () => {
+    const c = await as(form.user);
+    const page = resolve(form.page), action = resolve(form.action);
+    const shown = await c.get(page);
+    assert.equal(shown.status, 200, `${form.id}: GET ${page}`);
+    const { values, controls } = formIn(shown.body, action);
+    for (const f of form.fields) {
+      if (f.kind !== 'check') assert.ok(controls[f.name], `${form.id}: ${page} shows ${f.name}`);
+      if (f.required && f.kind !== 'check')
+        assert.match(controls[f.name], /aria-required="true"/, `${form.id}.${f.name} marked required`);
+    }
+    const base = { ...values };
+    for (const f of form.fields) {
+      const v = good(f, controls);
+      if (v !== undefined) base[f.name] = v;
+    }
+    let tried = 0;
+    for (const f of form.fields) {
+      const wrong = bad(f);
+      if (wrong === undefined) continue;
+      tried++;
+      const sent = { ...base, [f.name]: wrong };
+      const r = await c.post(action, sent);
+      const where = `${form.id}: ${f.name}=${wrong.slice(0, 12)}`;
+      assert.ok(r.status >= 400 && r.status < 500, `${where}: status ${r.status}`);
+      const back = formIn(r.body, action);
+      const tag = back.controls[f.name];
+      assert.ok(tag, `${where}: the field is shown again`);
+      assert.match(tag, /aria-invalid="true"/, `${where}: aria-invalid`);
+      const described = (attr(tag, 'aria-describedby') || '').split(' ');
+      assert.ok(described.includes(`${f.name}-error`), `${where}: aria-describedby names the error (${described})`);
+      assert.match(r.body, new RegExp(`<p class="field-error" id="${f.name}-error">`), `${where}: the error at the field`);
+      for (const o of form.fields) {
+        if (o.kind === 'check' || (o === f && ['choice', 'ref', 'yesno'].includes(f.kind))) continue;
+        assert.equal(back.values[o.name], sent[o.name], `${where}: ${o.name} kept`);
+      }
+    }
+    assert.ok(tried > 0, `${form.id}: no field could be made bad`);
+  });
+}
+
+await run({ after: () => srv.stop() });
