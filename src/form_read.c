@@ -109,9 +109,15 @@ static const char *sv_number(struct req *r, double v)
 /* What a date field says when it is not a date (or empty and required). */
 #define DATE_MSG "Ange datum som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ (till exempel 9/12), och ett datum som finns."
 
-/* Reads and checks one field into v at i. */
-static void read_field(struct req *r, const struct fdef *f, struct fvals *v, size_t i, const char *today)
+/* Reads and checks one field into v at i; errors are recorded at key. */
+static void read_field(struct req *r, const struct fdef *f, struct fvals *v, size_t i, const char *today,
+    const char *key)
 {
+	if (f->kind == FK_PASSWORD) {	/* spaces are part of a password */
+		v->raw[i] = NULL;	/* never shown again */
+		v->val[i] = form_get(&r->form, f->name);
+		return;
+	}
 	const char *raw = http_param(r, f->name);
 	v->raw[i] = raw;
 	int empty = !raw || !*raw;
@@ -122,7 +128,7 @@ static void read_field(struct req *r, const struct fdef *f, struct fvals *v, siz
 	}
 	if (empty) {
 		if (f->required)
-			view_error(r, f->name, f->required_msg ? f->required_msg : f->kind == FK_DATE ? DATE_MSG :
+			view_error(r, key, f->required_msg ? f->required_msg : f->kind == FK_DATE ? DATE_MSG :
 			    f->kind == FK_CHOICE || f->kind == FK_REF || f->kind == FK_YESNO ?
 			    arena_printf(&r->arena, "Välj %s.", lower_first(r, f->label)) :
 			    arena_printf(&r->arena, "Fyll i %s.", lower_first(r, f->label)));
@@ -134,9 +140,9 @@ static void read_field(struct req *r, const struct fdef *f, struct fvals *v, siz
 		size_t max = f->max_chars ? (size_t)f->max_chars : f->kind == FK_TEXT ? FORM_TEXT_MAX : FORM_TEXTAREA_MAX;
 		size_t n = utf8_chars(raw);
 		if (n > max)
-			view_error(r, f->name, arena_printf(&r->arena, "%s får vara högst %zu tecken (nu %zu).", f->label, max, n));
+			view_error(r, key, arena_printf(&r->arena, "%s får vara högst %zu tecken (nu %zu).", f->label, max, n));
 		else if (f->min_chars && n < (size_t)f->min_chars)
-			view_error(r, f->name, arena_printf(&r->arena, "%s ska vara minst %d tecken.", f->label, f->min_chars));
+			view_error(r, key, arena_printf(&r->arena, "%s ska vara minst %d tecken.", f->label, f->min_chars));
 		else
 			v->val[i] = raw;
 		return;
@@ -144,7 +150,7 @@ static void read_field(struct req *r, const struct fdef *f, struct fvals *v, siz
 	case FK_DATE: {
 		char d[11];
 		if (form_date(raw, today, d) < 0)
-			view_error(r, f->name, f->bad_msg ? f->bad_msg : DATE_MSG);
+			view_error(r, key, f->bad_msg ? f->bad_msg : DATE_MSG);
 		else
 			v->val[i] = arena_strdup(&r->arena, d);
 		return;
@@ -152,7 +158,7 @@ static void read_field(struct req *r, const struct fdef *f, struct fvals *v, siz
 	case FK_TIME: {
 		char t[6];
 		if (form_time(raw, t) < 0)
-			view_error(r, f->name, f->bad_msg ? f->bad_msg : "Skriv klockslaget som TT:MM, till exempel 13:30.");
+			view_error(r, key, f->bad_msg ? f->bad_msg : "Skriv klockslaget som TT:MM, till exempel 13:30.");
 		else
 			v->val[i] = arena_strdup(&r->arena, t);
 		return;
@@ -161,7 +167,7 @@ static void read_field(struct req *r, const struct fdef *f, struct fvals *v, siz
 		double n;
 		int ranged = f->min != 0 || f->max != 0;
 		if (parse_number(raw, f->decimals, &n) < 0 || (ranged && (n < f->min || n > f->max))) {
-			view_error(r, f->name, f->bad_msg ? f->bad_msg : ranged ?
+			view_error(r, key, f->bad_msg ? f->bad_msg : ranged ?
 			    arena_printf(&r->arena, "%s: ange ett %s mellan %s och %s.", f->label, f->decimals ? "tal" : "heltal",
 			    sv_number(r, f->min), sv_number(r, f->max)) :
 			    arena_printf(&r->arena, "%s: ange ett %s.", f->label, f->decimals ? "tal" : "heltal"));
@@ -173,7 +179,7 @@ static void read_field(struct req *r, const struct fdef *f, struct fvals *v, siz
 	}
 	case FK_CHOICE:
 		if (!*fchoice_label(f->choices, raw)) {
-			view_error(r, f->name, f->bad_msg ? f->bad_msg : arena_printf(&r->arena, "Välj %s i listan.", lower_first(r, f->label)));
+			view_error(r, key, f->bad_msg ? f->bad_msg : arena_printf(&r->arena, "Välj %s i listan.", lower_first(r, f->label)));
 			return;
 		}
 		v->val[i] = raw;
@@ -181,7 +187,7 @@ static void read_field(struct req *r, const struct fdef *f, struct fvals *v, siz
 	case FK_REF: {
 		long long id = parse_id(raw);
 		if (!id) {
-			view_error(r, f->name, f->bad_msg ? f->bad_msg : arena_printf(&r->arena, "Välj %s i listan.", lower_first(r, f->label)));
+			view_error(r, key, f->bad_msg ? f->bad_msg : arena_printf(&r->arena, "Välj %s i listan.", lower_first(r, f->label)));
 			return;
 		}
 		v->num[i] = (double)id;
@@ -190,18 +196,20 @@ static void read_field(struct req *r, const struct fdef *f, struct fvals *v, siz
 	}
 	case FK_YESNO:
 		if (strcmp(raw, "1") && strcmp(raw, "0")) {
-			view_error(r, f->name, f->bad_msg ? f->bad_msg : arena_printf(&r->arena, "%s: välj ja eller nej.", f->label));
+			view_error(r, key, f->bad_msg ? f->bad_msg : arena_printf(&r->arena, "%s: välj ja eller nej.", f->label));
 			return;
 		}
 		v->num[i] = raw[0] == '1';
 		v->val[i] = raw;
 		return;
 	case FK_CHECK:
+	case FK_PASSWORD:
 		return;
 	}
 }
 
-struct fvals *form_read(struct req *r, const struct formdef *d)
+/* form_read with errors at NAME-row when row is not 0. */
+static struct fvals *read_form(struct req *r, const struct formdef *d, long long row)
 {
 	size_t n = 0;
 	while (d->fields[n].name)
@@ -216,9 +224,20 @@ struct fvals *form_read(struct req *r, const struct formdef *d)
 	for (size_t i = 0; i < n; i++) {
 		v->raw[i] = v->val[i] = NULL;
 		v->num[i] = 0;
-		read_field(r, &d->fields[i], v, i, today);
+		const char *key = row ? arena_printf(&r->arena, "%s-%lld", d->fields[i].name, row) : d->fields[i].name;
+		read_field(r, &d->fields[i], v, i, today, key);
 	}
 	return v;
+}
+
+struct fvals *form_read(struct req *r, const struct formdef *d)
+{
+	return read_form(r, d, 0);
+}
+
+struct fvals *form_read_row(struct req *r, const struct formdef *d, long long row)
+{
+	return read_form(r, d, row);
 }
 
 /* Returns the index of name in v's form, or -1. */

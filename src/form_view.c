@@ -62,6 +62,7 @@ void form_view(struct req *r, const struct formdef *d, const struct fvals *v, js
 		    "id", f->name, "name", f->name, "label", f->label, "value", value, "required", f->required,
 		    "input", 0, "textarea", 0, "select", 0, "checkbox", 0, "date", 0, "time", 0, "checked", 0,
 		    "error", "hint", "inputmode", "options");
+		json_object_set_new(o, "password", json_false());
 		json_t *err = json_object_get(fe, f->name);
 		if (err)
 			json_object_set(o, "error", err);
@@ -94,13 +95,17 @@ void form_view(struct req *r, const struct formdef *d, const struct fvals *v, js
 			kind = "checkbox";
 			json_object_set_new(o, "checked", json_boolean(*value && strcmp(value, "0")));
 			break;
+		case FK_PASSWORD:
+			kind = "password";
+			json_object_set_new(o, "value", json_string(""));
+			break;
 		case FK_TEXT:
 			break;
 		}
 		json_object_set_new(o, kind, json_true());
 		json_array_append(fields, o);
 		json_object_set_new(by_name, f->name, o);
-		if (!json_object_get(form, f->name) || v)
+		if (f->kind != FK_PASSWORD && (!json_object_get(form, f->name) || v))
 			json_object_set_new(form, f->name, json_string(value));
 	}
 	json_object_set_new(r->view, "fields", fields);
@@ -134,6 +139,8 @@ int form_conflict(struct req *r, const struct formdef *d, json_t *stored, const 
 		const char *s = stored_text(r, stored, f->name);
 		if (f->kind == FK_CHOICE)
 			s = fchoice_label(f->choices, s);
+		else if (f->kind == FK_PASSWORD)
+			continue;
 		else if (f->kind == FK_YESNO || f->kind == FK_CHECK)
 			s = !strcmp(s, "1") ? "Ja" : *s ? "Nej" : "";
 		json_array_append_new(saved, json_pack("{s:s, s:s}", "label", f->label, "value", *s ? s : "–"));
@@ -141,8 +148,50 @@ int form_conflict(struct req *r, const struct formdef *d, json_t *stored, const 
 	const char *msg = arena_printf(&r->arena, "Någon annan har ändrat %s sedan du öppnade sidan%s%s. Formuläret visar "
 	    "det du skrev; jämför med det som nu är sparat och spara igen för att ersätta.", what,
 	    now_saved ? ": nu sparat är " : "", now_saved ? now_saved : "");
-	json_object_set_new(r->view, "conflict", json_pack("{s:s, s:s, s:o, s:b}", "what", what, "message", msg,
-	    "saved", saved, "has_saved", json_array_size(saved) > 0));
+	json_object_set_new(r->view, "conflict", json_pack("{s:s, s:s, s:o, s:b, s:b}", "what", what, "message", msg,
+	    "saved", saved, "has_saved", json_array_size(saved) > 0, "has_typed", 0));
 	view_error(r, field, msg);
 	return 409;
+}
+
+void form_conflict_typed(struct req *r, const struct fvals *v)
+{
+	json_t *c = json_object_get(r->view, "conflict");
+	if (!c || !v)
+		return;
+	json_t *typed = json_array();
+	for (size_t i = 0; v->def->fields[i].name; i++)
+		if (v->raw[i] && *v->raw[i] && v->def->fields[i].kind != FK_CHECK)
+			json_array_append_new(typed, json_pack("{s:s, s:s}", "label", v->def->fields[i].label, "value", v->raw[i]));
+	json_object_set_new(c, "has_typed", json_boolean(json_array_size(typed) > 0));
+	json_object_set_new(c, "typed", typed);
+}
+
+void form_row_errors(struct req *r, json_t *rows, const char *name)
+{
+	json_t *fe = json_object_get(r->view, "field_errors");
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		json_t *e = json_object_get(fe, arena_printf(&r->arena, "%s-%lld", name,
+		    (long long)json_integer_value(json_object_get(row, "id"))));
+		json_object_set(row, "error", e ? e : json_null());
+	}
+}
+
+void form_row_keep(json_t *rows, long long id, const struct fvals *v)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		if (json_integer_value(json_object_get(row, "id")) != id)
+			continue;
+		for (size_t k = 0; v->def->fields[k].name; k++) {
+			const struct fdef *f = &v->def->fields[k];
+			if (f->kind == FK_CHECK)
+				json_object_set_new(row, f->name, json_boolean(v->num[k] != 0));
+			else
+				json_object_set_new(row, f->name, json_string(v->raw[k] ? v->raw[k] : ""));
+		}
+	}
 }

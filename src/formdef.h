@@ -26,6 +26,7 @@ enum fkind {
 	FK_REF,		/* an id from a list the handler fills (districts, persons) */
 	FK_YESNO,	/* "1" ja / "0" nej, a select */
 	FK_CHECK,	/* a checkbox: "1" when ticked */
+	FK_PASSWORD,	/* never shown again, read untrimmed, checked by its handler */
 };
 
 struct fchoice {
@@ -71,6 +72,7 @@ struct fvals {
 extern const struct fchoice sex_choices[];
 extern const struct fchoice apartment_statuses[];
 extern const struct fchoice incident_kinds[];
+extern const struct fchoice role_choices[];	/* role_name → role_label (auth.c) */
 
 /* Every form, ended by NULL. */
 extern const struct formdef *const formdefs[];
@@ -115,6 +117,10 @@ size_t utf8_chars(const char *s);
  */
 struct fvals *form_read(struct req *r, const struct formdef *d);
 
+/* form_read for one row's form in a list (the district and config-item
+ * rows): the errors are recorded at "NAME-row", the row's field ids. */
+struct fvals *form_read_row(struct req *r, const struct formdef *d, long long row);
+
 /* Returns the normalised value of name, or NULL (empty, bad, unknown). */
 const char *fv_str(const struct fvals *v, const char *name);
 
@@ -150,5 +156,18 @@ void form_view_options(struct req *r, const char *name, json_t *options);
  */
 int form_conflict(struct req *r, const struct formdef *d, json_t *stored, const char *field, const char *what,
     const char *now_saved);
+
+/* Adds view.conflict.typed = [{label, value}], what was typed in v, for a
+ * list whose rows show only what is saved (call after form_conflict). */
+void form_conflict_typed(struct req *r, const struct fvals *v);
+
+/* Sets row.error (and row.invalid) from the errors recorded at "NAME-id"
+ * for every row of rows (an array of objects with "id"), for list pages
+ * whose rows are forms. */
+void form_row_errors(struct req *r, json_t *rows, const char *name);
+
+/* Puts what was typed (v) into the row of rows with this id, so a list
+ * whose rows are forms shows a refused row as it was sent. */
+void form_row_keep(json_t *rows, long long id, const struct fvals *v);
 
 #endif

@@ -28,6 +28,12 @@ static const struct fchoice housing_related_choices[] = {
 	{ "0", "Nej – bara socialtjänsten och teamet" }, { NULL, NULL }
 };
 
+/* The roles as auth.c names and labels them (test_formdef checks they agree). */
+const struct fchoice role_choices[] = {
+	{ "socialsekreterare", "Socialsekreterare" }, { "case_manager", "Case manager" },
+	{ "landlord", "Fastighetskontoret" }, { "manager", "Chef" }, { "admin", "Systemförvaltare" }, { NULL, NULL }
+};
+
 /* ---------- persons ---------- */
 
 #define PERSON_NAME_FIELDS \
@@ -132,12 +138,75 @@ static const struct formdef incident_edit_landlord = {
 	.fields = incident_landlord_fields
 };
 
+/* ---------- users ---------- */
+
+#define USER_FIELDS \
+	{ .name = "name", .label = "Namn", .kind = FK_TEXT, .required = 1, .max_chars = 100, \
+	  .required_msg = "Ange användarens namn.", .sample = "Åke Prov" }, \
+	{ .name = "role", .label = "Roll", .kind = FK_CHOICE, .required = 1, .choices = role_choices, \
+	  .required_msg = "Välj en roll.", .bad_msg = "Välj en roll.", .sample = "case_manager" }, \
+	{ .name = "district_id", .label = "Stadsdel", .kind = FK_REF, .hint = "Krävs för socialsekreterare.", \
+	  .bad_msg = "Välj en stadsdel i listan." }
+#define PASSWORD_FIELDS(first_label) \
+	{ .name = "password", .label = first_label, .kind = FK_PASSWORD, .hint = "12–128 tecken.", \
+	  .sample = "ett långt lösenord" }, \
+	{ .name = "password_again", .label = "Upprepa lösenordet", .kind = FK_PASSWORD, .sample = "ett långt lösenord" }
+
+static const struct fdef user_new_fields[] = {
+	{ .name = "username", .label = "Användarnamn", .kind = FK_TEXT, .max_chars = 64,
+	  .hint = "2–64 tecken: a–z, 0–9, punkt, bindestreck eller understreck.", .sample = "prov.anvandare" },
+	USER_FIELDS,
+	PASSWORD_FIELDS("Lösenord"),
+	{ NULL }
+};
+static const struct fdef user_edit_fields[] = {
+	USER_FIELDS,
+	{ .name = "active", .label = "Aktivt konto (avmarkera för att inaktivera; kontot raderas aldrig)", .kind = FK_CHECK },
+	{ NULL }
+};
+static const struct fdef user_password_fields[] = { PASSWORD_FIELDS("Nytt lösenord"), { NULL } };
+
+static const struct formdef user_new = {
+	.id = "user_new", .page = "/admin/users/new", .action = "/admin/users", .user = "admin1", .fields = user_new_fields
+};
+static const struct formdef user_edit = {
+	.id = "user_edit", .page = "/admin/users/{user}", .action = "/admin/users/{user}", .user = "admin1",
+	.fields = user_edit_fields
+};
+static const struct formdef user_password = {
+	.id = "user_password", .page = "/admin/users/{user}", .action = "/admin/users/{user}/password", .user = "admin1",
+	.fields = user_password_fields
+};
+
+/* ---------- districts ---------- */
+
+#define DISTRICT_NAME_FIELD \
+	{ .name = "name", .label = "Namn", .kind = FK_TEXT, .required = 1, .max_chars = 100, \
+	  .required_msg = "Ange stadsdelens namn.", .sample = "Östra Åby" }
+
+static const struct fdef district_new_fields[] = { DISTRICT_NAME_FIELD, { NULL } };
+static const struct fdef district_edit_fields[] = {
+	DISTRICT_NAME_FIELD,
+	{ .name = "active", .label = "Aktiv", .kind = FK_CHECK },
+	{ NULL }
+};
+static const struct formdef district_new = {
+	.id = "district_new", .page = "/admin/districts", .action = "/admin/districts", .user = "admin1",
+	.fields = district_new_fields
+};
+static const struct formdef district_edit = {
+	.id = "district_edit", .page = "/admin/districts", .action = "/admin/districts/{district}", .user = "admin1",
+	.fields = district_edit_fields
+};
+
 /* ---------- the list ---------- */
 
 const struct formdef *const formdefs[] = {
 	&person_new, &person_edit,
 	&apartment_new, &apartment_edit,
 	&incident_new, &incident_new_landlord, &incident_edit, &incident_edit_landlord,
+	&user_new, &user_edit, &user_password,
+	&district_new, &district_edit,
 	NULL
 };
 
@@ -177,7 +246,7 @@ json_t *fchoice_options(const struct fchoice *choices, const char *selected)
 /* The name of a kind in the JSON list. */
 static const char *kind_name(enum fkind k)
 {
-	static const char *const names[] = { "text", "textarea", "date", "time", "number", "choice", "ref", "yesno", "check" };
+	static const char *const names[] = { "text", "textarea", "date", "time", "number", "choice", "ref", "yesno", "check", "password" };
 	return names[k];
 }
 

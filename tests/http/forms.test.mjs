@@ -31,6 +31,8 @@ const records = {
   person: `SELECT id FROM persons WHERE district_id = (SELECT district_id FROM users WHERE username = 'soc1')`,
   apartment: 'SELECT id FROM apartments',
   tenancy: `SELECT t.id FROM tenancies t ${caseload} WHERE t.end_date IS NULL`,
+  user: "SELECT id FROM users WHERE username = 'soc2'",
+  district: "SELECT id FROM districts WHERE name = 'Hisingen'",
   incident: `SELECT i.id FROM incidents i JOIN tenancies t ON t.id = i.tenancy_id ${caseload} WHERE i.housing_related = 1`,
 };
 function resolve(path) {
@@ -108,6 +110,7 @@ function bad(field) {
     case 'choice': return 'ingen-sådan';
     case 'ref': return 'x';
     case 'yesno': return 'kanske';
+    case 'password': return 'kort';
     default: return undefined;
   }
 }
@@ -147,11 +150,14 @@ for (const form of forms) {
       const tag = back.controls[f.name];
       assert.ok(tag, `${where}: the field is shown again`);
       assert.match(tag, /aria-invalid="true"/, `${where}: aria-invalid`);
+      // the error sits at the field: aria-describedby names it ("NAME-error",
+      // or "NAME-ROW-error" in a list whose rows are forms)
+      const id = attr(tag, 'id');
       const described = (attr(tag, 'aria-describedby') || '').split(' ');
-      assert.ok(described.includes(`${f.name}-error`), `${where}: aria-describedby names the error (${described})`);
-      assert.match(r.body, new RegExp(`<p class="field-error" id="${f.name}-error">`), `${where}: the error at the field`);
+      assert.ok(described.includes(`${id}-error`), `${where}: aria-describedby names the error (${described})`);
+      assert.match(r.body, new RegExp(`<p class="field-error" id="${id}-error">`), `${where}: the error at the field`);
       for (const o of form.fields) {
-        if (o.kind === 'check' || (o === f && ['choice', 'ref', 'yesno'].includes(f.kind))) continue;
+        if (o.kind === 'check' || o.kind === 'password' || (o === f && ['choice', 'ref', 'yesno'].includes(f.kind))) continue;
         assert.equal(back.values[o.name], sent[o.name], `${where}: ${o.name} kept`);
       }
     }

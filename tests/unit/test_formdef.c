@@ -183,6 +183,8 @@ static void table(void)
 				CHECK(f->min <= f->max, "%s.%s range", d->id, f->name);
 		}
 	}
+	for (size_t i = 0; role_choices[i].value; i++)
+		CHECK_STR(role_label(role_from_name(role_choices[i].value)), role_choices[i].label);
 	json_t *j = formdefs_json();
 	size_t n = 0;
 	while (formdefs[n])
