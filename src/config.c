@@ -4,6 +4,7 @@
  * takeover waiting time. Items are never deleted, only made inactive. */
 #include "audit.h"
 #include "db.h"
+#include "formdef.h"
 #include "handlers.h"
 
 #include <stdlib.h>
@@ -11,11 +12,13 @@
 
 struct list_kind {
 	const char *path, *list, *title, *item;
+	const char *new_form, *edit_form;	/* formdefs.c */
 };
 
 static const struct list_kind kinds[] = {
-	{ "/admin/life-areas", "life_area", "Livsområden i genomförandeplanen", "livsområdet" },
-	{ "/admin/checklist-items", "checklist_item", "Punkter i månadschecklistan", "punkten" },
+	{ "/admin/life-areas", "life_area", "Livsområden i genomförandeplanen", "livsområdet", "life_area_new", "life_area_edit" },
+	{ "/admin/checklist-items", "checklist_item", "Punkter i månadschecklistan", "punkten", "checklist_item_new",
+	  "checklist_item_edit" },
 };
 
 /* Returns the list the request's path is about. */
@@ -36,7 +39,18 @@ static int list_view(struct req *r, const struct list_kind *k)
 	json_t *rows = db_rows_json(st, 0, NULL);
 	if (!rows)
 		return http_fail(r, 500, NULL);
+	form_row_errors(r, rows, "label");
+	json_t *pe = json_object_get(r->view, "field_errors");
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {	/* the position's error beside the position */
+		json_t *e = json_object_get(pe, arena_printf(&r->arena, "position-%lld",
+		    (long long)json_integer_value(json_object_get(row, "id"))));
+		json_object_set(row, "position_error", e ? e : json_null());
+	}
 	json_object_set_new(r->view, "rows", rows);
+	if (!json_object_get(r->view, "f"))
+		form_view(r, formdef_find(k->new_form), NULL, NULL);
 	json_object_set_new(r->view, "title", json_string(k->title));
 	json_object_set_new(r->view, "base", json_string(k->path));
 	json_object_set_new(r->view, "hint", json_string(!strcmp(k->list, "life_area") ?
@@ -51,32 +65,18 @@ int config_list(struct req *r)
 	return list_view(r, kind_of(r));
 }
 
-/* Reads label and position; errors in the view. */
-static void read_item(struct req *r, const char **label, long long *position)
-{
-	*label = http_param(r, "label");
-	const char *p = http_param(r, "position");
-	char *end;
-	*position = p && *p ? strtoll(p, &end, 10) : 0;
-	if (!*label || !**label)
-		view_error(r, "label", "Skriv en benämning.");
-	else if (strlen(*label) > 120)
-		view_error(r, "label", "Benämningen får vara högst 120 tecken.");
-	if (!p || !*p || *end || *position < 1 || *position > 999)
-		view_error(r, "position", "Ange plats i ordningen som ett heltal, 1–999.");
-	json_object_set_new(r->view, "form", json_pack("{s:s, s:s}", "label", *label ? *label : "", "position", p ? p : ""));
-}
-
 /* POST /admin/life-areas, /admin/checklist-items : add an item */
 int config_create(struct req *r)
 {
 	static const char sql[] = "INSERT INTO config_items(list, label, position, created_at, created_by, updated_at, updated_by) "
 	    "VALUES(?, ?, ?, ?, ?, ?, ?)";
 	const struct list_kind *k = kind_of(r);
-	const char *label;
-	long long position;
-	read_item(r, &label, &position);
+	const struct formdef *d = formdef_find(k->new_form);
+	struct fvals *v = form_read(r, d);
+	const char *label = fv_str(v, "label");
+	long long position = (long long)fv_num(v, "position");
 	if (view_has_errors(r)) {
+		form_view(r, d, v, NULL);
 		int rc = list_view(r, k);
 		return rc == 200 ? 400 : rc;
 	}
@@ -86,6 +86,7 @@ int config_create(struct req *r)
 	if (db_execf(sql, "ttiiiii", k->list, label, position, now, r->user.id, now, r->user.id) < 0) {
 		db_rollback();
 		view_error(r, "label", "Det finns redan en punkt med den benämningen.");
+		form_view(r, d, v, NULL);
 		int rc = list_view(r, k);
 		return rc == 200 ? 409 : rc;
 	}
@@ -111,13 +112,14 @@ int config_update(struct req *r)
 	json_decref(row);
 	if (!ours)
 		return http_fail(r, 404, "Punkten finns inte.");
-	const char *label;
-	long long position;
-	read_item(r, &label, &position);
+	struct fvals *v = form_read_row(r, formdef_find(k->edit_form), id);
+	const char *label = fv_str(v, "label");
+	long long position = (long long)fv_num(v, "position");
 	long long version = parse_id(http_param(r, "version"));
-	const char *active = http_param(r, "active");
+	int active = fv_num(v, "active") != 0;
 	if (view_has_errors(r)) {
 		int rc = list_view(r, k);
+		form_row_keep(json_object_get(r->view, "rows"), id, v);
 		return rc == 200 ? 400 : rc;
 	}
 	if (db_begin() < 0)
@@ -125,20 +127,22 @@ int config_update(struct req *r)
 	sqlite3_stmt *st = db_stmt(sql);
 	int changed = 0, rc = SQLITE_ERROR;
 	if (st) {
-		db_bindf(st, "tiiiiiti", label, position, (long long)(active && !strcmp(active, "1")), now_unix(), r->user.id,
+		db_bindf(st, "tiiiiiti", label, position, (long long)active, now_unix(), r->user.id,
 		    id, k->list, version);
 		rc = db_write(st, &changed);
 	}
 	if (rc == SQLITE_DONE && !changed) {
 		db_rollback();
-		view_conflict(r, "label", k->item);
+		form_conflict(r, NULL, NULL, arena_printf(&r->arena, "label-%lld", id), k->item, NULL);
+		form_conflict_typed(r, v);
 		int lrc = list_view(r, k);
 		return lrc == 200 ? 409 : lrc;
 	}
 	if (rc != SQLITE_DONE) {
 		db_rollback();
-		view_error(r, "label", "Det finns redan en punkt med den benämningen.");
+		view_error(r, arena_printf(&r->arena, "label-%lld", id), "Det finns redan en punkt med den benämningen.");
 		int lrc = list_view(r, k);
+		form_row_keep(json_object_get(r->view, "rows"), id, v);
 		return lrc == 200 ? 409 : lrc;
 	}
 	if (audit_log(r->user.id, "update", "config_item", id, 0) < 0 || db_commit() < 0) {
@@ -148,20 +152,23 @@ int config_update(struct req *r)
 	return http_redirect_done(r, k->path, DONE_CONFIG_ITEM_SAVED);
 }
 
-/* GET /admin/settings */
-int settings_form(struct req *r)
+/* GET /admin/settings; also the page a refused save shows (v: what was
+ * typed, or NULL) */
+static int settings_view(struct req *r, const struct fvals *v)
 {
 	json_object_set_new(r->view, "title", json_string("Inställningar"));
-	json_t *f = json_array();
-	const char *v = r->is_post ? http_param(r, "takeover_months") :
-	    arena_printf(&r->arena, "%lld", db_setting_int("takeover_months", 9));
-	view_field(r, f, "takeover_months", "Månader från inflyttning till prövning av överlåtelse", "input", v,
-	    "Ett av villkoren för att ett boende visas som redo för överlåtelse av förstahandskontraktet.");
-	json_object_set_new(r->view, "fields", f);
+	json_t *stored = json_pack("{s:I}", "takeover_months", (json_int_t)db_setting_int("takeover_months", 9));
+	form_view(r, formdef_find("settings"), v, stored);
+	json_decref(stored);
 	/* the value the form was opened with: a save over another's is a 409 */
 	json_object_set_new(r->view, "was", json_string(r->is_post && http_param(r, "was") ? http_param(r, "was") :
 	    arena_printf(&r->arena, "%lld", db_setting_int("takeover_months", 9))));
 	return 200;
+}
+
+int settings_form(struct req *r)
+{
+	return settings_view(r, NULL);
 }
 
 /* POST /admin/settings */
@@ -169,12 +176,10 @@ int settings_save(struct req *r)
 {
 	static const char sql[] = "INSERT INTO settings(name, value) VALUES('takeover_months', ?) "
 	    "ON CONFLICT(name) DO UPDATE SET value = excluded.value";
-	const char *v = http_param(r, "takeover_months");
-	char *end;
-	long long n = v && *v ? strtoll(v, &end, 10) : -1;
-	if (!v || !*v || *end || n < 1 || n > 60) {
-		view_error(r, "takeover_months", "Ange antal månader som ett heltal, 1–60.");
-		settings_form(r);
+	struct fvals *v = form_read(r, formdef_find("settings"));
+	long long n = (long long)fv_num(v, "takeover_months");
+	if (view_has_errors(r)) {
+		settings_view(r, v);
 		return 400;
 	}
 	if (db_begin() < 0)
@@ -183,10 +188,9 @@ int settings_save(struct req *r)
 	const char *was = http_param(r, "was");
 	if (!was || atoll(was) != now) {
 		db_rollback();
-		view_error(r, "takeover_months", arena_printf(&r->arena, "Någon annan har ändrat inställningen sedan du öppnade "
-		    "sidan: nu sparat är %lld %s. Formuläret visar det du skrev; spara igen för att ersätta.", now,
-		    plural(now, "månad", "månader")));
-		settings_form(r);
+		form_conflict(r, NULL, NULL, "takeover_months", "inställningen",
+		    arena_printf(&r->arena, "%lld %s", now, plural(now, "månad", "månader")));
+		settings_view(r, v);
 		json_object_set_new(r->view, "was", json_string(arena_printf(&r->arena, "%lld", now)));
 		return 409;
 	}

@@ -199,6 +199,50 @@ static const struct formdef district_edit = {
 	.fields = district_edit_fields
 };
 
+/* ---------- the admin's lists and settings ---------- */
+
+#define CONFIG_ITEM_FIELDS \
+	{ .name = "label", .label = "Benämning", .kind = FK_TEXT, .required = 1, .max_chars = 120, \
+	  .required_msg = "Skriv en benämning.", .sample = "Fritid och umgänge" }, \
+	{ .name = "position", .label = "Plats i ordningen", .kind = FK_NUMBER, .required = 1, .min = 1, .max = 999, \
+	  .required_msg = "Ange plats i ordningen som ett heltal, 1–999.", \
+	  .bad_msg = "Ange plats i ordningen som ett heltal, 1–999.", .sample = "50" }
+
+static const struct fdef config_item_new_fields[] = { CONFIG_ITEM_FIELDS, { NULL } };
+static const struct fdef config_item_edit_fields[] = {
+	CONFIG_ITEM_FIELDS,
+	{ .name = "active", .label = "Aktiv", .kind = FK_CHECK },
+	{ NULL }
+};
+static const struct formdef life_area_new = {
+	.id = "life_area_new", .page = "/admin/life-areas", .action = "/admin/life-areas", .user = "admin1",
+	.fields = config_item_new_fields
+};
+static const struct formdef life_area_edit = {
+	.id = "life_area_edit", .page = "/admin/life-areas", .action = "/admin/life-areas/{life_area}", .user = "admin1",
+	.fields = config_item_edit_fields
+};
+static const struct formdef checklist_item_new = {
+	.id = "checklist_item_new", .page = "/admin/checklist-items", .action = "/admin/checklist-items", .user = "admin1",
+	.fields = config_item_new_fields
+};
+static const struct formdef checklist_item_edit = {
+	.id = "checklist_item_edit", .page = "/admin/checklist-items", .action = "/admin/checklist-items/{checklist_item}",
+	.user = "admin1", .fields = config_item_edit_fields
+};
+
+static const struct fdef settings_fields[] = {
+	{ .name = "takeover_months", .label = "Månader från inflyttning till prövning av överlåtelse", .kind = FK_NUMBER,
+	  .required = 1, .min = 1, .max = 60, .required_msg = "Ange antal månader som ett heltal, 1–60.",
+	  .bad_msg = "Ange antal månader som ett heltal, 1–60.",
+	  .hint = "Ett av villkoren för att ett boende visas som redo för överlåtelse av förstahandskontraktet.",
+	  .sample = "9" },
+	{ NULL }
+};
+static const struct formdef settings = {
+	.id = "settings", .page = "/admin/settings", .action = "/admin/settings", .user = "admin1", .fields = settings_fields
+};
+
 /* ---------- the list ---------- */
 
 const struct formdef *const formdefs[] = {
@@ -207,6 +251,7 @@ const struct formdef *const formdefs[] = {
 	&incident_new, &incident_new_landlord, &incident_edit, &incident_edit_landlord,
 	&user_new, &user_edit, &user_password,
 	&district_new, &district_edit,
+	&life_area_new, &life_area_edit, &checklist_item_new, &checklist_item_edit, &settings,
 	NULL
 };
 

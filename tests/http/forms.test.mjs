@@ -33,6 +33,8 @@ const records = {
   tenancy: `SELECT t.id FROM tenancies t ${caseload} WHERE t.end_date IS NULL`,
   user: "SELECT id FROM users WHERE username = 'soc2'",
   district: "SELECT id FROM districts WHERE name = 'Hisingen'",
+  life_area: "SELECT id FROM config_items WHERE list = 'life_area'",
+  checklist_item: "SELECT id FROM config_items WHERE list = 'checklist_item'",
   incident: `SELECT i.id FROM incidents i JOIN tenancies t ON t.id = i.tenancy_id ${caseload} WHERE i.housing_related = 1`,
 };
 function resolve(path) {
