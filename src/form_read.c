@@ -155,6 +155,43 @@ static void read_field(struct req *r, const struct fdef *f, struct fvals *v, siz
 			v->val[i] = arena_strdup(&r->arena, d);
 		return;
 	}
+	case FK_DATES: {
+		/* parts separated by , ; or a line break; a part without '/' may
+		 * hold several dates separated by spaces ("2026-01-01 2026-06-01") */
+		struct buf out;
+		buf_init(&out);
+		int ok = 1;
+		const char *p = raw;
+		while (*p && ok) {
+			size_t n = strcspn(p, ",;\r\n");
+			char *part = arena_strndup(&r->arena, p, n);
+			int slash = strchr(part, '/') != NULL;
+			for (char *q = part; *q && ok;) {
+				while (*q == ' ')
+					q++;
+				size_t k = slash ? strlen(q) : strcspn(q, " ");
+				if (!k)
+					break;
+				char one[11];
+				char *piece = arena_strndup(&r->arena, q, k);
+				if (form_date(piece, today, one) < 0)
+					ok = 0;
+				else
+					buf_printf(&out, "%s%s", out.len ? ", " : "", one);
+				q += k;
+			}
+			p += n;
+			while (*p == ',' || *p == ';' || *p == '\r' || *p == '\n')
+				p++;
+		}
+		if (!ok)
+			view_error(r, key, f->bad_msg ? f->bad_msg : "Skriv datumen som ÅÅÅÅ-MM-DD eller D/M, åtskilda med "
+			    "kommatecken, och datum som finns.");
+		else if (out.len)
+			v->val[i] = arena_strdup(&r->arena, out.data);
+		buf_free(&out);
+		return;
+	}
 	case FK_TIME: {
 		char t[6];
 		if (form_time(raw, t) < 0)

@@ -100,6 +100,7 @@ void form_view(struct req *r, const struct formdef *d, const struct fvals *v, js
 			json_object_set_new(o, "value", json_string(""));
 			break;
 		case FK_TEXT:
+		case FK_DATES:
 			break;
 		}
 		json_object_set_new(o, kind, json_true());

@@ -27,6 +27,7 @@ enum fkind {
 	FK_YESNO,	/* "1" ja / "0" nej, a select */
 	FK_CHECK,	/* a checkbox: "1" when ticked */
 	FK_PASSWORD,	/* never shown again, read untrimmed, checked by its handler */
+	FK_DATES,	/* dates as FK_DATE, separated by commas (or spaces); kept "ÅÅÅÅ-MM-DD, …" */
 };
 
 struct fchoice {

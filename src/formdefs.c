@@ -243,6 +243,31 @@ static const struct formdef settings = {
 	.id = "settings", .page = "/admin/settings", .action = "/admin/settings", .user = "admin1", .fields = settings_fields
 };
 
+/* ---------- assignments (uppdragsbeskrivning) ---------- */
+
+static const struct fdef assignment_fields[] = {
+	{ .name = "goals", .label = "Individuella mål", .kind = FK_TEXTAREA, .required = 1, .max_chars = 5000,
+	  .required_msg = "Skriv de individuella målen.", .sample = "Behålla lägenheten. Kontakt med syster." },
+	{ .name = "followup_dates", .label = "Uppföljningsdatum", .kind = FK_DATES,
+	  .hint = "ÅÅÅÅ-MM-DD eller D/M, åtskilda med kommatecken.",
+	  .bad_msg = "Skriv uppföljningsdatum som ÅÅÅÅ-MM-DD eller D/M, åtskilda med kommatecken.", .sample = "1/3 2027, 1/9 2027" },
+	{ NULL }
+};
+static const struct formdef assignment = {
+	.id = "assignment", .page = "/decisions/{decision}/assignment/edit", .action = "/decisions/{decision}/assignment",
+	.user = "soc1", .fields = assignment_fields
+};
+
+static const struct fdef assignment_text_fields[] = {
+	{ .name = "text", .label = "Standardtext", .kind = FK_TEXTAREA, .required = 1, .max_chars = 10000,
+	  .required_msg = "Skriv standardtexten.", .sample = "Uppdraget gäller stöd i boendet." },
+	{ NULL }
+};
+static const struct formdef assignment_text = {
+	.id = "assignment_text", .page = "/admin/assignment-text", .action = "/admin/assignment-text", .user = "admin1",
+	.fields = assignment_text_fields
+};
+
 /* ---------- the list ---------- */
 
 const struct formdef *const formdefs[] = {
@@ -252,6 +277,7 @@ const struct formdef *const formdefs[] = {
 	&user_new, &user_edit, &user_password,
 	&district_new, &district_edit,
 	&life_area_new, &life_area_edit, &checklist_item_new, &checklist_item_edit, &settings,
+	&assignment, &assignment_text,
 	NULL
 };
 
@@ -291,7 +317,7 @@ json_t *fchoice_options(const struct fchoice *choices, const char *selected)
 /* The name of a kind in the JSON list. */
 static const char *kind_name(enum fkind k)
 {
-	static const char *const names[] = { "text", "textarea", "date", "time", "number", "choice", "ref", "yesno", "check", "password" };
+	static const char *const names[] = { "text", "textarea", "date", "time", "number", "choice", "ref", "yesno", "check", "password", "dates" };
 	return names[k];
 }
 

@@ -35,6 +35,7 @@ const records = {
   district: "SELECT id FROM districts WHERE name = 'Hisingen'",
   life_area: "SELECT id FROM config_items WHERE list = 'life_area'",
   checklist_item: "SELECT id FROM config_items WHERE list = 'checklist_item'",
+  decision: `SELECT d.id FROM decisions d JOIN persons p ON p.id = d.person_id WHERE d.replaced_by_id IS NULL AND p.district_id = (SELECT district_id FROM users WHERE username = 'soc1')`,
   incident: `SELECT i.id FROM incidents i JOIN tenancies t ON t.id = i.tenancy_id ${caseload} WHERE i.housing_related = 1`,
 };
 function resolve(path) {
@@ -107,6 +108,7 @@ function bad(field) {
   switch (field.kind) {
     case 'text': case 'textarea': return 'å'.repeat(field.max_chars + 1);	// characters, not bytes
     case 'date': return '31/2';
+    case 'dates': return '1/3 2027, 31/2';
     case 'time': return '25:00';
     case 'number': return 'många';
     case 'choice': return 'ingen-sådan';

@@ -92,6 +92,8 @@ static const struct fdef test_fields[] = {
 	{ .name = "ref", .label = "Stadsdel", .kind = FK_REF },
 	{ NULL }
 };
+static const struct fdef dates_fields[] = { { .name = "d", .label = "Datum", .kind = FK_DATES }, { NULL } };
+static const struct formdef dates_form = { .id = "d", .page = "/d", .action = "/d", .user = "x", .fields = dates_fields };
 static const struct formdef test_form = { .id = "test", .page = "/t", .action = "/t", .user = "x", .fields = test_fields };
 
 static void reader(void)
@@ -130,6 +132,16 @@ static void reader(void)
 	CHECK(json_is_true(json_object_get(json_object_get(f, "name"), "required")), "required marked");
 	json_t *opts = json_object_get(json_object_get(f, "colour"), "options");
 	CHECK(json_array_size(opts) == 2, "two choices");
+	done_req(&r);
+
+	/* a list of dates in any accepted form, normalised */
+	post(&r, "d=2027-03-01%2C+1%2F9+2027%3B+20280101+2028-02-01");
+	v = form_read(&r, &dates_form);
+	CHECK_STR(fv_str(v, "d"), "2027-03-01, 2027-09-01, 2028-01-01, 2028-02-01");
+	done_req(&r);
+	post(&r, "d=2027-03-01%2C+31%2F2");
+	v = form_read(&r, &dates_form);
+	CHECK(error_at(&r, "d") != NULL && fv_str(v, "d") == NULL, "one impossible date refuses the list");
 	done_req(&r);
 
 	/* required and empty */
