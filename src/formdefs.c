@@ -268,6 +268,66 @@ static const struct formdef assignment_text = {
 	.fields = assignment_text_fields
 };
 
+/* ---------- tenancies ---------- */
+
+const struct fchoice end_reason_choices[] = {
+	{ "evicted", "Vräkt" }, { "wanted", "Ville flytta" }, { "other", "Annat" }, { "deceased", "Avliden" }, { NULL, NULL }
+};
+/* why an eviction happened, as seed 004 reports them */
+const struct fchoice end_ground_choices[] = {
+	{ "disturbance", "Störningar" }, { "arrears", "Hyresskuld" }, { "other", "Annat skäl" }, { NULL, NULL }
+};
+
+static const struct fdef move_in_fields[] = {
+	{ .name = "person_id", .label = "Hyresgäst", .kind = FK_REF, .required = 1,
+	  .hint = "Personer med gällande beslut om Bostad först som inte har något pågående boende.",
+	  .required_msg = "Välj en person med gällande beslut som inte redan har ett boende.",
+	  .bad_msg = "Välj en person med gällande beslut som inte redan har ett boende." },
+	{ .name = "move_in_date", .label = "Inflyttningsdatum (andrahandskontraktet börjar)", .kind = FK_DATE, .required = 1,
+	  .required_msg = "Ange inflyttningsdatum som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ.",
+	  .bad_msg = "Ange inflyttningsdatum som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ, och ett datum som finns." },
+	{ .name = "ordinal", .label = "Vilken gång i Bostad först (lämna tomt)", .kind = FK_NUMBER, .min = 1, .max = 50,
+	  .hint = "Räknas ut av tidigare boenden i systemet. Fyll bara i om personen bott i Bostad först innan systemet togs i bruk.",
+	  .bad_msg = "Ange ordningen som ett heltal, 1–50.", .sample = "" },
+	{ .name = "ordinal_reason", .label = "Skäl till angiven ordning", .kind = FK_TEXTAREA, .max_chars = 1000,
+	  .sample = "Bodde i Bostad först 2019." },
+	{ NULL }
+};
+static const struct formdef move_in = {
+	.id = "move_in", .page = "/apartments/{free_apartment}/tenancies/new", .action = "/apartments/{free_apartment}/tenancies",
+	.user = "fast1", .fields = move_in_fields
+};
+
+static const struct fdef takeover_fields[] = {
+	{ .name = "takeover_date", .label = "Datum för överlåtelsen", .kind = FK_DATE, .required = 1,
+	  .required_msg = "Ange datum för överlåtelsen som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ.",
+	  .bad_msg = "Ange datum för överlåtelsen som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ, och ett datum som finns." },
+	{ .name = "takeover_reason", .label = "Skäl, om överlåtelsen skedde innan väntetiden var över", .kind = FK_TEXTAREA,
+	  .max_chars = 2000, .sample = "Hyresvärden har godkänt överlåtelsen." },
+	{ NULL }
+};
+static const struct formdef takeover = {
+	.id = "takeover", .page = "/tenancies/{open_tenancy}", .action = "/tenancies/{open_tenancy}/takeover/confirm",
+	.user = "fast1", .fields = takeover_fields
+};
+
+static const struct fdef end_fields[] = {
+	{ .name = "end_date", .label = "Datum (utflyttning eller dödsfall)", .kind = FK_DATE, .required = 1 },
+	{ .name = "end_reason", .label = "Anledning", .kind = FK_CHOICE, .required = 1, .choices = end_reason_choices,
+	  .required_msg = "Välj anledning: vräkt, ville flytta, annat eller avliden.",
+	  .bad_msg = "Välj anledning: vräkt, ville flytta, annat eller avliden.", .sample = "wanted" },
+	{ .name = "end_ground", .label = "Skäl vid vräkning", .kind = FK_CHOICE, .choices = end_ground_choices,
+	  .hint = "Fylls i bara när anledningen är Vräkt.",
+	  .bad_msg = "Välj skälet till vräkningen: störningar, hyresskuld eller annat skäl.", .sample = "" },
+	{ .name = "end_note", .label = "Beskrivning (krävs vid Annat)", .kind = FK_TEXTAREA, .max_chars = 2000,
+	  .sample = "Flyttade till en annan ort." },
+	{ NULL }
+};
+static const struct formdef tenancy_end_form = {
+	.id = "tenancy_end", .page = "/tenancies/{open_tenancy}", .action = "/tenancies/{open_tenancy}/end/confirm",
+	.user = "fast1", .fields = end_fields
+};
+
 /* ---------- the list ---------- */
 
 const struct formdef *const formdefs[] = {
@@ -278,6 +338,7 @@ const struct formdef *const formdefs[] = {
 	&district_new, &district_edit,
 	&life_area_new, &life_area_edit, &checklist_item_new, &checklist_item_edit, &settings,
 	&assignment, &assignment_text,
+	&move_in, &takeover, &tenancy_end_form,
 	NULL
 };
 
