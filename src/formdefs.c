@@ -328,6 +328,31 @@ static const struct formdef tenancy_end_form = {
 	.user = "fast1", .fields = end_fields
 };
 
+/* ---------- visits ---------- */
+
+const struct fchoice visit_kinds[] = {
+	{ "home", "Hembesök" }, { "office", "Besök på kontoret" }, { "phone", "Telefon" }, { "accompaniment", "Ledsagning" },
+	{ "other", "Annat" }, { NULL, NULL }
+};
+static const struct fchoice met_choices[] = {
+	{ "1", "Ja, vi träffades" }, { "0", "Nej, vi träffades inte" }, { NULL, NULL }
+};
+
+static const struct fdef visit_fields[] = {
+	{ .name = "date", .label = "Datum", .kind = FK_DATE, .required = 1 },
+	{ .name = "kind", .label = "Typ av kontakt", .kind = FK_CHOICE, .required = 1, .choices = visit_kinds,
+	  .required_msg = "Välj typ av kontakt.", .bad_msg = "Välj typ av kontakt.", .sample = "home" },
+	{ .name = "met", .label = "Träffades ni?", .kind = FK_CHOICE, .required = 1, .choices = met_choices,
+	  .required_msg = "Ange om ni träffades.", .bad_msg = "Ange om ni träffades.", .sample = "1" },
+	{ .name = "note", .label = "Anteckning", .kind = FK_TEXTAREA, .max_chars = 8000,
+	  .hint = "Journalanteckningar kan inte ändras i efterhand. Ett fel rättas med en ny anteckning.",
+	  .sample = "Hembesök, allt lugnt. Pratade om ekonomi." },
+	{ NULL }
+};
+static const struct formdef visit = {
+	.id = "visit", .page = "/visits?person={cm_person}", .action = "/visits", .user = "cm1", .fields = visit_fields
+};
+
 /* ---------- the list ---------- */
 
 const struct formdef *const formdefs[] = {
@@ -339,6 +364,7 @@ const struct formdef *const formdefs[] = {
 	&life_area_new, &life_area_edit, &checklist_item_new, &checklist_item_edit, &settings,
 	&assignment, &assignment_text,
 	&move_in, &takeover, &tenancy_end_form,
+	&visit,
 	NULL
 };
 
