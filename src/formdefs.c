@@ -353,6 +353,35 @@ static const struct formdef visit = {
 	.id = "visit", .page = "/visits?person={cm_person}", .action = "/visits", .user = "cm1", .fields = visit_fields
 };
 
+/* ---------- checklists (the items themselves come from the admin's list) ---------- */
+
+static const struct fdef checklist_fields[] = {
+	{ .name = "done_date", .label = "Genomgången gjord (datum)", .kind = FK_DATE,
+	  .bad_msg = "Ange datumet för genomgången som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ (inte i framtiden)." },
+	{ .name = "agreed_actions", .label = "Överenskomna åtgärder", .kind = FK_TEXTAREA, .max_chars = 4000,
+	  .sample = "Städa balkongen före nästa månad." },
+	{ .name = "participant_comment", .label = "Hyresgästens egen kommentar", .kind = FK_TEXTAREA, .max_chars = 4000,
+	  .sample = "Jag trivs i lägenheten." },
+	{ NULL }
+};
+static const struct formdef checklist = {
+	.id = "checklist", .page = "/checklists/{draft_checklist}", .action = "/checklists/{draft_checklist}", .user = "cm1",
+	.fields = checklist_fields
+};
+
+static const struct fdef checklist_review_fields[] = {
+	{ .name = "review_date", .label = "Granskad (datum)", .kind = FK_DATE, .required = 1,
+	  .required_msg = "Ange granskningsdatum som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ (inte i framtiden).",
+	  .bad_msg = "Ange granskningsdatum som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ (inte i framtiden)." },
+	{ .name = "review_comment", .label = "Fastighetskontorets kommentar", .kind = FK_TEXTAREA, .max_chars = 4000,
+	  .sample = "Inga anmärkningar." },
+	{ NULL }
+};
+static const struct formdef checklist_review = {
+	.id = "checklist_review", .page = "/checklists/{sent_checklist}", .action = "/checklists/{sent_checklist}/review",
+	.user = "fast1", .fields = checklist_review_fields
+};
+
 /* ---------- the list ---------- */
 
 const struct formdef *const formdefs[] = {
@@ -364,7 +393,7 @@ const struct formdef *const formdefs[] = {
 	&life_area_new, &life_area_edit, &checklist_item_new, &checklist_item_edit, &settings,
 	&assignment, &assignment_text,
 	&move_in, &takeover, &tenancy_end_form,
-	&visit,
+	&visit, &checklist, &checklist_review,
 	NULL
 };
 

@@ -37,6 +37,8 @@ const records = {
   checklist_item: "SELECT id FROM config_items WHERE list = 'checklist_item'",
   decision: `SELECT d.id FROM decisions d JOIN persons p ON p.id = d.person_id WHERE d.replaced_by_id IS NULL AND p.district_id = (SELECT district_id FROM users WHERE username = 'soc1')`,
   cm_person: `SELECT m.person_id AS id FROM person_case_managers m WHERE m.ended_at IS NULL AND m.user_id = ${mine('cm1')}`,
+  draft_checklist: `SELECT c.id FROM checklists c JOIN tenancies t ON t.id = c.tenancy_id ${caseload} WHERE c.state = 'draft'`,
+  sent_checklist: "SELECT id FROM checklists WHERE state = 'sent'",
   open_tenancy: `SELECT t.id FROM tenancies t WHERE t.end_date IS NULL AND t.takeover_date IS NULL AND t.imported = 0`,
   free_apartment: `SELECT a.id FROM apartments a WHERE a.status <> 'blocked' AND a.imported = 0 AND NOT EXISTS (SELECT 1 FROM tenancies t WHERE t.apartment_id = a.id AND t.end_date IS NULL)`,
   incident: `SELECT i.id FROM incidents i JOIN tenancies t ON t.id = i.tenancy_id ${caseload} WHERE i.housing_related = 1`,
