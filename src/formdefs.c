@@ -382,6 +382,27 @@ static const struct formdef checklist_review = {
 	.user = "fast1", .fields = checklist_review_fields
 };
 
+/* ---------- the genomförandeplan (the life areas come from the admin's list) ---------- */
+
+static const struct fdef plan_fields[] = {
+	{ .name = "follow_up_dates", .label = "Uppföljningsdatum", .kind = FK_DATES, .required = 1,
+	  .hint = "Ett eller flera datum, ÅÅÅÅ-MM-DD eller D/M, åtskilda med kommatecken.",
+	  .required_msg = "Ange minst ett uppföljningsdatum.",
+	  .bad_msg = "Skriv upp till tio datum som ÅÅÅÅ-MM-DD eller D/M, åtskilda med kommatecken.", .sample = "1/3 2027, 1/9 2027" },
+	{ .name = "agreed_date", .label = "Deltagaren har godkänt planen (datum)", .kind = FK_DATE,
+	  .bad_msg = "Ange datum för godkännandet som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ (inte i framtiden)." },
+	{ .name = "agreed_how", .label = "Hur deltagaren godkände planen", .kind = FK_TEXT, .max_chars = 300,
+	  .hint = "Till exempel: muntligt vid hembesök, med underskrift.", .sample = "Muntligt vid hembesök." },
+	{ NULL }
+};
+static const struct formdef plan_new = {
+	.id = "plan_new", .page = "/persons/{person_without_plan}/plan/new", .action = "/persons/{person_without_plan}/plan",
+	.user = "cm1", .fields = plan_fields
+};
+static const struct formdef plan_edit = {
+	.id = "plan_edit", .page = "/plans/{plan}/edit", .action = "/plans/{plan}", .user = "cm1", .fields = plan_fields
+};
+
 /* ---------- the list ---------- */
 
 const struct formdef *const formdefs[] = {
@@ -394,6 +415,7 @@ const struct formdef *const formdefs[] = {
 	&assignment, &assignment_text,
 	&move_in, &takeover, &tenancy_end_form,
 	&visit, &checklist, &checklist_review,
+	&plan_new, &plan_edit,
 	NULL
 };
 

@@ -39,6 +39,8 @@ const records = {
   cm_person: `SELECT m.person_id AS id FROM person_case_managers m WHERE m.ended_at IS NULL AND m.user_id = ${mine('cm1')}`,
   draft_checklist: `SELECT c.id FROM checklists c JOIN tenancies t ON t.id = c.tenancy_id ${caseload} WHERE c.state = 'draft'`,
   sent_checklist: "SELECT id FROM checklists WHERE state = 'sent'",
+  person_without_plan: `SELECT m.person_id AS id FROM person_case_managers m WHERE m.ended_at IS NULL AND m.user_id = ${mine('cm1')} AND NOT EXISTS (SELECT 1 FROM plans pl WHERE pl.person_id = m.person_id)`,
+  plan: `SELECT pl.id FROM plans pl JOIN person_case_managers m ON m.person_id = pl.person_id AND m.ended_at IS NULL WHERE m.user_id = ${mine('cm1')}`,
   open_tenancy: `SELECT t.id FROM tenancies t WHERE t.end_date IS NULL AND t.takeover_date IS NULL AND t.imported = 0`,
   free_apartment: `SELECT a.id FROM apartments a WHERE a.status <> 'blocked' AND a.imported = 0 AND NOT EXISTS (SELECT 1 FROM tenancies t WHERE t.apartment_id = a.id AND t.end_date IS NULL)`,
   incident: `SELECT i.id FROM incidents i JOIN tenancies t ON t.id = i.tenancy_id ${caseload} WHERE i.housing_related = 1`,
