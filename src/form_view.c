@@ -63,6 +63,7 @@ void form_view(struct req *r, const struct formdef *d, const struct fvals *v, js
 		    "input", 0, "textarea", 0, "select", 0, "checkbox", 0, "date", 0, "time", 0, "checked", 0,
 		    "error", "hint", "inputmode", "options");
 		json_object_set_new(o, "password", json_false());
+		json_object_set_new(o, "radios", json_false());
 		json_t *err = json_object_get(fe, f->name);
 		if (err)
 			json_object_set(o, "error", err);
@@ -84,7 +85,7 @@ void form_view(struct req *r, const struct formdef *d, const struct fvals *v, js
 			json_object_set_new(o, "options", choice_options(f->choices, value));
 			break;
 		case FK_YESNO:
-			kind = "select";
+			kind = "radios";
 			json_object_set_new(o, "options", choice_options(yes_no, value));
 			break;
 		case FK_REF:

@@ -403,6 +403,37 @@ static const struct formdef plan_edit = {
 	.id = "plan_edit", .page = "/plans/{plan}/edit", .action = "/plans/{plan}", .user = "cm1", .fields = plan_fields
 };
 
+/* ---------- referrals (the decisions are described in decision.c) ---------- */
+
+#define CRITERION(key, text) \
+	{ .name = key, .label = text, .kind = FK_YESNO, .bad_msg = "Svara ja eller nej.", .sample = "1" }, \
+	{ .name = key "_note", .label = "Kommentar", .kind = FK_TEXTAREA, .max_chars = 5000, .sample = "Enligt brukaren själv." }
+#define REFERRAL_TEXT(key, text, example) \
+	{ .name = key, .label = text, .kind = FK_TEXTAREA, .max_chars = 5000, .sample = example }
+
+static const struct fdef referral_fields[] = {
+	CRITERION("crit_known", "Aktuell på vuxenenheten"),
+	CRITERION("crit_far", "Står långt från ordinarie bostadsmarknad och har lång erfarenhet av hemlöshet"),
+	CRITERION("crit_health", "Missbruk och/eller psykisk ohälsa"),
+	CRITERION("crit_wants", "Vill bo i hyreslägenhet, ta hyresgästansvar och ta emot stöd"),
+	CRITERION("crit_no_violence", "Inga hot- eller våldsincidenter nyligen som bedöms påverka grannar eller personal"),
+	CRITERION("crit_no_risk", "Bedöms inte ha hög risk för överdos eller suicid"),
+	{ .name = "client_participated", .label = "Brukaren har varit med och fyllt i remissen", .kind = FK_CHECK },
+	REFERRAL_TEXT("client_wishes", "Brukarens egna önskemål, med brukarens egna ord", "Ett eget hem nära min syster."),
+	REFERRAL_TEXT("homeless_duration", "Boendehistorik: hur länge hemlös", "Sju år, härbärgen och tillfälliga boenden."),
+	REFERRAL_TEXT("current_situation", "Nuvarande situation", "Bor på härbärge."),
+	REFERRAL_TEXT("needs", "Behov", "Stöd med ekonomi och kontakter med vården."),
+	{ NULL }
+};
+static const struct formdef referral_new = {
+	.id = "referral_new", .page = "/persons/{person}/referrals/new", .action = "/persons/{person}/referrals",
+	.user = "soc1", .fields = referral_fields
+};
+static const struct formdef referral_edit = {
+	.id = "referral_edit", .page = "/referrals/{draft_referral}/edit", .action = "/referrals/{draft_referral}",
+	.user = "soc1", .fields = referral_fields
+};
+
 /* ---------- the list ---------- */
 
 const struct formdef *const formdefs[] = {
@@ -416,6 +447,7 @@ const struct formdef *const formdefs[] = {
 	&move_in, &takeover, &tenancy_end_form,
 	&visit, &checklist, &checklist_review,
 	&plan_new, &plan_edit,
+	&referral_new, &referral_edit,
 	NULL
 };
 

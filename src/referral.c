@@ -5,6 +5,7 @@
 #include "date.h"
 #include "db.h"
 #include "district.h"
+#include "formdef.h"
 #include "handlers.h"
 #include "person.h"
 #include "referral_state.h"
@@ -73,8 +74,8 @@ static json_t *referral_load(const struct req *r, long long id)
 	return scope_row(sql, r, id);
 }
 
-/* Returns the criteria as [{key, label, yes, no, note}] from a stored or
- * typed referral object. New reference. */
+/* Returns the criteria as [{key, label, yes, no, note}] from a stored
+ * referral, for reading on its page. New reference. */
 static json_t *criteria_view(json_t *ref)
 {
 	json_t *a = json_array();
@@ -92,39 +93,39 @@ static json_t *criteria_view(json_t *ref)
 	return a;
 }
 
-/* Reads the referral form into an object shaped like a stored row;
- * errors go to the view. New reference. */
-static json_t *read_referral_input(struct req *r)
+/* Reads the referral form (referral_new in formdefs.c) into an object
+ * shaped like a stored row (criteria 1/0 or absent); errors and what was
+ * typed go to the view (*v). New reference. */
+static json_t *read_referral_input(struct req *r, struct fvals **v)
 {
+	*v = form_read(r, formdef_find("referral_new"));
 	json_t *f = json_object();
 	for (size_t i = 0; i < NCRIT; i++) {
-		const char *v = http_param(r, criteria[i].key);
+		const char *ans = fv_str(*v, criteria[i].key);
 		char note[64];
 		snprintf(note, sizeof note, "%s_note", criteria[i].key);
-		const char *n = http_param(r, note);
-		if (v && (!strcmp(v, "1") || !strcmp(v, "0")))
-			json_object_set_new(f, criteria[i].key, json_integer(v[0] - '0'));
-		else if (v && *v)
-			view_error(r, criteria[i].key, "Svara ja eller nej.");
-		json_object_set_new(f, note, json_string(n ? n : ""));
-		if (n && strlen(n) > TEXT_MAX)
-			view_error(r, note, "Kommentaren får vara högst 5000 tecken.");
+		if (ans)
+			json_object_set_new(f, criteria[i].key, json_integer(ans[0] == '1'));
+		json_object_set_new(f, note, json_string(fv_text(*v, note)));
 	}
-	for (size_t i = 0; i < NTEXTS; i++) {
-		const char *t = http_param(r, texts[i]);
-		json_object_set_new(f, texts[i], json_string(t ? t : ""));
-		if (t && strlen(t) > TEXT_MAX)
-			view_error(r, texts[i], "Texten får vara högst 5000 tecken.");
-	}
-	json_object_set_new(f, "client_participated", json_integer(http_param(r, "client_participated") != NULL));
+	for (size_t i = 0; i < NTEXTS; i++)
+		json_object_set_new(f, texts[i], json_string(fv_text(*v, texts[i])));
+	json_object_set_new(f, "client_participated", json_integer(fv_num(*v, "client_participated") != 0));
 	return f;
 }
 
-/* Fills the form view for a referral (new or draft edit). */
-static void form_view(struct req *r, json_t *form, const char *action, json_t *person)
+/* Fills the form view for a referral (new or draft edit): form is the
+ * stored (or read) row, v what was typed (NULL on a GET). criteria pairs
+ * each criterion's yes/no with its comment for the template. */
+static void ref_form_view(struct req *r, json_t *form, const char *action, json_t *person, const struct fvals *v)
 {
-	json_object_set_new(r->view, "criteria", criteria_view(form));
 	json_object_set_new(r->view, "form", form);
+	form_view(r, formdef_find("referral_new"), v, form);
+	json_t *f = json_object_get(r->view, "f"), *a = json_array();
+	for (size_t i = 0; i < NCRIT; i++)
+		json_array_append_new(a, json_pack("{s:O, s:O}", "answer", json_object_get(f, criteria[i].key),
+		    "note", json_object_get(f, arena_printf(&r->arena, "%s_note", criteria[i].key))));
+	json_object_set_new(r->view, "criteria", a);
 	json_object_set_new(r->view, "action", json_string(action));
 	if (person)
 		json_object_set_new(r->view, "person", person);
@@ -137,7 +138,7 @@ int referral_new_form(struct req *r)
 	if (person_visible(r, pid) != 1)
 		return http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
 	json_object_set_new(r->view, "title", json_string("Ny remiss till Bostad först"));
-	form_view(r, json_object(), arena_printf(&r->arena, "/persons/%lld/referrals", pid), person_load(pid));
+	ref_form_view(r, json_object(), arena_printf(&r->arena, "/persons/%lld/referrals", pid), person_load(pid), NULL);
 	return 200;
 }
 
@@ -196,10 +197,11 @@ int referral_create(struct req *r)
 	long long pid = r->params[0];
 	if (person_visible(r, pid) != 1)
 		return http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
-	json_t *f = read_referral_input(r);
+	struct fvals *v;
+	json_t *f = read_referral_input(r, &v);
 	json_object_set_new(r->view, "title", json_string("Ny remiss till Bostad först"));
 	if (view_has_errors(r)) {
-		form_view(r, f, arena_printf(&r->arena, "/persons/%lld/referrals", pid), person_load(pid));
+		ref_form_view(r, f, arena_printf(&r->arena, "/persons/%lld/referrals", pid), person_load(pid), v);
 		return 400;
 	}
 	if (db_begin() < 0) {
@@ -348,7 +350,7 @@ int referral_edit_form(struct req *r)
 	}
 	json_object_set_new(r->view, "title", json_string("Ändra remiss"));
 	json_object_set_new(r->view, "edit", json_true());
-	form_view(r, ref, arena_printf(&r->arena, "/referrals/%lld", id), NULL);
+	ref_form_view(r, ref, arena_printf(&r->arena, "/referrals/%lld", id), NULL, NULL);
 	return 200;
 }
 
@@ -369,7 +371,8 @@ int referral_update(struct req *r)
 	if (!stored)
 		return http_fail(r, 404, not_found);
 	long long version = parse_id(http_param(r, "version"));
-	json_t *f = read_referral_input(r);
+	struct fvals *v;
+	json_t *f = read_referral_input(r, &v);
 	json_object_set_new(f, "version", json_integer(version));
 	json_object_set_new(r->view, "title", json_string("Ändra remiss"));
 	json_object_set_new(r->view, "edit", json_true());
@@ -383,7 +386,7 @@ int referral_update(struct req *r)
 	json_object_set(f, "person_name", json_object_get(stored, "person_name"));
 	if (view_has_errors(r)) {
 		json_decref(stored);
-		form_view(r, f, action, NULL);
+		ref_form_view(r, f, action, NULL, v);
 		return 400;
 	}
 	if (db_begin() < 0)
@@ -402,11 +405,9 @@ int referral_update(struct req *r)
 	if (!changed) {
 		db_rollback();
 		json_object_set_new(f, "version", json_integer(json_integer_value(json_object_get(stored, "version"))));
-		json_object_set_new(stored, "criteria", criteria_view(stored));
-		json_object_set_new(r->view, "conflict", stored);
-		form_view(r, f, action, NULL);
-		view_error(r, "client_wishes", "Någon annan har sparat remissen sedan du öppnade den. Det som nu är sparat "
-		    "visas överst; det du skrev finns kvar i formuläret. Justera och spara igen.");
+		form_conflict(r, formdef_find("referral_new"), stored, "client_wishes", "remissen", NULL);
+		json_decref(stored);
+		ref_form_view(r, f, action, NULL, v);
 		return 409;
 	}
 	if (audit_log(r->user.id, "update", "referral", id, json_integer_value(json_object_get(stored, "person_id"))) < 0 ||

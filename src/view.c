@@ -172,6 +172,8 @@ json_t *view_field(struct req *r, json_t *fields, const char *name, const char *
 	    "id", name, "name", name, "label", label, "value", value ? value : "", "required", 0,
 	    "input", 0, "textarea", 0, "select", 0, "checkbox", 0, "date", 0, "time", 0, "checked", 0,
 	    "error", "hint", "inputmode");
+	json_object_set_new(f, "password", json_false());
+	json_object_set_new(f, "radios", json_false());
 	json_object_set_new(f, kind, json_true());
 	if (!strcmp(kind, "date") || !strcmp(kind, "time"))
 		json_object_set_new(f, "input", json_true());
