@@ -245,8 +245,8 @@ static void read_field(struct req *r, const struct fdef *f, struct fvals *v, siz
 	}
 }
 
-/* form_read with errors at NAME-row when row is not 0. */
-static struct fvals *read_form(struct req *r, const struct formdef *d, long long row)
+/* form_read with errors at NAME-suffix when suffix is not NULL. */
+static struct fvals *read_form(struct req *r, const struct formdef *d, const char *suffix)
 {
 	size_t n = 0;
 	while (d->fields[n].name)
@@ -261,7 +261,7 @@ static struct fvals *read_form(struct req *r, const struct formdef *d, long long
 	for (size_t i = 0; i < n; i++) {
 		v->raw[i] = v->val[i] = NULL;
 		v->num[i] = 0;
-		const char *key = row ? arena_printf(&r->arena, "%s-%lld", d->fields[i].name, row) : d->fields[i].name;
+		const char *key = suffix ? arena_printf(&r->arena, "%s-%s", d->fields[i].name, suffix) : d->fields[i].name;
 		read_field(r, &d->fields[i], v, i, today, key);
 	}
 	return v;
@@ -269,12 +269,17 @@ static struct fvals *read_form(struct req *r, const struct formdef *d, long long
 
 struct fvals *form_read(struct req *r, const struct formdef *d)
 {
-	return read_form(r, d, 0);
+	return read_form(r, d, NULL);
+}
+
+struct fvals *form_read_keyed(struct req *r, const struct formdef *d, const char *suffix)
+{
+	return read_form(r, d, suffix);
 }
 
 struct fvals *form_read_row(struct req *r, const struct formdef *d, long long row)
 {
-	return read_form(r, d, row);
+	return read_form(r, d, arena_printf(&r->arena, "%lld", row));
 }
 
 /* Returns the index of name in v's form, or -1. */

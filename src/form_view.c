@@ -48,23 +48,24 @@ static json_t *choice_options(const struct fchoice *c, const char *value)
 	return a;
 }
 
-void form_view(struct req *r, const struct formdef *d, const struct fvals *v, json_t *stored)
+json_t *form_fields(struct req *r, const struct formdef *d, const struct fvals *v, json_t *stored, const char *suffix)
 {
 	static const struct fchoice yes_no[] = { { "1", "Ja" }, { "0", "Nej" }, { NULL, NULL } };
-	json_t *fields = json_array(), *by_name = view_obj(r, "f"), *form = view_obj(r, "form");
+	json_t *fields = json_array();
 	json_t *fe = json_object_get(r->view, "field_errors");
 	for (size_t i = 0; d->fields[i].name; i++) {
 		const struct fdef *f = &d->fields[i];
 		const char *value = v ? (v->raw[i] ? v->raw[i] : "") : stored_text(r, stored, f->name);
+		const char *id = suffix ? arena_printf(&r->arena, "%s-%s", f->name, suffix) : f->name;
 		/* every flag the partial reads is set, so none is looked up in
 		 * the page around it (Mustache searches outer contexts) */
 		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:n, s:n, s:n, s:n}",
-		    "id", f->name, "name", f->name, "label", f->label, "value", value, "required", f->required,
+		    "id", id, "name", f->name, "label", f->label, "value", value, "required", f->required,
 		    "input", 0, "textarea", 0, "select", 0, "checkbox", 0, "date", 0, "time", 0, "checked", 0,
 		    "error", "hint", "inputmode", "options");
 		json_object_set_new(o, "password", json_false());
 		json_object_set_new(o, "radios", json_false());
-		json_t *err = json_object_get(fe, f->name);
+		json_t *err = json_object_get(fe, id);
 		if (err)
 			json_object_set(o, "error", err);
 		if (f->hint)
@@ -105,10 +106,21 @@ void form_view(struct req *r, const struct formdef *d, const struct fvals *v, js
 			break;
 		}
 		json_object_set_new(o, kind, json_true());
-		json_array_append(fields, o);
-		json_object_set_new(by_name, f->name, o);
+		json_array_append_new(fields, o);
+	}
+	return fields;
+}
+
+void form_view(struct req *r, const struct formdef *d, const struct fvals *v, json_t *stored)
+{
+	json_t *fields = form_fields(r, d, v, stored, NULL), *by_name = view_obj(r, "f"), *form = view_obj(r, "form");
+	size_t i;
+	json_t *o;
+	json_array_foreach(fields, i, o) {
+		const struct fdef *f = &d->fields[i];
+		json_object_set(by_name, f->name, o);
 		if (f->kind != FK_PASSWORD && (!json_object_get(form, f->name) || v))
-			json_object_set_new(form, f->name, json_string(value));
+			json_object_set(form, f->name, json_object_get(o, "value"));
 	}
 	json_object_set_new(r->view, "fields", fields);
 }

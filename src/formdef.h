@@ -54,6 +54,8 @@ struct formdef {
 	const char *page;	/* GET path with the form: "/persons/{person}/edit" */
 	const char *action;	/* POST path: "/persons/{person}" */
 	const char *user;	/* a demo user who may send it (tests) */
+	const char *match;	/* "NAME=VALUE" of a hidden field that tells this form from
+				 * others on the page posting to the same action, or NULL */
 	const struct fdef *fields;	/* ended by a field with name NULL */
 };
 
@@ -120,6 +122,15 @@ size_t utf8_chars(const char *s);
  * Never NULL; arena-owned.
  */
 struct fvals *form_read(struct req *r, const struct formdef *d);
+
+/* form_read for one of several forms on a page that share field names
+ * (the referral's steps): errors are recorded at "NAME-suffix", the ids
+ * form_fields gives them. */
+struct fvals *form_read_keyed(struct req *r, const struct formdef *d, const char *suffix);
+
+/* The field descriptors of d as form_view builds them, with ids
+ * "NAME-suffix" (suffix may be NULL: ids are the names). New reference. */
+json_t *form_fields(struct req *r, const struct formdef *d, const struct fvals *v, json_t *stored, const char *suffix);
 
 /* form_read for one row's form in a list (the district and config-item
  * rows): the errors are recorded at "NAME-row", the row's field ids. */

@@ -434,6 +434,40 @@ static const struct formdef referral_edit = {
 	.user = "soc1", .fields = referral_fields
 };
 
+/* ---------- the referral's steps (several forms on its page, ids NAME-ACTION) ---------- */
+
+static const struct fdef step_book_meeting_fields[] = {
+	{ .name = "date", .label = "Datum för mötet", .kind = FK_DATE, .required = 1 },
+	{ .name = "time", .label = "Klockslag", .kind = FK_TIME, .required = 1, .hint = "TT:MM, till exempel 13:30",
+	  .required_msg = "Ange klockslag för mötet som TT:MM, till exempel 13:30.",
+	  .bad_msg = "Ange klockslag som TT:MM, mellan 00:00 och 23:59.", .sample = "13:30" },
+	{ .name = "place", .label = "Plats", .kind = FK_TEXT, .required = 1, .max_chars = 200,
+	  .hint = "Adress eller lokal, till exempel Bostad först SRF, Första Långgatan 28",
+	  .required_msg = "Skriv var mötet hålls.", .sample = "Stadsmissionen, Götgatan 1" },
+	{ NULL }
+};
+static const struct formdef step_book_meeting = {
+	.id = "step_book_meeting", .page = "/referrals/{referral_to_book}", .action = "/referrals/{referral_to_book}/steps",
+	.user = "cm1", .match = "action=book_meeting", .fields = step_book_meeting_fields
+};
+static const struct fdef step_hold_meeting_fields[] = {
+	{ .name = "date", .label = "Mötet hölls", .kind = FK_DATE, .required = 1 },
+	{ NULL }
+};
+static const struct formdef step_hold_meeting = {
+	.id = "step_hold_meeting", .page = "/referrals/{referral_booked}", .action = "/referrals/{referral_booked}/steps",
+	.user = "cm1", .match = "action=hold_meeting", .fields = step_hold_meeting_fields
+};
+static const struct fdef step_reason_fields[] = {
+	{ .name = "reason", .label = "Motivering", .kind = FK_TEXTAREA, .required = 1, .max_chars = 5000,
+	  .required_msg = "Skriv en motivering.", .sample = "Brukaren vill inte längre." },
+	{ NULL }
+};
+static const struct formdef step_reason = {
+	.id = "step_reason", .page = "/referrals/{draft_referral}", .action = "/referrals/{draft_referral}/steps/confirm",
+	.user = "soc1", .match = "action=withdraw", .fields = step_reason_fields
+};
+
 /* ---------- the list ---------- */
 
 const struct formdef *const formdefs[] = {
@@ -447,7 +481,7 @@ const struct formdef *const formdefs[] = {
 	&move_in, &takeover, &tenancy_end_form,
 	&visit, &checklist, &checklist_review,
 	&plan_new, &plan_edit,
-	&referral_new, &referral_edit,
+	&referral_new, &referral_edit, &step_book_meeting, &step_hold_meeting, &step_reason,
 	NULL
 };
 
@@ -522,8 +556,11 @@ json_t *formdefs_json(void)
 				json_object_set_new(o, "sample", json_string(f->sample));
 			json_array_append_new(fields, o);
 		}
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", d->id, "page", d->page, "action", d->action,
-		    "user", d->user, "fields", fields));
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", d->id, "page", d->page, "action", d->action,
+		    "user", d->user, "fields", fields);
+		if (d->match)
+			json_object_set_new(o, "match", json_string(d->match));
+		json_array_append_new(a, o);
 	}
 	return a;
 }

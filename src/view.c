@@ -76,6 +76,10 @@ void view_error(struct req *r, const char *field, const char *msg)
 	}
 	if (!json_object_get(fe, field))
 		json_object_set_new(fe, field, json_string(msg));
+	/* a described field already built (form_view) shows it too */
+	json_t *fd = json_object_get(json_object_get(r->view, "f"), field);
+	if (fd && !json_is_string(json_object_get(fd, "error")))
+		json_object_set(fd, "error", json_object_get(fe, field));
 }
 
 int view_has_field_error(struct req *r, const char *field)

@@ -42,6 +42,8 @@ const records = {
   person_without_plan: `SELECT m.person_id AS id FROM person_case_managers m WHERE m.ended_at IS NULL AND m.user_id = ${mine('cm1')} AND NOT EXISTS (SELECT 1 FROM plans pl WHERE pl.person_id = m.person_id)`,
   plan: `SELECT pl.id FROM plans pl JOIN person_case_managers m ON m.person_id = pl.person_id AND m.ended_at IS NULL WHERE m.user_id = ${mine('cm1')}`,
   draft_referral: `SELECT r.id FROM referrals r JOIN persons p ON p.id = r.person_id WHERE r.state = 'draft' AND p.district_id = (SELECT district_id FROM users WHERE username = 'soc1')`,
+  referral_to_book: "SELECT id FROM referrals WHERE state IN ('preliminary_positive', 'meeting_booked')",
+  referral_booked: "SELECT id FROM referrals WHERE state = 'meeting_booked'",
   open_tenancy: `SELECT t.id FROM tenancies t WHERE t.end_date IS NULL AND t.takeover_date IS NULL AND t.imported = 0`,
   free_apartment: `SELECT a.id FROM apartments a WHERE a.status <> 'blocked' AND a.imported = 0 AND NOT EXISTS (SELECT 1 FROM tenancies t WHERE t.apartment_id = a.id AND t.end_date IS NULL)`,
   incident: `SELECT i.id FROM incidents i JOIN tenancies t ON t.id = i.tenancy_id ${caseload} WHERE i.housing_related = 1`,
@@ -62,12 +64,15 @@ const attr = (tag, name) => {
 };
 const has = (tag, name) => new RegExp(`\\s${name}(\\s|>|=|$)`).test(tag);
 
-/* The controls of the form posting to action in html: {values, controls},
+/* The controls of the form posting to action in html (the one holding the
+ * hidden field match, "NAME=VALUE", when several do): {values, controls},
  * values as a browser would send them, controls[name] = the opening tag. */
-function formIn(html, action) {
+function formIn(html, action, match) {
+  const [mk, mv] = match ? match.split('=') : [];
   const forms = [...html.matchAll(/<form\b[^>]*>[\s\S]*?<\/form>/g)].map((m) => m[0])
-    .filter((f) => attr(f.slice(0, f.indexOf('>') + 1), 'action') === action);
-  assert.ok(forms.length, `no form posting to ${action}`);
+    .filter((f) => attr(f.slice(0, f.indexOf('>') + 1), 'action') === action)
+    .filter((f) => !match || [...f.matchAll(/<input\b[^>]*>/g)].some((i) => attr(i[0], 'name') === mk && attr(i[0], 'value') === mv));
+  assert.ok(forms.length, `no form posting to ${action}${match ? ` with ${match}` : ''}`);
   const f = forms[forms.length - 1];
   const values = {}, controls = {};
   for (const m of f.matchAll(/<input\b[^>]*>/g)) {
@@ -138,7 +143,7 @@ for (const form of forms) {
     const page = resolve(form.page), action = resolve(form.action);
     const shown = await c.get(page);
     assert.equal(shown.status, 200, `${form.id}: GET ${page}`);
-    const { values, controls } = formIn(shown.body, action);
+    const { values, controls } = formIn(shown.body, action, form.match);
     for (const f of form.fields) {
       if (f.kind !== 'check') assert.ok(controls[f.name], `${form.id}: ${page} shows ${f.name}`);
       if (f.required && f.kind !== 'check')
@@ -158,7 +163,7 @@ for (const form of forms) {
       const r = await c.post(action, sent);
       const where = `${form.id}: ${f.name}=${wrong.slice(0, 12)}`;
       assert.ok(r.status >= 400 && r.status < 500, `${where}: status ${r.status}`);
-      const back = formIn(r.body, action);
+      const back = formIn(r.body, action, form.match);
       const tag = back.controls[f.name];
       assert.ok(tag, `${where}: the field is shown again`);
       assert.match(tag, /aria-invalid="true"/, `${where}: aria-invalid`);
@@ -175,5 +180,26 @@ for (const form of forms) {
     assert.ok(tried > 0, `${form.id}: no field could be made bad`);
   });
 }
+
+// One conflict shape for every stale form: 409, "Sparat av någon annan",
+// the summary's link to the form (here a person, an apartment and a
+// referral's step, each sent with a version someone else already used).
+test('a stale form answers 409 in the one conflict shape, nothing written', async () => {
+  const stale = [
+    ['soc1', resolve('/persons/{person}'), { first_name: 'Gammal', last_name: 'Version' }, 'persons'],
+    ['fast1', resolve('/apartments/{apartment}'), { address: 'Gammal väg 1', district_id: String(q(records.district)[0].id),
+      rooms: '1', area_m2: '30', rent: '5000', status: 'available' }, 'apartments'],
+    ['cm1', resolve('/referrals/{referral_to_book}/steps'), { action: 'book_meeting', date: today, time: '10:00', place: 'Kontoret' }, 'referrals'],
+  ];
+  for (const [user, path, form, table] of stale) {
+    const id = path.split('/')[2];
+    const version = q(`SELECT version FROM ${table} WHERE id = ${id}`)[0].version;
+    const r = await (await as(user)).post(path, { ...form, version: String(version - 1 || 999) });
+    assert.equal(r.status, 409, `${path}: ${r.status}`);
+    assert.match(r.body, /<div class="conflict" role="region" aria-label="Det som nu är sparat">\s*<h2>Sparat av någon annan<\/h2>/, path);
+    assert.match(r.body, /<a href="#[^"]+">Någon annan har ändrat /, `${path}: the summary leads to where it is`);
+    assert.equal(q(`SELECT version FROM ${table} WHERE id = ${id}`)[0].version, version, `${path}: nothing written`);
+  }
+});
 
 await run({ after: () => srv.stop() });
