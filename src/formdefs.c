@@ -54,10 +54,10 @@ static const struct fdef person_new_fields[] = {
 	{ .name = "birth_date", .label = "Födelsedatum om det är känt", .kind = FK_DATE },
 	{ .name = "sex", .label = "Kön", .kind = FK_CHOICE, .choices = sex_choices, .hint = "För reservidentiteten." },
 	PERSON_NAME_FIELDS,
-	{ NULL }
+	{ .name = NULL }
 };
 
-static const struct fdef person_edit_fields[] = { PERSON_NAME_FIELDS, { NULL } };
+static const struct fdef person_edit_fields[] = { PERSON_NAME_FIELDS, { .name = NULL } };
 
 static const struct formdef person_new = {
 	.id = "person_new", .page = "/persons/new", .action = "/persons", .user = "soc1", .fields = person_new_fields
@@ -86,7 +86,7 @@ static const struct fdef apartment_fields[] = {
 	  .sample = "K-123" },
 	{ .name = "status", .label = "Status", .kind = FK_CHOICE, .required = 1, .choices = apartment_statuses,
 	  .required_msg = "Välj status.", .bad_msg = "Välj status.", .sample = "available" },
-	{ NULL }
+	{ .name = NULL }
 };
 
 static const struct formdef apartment_new = {
@@ -116,10 +116,10 @@ static const struct fdef incident_fields[] = {
 	  .choices = housing_related_choices, .sample = "1" },
 	{ .name = "internal_note", .label = "Intern anteckning", .kind = FK_TEXTAREA, .max_chars = 4000,
 	  .hint = "Syns aldrig för fastighetskontoret.", .sample = "Ringt kontaktpersonen." },
-	{ NULL }
+	{ .name = NULL }
 };
 
-static const struct fdef incident_landlord_fields[] = { INCIDENT_COMMON_FIELDS, { NULL } };
+static const struct fdef incident_landlord_fields[] = { INCIDENT_COMMON_FIELDS, { .name = NULL } };
 
 static const struct formdef incident_new = {
 	.id = "incident_new", .page = "/tenancies/{tenancy}/incidents/new", .action = "/tenancies/{tenancy}/incidents",
@@ -157,14 +157,14 @@ static const struct fdef user_new_fields[] = {
 	  .hint = "2–64 tecken: a–z, 0–9, punkt, bindestreck eller understreck.", .sample = "prov.anvandare" },
 	USER_FIELDS,
 	PASSWORD_FIELDS("Lösenord"),
-	{ NULL }
+	{ .name = NULL }
 };
 static const struct fdef user_edit_fields[] = {
 	USER_FIELDS,
 	{ .name = "active", .label = "Aktivt konto (avmarkera för att inaktivera; kontot raderas aldrig)", .kind = FK_CHECK },
-	{ NULL }
+	{ .name = NULL }
 };
-static const struct fdef user_password_fields[] = { PASSWORD_FIELDS("Nytt lösenord"), { NULL } };
+static const struct fdef user_password_fields[] = { PASSWORD_FIELDS("Nytt lösenord"), { .name = NULL } };
 
 static const struct formdef user_new = {
 	.id = "user_new", .page = "/admin/users/new", .action = "/admin/users", .user = "admin1", .fields = user_new_fields
@@ -184,11 +184,11 @@ static const struct formdef user_password = {
 	{ .name = "name", .label = "Namn", .kind = FK_TEXT, .required = 1, .max_chars = 100, \
 	  .required_msg = "Ange stadsdelens namn.", .sample = "Östra Åby" }
 
-static const struct fdef district_new_fields[] = { DISTRICT_NAME_FIELD, { NULL } };
+static const struct fdef district_new_fields[] = { DISTRICT_NAME_FIELD, { .name = NULL } };
 static const struct fdef district_edit_fields[] = {
 	DISTRICT_NAME_FIELD,
 	{ .name = "active", .label = "Aktiv", .kind = FK_CHECK },
-	{ NULL }
+	{ .name = NULL }
 };
 static const struct formdef district_new = {
 	.id = "district_new", .page = "/admin/districts", .action = "/admin/districts", .user = "admin1",
@@ -208,11 +208,11 @@ static const struct formdef district_edit = {
 	  .required_msg = "Ange plats i ordningen som ett heltal, 1–999.", \
 	  .bad_msg = "Ange plats i ordningen som ett heltal, 1–999.", .sample = "50" }
 
-static const struct fdef config_item_new_fields[] = { CONFIG_ITEM_FIELDS, { NULL } };
+static const struct fdef config_item_new_fields[] = { CONFIG_ITEM_FIELDS, { .name = NULL } };
 static const struct fdef config_item_edit_fields[] = {
 	CONFIG_ITEM_FIELDS,
 	{ .name = "active", .label = "Aktiv", .kind = FK_CHECK },
-	{ NULL }
+	{ .name = NULL }
 };
 static const struct formdef life_area_new = {
 	.id = "life_area_new", .page = "/admin/life-areas", .action = "/admin/life-areas", .user = "admin1",
@@ -237,7 +237,7 @@ static const struct fdef settings_fields[] = {
 	  .bad_msg = "Ange antal månader som ett heltal, 1–60.",
 	  .hint = "Ett av villkoren för att ett boende visas som redo för överlåtelse av förstahandskontraktet.",
 	  .sample = "9" },
-	{ NULL }
+	{ .name = NULL }
 };
 static const struct formdef settings = {
 	.id = "settings", .page = "/admin/settings", .action = "/admin/settings", .user = "admin1", .fields = settings_fields
@@ -251,7 +251,7 @@ static const struct fdef assignment_fields[] = {
 	{ .name = "followup_dates", .label = "Uppföljningsdatum", .kind = FK_DATES,
 	  .hint = "ÅÅÅÅ-MM-DD eller D/M, åtskilda med kommatecken.",
 	  .bad_msg = "Skriv uppföljningsdatum som ÅÅÅÅ-MM-DD eller D/M, åtskilda med kommatecken.", .sample = "1/3 2027, 1/9 2027" },
-	{ NULL }
+	{ .name = NULL }
 };
 static const struct formdef assignment = {
 	.id = "assignment", .page = "/decisions/{decision}/assignment/edit", .action = "/decisions/{decision}/assignment",
@@ -261,7 +261,7 @@ static const struct formdef assignment = {
 static const struct fdef assignment_text_fields[] = {
 	{ .name = "text", .label = "Standardtext", .kind = FK_TEXTAREA, .required = 1, .max_chars = 10000,
 	  .required_msg = "Skriv standardtexten.", .sample = "Uppdraget gäller stöd i boendet." },
-	{ NULL }
+	{ .name = NULL }
 };
 static const struct formdef assignment_text = {
 	.id = "assignment_text", .page = "/admin/assignment-text", .action = "/admin/assignment-text", .user = "admin1",
@@ -291,7 +291,7 @@ static const struct fdef move_in_fields[] = {
 	  .bad_msg = "Ange ordningen som ett heltal, 1–50.", .sample = "" },
 	{ .name = "ordinal_reason", .label = "Skäl till angiven ordning", .kind = FK_TEXTAREA, .max_chars = 1000,
 	  .sample = "Bodde i Bostad först 2019." },
-	{ NULL }
+	{ .name = NULL }
 };
 static const struct formdef move_in = {
 	.id = "move_in", .page = "/apartments/{free_apartment}/tenancies/new", .action = "/apartments/{free_apartment}/tenancies",
@@ -304,7 +304,7 @@ static const struct fdef takeover_fields[] = {
 	  .bad_msg = "Ange datum för överlåtelsen som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ, och ett datum som finns." },
 	{ .name = "takeover_reason", .label = "Skäl, om överlåtelsen skedde innan väntetiden var över", .kind = FK_TEXTAREA,
 	  .max_chars = 2000, .sample = "Hyresvärden har godkänt överlåtelsen." },
-	{ NULL }
+	{ .name = NULL }
 };
 static const struct formdef takeover = {
 	.id = "takeover", .page = "/tenancies/{open_tenancy}", .action = "/tenancies/{open_tenancy}/takeover/confirm",
@@ -321,7 +321,7 @@ static const struct fdef end_fields[] = {
 	  .bad_msg = "Välj skälet till vräkningen: störningar, hyresskuld eller annat skäl.", .sample = "" },
 	{ .name = "end_note", .label = "Beskrivning (krävs vid Annat)", .kind = FK_TEXTAREA, .max_chars = 2000,
 	  .sample = "Flyttade till en annan ort." },
-	{ NULL }
+	{ .name = NULL }
 };
 static const struct formdef tenancy_end_form = {
 	.id = "tenancy_end", .page = "/tenancies/{open_tenancy}", .action = "/tenancies/{open_tenancy}/end/confirm",
@@ -347,7 +347,7 @@ static const struct fdef visit_fields[] = {
 	{ .name = "note", .label = "Anteckning", .kind = FK_TEXTAREA, .max_chars = 8000,
 	  .hint = "Journalanteckningar kan inte ändras i efterhand. Ett fel rättas med en ny anteckning.",
 	  .sample = "Hembesök, allt lugnt. Pratade om ekonomi." },
-	{ NULL }
+	{ .name = NULL }
 };
 static const struct formdef visit = {
 	.id = "visit", .page = "/visits?person={cm_person}", .action = "/visits", .user = "cm1", .fields = visit_fields
@@ -362,7 +362,7 @@ static const struct fdef checklist_fields[] = {
 	  .sample = "Städa balkongen före nästa månad." },
 	{ .name = "participant_comment", .label = "Hyresgästens egen kommentar", .kind = FK_TEXTAREA, .max_chars = 4000,
 	  .sample = "Jag trivs i lägenheten." },
-	{ NULL }
+	{ .name = NULL }
 };
 static const struct formdef checklist = {
 	.id = "checklist", .page = "/checklists/{draft_checklist}", .action = "/checklists/{draft_checklist}", .user = "cm1",
@@ -375,7 +375,7 @@ static const struct fdef checklist_review_fields[] = {
 	  .bad_msg = "Ange granskningsdatum som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ (inte i framtiden)." },
 	{ .name = "review_comment", .label = "Fastighetskontorets kommentar", .kind = FK_TEXTAREA, .max_chars = 4000,
 	  .sample = "Inga anmärkningar." },
-	{ NULL }
+	{ .name = NULL }
 };
 static const struct formdef checklist_review = {
 	.id = "checklist_review", .page = "/checklists/{sent_checklist}", .action = "/checklists/{sent_checklist}/review",
@@ -393,7 +393,7 @@ static const struct fdef plan_fields[] = {
 	  .bad_msg = "Ange datum för godkännandet som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ (inte i framtiden)." },
 	{ .name = "agreed_how", .label = "Hur deltagaren godkände planen", .kind = FK_TEXT, .max_chars = 300,
 	  .hint = "Till exempel: muntligt vid hembesök, med underskrift.", .sample = "Muntligt vid hembesök." },
-	{ NULL }
+	{ .name = NULL }
 };
 static const struct formdef plan_new = {
 	.id = "plan_new", .page = "/persons/{person_without_plan}/plan/new", .action = "/persons/{person_without_plan}/plan",
@@ -423,7 +423,7 @@ static const struct fdef referral_fields[] = {
 	REFERRAL_TEXT("homeless_duration", "Boendehistorik: hur länge hemlös", "Sju år, härbärgen och tillfälliga boenden."),
 	REFERRAL_TEXT("current_situation", "Nuvarande situation", "Bor på härbärge."),
 	REFERRAL_TEXT("needs", "Behov", "Stöd med ekonomi och kontakter med vården."),
-	{ NULL }
+	{ .name = NULL }
 };
 static const struct formdef referral_new = {
 	.id = "referral_new", .page = "/persons/{person}/referrals/new", .action = "/persons/{person}/referrals",
@@ -444,7 +444,7 @@ static const struct fdef step_book_meeting_fields[] = {
 	{ .name = "place", .label = "Plats", .kind = FK_TEXT, .required = 1, .max_chars = 200,
 	  .hint = "Adress eller lokal, till exempel Bostad först SRF, Första Långgatan 28",
 	  .required_msg = "Skriv var mötet hålls.", .sample = "Stadsmissionen, Götgatan 1" },
-	{ NULL }
+	{ .name = NULL }
 };
 static const struct formdef step_book_meeting = {
 	.id = "step_book_meeting", .page = "/referrals/{referral_to_book}", .action = "/referrals/{referral_to_book}/steps",
@@ -452,7 +452,7 @@ static const struct formdef step_book_meeting = {
 };
 static const struct fdef step_hold_meeting_fields[] = {
 	{ .name = "date", .label = "Mötet hölls", .kind = FK_DATE, .required = 1 },
-	{ NULL }
+	{ .name = NULL }
 };
 static const struct formdef step_hold_meeting = {
 	.id = "step_hold_meeting", .page = "/referrals/{referral_booked}", .action = "/referrals/{referral_booked}/steps",
@@ -461,7 +461,7 @@ static const struct formdef step_hold_meeting = {
 static const struct fdef step_reason_fields[] = {
 	{ .name = "reason", .label = "Motivering", .kind = FK_TEXTAREA, .required = 1, .max_chars = 5000,
 	  .required_msg = "Skriv en motivering.", .sample = "Brukaren vill inte längre." },
-	{ NULL }
+	{ .name = NULL }
 };
 static const struct formdef step_reason = {
 	.id = "step_reason", .page = "/referrals/{draft_referral}", .action = "/referrals/{draft_referral}/steps/confirm",

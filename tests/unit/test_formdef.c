@@ -90,9 +90,9 @@ static const struct fdef test_fields[] = {
 	{ .name = "yes", .label = "Svar", .kind = FK_YESNO },
 	{ .name = "tick", .label = "Kryss", .kind = FK_CHECK },
 	{ .name = "ref", .label = "Stadsdel", .kind = FK_REF },
-	{ NULL }
+	{ .name = NULL }
 };
-static const struct fdef dates_fields[] = { { .name = "d", .label = "Datum", .kind = FK_DATES }, { NULL } };
+static const struct fdef dates_fields[] = { { .name = "d", .label = "Datum", .kind = FK_DATES }, { .name = NULL } };
 static const struct formdef dates_form = { .id = "d", .page = "/d", .action = "/d", .user = "x", .fields = dates_fields };
 static const struct formdef test_form = { .id = "test", .page = "/t", .action = "/t", .user = "x", .fields = test_fields };
 
