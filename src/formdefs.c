@@ -148,12 +148,14 @@ static const struct formdef incident_edit_landlord = {
 	{ .name = "district_id", .label = "Stadsdel", .kind = FK_REF, .hint = "Krävs för socialsekreterare.", \
 	  .bad_msg = "Välj en stadsdel i listan." }
 #define PASSWORD_FIELDS(first_label) \
-	{ .name = "password", .label = first_label, .kind = FK_PASSWORD, .hint = "12–128 tecken.", \
+	{ .name = "password", .label = first_label, .kind = FK_PASSWORD, .required = 1, .hint = "12–128 tecken.", \
 	  .sample = "ett långt lösenord" }, \
-	{ .name = "password_again", .label = "Upprepa lösenordet", .kind = FK_PASSWORD, .sample = "ett långt lösenord" }
+	{ .name = "password_again", .label = "Upprepa lösenordet", .kind = FK_PASSWORD, .required = 1, \
+	  .sample = "ett långt lösenord" }
 
 static const struct fdef user_new_fields[] = {
-	{ .name = "username", .label = "Användarnamn", .kind = FK_TEXT, .max_chars = 64,
+	{ .name = "username", .label = "Användarnamn", .kind = FK_TEXT, .required = 1, .max_chars = 64,
+	  .required_msg = "Användarnamnet ska vara 2–64 tecken: a–z, 0–9, punkt, bindestreck eller understreck.",
 	  .hint = "2–64 tecken: a–z, 0–9, punkt, bindestreck eller understreck.", .sample = "prov.anvandare" },
 	USER_FIELDS,
 	PASSWORD_FIELDS("Lösenord"),
