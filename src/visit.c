@@ -232,9 +232,10 @@ int visit_create(struct req *r)
 		json_decref(corrected);
 		return status;
 	}
-	json_decref(corrected);
-	if (db_begin() < 0)
+	if (db_begin() < 0) {
+		json_decref(corrected);
 		return http_fail(r, 500, NULL);
+	}
 	sqlite3_stmt *st = db_stmt(sql);
 	int ok = 0;
 	if (st) {
@@ -245,10 +246,18 @@ int visit_create(struct req *r)
 	}
 	long long id = sqlite3_last_insert_rowid(db());
 	if (!ok) {
-		/* the UNIQUE corrects_id: someone corrected it a moment ago */
+		/* the UNIQUE corrects_id: someone corrected it a moment ago; the
+		 * one conflict answer, the entry beside what was typed */
 		db_rollback();
-		return http_fail(r, 409, "Anteckningen har just rättats av någon annan. Ladda om sidan.");
+		form_conflict(r, formdef_find("visit"), corrected, "note", "anteckningen", NULL);
+		int rc = journal_view(r, person_id);
+		if (rc)
+			return http_fail(r, rc, NULL);
+		entry_form(r, person_id, corrected, v);
+		json_decref(corrected);
+		return 409;
 	}
+	json_decref(corrected);
 	if (audit_log(r->user.id, "create", "visit", id, person_id) < 0 || db_commit() < 0) {
 		db_rollback();
 		return http_fail(r, 500, NULL);
