@@ -3,6 +3,7 @@
 #include "audit.h"
 #include "db.h"
 #include "district.h"
+#include "formdef.h"
 #include "handlers.h"
 #include "scope.h"
 
@@ -14,18 +15,7 @@
 
 static const char *status_label(const char *s)
 {
-	return str_eq(s, "available") ? "Ledig" : str_eq(s, "let") ? "Uthyrd" : "Spärrad";
-}
-
-/* Returns [{value, label, selected}] for the three statuses. */
-static json_t *status_options(const char *selected)
-{
-	static const char *const statuses[] = { "available", "let", "blocked" };
-	json_t *a = json_array();
-	for (size_t i = 0; i < 3; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", statuses[i], "label", status_label(statuses[i]),
-		    "selected", selected && !strcmp(selected, statuses[i])));
-	return a;
+	return fchoice_label(apartment_statuses, s);
 }
 
 /* Adds status labels to apartment rows. */
@@ -69,7 +59,7 @@ int apartments_list(struct req *r)
 	long long for_person = r->user.role == ROLE_LANDLORD ? parse_id(http_param(r, "for")) : 0;
 	if (for_person)	/* from "Väntar på lägenhet": the move-in is for this person */
 		json_object_set_new(r->view, "for", json_integer(for_person));
-	json_object_set_new(r->view, "statuses", status_options(status));
+	json_object_set_new(r->view, "statuses", fchoice_options(apartment_statuses, status));
 	return 200;
 }
 
@@ -79,53 +69,31 @@ struct apt_input {
 	double area;	/* m², one decimal */
 };
 
-/* Parses a number field (Swedish spaces and decimal comma, at most
- * decimals decimals) in [min, max]; records an error otherwise. */
-static double number_field(struct req *r, const char *name, double min, double max, int decimals, const char *msg)
+/* Reads the apartment form (apartment_new/apartment_edit in formdefs.c);
+ * errors and the typed values go to the view. */
+static void read_apt_input(struct req *r, struct apt_input *in, const char *form_id)
 {
-	double n;
-	if (parse_number(http_param(r, name), decimals, &n) < 0 || n < min || n > max) {
-		view_error(r, name, msg);
-		return 0;
-	}
-	return n;
-}
-
-static void read_apt_input(struct req *r, struct apt_input *in)
-{
-	in->address = http_param(r, "address");
-	in->housing_company = http_param(r, "housing_company");
-	in->contract_number = http_param(r, "contract_number");
-	in->status = http_param(r, "status");
-	const char *d = http_param(r, "district_id");
-	in->district_id = parse_id(d);
-	json_t *form = json_object();
-	const char *fields[] = { "address", "housing_company", "contract_number", "status", "rooms", "area_m2", "rent", "version" };
-	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-		const char *v = http_param(r, fields[i]);
-		json_object_set_new(form, fields[i], json_string(v ? v : ""));
-	}
-	json_object_set_new(r->view, "form", form);
-	if (!in->address || !*in->address)
-		view_error(r, "address", "Ange adressen.");
-	else if (strlen(in->address) > 300)
-		view_error(r, "address", "Adressen får vara högst 300 tecken.");
-	if (!in->district_id || !district_exists(in->district_id))
+	const struct formdef *d = formdef_find(form_id);
+	struct fvals *v = form_read(r, d);
+	in->address = fv_str(v, "address");
+	in->housing_company = fv_text(v, "housing_company");
+	in->contract_number = fv_text(v, "contract_number");
+	in->status = fv_str(v, "status");
+	in->district_id = (long long)fv_num(v, "district_id");
+	in->rooms = (long long)fv_num(v, "rooms");
+	in->area = fv_num(v, "area_m2");
+	in->rent = (long long)fv_num(v, "rent");
+	if (in->district_id && !district_exists(in->district_id))
 		view_error(r, "district_id", "Välj en stadsdel.");
-	in->rooms = (long long)number_field(r, "rooms", 1, 10, 0, "Ange antal rum som ett heltal, 1–10.");
-	in->area = number_field(r, "area_m2", 5, 500, 1, "Ange ytan i kvadratmeter, 5–500, till exempel 38 eller 38,5.");
-	in->rent = (long long)number_field(r, "rent", 0, 100000, 0, "Ange hyran i hela kronor per månad, till exempel 6 200.");
-	if (!in->status || (strcmp(in->status, "available") && strcmp(in->status, "let") && strcmp(in->status, "blocked")))
-		view_error(r, "status", "Välj status.");
-	if ((in->housing_company && strlen(in->housing_company) > 200) || (in->contract_number && strlen(in->contract_number) > 100))
-		view_error(r, "housing_company", "Bolagets namn eller kontraktsnumret är för långt.");
+	form_view(r, d, v, NULL);
+	json_object_set_new(json_object_get(r->view, "form"), "version", json_string(http_param(r, "version") ?
+	    http_param(r, "version") : ""));
 }
 
-/* The form's choice lists. */
-static void form_choices(struct req *r, long long district_id, const char *status)
+/* The district choices, the shown one selected. */
+static void form_choices(struct req *r)
 {
-	json_object_set_new(r->view, "districts", district_options(district_id));
-	json_object_set_new(r->view, "statuses", status_options(status));
+	form_view_options(r, "district_id", district_options(0));
 }
 
 /* GET /apartments/new */
@@ -133,8 +101,10 @@ int apartment_new_form(struct req *r)
 {
 	json_object_set_new(r->view, "title", json_string("Ny lägenhet"));
 	json_object_set_new(r->view, "action", json_string("/apartments"));
-	json_object_set_new(r->view, "form", json_object());
-	form_choices(r, 0, "available");
+	json_t *defaults = json_pack("{s:s}", "status", "available");
+	form_view(r, formdef_find("apartment_new"), NULL, defaults);
+	json_decref(defaults);
+	form_choices(r);
 	return 200;
 }
 
@@ -145,10 +115,10 @@ int apartment_create(struct req *r)
 	    "INSERT INTO apartments(address, district_id, rooms, area_m2, rent, housing_company, contract_number, status, "
 	    "created_at, created_by, updated_at, updated_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	struct apt_input in;
-	read_apt_input(r, &in);
+	read_apt_input(r, &in, "apartment_new");
 	json_object_set_new(r->view, "title", json_string("Ny lägenhet"));
 	json_object_set_new(r->view, "action", json_string("/apartments"));
-	form_choices(r, in.district_id, in.status);
+	form_choices(r);
 	if (view_has_errors(r))
 		return 400;
 	long long now = now_unix();
@@ -186,11 +156,11 @@ static int load_tenancies(struct req *r, long long id)
 }
 
 /* The landlord's edit form on the apartment page. */
-static void edit_view(struct req *r, long long id, long long district_id, const char *status)
+static void edit_view(struct req *r, long long id)
 {
 	json_object_set_new(r->view, "can_edit", json_true());
 	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/apartments/%lld", id)));
-	form_choices(r, district_id, status);
+	form_choices(r);
 }
 
 /* GET /apartments/{id} : facts, tenancy history (tenant names only) */
@@ -215,8 +185,9 @@ int apartment_page(struct req *r)
 			json_object_set_new(r->view, "move_in_href", json_string(for_person ?
 			    arena_printf(&r->arena, "/apartments/%lld/tenancies/new?person_id=%lld", id, for_person) :
 			    arena_printf(&r->arena, "/apartments/%lld/tenancies/new", id)));
-		json_object_set(r->view, "form", a);
-		edit_view(r, id, json_integer_value(json_object_get(a, "district_id")), json_string_value(json_object_get(a, "status")));
+		json_object_set_new(r->view, "form", json_pack("{s:O}", "version", json_object_get(a, "version")));
+		form_view(r, formdef_find("apartment_edit"), NULL, a);
+		edit_view(r, id);
 	}
 	return 200;
 }
@@ -232,25 +203,22 @@ int apartment_update(struct req *r)
 	if (!stored)
 		return http_fail(r, 404, "Lägenheten finns inte.");
 	struct apt_input in;
-	read_apt_input(r, &in);
+	read_apt_input(r, &in, "apartment_edit");
 	long long version = parse_id(http_param(r, "version"));
 	json_object_set_new(r->view, "apartment", stored);
 	json_object_set_new(r->view, "title", json_string(json_string_value(json_object_get(stored, "address"))));
 	if (load_tenancies(r, id) < 0)
 		return http_fail(r, 500, NULL);
-	edit_view(r, id, in.district_id, in.status);
+	edit_view(r, id);
 	if (view_has_errors(r))
 		return 400;
 	int rc = audit_update(r->user.id, "apartment", id, 0, sql, "tiiditttiiii", in.address, in.district_id, in.rooms,
 	    in.area, in.rent, in.housing_company ? in.housing_company : "", in.contract_number ? in.contract_number : "",
 	    in.status, now_unix(), r->user.id, id, version);
 	if (rc == 0) {
-		json_object_set_new(r->view, "conflict", json_true());
 		json_object_set_new(json_object_get(r->view, "form"), "version",
 		    json_integer(json_integer_value(json_object_get(stored, "version"))));
-		view_error(r, "address", "Någon annan har ändrat lägenheten sedan du öppnade sidan. Uppgifterna överst är de "
-		    "som nu är sparade; formuläret visar det du skrev. Spara igen för att ersätta.");
-		return 409;
+		return form_conflict(r, formdef_find("apartment_edit"), stored, "address", "lägenheten", NULL);
 	}
 	if (rc < 0)
 		return http_fail(r, 500, NULL);

@@ -3,6 +3,7 @@
  * its print view, and the admin's versioned standard text. */
 #include "audit.h"
 #include "db.h"
+#include "formdef.h"
 #include "handlers.h"
 #include "scope.h"
 
@@ -60,7 +61,8 @@ static int parse_followups(const char *s, json_t *out)
 	return ok ? 0 : -1;
 }
 
-static void form_view(struct req *r, long long decision_id)
+/* The page around the form: the standard text, where it posts. */
+static void page_view(struct req *r, long long decision_id)
 {
 	json_t *t = current_text();
 	json_object_set_new(r->view, "standard_text", t ? t : json_object());
@@ -76,7 +78,8 @@ int assignment_form(struct req *r)
 	if (!a)
 		return http_fail(r, 404, not_found);
 	json_object_set_new(r->view, "form", a);
-	form_view(r, id);
+	form_view(r, formdef_find("assignment"), NULL, a);
+	page_view(r, id);
 	return 200;
 }
 
@@ -91,23 +94,16 @@ int assignment_save(struct req *r)
 	json_t *stored = load(r, id);
 	if (!stored)
 		return http_fail(r, 404, not_found);
-	const char *goals = http_param(r, "goals");
-	const char *followups = http_param(r, "followup_dates");
+	const struct formdef *d = formdef_find("assignment");
+	struct fvals *v = form_read(r, d);
+	const char *goals = fv_str(v, "goals");
+	const char *followups = fv_str(v, "followup_dates");
 	long long version = parse_id(http_param(r, "version"));
 	json_t *form = json_deep_copy(stored);
-	json_object_set_new(form, "goals", json_string(goals ? goals : ""));
-	json_object_set_new(form, "followup_dates", json_string(followups ? followups : ""));
 	json_object_set_new(form, "version", json_integer(version));
 	json_object_set_new(r->view, "form", form);
-	form_view(r, id);
-	json_t *dates = json_array();
-	if (!goals || !*goals)
-		view_error(r, "goals", "Skriv de individuella målen.");
-	else if (strlen(goals) > 5000)
-		view_error(r, "goals", "Målen får vara högst 5000 tecken.");
-	if (parse_followups(followups, dates) < 0)
-		view_error(r, "followup_dates", "Skriv uppföljningsdatum som ÅÅÅÅ-MM-DD, åtskilda med kommatecken.");
-	json_decref(dates);
+	form_view(r, d, v, NULL);
+	page_view(r, id);
 	long long text_id = json_integer_value(json_object_get(json_object_get(r->view, "standard_text"), "id"));
 	if (view_has_errors(r)) {
 		json_decref(stored);
@@ -132,9 +128,8 @@ int assignment_save(struct req *r)
 	if (rc == SQLITE_DONE && !changed) {
 		db_rollback();
 		json_object_set_new(form, "version", json_integer(json_integer_value(json_object_get(stored, "version"))));
-		json_object_set_new(r->view, "conflict", stored);
-		view_error(r, "goals", "Någon annan har sparat uppdragsbeskrivningen sedan du öppnade den. Jämför med det som "
-		    "nu är sparat, justera och spara igen.");
+		form_conflict(r, d, stored, "goals", "uppdragsbeskrivningen", NULL);
+		json_decref(stored);
 		return 409;
 	}
 	json_decref(stored);
@@ -186,6 +181,7 @@ int assignment_text_form(struct req *r)
 		json_object_set_new(r->view, "versions", json_integer(sqlite3_column_int64(st, 0)));
 	db_done(st);
 	json_object_set_new(r->view, "form", t);
+	form_view(r, formdef_find("assignment_text"), NULL, t);
 	json_object_set_new(r->view, "title", json_string("Standardtext för uppdrag"));
 	return 200;
 }
@@ -194,24 +190,22 @@ int assignment_text_form(struct req *r)
 int assignment_text_save(struct req *r)
 {
 	static const char sql[] = "INSERT INTO assignment_texts(text, created_at, created_by) VALUES(?, ?, ?)";
-	const char *text = http_param(r, "text");
+	const struct formdef *d = formdef_find("assignment_text");
 	long long base = parse_id(http_param(r, "base_id"));
 	json_t *current = current_text();
 	long long now_id = json_integer_value(json_object_get(current, "id"));
-	json_object_set_new(r->view, "form", json_pack("{s:s, s:I}", "text", text ? text : "", "id", (json_int_t)now_id));
+	json_object_set_new(r->view, "form", json_pack("{s:I}", "id", (json_int_t)now_id));
 	json_object_set_new(r->view, "title", json_string("Standardtext för uppdrag"));
 	if (now_id && base != now_id) {	/* someone saved a version after this form was opened */
-		json_object_set_new(r->view, "conflict", json_pack("{s:O}", "text", json_object_get(current, "text")));
+		form_conflict(r, d, current, "text", "standardtexten", NULL);
 		json_decref(current);
-		view_error(r, "text", "Någon annan har sparat en ny version sedan du öppnade sidan. Den sparade texten står "
-		    "ovanför; formuläret visar det du skrev. Spara igen för att ersätta den.");
+		form_view(r, d, form_read(r, d), NULL);
 		return 409;
 	}
 	json_decref(current);
-	if (!text || !*text)
-		view_error(r, "text", "Skriv standardtexten.");
-	else if (strlen(text) > 10000)
-		view_error(r, "text", "Texten får vara högst 10000 tecken.");
+	struct fvals *v = form_read(r, d);
+	const char *text = fv_str(v, "text");
+	form_view(r, d, v, NULL);
 	if (view_has_errors(r))
 		return 400;
 	if (db_begin() < 0)

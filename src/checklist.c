@@ -6,6 +6,7 @@
 #include "audit.h"
 #include "date.h"
 #include "db.h"
+#include "formdef.h"
 #include "handlers.h"
 #include "scope.h"
 
@@ -281,8 +282,9 @@ static json_t *checklist_load(struct req *r, long long id)
 }
 
 /* Puts the checklist and its forms in the view. form_items (may be NULL)
- * are the posted items to show instead of the stored ones. */
-static void checklist_view(struct req *r, json_t *c, json_t *form_items)
+ * are the posted items to show instead of the stored ones; v (may be NULL)
+ * what was typed into the described fields. */
+static void checklist_view(struct req *r, json_t *c, json_t *form_items, const struct fvals *v)
 {
 	const char *state = json_string_value(json_object_get(c, "state"));
 	long long id = json_integer_value(json_object_get(c, "id"));
@@ -314,19 +316,14 @@ static void checklist_view(struct req *r, json_t *c, json_t *form_items)
 		json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(c, "version"))));
 	char today[11];
 	date_today(today);
-	json_t *f = json_array();
-	if (can_edit) {
-		const char *done = view_value(r, c, "done_date");
-		view_field(r, f, "done_date", "Genomgången gjord (datum)", "date", done ? done : today, NULL);
-		view_field(r, f, "agreed_actions", "Överenskomna åtgärder", "textarea", view_value(r, c, "agreed_actions"), NULL);
-		view_field(r, f, "participant_comment", "Hyresgästens egen kommentar", "textarea",
-		    view_value(r, c, "participant_comment"), NULL);
-	} else if (can_review) {
-		const char *rd = view_value(r, c, "review_date");
-		view_field(r, f, "review_date", "Granskad (datum)", "date", rd ? rd : today, NULL);
-		view_field(r, f, "review_comment", "Fastighetskontorets kommentar", "textarea", view_value(r, c, "review_comment"), NULL);
+	if (can_edit || can_review) {
+		json_t *stored = json_deep_copy(c);	/* a date not set yet: today */
+		const char *date_key = can_edit ? "done_date" : "review_date";
+		if (!json_string_value(json_object_get(stored, date_key)))
+			json_object_set_new(stored, date_key, json_string(today));
+		form_view(r, formdef_find(can_edit ? "checklist" : "checklist_review"), v, stored);
+		json_decref(stored);
 	}
-	json_object_set_new(r->view, "fields", f);
 }
 
 /* GET /checklists/{id} */
@@ -336,7 +333,7 @@ int checklist_page(struct req *r)
 	if (!c)
 		return http_fail(r, 404, "Checklistan finns inte eller ingår inte i det du har tillgång till.");
 	long long person_id = json_integer_value(json_object_get(c, "person_id"));
-	checklist_view(r, c, NULL);
+	checklist_view(r, c, NULL, NULL);
 	if (audit_log(r->user.id, "read", "checklist", r->params[0], person_id) < 0)
 		return http_fail(r, 500, NULL);
 	return 200;
@@ -354,7 +351,7 @@ static json_t *read_items(struct req *r, json_t *stored, int sending)
 		const char *comment = http_param(r, arena_printf(&r->arena, "comment_%zu", i));
 		if (!one_of(statuses, s))
 			s = "unchecked";
-		if (comment && strlen(comment) > 1000)
+		if (comment && utf8_chars(comment) > 1000)
 			view_error(r, arena_printf(&r->arena, "comment_%zu", i), "Kommentaren får vara högst 1000 tecken.");
 		else if (sending && !strcmp(s, "action") && (!comment || !*comment))
 			view_error(r, arena_printf(&r->arena, "comment_%zu", i), arena_printf(&r->arena,
@@ -380,17 +377,16 @@ int checklist_save(struct req *r)
 	long long person_id = json_integer_value(json_object_get(c, "person_id"));
 	int sending = http_param(r, "send") != NULL;
 	json_t *items = read_items(r, json_object_get(c, "items"), sending);
-	const char *done = http_param(r, "done_date"), *agreed = http_param(r, "agreed_actions");
-	const char *own = http_param(r, "participant_comment");
+	struct fvals *v = form_read(r, formdef_find("checklist"));
+	const char *done = fv_str(v, "done_date"), *agreed = fv_text(v, "agreed_actions");
+	const char *own = fv_text(v, "participant_comment");
 	char today[11];
 	date_today(today);
 	long long version = parse_id(http_param(r, "version"));
-	if (done && *done && (!valid_date(done) || strcmp(done, today) > 0))
+	if (done && strcmp(done, today) > 0)
 		view_error(r, "done_date", "Ange datumet för genomgången som ÅÅÅÅ-MM-DD (inte i framtiden).");
-	else if (sending && (!done || !*done))
+	else if (sending && !done && !view_has_field_error(r, "done_date"))
 		view_error(r, "done_date", "Ange när genomgången gjordes innan du skickar checklistan.");
-	if ((agreed && strlen(agreed) > 4000) || (own && strlen(own) > 4000))
-		view_error(r, "agreed_actions", "Texterna får vara högst 4000 tecken.");
 	json_object_set_new(r->view, "version", json_integer(version));
 	if (!str_eq(json_string_value(json_object_get(c, "state")), "draft")) {
 		json_decref(items);
@@ -399,17 +395,17 @@ int checklist_save(struct req *r)
 		return http_fail(r, 409, "Checklistan är redan skickad och kan inte ändras.");
 	}
 	if (view_has_errors(r)) {
-		checklist_view(r, c, items);
+		checklist_view(r, c, items, v);
 		return 400;
 	}
 	char *text = json_dumps(items, JSON_COMPACT);
-	int rc = audit_update(r->user.id, "checklist", id, person_id, sql, "tettiiiii", text, done, agreed ? agreed : "",
-	    own ? own : "", (long long)sending, now_unix(), r->user.id, id, version);
+	int rc = audit_update(r->user.id, "checklist", id, person_id, sql, "tettiiiii", text, done, agreed,
+	    own, (long long)sending, now_unix(), r->user.id, id, version);
 	free(text);
 	if (rc == 0) {
-		view_conflict(r, "done_date", "checklistan");
+		form_conflict(r, formdef_find("checklist"), c, "done_date", "checklistan", NULL);
 		json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(c, "version"))));
-		checklist_view(r, c, items);
+		checklist_view(r, c, items, v);
 		return 409;
 	}
 	json_decref(items);
@@ -431,17 +427,17 @@ int checklist_review(struct req *r)
 	if (!c)
 		return http_fail(r, 404, "Checklistan finns inte eller ingår inte i det du har tillgång till.");
 	long long person_id = json_integer_value(json_object_get(c, "person_id"));
-	const char *date = http_param(r, "review_date"), *comment = http_param(r, "review_comment");
+	const struct formdef *d = formdef_find("checklist_review");
+	struct fvals *v = form_read(r, d);
+	const char *date = fv_str(v, "review_date"), *comment = fv_text(v, "review_comment");
 	char today[11];
 	date_today(today);
 	long long version = parse_id(http_param(r, "version"));
 	const char *sent = json_string_value(json_object_get(c, "sent_date"));
-	if (!date || !valid_date(date) || strcmp(date, today) > 0)
+	if (date && strcmp(date, today) > 0)
 		view_error(r, "review_date", "Ange granskningsdatum som ÅÅÅÅ-MM-DD (inte i framtiden).");
-	else if (sent && strcmp(date, sent) < 0)
+	else if (date && sent && strcmp(date, sent) < 0)
 		view_error(r, "review_date", "Granskningen kan inte vara före det datum checklistan skickades.");
-	if (comment && strlen(comment) > 4000)
-		view_error(r, "review_comment", "Kommentaren får vara högst 4000 tecken.");
 	json_object_set_new(r->view, "version", json_integer(version));
 	if (!str_eq(json_string_value(json_object_get(c, "state")), "sent")) {
 		json_decref(c);
@@ -449,16 +445,16 @@ int checklist_review(struct req *r)
 		return http_fail(r, 409, "Checklistan är redan granskad.");
 	}
 	if (view_has_errors(r)) {
-		checklist_view(r, c, NULL);
+		checklist_view(r, c, NULL, v);
 		return 400;
 	}
 	long long now = now_unix();
-	int rc = audit_update(r->user.id, "checklist", id, person_id, sql, "ttiiiiii", date, comment ? comment : "", now,
+	int rc = audit_update(r->user.id, "checklist", id, person_id, sql, "ttiiiiii", date, comment, now,
 	    r->user.id, now, r->user.id, id, version);
 	if (rc == 0) {
-		view_conflict(r, "review_date", "checklistan");
+		form_conflict(r, d, c, "review_date", "checklistan", NULL);
 		json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(c, "version"))));
-		checklist_view(r, c, NULL);
+		checklist_view(r, c, NULL, v);
 		return 409;
 	}
 	json_decref(c);

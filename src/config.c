@@ -4,6 +4,7 @@
  * takeover waiting time. Items are never deleted, only made inactive. */
 #include "audit.h"
 #include "db.h"
+#include "formdef.h"
 #include "handlers.h"
 
 #include <stdlib.h>
@@ -11,11 +12,13 @@
 
 struct list_kind {
 	const char *path, *list, *title, *item;
+	const char *new_form, *edit_form;	/* formdefs.c */
 };
 
 static const struct list_kind kinds[] = {
-	{ "/admin/life-areas", "life_area", "Livsområden i genomförandeplanen", "livsområdet" },
-	{ "/admin/checklist-items", "checklist_item", "Punkter i månadschecklistan", "punkten" },
+	{ "/admin/life-areas", "life_area", "Livsområden i genomförandeplanen", "livsområdet", "life_area_new", "life_area_edit" },
+	{ "/admin/checklist-items", "checklist_item", "Punkter i månadschecklistan", "punkten", "checklist_item_new",
+	  "checklist_item_edit" },
 };
 
 /* Returns the list the request's path is about. */
@@ -36,7 +39,18 @@ static int list_view(struct req *r, const struct list_kind *k)
 	json_t *rows = db_rows_json(st, 0, NULL);
 	if (!rows)
 		return http_fail(r, 500, NULL);
+	form_row_errors(r, rows, "label");
+	json_t *pe = json_object_get(r->view, "field_errors");
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {	/* the position's error beside the position */
+		json_t *e = json_object_get(pe, arena_printf(&r->arena, "position-%lld",
+		    (long long)json_integer_value(json_object_get(row, "id"))));
+		json_object_set(row, "position_error", e ? e : json_null());
+	}
 	json_object_set_new(r->view, "rows", rows);
+	if (!json_object_get(r->view, "f"))
+		form_view(r, formdef_find(k->new_form), NULL, NULL);
 	json_object_set_new(r->view, "title", json_string(k->title));
 	json_object_set_new(r->view, "base", json_string(k->path));
 	json_object_set_new(r->view, "hint", json_string(!strcmp(k->list, "life_area") ?
@@ -51,32 +65,18 @@ int config_list(struct req *r)
 	return list_view(r, kind_of(r));
 }
 
-/* Reads label and position; errors in the view. */
-static void read_item(struct req *r, const char **label, long long *position)
-{
-	*label = http_param(r, "label");
-	const char *p = http_param(r, "position");
-	char *end;
-	*position = p && *p ? strtoll(p, &end, 10) : 0;
-	if (!*label || !**label)
-		view_error(r, "label", "Skriv en benämning.");
-	else if (strlen(*label) > 120)
-		view_error(r, "label", "Benämningen får vara högst 120 tecken.");
-	if (!p || !*p || *end || *position < 1 || *position > 999)
-		view_error(r, "position", "Ange plats i ordningen som ett heltal, 1–999.");
-	json_object_set_new(r->view, "form", json_pack("{s:s, s:s}", "label", *label ? *label : "", "position", p ? p : ""));
-}
-
 /* POST /admin/life-areas, /admin/checklist-items : add an item */
 int config_create(struct req *r)
 {
 	static const char sql[] = "INSERT INTO config_items(list, label, position, created_at, created_by, updated_at, updated_by) "
 	    "VALUES(?, ?, ?, ?, ?, ?, ?)";
 	const struct list_kind *k = kind_of(r);
-	const char *label;
-	long long position;
-	read_item(r, &label, &position);
+	const struct formdef *d = formdef_find(k->new_form);
+	struct fvals *v = form_read(r, d);
+	const char *label = fv_str(v, "label");
+	long long position = (long long)fv_num(v, "position");
 	if (view_has_errors(r)) {
+		form_view(r, d, v, NULL);
 		int rc = list_view(r, k);
 		return rc == 200 ? 400 : rc;
 	}
@@ -86,6 +86,7 @@ int config_create(struct req *r)
 	if (db_execf(sql, "ttiiiii", k->list, label, position, now, r->user.id, now, r->user.id) < 0) {
 		db_rollback();
 		view_error(r, "label", "Det finns redan en punkt med den benämningen.");
+		form_view(r, d, v, NULL);
 		int rc = list_view(r, k);
 		return rc == 200 ? 409 : rc;
 	}
@@ -111,13 +112,14 @@ int config_update(struct req *r)
 	json_decref(row);
 	if (!ours)
 		return http_fail(r, 404, "Punkten finns inte.");
-	const char *label;
-	long long position;
-	read_item(r, &label, &position);
+	struct fvals *v = form_read_row(r, formdef_find(k->edit_form), id);
+	const char *label = fv_str(v, "label");
+	long long position = (long long)fv_num(v, "position");
 	long long version = parse_id(http_param(r, "version"));
-	const char *active = http_param(r, "active");
+	int active = fv_num(v, "active") != 0;
 	if (view_has_errors(r)) {
 		int rc = list_view(r, k);
+		form_row_keep(json_object_get(r->view, "rows"), id, v);
 		return rc == 200 ? 400 : rc;
 	}
 	if (db_begin() < 0)
@@ -125,20 +127,22 @@ int config_update(struct req *r)
 	sqlite3_stmt *st = db_stmt(sql);
 	int changed = 0, rc = SQLITE_ERROR;
 	if (st) {
-		db_bindf(st, "tiiiiiti", label, position, (long long)(active && !strcmp(active, "1")), now_unix(), r->user.id,
+		db_bindf(st, "tiiiiiti", label, position, (long long)active, now_unix(), r->user.id,
 		    id, k->list, version);
 		rc = db_write(st, &changed);
 	}
 	if (rc == SQLITE_DONE && !changed) {
 		db_rollback();
-		view_conflict(r, "label", k->item);
+		form_conflict(r, NULL, NULL, arena_printf(&r->arena, "label-%lld", id), k->item, NULL);
+		form_conflict_typed(r, v);
 		int lrc = list_view(r, k);
 		return lrc == 200 ? 409 : lrc;
 	}
 	if (rc != SQLITE_DONE) {
 		db_rollback();
-		view_error(r, "label", "Det finns redan en punkt med den benämningen.");
+		view_error(r, arena_printf(&r->arena, "label-%lld", id), "Det finns redan en punkt med den benämningen.");
 		int lrc = list_view(r, k);
+		form_row_keep(json_object_get(r->view, "rows"), id, v);
 		return lrc == 200 ? 409 : lrc;
 	}
 	if (audit_log(r->user.id, "update", "config_item", id, 0) < 0 || db_commit() < 0) {
@@ -148,22 +152,16 @@ int config_update(struct req *r)
 	return http_redirect_done(r, k->path, DONE_CONFIG_ITEM_SAVED);
 }
 
-/* GET /admin/settings : the takeover months and the gallring years */
-int settings_form(struct req *r)
+/* GET /admin/settings; also the page a refused save shows (v: what was
+ * typed, or NULL) */
+static int settings_view(struct req *r, const struct fvals *v)
 {
 	json_object_set_new(r->view, "title", json_string("Inställningar"));
-	json_t *f = json_array();
-	const char *v = r->is_post ? http_param(r, "takeover_months") :
-	    arena_printf(&r->arena, "%lld", db_setting_int("takeover_months", 9));
-	view_field(r, f, "takeover_months", "Månader från inflyttning till prövning av överlåtelse", "input", v,
-	    "Ett av villkoren för att ett boende visas som redo för överlåtelse av förstahandskontraktet.");
-	const char *g = r->is_post ? http_param(r, "gallring_years") :
-	    arena_printf(&r->arena, "%lld", db_setting_int("gallring_years", 5));
-	view_field(r, f, "gallring_years", "År efter senaste anteckningen till gallring", "input", g,
-	    "Socialtjänstens akter gallras fem år efter senaste anteckningen om inte kommunens gallringsbeslut säger "
-	    "annat. Gallringen görs under Gallring.");
-	json_object_set_new(r->view, "fields", f);
-	/* the values the form was opened with: a save over another's is a 409 */
+	json_t *stored = json_pack("{s:I, s:I}", "takeover_months", (json_int_t)db_setting_int("takeover_months", 9),
+	    "gallring_years", (json_int_t)db_setting_int("gallring_years", 5));
+	form_view(r, formdef_find("settings"), v, stored);
+	json_decref(stored);
+	/* the value the form was opened with: a save over another's is a 409 */
 	json_object_set_new(r->view, "was", json_string(r->is_post && http_param(r, "was") ? http_param(r, "was") :
 	    arena_printf(&r->arena, "%lld", db_setting_int("takeover_months", 9))));
 	json_object_set_new(r->view, "was_gallring", json_string(r->is_post && http_param(r, "was_gallring") ?
@@ -171,19 +169,9 @@ int settings_form(struct req *r)
 	return 200;
 }
 
-/* Reads the integer field name within lo..hi into *out; records the Swedish
- * error msg otherwise. Returns 1 when good. */
-static int setting_field(struct req *r, const char *name, long long lo, long long hi, const char *msg, long long *out)
+int settings_form(struct req *r)
 {
-	const char *v = http_param(r, name);
-	char *end;
-	long long n = v && *v ? strtoll(v, &end, 10) : -1;
-	if (!v || !*v || *end || n < lo || n > hi) {
-		view_error(r, name, msg);
-		return 0;
-	}
-	*out = n;
-	return 1;
+	return settings_view(r, NULL);
 }
 
 /* POST /admin/settings */
@@ -191,14 +179,12 @@ int settings_save(struct req *r)
 {
 	static const char sql[] = "INSERT INTO settings(name, value) VALUES(?, ?) "
 	    "ON CONFLICT(name) DO UPDATE SET value = excluded.value";
-	long long n = 0, years = 5;
-	int ok = setting_field(r, "takeover_months", 1, 60, "Ange antal månader som ett heltal, 1–60.", &n);
-	/* a form from before the gallring setting keeps it as it is */
-	int has_years = http_param(r, "gallring_years") != NULL;
-	if (has_years)
-		ok &= setting_field(r, "gallring_years", 1, 100, "Ange antal år som ett heltal, 1–100.", &years);
-	if (!ok) {
-		settings_form(r);
+	struct fvals *v = form_read(r, formdef_find("settings"));
+	long long n = (long long)fv_num(v, "takeover_months"), years = (long long)fv_num(v, "gallring_years");
+	/* a form from before the gallring setting (or one left empty) keeps it */
+	int has_years = fv_str(v, "gallring_years") != NULL;
+	if (view_has_errors(r)) {
+		settings_view(r, v);
 		return 400;
 	}
 	if (db_begin() < 0)
@@ -207,18 +193,16 @@ int settings_save(struct req *r)
 	const char *was = http_param(r, "was"), *was_years = http_param(r, "was_gallring");
 	if (!was || atoll(was) != now) {
 		db_rollback();
-		view_error(r, "takeover_months", arena_printf(&r->arena, "Någon annan har ändrat inställningen sedan du öppnade "
-		    "sidan: nu sparat är %lld %s. Formuläret visar det du skrev; spara igen för att ersätta.", now,
-		    plural(now, "månad", "månader")));
-		settings_form(r);
+		form_conflict(r, NULL, NULL, "takeover_months", "inställningen",
+		    arena_printf(&r->arena, "%lld %s", now, plural(now, "månad", "månader")));
+		settings_view(r, v);
 		json_object_set_new(r->view, "was", json_string(arena_printf(&r->arena, "%lld", now)));
 		return 409;
 	}
 	if (has_years && (!was_years || atoll(was_years) != now_years)) {
 		db_rollback();
-		view_error(r, "gallring_years", arena_printf(&r->arena, "Någon annan har ändrat inställningen sedan du öppnade "
-		    "sidan: nu sparat är %lld år. Formuläret visar det du skrev; spara igen för att ersätta.", now_years));
-		settings_form(r);
+		form_conflict(r, NULL, NULL, "gallring_years", "inställningen", arena_printf(&r->arena, "%lld år", now_years));
+		settings_view(r, v);
 		json_object_set_new(r->view, "was_gallring", json_string(arena_printf(&r->arena, "%lld", now_years)));
 		return 409;
 	}

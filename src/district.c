@@ -1,5 +1,6 @@
 /* district.c - districts (stadsdelar): admin pages and lookups. */
 #include "district.h"
+#include "formdef.h"
 #include "audit.h"
 #include "db.h"
 #include "handlers.h"
@@ -88,19 +89,10 @@ static int load_districts(struct req *r)
 		    "active", sqlite3_column_int(st, 2), "version", (json_int_t)sqlite3_column_int64(st, 3),
 		    "users", (json_int_t)sqlite3_column_int64(st, 4)));
 	db_done(st);
+	form_row_errors(r, a, "name");
 	json_object_set_new(r->view, "districts", a);
 	json_object_set_new(r->view, "title", json_string("Stadsdelar"));
 	return 0;
-}
-
-/* Returns a Swedish problem with a district name, or NULL. */
-static const char *name_problem(const char *name)
-{
-	if (!name || !*name)
-		return "Ange stadsdelens namn.";
-	if (strlen(name) > 100)
-		return "Namnet får vara högst 100 tecken.";
-	return NULL;
 }
 
 /* GET /admin/districts */
@@ -108,20 +100,18 @@ int districts_list(struct req *r)
 {
 	if (load_districts(r) < 0)
 		return http_fail(r, 500, NULL);
-	json_object_set_new(r->view, "form", json_pack("{s:s}", "name", ""));
+	form_view(r, formdef_find("district_new"), NULL, NULL);
 	return 200;
 }
 
 /* POST /admin/districts : create */
 int district_create(struct req *r)
 {
-	const char *name = http_param(r, "name");
-	const char *why = name_problem(name);
-	json_object_set_new(r->view, "form", json_pack("{s:s}", "name", name ? name : ""));
-	if (why)
-		view_error(r, "name", why);
+	const struct formdef *d = formdef_find("district_new");
+	struct fvals *v = form_read(r, d);
+	const char *name = fv_str(v, "name");
 	long long id = 0;
-	if (!why) {
+	if (!view_has_errors(r)) {
 		if (db_begin() < 0)
 			return http_fail(r, 500, NULL);
 		id = district_insert(name, r->user.id);
@@ -134,6 +124,7 @@ int district_create(struct req *r)
 		}
 	}
 	if (view_has_errors(r)) {
+		form_view(r, d, v, NULL);
 		if (load_districts(r) < 0)
 			return http_fail(r, 500, NULL);
 		return 400;
@@ -148,8 +139,6 @@ int district_update(struct req *r)
 	    "updated_at = ?, updated_by = ? WHERE id = ? AND version = ?";
 	static const char exists[] = "SELECT version FROM districts WHERE id = ?";
 	long long id = r->params[0];
-	const char *name = http_param(r, "name");
-	const char *active = http_param(r, "active");
 	long long version = parse_id(http_param(r, "version"));
 
 	sqlite3_stmt *st = db_stmt(exists);
@@ -161,12 +150,12 @@ int district_update(struct req *r)
 	if (!found)
 		return http_fail(r, 404, "Stadsdelen finns inte.");
 
-	const char *why = name_problem(name);
-	if (why)
-		view_error(r, arena_printf(&r->arena, "name-%lld", id), why);
 	if (!version)
 		return http_fail(r, 400, "Formuläret saknar version. Ladda om sidan och försök igen.");
-	if (!why) {
+	struct fvals *v = form_read_row(r, formdef_find("district_edit"), id);
+	const char *name = fv_str(v, "name");
+	int active = fv_num(v, "active") != 0;
+	if (!view_has_errors(r)) {
 		if (db_begin() < 0)
 			return http_fail(r, 500, NULL);
 		st = db_stmt(upd);
@@ -175,7 +164,7 @@ int district_update(struct req *r)
 			return http_fail(r, 500, NULL);
 		}
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(st, 2, active && strcmp(active, "1") == 0);
+		sqlite3_bind_int(st, 2, active);
 		sqlite3_bind_int64(st, 3, now_unix());
 		sqlite3_bind_int64(st, 4, r->user.id);
 		sqlite3_bind_int64(st, 5, id);
@@ -191,12 +180,11 @@ int district_update(struct req *r)
 			return http_fail(r, 500, NULL);
 		} else if (!changed) {
 			db_rollback();
+			form_conflict(r, NULL, NULL, arena_printf(&r->arena, "name-%lld", id), "stadsdelen", NULL);
+			form_conflict_typed(r, v);
+			form_view(r, formdef_find("district_new"), NULL, NULL);
 			if (load_districts(r) < 0)
 				return http_fail(r, 500, NULL);
-			json_object_set_new(r->view, "conflict", json_pack("{s:s}", "yours", name));
-			view_error(r, arena_printf(&r->arena, "name-%lld", id),
-			    "Någon annan har ändrat stadsdelen sedan du öppnade sidan. Listan visar det som nu är sparat; "
-			    "ditt namnförslag står i rutan nedan.");
 			return 409;
 		} else if (audit_log(r->user.id, "update", "district", id, 0) < 0 || db_commit() < 0) {
 			db_rollback();
@@ -204,8 +192,10 @@ int district_update(struct req *r)
 		}
 	}
 	if (view_has_errors(r)) {
+		form_view(r, formdef_find("district_new"), NULL, NULL);
 		if (load_districts(r) < 0)
 			return http_fail(r, 500, NULL);
+		form_row_keep(json_object_get(r->view, "districts"), id, v);
 		return 400;
 	}
 	return http_redirect_done(r, "/admin/districts", DONE_DISTRICT_SAVED);

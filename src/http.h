@@ -152,6 +152,9 @@ void view_pager(struct req *r, const char *next_href, const char *first_href);
  */
 void view_error(struct req *r, const char *field, const char *msg);
 
+/* Returns 1 when view_error was called for field. */
+int view_has_field_error(struct req *r, const char *field);
+
 /* Returns 1 when view_error was called for this request. */
 int view_has_errors(struct req *r);
 
@@ -180,8 +183,8 @@ json_t *view_field(struct req *r, json_t *fields, const char *name, const char *
  * or stored[name]. Borrowed or arena-owned; may be NULL. */
 const char *view_value(struct req *r, json_t *stored, const char *name);
 
-/* The stale-form answer: marks view.conflict, records a Swedish error on
- * field naming what ("lägenheten", "planen"...) was changed. Returns 409. */
+/* The stale-form answer without saved values to show: form_conflict
+ * (formdef.h) with what ("lägenheten", "planen"...). Returns 409. */
 int view_conflict(struct req *r, const char *field, const char *what);
 
 /*

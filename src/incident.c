@@ -5,6 +5,7 @@
 #include "audit.h"
 #include "date.h"
 #include "db.h"
+#include "formdef.h"
 #include "handlers.h"
 #include "scope.h"
 
@@ -12,15 +13,13 @@
 
 #define INCIDENTS_PAGE 50
 
-static const char *const kinds[] = { "disturbance", "damage", "rent_arrears", "threat", "sanitary", "other", NULL };
-static const char *const kind_labels[] = { "Störning", "Skada", "Hyresskuld", "Hot", "Sanitär olägenhet", "Annat", NULL };
 
 void incident_label_rows(json_t *rows)
 {
 	size_t i;
 	json_t *x;
 	json_array_foreach(rows, i, x)
-		json_object_set_new(x, "kind_label", json_string(label_of(kinds, kind_labels,
+		json_object_set_new(x, "kind_label", json_string(fchoice_label(incident_kinds,
 		    json_string_value(json_object_get(x, "kind")))));
 }
 
@@ -53,7 +52,7 @@ int incidents_list(struct req *r)
 	const char *kind = http_param(r, "kind");
 	if (!one_of(states, state))
 		state = "open";
-	if (!one_of(kinds, kind))
+	if (!*fchoice_label(incident_kinds, kind))
 		kind = NULL;
 	sqlite3_stmt *st = db_stmt(r->user.role == ROLE_CM ? caseload_sql : sql);
 	if (!st)
@@ -67,79 +66,61 @@ int incidents_list(struct req *r)
 	incident_label_rows(rows);
 	json_object_set_new(r->view, "title", json_string("Händelser"));
 	json_object_set_new(r->view, "states", view_options(states, state_labels, state));
-	json_object_set_new(r->view, "kinds", view_options(kinds, kind_labels, kind));
+	json_object_set_new(r->view, "kinds", fchoice_options(incident_kinds, kind));
 	return 200;
 }
 
-/* The incident form's fields, filled from the POST or from stored. */
-static void incident_fields(struct req *r, json_t *stored)
+/* The described form for this user: the landlord office's lacks the
+ * internal note and the housing-related flag. */
+static const struct formdef *incident_form(struct req *r, int is_new)
+{
+	int landlord = r->user.role == ROLE_LANDLORD;
+	return formdef_find(is_new ? (landlord ? "incident_new_landlord" : "incident_new") :
+	    (landlord ? "incident_edit_landlord" : "incident_edit"));
+}
+
+/* The incident form's fields: what was typed (v) or stored (a new one:
+ * today's date, housing-related). */
+static void incident_fields(struct req *r, json_t *stored, const struct fvals *v, int is_new)
 {
 	char today[11];
 	date_today(today);
-	json_t *f = json_array();
-	const char *kind = view_value(r, stored, "kind");
-	json_object_set_new(view_field(r, f, "kind", "Typ av händelse", "select", NULL, NULL), "options",
-	    view_options(kinds, kind_labels, kind));
-	const char *date = view_value(r, stored, "date");
-	view_field(r, f, "date", "Datum", "date", date ? date : (stored ? "" : today), NULL);
-	view_field(r, f, "reported_by", "Rapporterad av", "input", view_value(r, stored, "reported_by"), "Till exempel granne, hyresvärd, personal.");
-	view_field(r, f, "landlord_text", "Beskrivning", "textarea", view_value(r, stored, "landlord_text"),
-	    r->user.role == ROLE_LANDLORD ? NULL : "Syns för fastighetskontoret när händelsen rör boendet. Skriv inget om vård, hälsa eller missbruk här.");
-	view_field(r, f, "action_taken", "Åtgärd", "textarea", view_value(r, stored, "action_taken"), NULL);
-	view_field(r, f, "resolved_date", "Löst datum (lämna tomt om den är öppen)", "date", view_value(r, stored, "resolved_date"), NULL);
-	if (r->user.role != ROLE_LANDLORD) {
-		static const char *const yn[] = { "1", "0", NULL };
-		static const char *const yn_labels[] = { "Ja – fastighetskontoret ser typ, datum, beskrivning och åtgärd", "Nej – bara socialtjänsten och teamet", NULL };
-		json_t *h = json_object_get(stored, "housing_related");
-		const char *hv = r->is_post ? http_param(r, "housing_related") : h ? (json_integer_value(h) ? "1" : "0") : "1";
-		json_object_set_new(view_field(r, f, "housing_related", "Rör boendet", "select", NULL, NULL), "options",
-		    view_options(yn, yn_labels, hv));
-		view_field(r, f, "internal_note", "Intern anteckning", "textarea", view_value(r, stored, "internal_note"),
-		    "Syns aldrig för fastighetskontoret.");
-	}
-	json_object_set_new(r->view, "fields", f);
+	json_t *defaults = NULL;
+	if (!stored)
+		stored = defaults = json_pack("{s:s, s:s}", "date", today, "housing_related", "1");
+	form_view(r, incident_form(r, is_new), v, stored);
+	json_decref(defaults);
+	if (r->user.role != ROLE_LANDLORD)
+		json_object_set_new(json_object_get(json_object_get(r->view, "f"), "landlord_text"), "hint",
+		    json_string("Syns för fastighetskontoret när händelsen rör boendet. Skriv inget om vård, hälsa eller missbruk här."));
 }
 
 struct incident_input {
 	const char *kind, *date, *reported_by, *landlord_text, *action_taken, *resolved_date, *internal_note;
 	long long housing_related;
+	struct fvals *v;
 };
 
 /* Reads and validates the form (errors in the view). */
-static void read_input(struct req *r, struct incident_input *in, const char *move_in)
+static void read_input(struct req *r, struct incident_input *in, const char *move_in, int is_new)
 {
 	char today[11];
 	date_today(today);
-	in->kind = http_param(r, "kind");
-	in->date = http_param(r, "date");
-	in->reported_by = http_param(r, "reported_by");
-	in->landlord_text = http_param(r, "landlord_text");
-	in->action_taken = http_param(r, "action_taken");
-	in->resolved_date = http_param(r, "resolved_date");
-	in->internal_note = http_param(r, "internal_note");
-	const char *h = http_param(r, "housing_related");
-	in->housing_related = r->user.role == ROLE_LANDLORD ? 1 : !(h && !strcmp(h, "0"));
-	if (!one_of(kinds, in->kind))
-		view_error(r, "kind", "Välj typ av händelse.");
-	if (!in->date || !valid_date(in->date))
-		view_error(r, "date", "Ange datum som ÅÅÅÅ-MM-DD.");
-	else if (strcmp(in->date, today) > 0)
+	struct fvals *v = in->v = form_read(r, incident_form(r, is_new));
+	in->kind = fv_str(v, "kind");
+	in->date = fv_str(v, "date");
+	in->reported_by = fv_text(v, "reported_by");
+	in->landlord_text = fv_str(v, "landlord_text");
+	in->action_taken = fv_text(v, "action_taken");
+	in->resolved_date = fv_str(v, "resolved_date");
+	in->internal_note = fv_text(v, "internal_note");
+	in->housing_related = r->user.role == ROLE_LANDLORD ? 1 : !str_eq(fv_str(v, "housing_related"), "0");
+	if (in->date && strcmp(in->date, today) > 0)
 		view_error(r, "date", "Datumet kan inte vara i framtiden.");
-	else if (move_in && strcmp(in->date, move_in) < 0)
+	else if (in->date && move_in && strcmp(in->date, move_in) < 0)
 		view_error(r, "date", "Datumet är före inflyttningen.");
-	if (in->resolved_date && *in->resolved_date) {
-		if (!valid_date(in->resolved_date))
-			view_error(r, "resolved_date", "Ange löst datum som ÅÅÅÅ-MM-DD, eller lämna tomt.");
-		else if (in->date && valid_date(in->date) && strcmp(in->resolved_date, in->date) < 0)
-			view_error(r, "resolved_date", "Löst datum kan inte vara före händelsen.");
-	}
-	if (!in->landlord_text || !*in->landlord_text)
-		view_error(r, "landlord_text", "Beskriv vad som hände.");
-	const char *texts[] = { in->reported_by, in->landlord_text, in->action_taken, in->internal_note };
-	const char *names[] = { "reported_by", "landlord_text", "action_taken", "internal_note" };
-	for (size_t i = 0; i < 4; i++)
-		if (texts[i] && strlen(texts[i]) > 4000)
-			view_error(r, names[i], "Texten får vara högst 4000 tecken.");
+	if (in->resolved_date && in->date && strcmp(in->resolved_date, in->date) < 0)
+		view_error(r, "resolved_date", "Löst datum kan inte vara före händelsen.");
 }
 
 /* The tenancy an incident is reported in (viewer's scope), or NULL. */
@@ -152,13 +133,13 @@ static json_t *tenancy_for(struct req *r, long long id)
 	return scope_row(sql, r, id);
 }
 
-static void new_view(struct req *r, json_t *t)
+static void new_view(struct req *r, json_t *t, const struct fvals *v)
 {
 	json_object_set_new(r->view, "tenancy", t);
 	json_object_set_new(r->view, "title", json_string("Ny händelse"));
 	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/tenancies/%lld/incidents",
 	    (long long)json_integer_value(json_object_get(t, "id")))));
-	incident_fields(r, NULL);
+	incident_fields(r, NULL, v, 1);
 }
 
 /* GET /tenancies/{id}/incidents/new */
@@ -167,7 +148,7 @@ int incident_new_form(struct req *r)
 	json_t *t = tenancy_for(r, r->params[0]);
 	if (!t)
 		return http_fail(r, 404, "Boendet finns inte eller ingår inte i det du har tillgång till.");
-	new_view(r, t);
+	new_view(r, t, NULL);
 	return 200;
 }
 
@@ -183,17 +164,17 @@ int incident_create(struct req *r)
 	if (!t)
 		return http_fail(r, 404, "Boendet finns inte eller ingår inte i det du har tillgång till.");
 	struct incident_input in;
-	read_input(r, &in, json_string_value(json_object_get(t, "move_in_date")));
+	read_input(r, &in, json_string_value(json_object_get(t, "move_in_date")), 1);
 	long long person_id = json_integer_value(json_object_get(t, "person_id"));
 	if (view_has_errors(r)) {
-		new_view(r, t);
+		new_view(r, t, in.v);
 		return 400;
 	}
 	json_decref(t);
 	long long now = now_unix();
 	long long id = audit_insert(r->user.id, "incident", person_id, sql, "itttittteiiii", tid, in.kind, in.date,
-	    in.reported_by ? in.reported_by : "", in.housing_related, in.landlord_text, in.action_taken ? in.action_taken : "",
-	    r->user.role == ROLE_LANDLORD || !in.internal_note ? "" : in.internal_note, in.resolved_date,
+	    in.reported_by, in.housing_related, in.landlord_text, in.action_taken,
+	    r->user.role == ROLE_LANDLORD ? "" : in.internal_note, in.resolved_date,
 	    now, r->user.id, now, r->user.id);
 	if (id < 0)
 		return http_fail(r, 500, NULL);
@@ -213,7 +194,7 @@ static json_t *incident_load(struct req *r, long long id)
 	return o;
 }
 
-static void page_view(struct req *r, json_t *inc)
+static void page_view(struct req *r, json_t *inc, const struct fvals *v)
 {
 	json_object_set_new(r->view, "incident", inc);
 	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Händelse: %s",
@@ -223,7 +204,7 @@ static void page_view(struct req *r, json_t *inc)
 	if (can_edit) {
 		json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/incidents/%lld",
 		    (long long)json_integer_value(json_object_get(inc, "id")))));
-		incident_fields(r, inc);
+		incident_fields(r, inc, v, 0);
 		if (!json_object_get(r->view, "version"))
 			json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(inc, "version"))));
 	}
@@ -236,7 +217,7 @@ int incident_page(struct req *r)
 	if (!inc)
 		return http_fail(r, 404, "Händelsen finns inte eller ingår inte i det du har tillgång till.");
 	long long person_id = json_integer_value(json_object_get(inc, "person_id"));
-	page_view(r, inc);
+	page_view(r, inc, NULL);
 	if (audit_log(r->user.id, "read", "incident", r->params[0], person_id) < 0)
 		return http_fail(r, 500, NULL);
 	return 200;
@@ -258,26 +239,25 @@ int incident_update(struct req *r)
 	if (!inc)
 		return http_fail(r, 404, "Händelsen finns inte eller ingår inte i det du har tillgång till.");
 	struct incident_input in;
-	read_input(r, &in, json_string_value(json_object_get(inc, "move_in_date")));
+	read_input(r, &in, json_string_value(json_object_get(inc, "move_in_date")), 0);
 	long long person_id = json_integer_value(json_object_get(inc, "person_id"));
 	long long version = parse_id(http_param(r, "version"));
 	json_object_set_new(r->view, "version", json_integer(version));
 	if (view_has_errors(r)) {
-		page_view(r, inc);
+		page_view(r, inc, in.v);
 		return 400;
 	}
 	long long now = now_unix();
 	int rc = r->user.role == ROLE_LANDLORD ?
 	    audit_update(r->user.id, "incident", id, person_id, landlord_sql, "ttttteiiii", in.kind, in.date,
-	        in.reported_by ? in.reported_by : "", in.landlord_text, in.action_taken ? in.action_taken : "",
-	        in.resolved_date, now, r->user.id, id, version) :
+	        in.reported_by, in.landlord_text, in.action_taken, in.resolved_date, now, r->user.id, id, version) :
 	    audit_update(r->user.id, "incident", id, person_id, case_sql, "ttttteitiiii", in.kind, in.date,
-	        in.reported_by ? in.reported_by : "", in.landlord_text, in.action_taken ? in.action_taken : "",
-	        in.resolved_date, in.housing_related, in.internal_note ? in.internal_note : "", now, r->user.id, id, version);
+	        in.reported_by, in.landlord_text, in.action_taken, in.resolved_date, in.housing_related, in.internal_note,
+	        now, r->user.id, id, version);
 	if (rc == 0) {
 		json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(inc, "version"))));
-		view_conflict(r, "kind", "händelsen");
-		page_view(r, inc);
+		form_conflict(r, incident_form(r, 0), inc, "kind", "händelsen", NULL);
+		page_view(r, inc, in.v);
 		return 409;
 	}
 	json_decref(inc);

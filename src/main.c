@@ -15,6 +15,7 @@
 #include "generate.h"
 #include "demo.h"
 #include "district.h"
+#include "formdef.h"
 #include "http.h"
 #include "netaddr.h"
 #include "route.h"
@@ -481,6 +482,22 @@ static int cmd_routes(int argc, char **argv)
 	return 0;
 }
 
+static const char usage_forms[] = "usage: bostadforst forms --json\n  Prints the form descriptions (src/formdefs.c) as JSON.\n";
+
+/* `forms --json`: the described forms, for the generated form test. */
+static int cmd_forms(int argc, char **argv)
+{
+	if (argc != 1 || strcmp(argv[0], "--json") != 0)
+		return argc > 0 && strcmp(argv[0], "--help") == 0 ? (fputs(usage_forms, stdout), 0) :
+		    bad_usage(usage_forms, "expected", "--json");
+	json_t *t = formdefs_json();
+	char *s = json_dumps(t, JSON_INDENT(1));
+	puts(s);
+	free(s);
+	json_decref(t);
+	return 0;
+}
+
 static int cmd_import(int argc, char **argv)
 {
 	const char *dbp = NULL, *district = NULL, *file = NULL;
@@ -698,6 +715,7 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{ "serve", cmd_serve }, { "migrate", cmd_migrate }, { "adduser", cmd_adduser },
 		{ "passwd", cmd_passwd }, { "routes", cmd_routes }, { "import-status", cmd_import },
+		{ "forms", cmd_forms },
 		{ "demo", cmd_demo }, { "backup", cmd_backup }, { "restore", cmd_restore }, { "check", cmd_check },
 		{ "gallra", cmd_gallra },
 	};

@@ -12,6 +12,7 @@
 #include "scope.h"
 #include "search.h"
 #include "district.h"
+#include "formdef.h"
 #include "tenancy.h"
 #include "transfer.h"
 
@@ -279,51 +280,28 @@ struct person_input {
 	struct pnr parsed;
 };
 
-/* Returns NULL when s fits in max characters, else a Swedish message. */
-static int too_long(const char *s, size_t max)
-{
-	return s && strlen(s) > max;
-}
-
-/* The reserve identity's sex as choices, selected kept. New reference. */
-static json_t *sex_options(const char *selected)
-{
-	static const char *const sexes[] = { "K", "M", "X", NULL };
-	static const char *const sex_labels[] = { "Kvinna", "Man", "Annat eller okänt", NULL };
-	return view_options(sexes, sex_labels, selected);
-}
-
-/* Reads and validates the person form into in; errors go to the view. */
+/* Reads and validates the person form (person_new or person_edit in
+ * formdefs.c) into in; errors go to the view, the typed values to the form. */
 static void read_person_input(struct req *r, struct person_input *in, int is_new)
 {
-	in->first_name = http_param(r, "first_name");
-	in->last_name = http_param(r, "last_name");
-	in->phone = http_param(r, "phone");
-	in->email = http_param(r, "email");
-	in->address = http_param(r, "address");
-	json_t *form = json_pack("{s:s, s:s, s:s, s:s, s:s}",
-	    "first_name", in->first_name ? in->first_name : "", "last_name", in->last_name ? in->last_name : "",
-	    "phone", in->phone ? in->phone : "", "email", in->email ? in->email : "",
-	    "address", in->address ? in->address : "");
-	json_object_set_new(r->view, "form", form);
+	const struct formdef *d = formdef_find(is_new ? "person_new" : "person_edit");
+	struct fvals *v = form_read(r, d);
+	in->first_name = fv_str(v, "first_name");
+	in->last_name = fv_str(v, "last_name");
+	in->phone = fv_str(v, "phone");
+	in->email = fv_str(v, "email");
+	in->address = fv_str(v, "address");
 	if (is_new) {
 		in->pnr = http_param(r, "personnummer");
-		in->reserve = http_param(r, "reserve") != NULL;
-		in->birth_date = http_param(r, "birth_date");
-		in->sex = http_param(r, "sex");
-		view_set_str(form, "personnummer", in->pnr ? in->pnr : "");
-		json_object_set_new(form, "reserve", json_boolean(in->reserve));
-		view_set_str(form, "birth_date", in->birth_date ? in->birth_date : "");
-		view_set_str(form, "sex", in->sex ? in->sex : "");
-		json_object_set_new(r->view, "sexes", sex_options(in->sex));	/* the choice is kept */
+		in->reserve = fv_num(v, "reserve") != 0;
+		in->birth_date = fv_str(v, "birth_date");
+		in->sex = fv_str(v, "sex");
 		char today[11];
 		date_today(today);
 		if (in->reserve) {
 			if (in->pnr && *in->pnr)
 				view_error(r, "personnummer", "Lämna personnumret tomt när personen får en reservidentitet.");
-			if (in->birth_date && *in->birth_date && !valid_date(in->birth_date))
-				view_error(r, "birth_date", "Födelsedatum ska skrivas ÅÅÅÅ-MM-DD.");
-			if (!in->sex || (strcmp(in->sex, "K") && strcmp(in->sex, "M") && strcmp(in->sex, "X")))
+			if (!in->sex && !view_has_field_error(r, "sex"))
 				view_error(r, "sex", "Välj kön för reservidentiteten.");
 		} else {
 			const char *why = pnr_parse(in->pnr, today, &in->parsed);
@@ -331,28 +309,16 @@ static void read_person_input(struct req *r, struct person_input *in, int is_new
 				view_error(r, "personnummer", why);
 		}
 	}
-	if (!in->first_name || !*in->first_name)
-		view_error(r, "first_name", "Ange förnamn.");
-	else if (too_long(in->first_name, 100))
-		view_error(r, "first_name", "Förnamnet får vara högst 100 tecken.");
-	if (!in->last_name || !*in->last_name)
-		view_error(r, "last_name", "Ange efternamn.");
-	else if (too_long(in->last_name, 100))
-		view_error(r, "last_name", "Efternamnet får vara högst 100 tecken.");
-	if (too_long(in->phone, 50))
-		view_error(r, "phone", "Telefonnumret får vara högst 50 tecken.");
-	if (too_long(in->email, 200) || (in->email && *in->email && !strchr(in->email, '@')))
+	if (in->email && !strchr(in->email, '@'))
 		view_error(r, "email", "Ange en e-postadress som namn@exempel.se.");
-	if (too_long(in->address, 300))
-		view_error(r, "address", "Adressen får vara högst 300 tecken.");
+	form_view(r, d, v, NULL);
 }
 
 /* GET /persons/new */
 int person_new_form(struct req *r)
 {
-	json_object_set_new(r->view, "sexes", sex_options(NULL));
 	json_object_set_new(r->view, "title", json_string("Registrera person"));
-	json_object_set_new(r->view, "form", json_pack("{s:s, s:s, s:s}", "personnummer", "", "first_name", "", "last_name", ""));
+	form_view(r, formdef_find("person_new"), NULL, NULL);
 	json_object_set_new(r->view, "is_new", json_true());
 	json_object_set_new(r->view, "action", json_string("/persons"));
 	return 200;
@@ -694,6 +660,7 @@ int person_edit_form(struct req *r)
 		return http_fail(r, 500, NULL);
 	json_object_set_new(r->view, "title", json_string("Ändra personuppgifter"));
 	json_object_set_new(r->view, "form", p);
+	form_view(r, formdef_find("person_edit"), NULL, p);
 	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/persons/%lld", id)));
 	json_object_set_new(r->view, "id", json_integer(id));
 	return 200;
@@ -731,10 +698,9 @@ int person_update(struct req *r)
 	    in.phone ? in.phone : "", in.email ? in.email : "", in.address ? in.address : "", now_unix(), r->user.id,
 	    id, version);
 	if (rc == 0) {
-		json_object_set_new(r->view, "conflict", stored);
 		json_object_set_new(form, "version", json_integer(json_integer_value(json_object_get(stored, "version"))));
-		view_error(r, "first_name", "Någon annan har ändrat personuppgifterna sedan du öppnade sidan. "
-		    "Jämför med det som nu är sparat, justera och spara igen.");
+		form_conflict(r, formdef_find("person_edit"), stored, "first_name", "personuppgifterna", NULL);
+		json_decref(stored);
 		return 409;
 	}
 	json_decref(stored);

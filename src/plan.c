@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "date.h"
 #include "db.h"
+#include "formdef.h"
 #include "handlers.h"
 #include "person.h"
 #include "scope.h"
@@ -110,7 +111,7 @@ static json_t *form_areas(struct req *r, json_t *base)
 			const char *v = r->is_post ? http_param(r, name) : json_string_value(json_object_get(stored, area_keys[f]));
 			json_t *field = view_field(r, fields, name, area_labels[f], "textarea", v, NULL);
 			filled += v && *v;
-			error |= json_object_get(field, "error") != NULL;
+			error |= json_is_string(json_object_get(field, "error"));
 		}
 		json_array_append_new(out, json_pack("{s:O, s:I, s:o, s:i, s:i, s:b, s:b}", "area", label, "index", (json_int_t)i,
 		    "fields", fields, "filled", filled, "of", (int)(sizeof area_keys / sizeof area_keys[0]) - 1, "error", error,
@@ -134,25 +135,21 @@ static json_t *form_areas(struct req *r, json_t *base)
 	return out;
 }
 
-/* Fills the edit form view. base is the current version (or NULL). */
-static void edit_view(struct req *r, json_t *base, const char *action, long long base_version)
+/* Fills the edit form view. base is the current version (or NULL); v what
+ * was typed into the described fields (or NULL). */
+static void edit_view(struct req *r, json_t *base, const char *action, long long base_version, const struct fvals *v)
 {
 	json_object_set_new(r->view, "areas", form_areas(r, base));
-	json_t *f = json_array();
-	view_field(r, f, "follow_up_dates", "Uppföljningsdatum", "input", view_value(r, base, "follow_up_dates"),
-	    "Ett eller flera datum, ÅÅÅÅ-MM-DD, åtskilda med kommatecken.");
-	view_field(r, f, "agreed_date", "Deltagaren har godkänt planen (datum)", "date", view_value(r, base, "agreed_date"), NULL);
-	view_field(r, f, "agreed_how", "Hur deltagaren godkände planen", "input", view_value(r, base, "agreed_how"),
-	    "Till exempel: muntligt vid hembesök, med underskrift.");
-	json_object_set_new(r->view, "fields", f);
+	form_view(r, formdef_find(base_version ? "plan_edit" : "plan_new"), v, base);
 	json_object_set_new(r->view, "action", json_string(action));
 	json_object_set_new(r->view, "base_version", json_integer(base_version));
 }
 
-/* Reads the posted plan: areas with any text, follow-ups, agreement.
- * Returns the areas JSON text (malloc'd) or NULL with errors in the view;
- * *next gets the next follow-up date (static buffer of the caller). */
-static char *read_plan(struct req *r, char next[11])
+/* Reads the posted plan: areas with any text, follow-ups, agreement (*v,
+ * the described fields, into *out). Returns the areas JSON text (malloc'd) or NULL
+ * with errors in the view; *next gets the next follow-up date (static
+ * buffer of the caller). */
+static char *read_plan(struct req *r, char next[11], struct fvals **out)
 {
 	char today[11];
 	date_today(today);
@@ -167,7 +164,7 @@ static char *read_plan(struct req *r, char next[11])
 		for (size_t k = 0; area_keys[k]; k++) {
 			const char *name = arena_printf(&r->arena, "a%zu_%s", i, area_keys[k]);
 			const char *v = http_param(r, name);
-			if (v && strlen(v) > 4000)
+			if (v && utf8_chars(v) > 4000)
 				view_error(r, name, arena_printf(&r->arena, "%s, %s: högst 4000 tecken.", label, area_labels[k]));
 			if (v && *v) {
 				any = 1;
@@ -182,60 +179,45 @@ static char *read_plan(struct req *r, char next[11])
 	}
 	if (!goals)
 		view_error(r, "a0_goal", "Skriv minst ett mål med deltagarens egna ord.");
-	const char *dates = http_param(r, "follow_up_dates");
+	*out = form_read(r, formdef_find("plan_new"));
+	const char *dates = fv_str(*out, "follow_up_dates");
 	next[0] = '\0';
 	char latest[11] = "";
-	if (!dates || !*dates)
-		view_error(r, "follow_up_dates", "Ange minst ett uppföljningsdatum.");
-	else {
-		const char *p = dates;
-		int n = 0;
-		while (*p) {
-			while (*p == ' ' || *p == ',')
-				p++;
-			if (!*p)
-				break;
-			char d[11];
-			size_t len = strcspn(p, ", ");
-			if (len != 10 || ++n > MAX_FOLLOW_UPS) {
-				view_error(r, "follow_up_dates", "Skriv upp till tio datum som ÅÅÅÅ-MM-DD, åtskilda med kommatecken.");
-				break;
-			}
-			memcpy(d, p, 10);
-			d[10] = '\0';
-			if (!valid_date(d)) {
-				view_error(r, "follow_up_dates", "Skriv upp till tio datum som ÅÅÅÅ-MM-DD, åtskilda med kommatecken.");
-				break;
-			}
-			if (strcmp(d, today) >= 0 && (!next[0] || strcmp(d, next) < 0))
-				memcpy(next, d, 11);
-			if (strcmp(d, latest) > 0)
-				memcpy(latest, d, 11);
-			p += len;
+	int n = 0;
+	for (const char *p = dates; p && *p; p += strspn(p, ", ")) {	/* "ÅÅÅÅ-MM-DD, ÅÅÅÅ-MM-DD" */
+		char d[11];
+		memcpy(d, p, 10);
+		d[10] = '\0';
+		p += 10;
+		if (++n > MAX_FOLLOW_UPS) {
+			view_error(r, "follow_up_dates", "Skriv upp till tio datum som ÅÅÅÅ-MM-DD eller D/M, åtskilda med kommatecken.");
+			break;
 		}
+		if (strcmp(d, today) >= 0 && (!next[0] || strcmp(d, next) < 0))
+			memcpy(next, d, 11);
+		if (strcmp(d, latest) > 0)
+			memcpy(latest, d, 11);
 	}
 	if (!next[0])
 		memcpy(next, latest, 11);	/* all passed: the latest is due */
-	const char *agreed = http_param(r, "agreed_date"), *how = http_param(r, "agreed_how");
-	if (agreed && *agreed && (!valid_date(agreed) || strcmp(agreed, today) > 0))
+	const char *agreed = fv_str(*out, "agreed_date"), *how = fv_str(*out, "agreed_how");
+	if (agreed && strcmp(agreed, today) > 0)
 		view_error(r, "agreed_date", "Ange datum för godkännandet som ÅÅÅÅ-MM-DD (inte i framtiden).");
-	if (agreed && *agreed && (!how || !*how))
+	if (agreed && !how && !view_has_field_error(r, "agreed_how"))
 		view_error(r, "agreed_how", "Skriv hur deltagaren godkände planen.");
-	if (how && strlen(how) > 300)
-		view_error(r, "agreed_how", "Högst 300 tecken.");
 	char *text = view_has_errors(r) ? NULL : json_dumps(areas, JSON_COMPACT);
 	json_decref(areas);
 	return text;
 }
 
-/* Inserts version no of plan_id from the posted form. Returns 0 or -1. */
-static int insert_version(struct req *r, long long plan_id, long long no, const char *areas)
+/* Inserts version no of plan_id from the posted form (v: its described
+ * fields, normalised). Returns 0 or -1. */
+static int insert_version(struct req *r, long long plan_id, long long no, const char *areas, const struct fvals *v)
 {
 	static const char sql[] = "INSERT INTO plan_versions(plan_id, version_no, areas, follow_up_dates, agreed_date, "
 	    "agreed_how, created_at, created_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?)";
-	const char *how = http_param(r, "agreed_how");
-	return db_execf(sql, "iittetii", plan_id, no, areas, http_param(r, "follow_up_dates"), http_param(r, "agreed_date"),
-	    how ? how : "", now_unix(), r->user.id);
+	return db_execf(sql, "iittetii", plan_id, no, areas, fv_text(v, "follow_up_dates"), fv_str(v, "agreed_date"),
+	    fv_text(v, "agreed_how"), now_unix(), r->user.id);
 }
 
 /* GET /persons/{id}/plan/new */
@@ -257,7 +239,7 @@ int plan_new_form(struct req *r)
 	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Ny genomförandeplan: %s",
 	    json_string_value(json_object_get(p, "name")))));
 	json_object_set_new(r->view, "person", p);
-	edit_view(r, NULL, arena_printf(&r->arena, "/persons/%lld/plan", pid), 0);
+	edit_view(r, NULL, arena_printf(&r->arena, "/persons/%lld/plan", pid), 0, NULL);
 	return 200;
 }
 
@@ -270,12 +252,13 @@ int plan_create(struct req *r)
 	if (person_visible(r, pid) != 1)
 		return http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
 	char next[11];
-	char *areas = read_plan(r, next);
+	struct fvals *v;
+	char *areas = read_plan(r, next, &v);
 	if (!areas) {
 		json_t *p = person_load(pid);
 		json_object_set_new(r->view, "title", json_string("Ny genomförandeplan"));
 		json_object_set_new(r->view, "person", p ? p : json_object());
-		edit_view(r, NULL, arena_printf(&r->arena, "/persons/%lld/plan", pid), 0);
+		edit_view(r, NULL, arena_printf(&r->arena, "/persons/%lld/plan", pid), 0, v);
 		return 400;
 	}
 	long long now = now_unix();
@@ -285,7 +268,7 @@ int plan_create(struct req *r)
 	}
 	int ok = db_execf(ins, "ieiiii", pid, next, now, r->user.id, now, r->user.id) == 0;
 	long long id = sqlite3_last_insert_rowid(db());
-	ok = ok && insert_version(r, id, 1, areas) == 0;
+	ok = ok && insert_version(r, id, 1, areas, v) == 0;
 	free(areas);
 	if (!ok) {
 		/* UNIQUE(person_id): a plan was made a moment ago */
@@ -354,7 +337,7 @@ int plan_edit_form(struct req *r)
 	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Ändra genomförandeplan: %s",
 	    json_string_value(json_object_get(plan, "person_name")))));
 	json_object_set_new(r->view, "plan", plan);
-	edit_view(r, v, arena_printf(&r->arena, "/plans/%lld", id), current);
+	edit_view(r, v, arena_printf(&r->arena, "/plans/%lld", id), current, NULL);
 	json_decref(v);
 	return 200;
 }
@@ -374,11 +357,12 @@ int plan_save(struct req *r)
 	json_object_set_new(r->view, "plan", plan);
 	json_object_set_new(r->view, "title", json_string("Ändra genomförandeplan"));
 	char next[11];
-	char *areas = read_plan(r, next);
+	struct fvals *typed;
+	char *areas = read_plan(r, next, &typed);
 	const char *action = arena_printf(&r->arena, "/plans/%lld", id);
 	if (!areas) {
 		json_t *v = version_load(id, current);
-		edit_view(r, v, action, base);
+		edit_view(r, v, action, base, typed);
 		json_decref(v);
 		return 400;
 	}
@@ -396,13 +380,14 @@ int plan_save(struct req *r)
 	if (rc == SQLITE_DONE && !changed) {
 		db_rollback();
 		free(areas);
-		view_conflict(r, "a0_goal", arena_printf(&r->arena, "planen (nu version %lld)", current));
 		json_t *v = version_load(id, current);
-		edit_view(r, v, action, current);
+		form_conflict(r, formdef_find("plan_edit"), v, "a0_goal", arena_printf(&r->arena, "planen (nu version %lld)", current),
+		    NULL);
+		edit_view(r, v, action, current, typed);
 		json_decref(v);
 		return 409;
 	}
-	int ok = rc == SQLITE_DONE && insert_version(r, id, base + 1, areas) == 0;
+	int ok = rc == SQLITE_DONE && insert_version(r, id, base + 1, areas, typed) == 0;
 	free(areas);
 	if (!ok || audit_log(r->user.id, "update", "plan", id, person_id) < 0 || db_commit() < 0) {
 		db_rollback();

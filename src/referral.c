@@ -5,6 +5,7 @@
 #include "date.h"
 #include "db.h"
 #include "district.h"
+#include "formdef.h"
 #include "handlers.h"
 #include "person.h"
 #include "referral_state.h"
@@ -15,7 +16,6 @@
 #include <string.h>
 
 #define REFERRALS_PAGE 50
-#define TEXT_MAX 5000
 
 static const struct {
 	const char *key;
@@ -33,30 +33,6 @@ static const struct {
 static const char *const texts[] = { "client_wishes", "homeless_duration", "current_situation", "needs" };
 #define NTEXTS (sizeof texts / sizeof texts[0])
 
-#define PLACE_MAX 200
-
-/* Reads a time of day typed as "13:30", "9:05" or "13.30" into out
- * ("HH:MM"). Returns 0, or -1 when it is not a time of day. */
-static int read_time(const char *s, char out[6])
-{
-	int h = 0, m = 0, n = 0;
-	if (!s || !(s[0] >= '0' && s[0] <= '9'))
-		return -1;
-	while (*s >= '0' && *s <= '9' && n < 3)
-		h = h * 10 + (*s++ - '0'), n++;
-	if (n > 2 || (*s != ':' && *s != '.'))
-		return -1;
-	s++;
-	if (!(s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9') || s[2])
-		return -1;
-	m = (s[0] - '0') * 10 + (s[1] - '0');
-	if (h > 23 || m > 59)
-		return -1;
-	out[0] = (char)('0' + h / 10), out[1] = (char)('0' + h % 10), out[2] = ':';
-	out[3] = (char)('0' + m / 10), out[4] = (char)('0' + m % 10), out[5] = '\0';
-	return 0;
-}
-
 static const char not_found[] = "Remissen finns inte eller ingår inte i det du har tillgång till.";
 
 /* Loads referral id if the viewer may see it. NULL when not (or error). */
@@ -73,8 +49,8 @@ static json_t *referral_load(const struct req *r, long long id)
 	return scope_row(sql, r, id);
 }
 
-/* Returns the criteria as [{key, label, yes, no, note}] from a stored or
- * typed referral object. New reference. */
+/* Returns the criteria as [{key, label, yes, no, note}] from a stored
+ * referral, for reading on its page. New reference. */
 static json_t *criteria_view(json_t *ref)
 {
 	json_t *a = json_array();
@@ -92,39 +68,39 @@ static json_t *criteria_view(json_t *ref)
 	return a;
 }
 
-/* Reads the referral form into an object shaped like a stored row;
- * errors go to the view. New reference. */
-static json_t *read_referral_input(struct req *r)
+/* Reads the referral form (referral_new in formdefs.c) into an object
+ * shaped like a stored row (criteria 1/0 or absent); errors and what was
+ * typed go to the view (*v). New reference. */
+static json_t *read_referral_input(struct req *r, struct fvals **v)
 {
+	*v = form_read(r, formdef_find("referral_new"));
 	json_t *f = json_object();
 	for (size_t i = 0; i < NCRIT; i++) {
-		const char *v = http_param(r, criteria[i].key);
+		const char *ans = fv_str(*v, criteria[i].key);
 		char note[64];
 		snprintf(note, sizeof note, "%s_note", criteria[i].key);
-		const char *n = http_param(r, note);
-		if (v && (!strcmp(v, "1") || !strcmp(v, "0")))
-			json_object_set_new(f, criteria[i].key, json_integer(v[0] - '0'));
-		else if (v && *v)
-			view_error(r, criteria[i].key, "Svara ja eller nej.");
-		json_object_set_new(f, note, json_string(n ? n : ""));
-		if (n && strlen(n) > TEXT_MAX)
-			view_error(r, note, "Kommentaren får vara högst 5000 tecken.");
+		if (ans)
+			json_object_set_new(f, criteria[i].key, json_integer(ans[0] == '1'));
+		json_object_set_new(f, note, json_string(fv_text(*v, note)));
 	}
-	for (size_t i = 0; i < NTEXTS; i++) {
-		const char *t = http_param(r, texts[i]);
-		json_object_set_new(f, texts[i], json_string(t ? t : ""));
-		if (t && strlen(t) > TEXT_MAX)
-			view_error(r, texts[i], "Texten får vara högst 5000 tecken.");
-	}
-	json_object_set_new(f, "client_participated", json_integer(http_param(r, "client_participated") != NULL));
+	for (size_t i = 0; i < NTEXTS; i++)
+		json_object_set_new(f, texts[i], json_string(fv_text(*v, texts[i])));
+	json_object_set_new(f, "client_participated", json_integer(fv_num(*v, "client_participated") != 0));
 	return f;
 }
 
-/* Fills the form view for a referral (new or draft edit). */
-static void form_view(struct req *r, json_t *form, const char *action, json_t *person)
+/* Fills the form view for a referral (new or draft edit): form is the
+ * stored (or read) row, v what was typed (NULL on a GET). criteria pairs
+ * each criterion's yes/no with its comment for the template. */
+static void ref_form_view(struct req *r, json_t *form, const char *action, json_t *person, const struct fvals *v)
 {
-	json_object_set_new(r->view, "criteria", criteria_view(form));
 	json_object_set_new(r->view, "form", form);
+	form_view(r, formdef_find("referral_new"), v, form);
+	json_t *f = json_object_get(r->view, "f"), *a = json_array();
+	for (size_t i = 0; i < NCRIT; i++)
+		json_array_append_new(a, json_pack("{s:O, s:O}", "answer", json_object_get(f, criteria[i].key),
+		    "note", json_object_get(f, arena_printf(&r->arena, "%s_note", criteria[i].key))));
+	json_object_set_new(r->view, "criteria", a);
 	json_object_set_new(r->view, "action", json_string(action));
 	if (person)
 		json_object_set_new(r->view, "person", person);
@@ -137,7 +113,7 @@ int referral_new_form(struct req *r)
 	if (person_visible(r, pid) != 1)
 		return http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
 	json_object_set_new(r->view, "title", json_string("Ny remiss till Bostad först"));
-	form_view(r, json_object(), arena_printf(&r->arena, "/persons/%lld/referrals", pid), person_load(pid));
+	ref_form_view(r, json_object(), arena_printf(&r->arena, "/persons/%lld/referrals", pid), person_load(pid), NULL);
 	return 200;
 }
 
@@ -196,10 +172,11 @@ int referral_create(struct req *r)
 	long long pid = r->params[0];
 	if (person_visible(r, pid) != 1)
 		return http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
-	json_t *f = read_referral_input(r);
+	struct fvals *v;
+	json_t *f = read_referral_input(r, &v);
 	json_object_set_new(r->view, "title", json_string("Ny remiss till Bostad först"));
 	if (view_has_errors(r)) {
-		form_view(r, f, arena_printf(&r->arena, "/persons/%lld/referrals", pid), person_load(pid));
+		ref_form_view(r, f, arena_printf(&r->arena, "/persons/%lld/referrals", pid), person_load(pid), v);
 		return 400;
 	}
 	if (db_begin() < 0) {
@@ -226,43 +203,44 @@ int referral_create(struct req *r)
 	return http_redirect_done(r, arena_printf(&r->arena, "/referrals/%lld", id), DONE_REFERRAL_DRAFT);
 }
 
+/* The described form of a step (formdefs.c), or NULL when it has no fields. */
+static const struct formdef *step_form(const struct ref_action *a)
+{
+	if (a->needs_time_place)
+		return formdef_find("step_book_meeting");
+	if (a->needs_date)
+		return formdef_find("step_hold_meeting");
+	if (a->needs_reason)
+		return formdef_find("step_reason");
+	return NULL;
+}
+
 /* The fields of one step's form: its date, the meeting's time and place,
  * a reason. Ids carry the action's name (a page has several forms); the
- * values are the posted ones for the step that was posted (kept when a
+ * values are what was typed for the step that was posted (v, kept when a
  * field has an error), else a new booking starts from the current one and
  * "Mötet hölls" from the booked date. */
-static json_t *step_fields(struct req *r, const struct ref_action *a, json_t *ref, int posted)
+static json_t *step_fields(struct req *r, const struct ref_action *a, json_t *ref, const struct fvals *v)
 {
-	json_t *f = json_array(), *x;
+	const struct formdef *d = step_form(a);
+	if (!d)
+		return json_array();
 	int meeting = !strcmp(a->name, "book_meeting") || !strcmp(a->name, "hold_meeting");
-#define STEP_VALUE(param, stored) (posted ? http_param(r, param) : \
-	meeting ? json_string_value(json_object_get(ref, stored)) : NULL)
-	if (a->needs_date) {
-		x = view_field(r, f, arena_printf(&r->arena, "date-%s", a->name), a->date_label, "date",
-		    STEP_VALUE("date", "meeting_date"), NULL);
-		json_object_set_new(x, "name", json_string("date"));
+	json_t *stored = json_object();
+	if (meeting) {
+		json_object_set(stored, "date", json_object_get(ref, "meeting_date"));
+		json_object_set(stored, "time", json_object_get(ref, "meeting_time"));
+		json_object_set(stored, "place", json_object_get(ref, "meeting_place"));
 	}
-	if (a->needs_time_place) {
-		x = view_field(r, f, arena_printf(&r->arena, "time-%s", a->name), "Klockslag", "time",
-		    STEP_VALUE("time", "meeting_time"), "TT:MM, till exempel 13:30");
-		json_object_set_new(x, "name", json_string("time"));
-		x = view_field(r, f, arena_printf(&r->arena, "place-%s", a->name), "Plats", "input",
-		    STEP_VALUE("place", "meeting_place"), "Adress eller lokal, till exempel Bostad först SRF, Första Långgatan 28");
-		json_object_set_new(x, "name", json_string("place"));
-	}
-	if (a->needs_reason) {
-		x = view_field(r, f, arena_printf(&r->arena, "reason-%s", a->name), "Motivering", "textarea",
-		    posted ? http_param(r, "reason") : NULL, NULL);
-		json_object_set_new(x, "name", json_string("reason"));
-	}
-#undef STEP_VALUE
+	json_t *f = form_fields(r, d, v && v->def == d ? v : NULL, stored, a->name);
+	json_decref(stored);
 	return f;
 }
 
 /* Adds state labels, criteria and the actions this viewer may take, each
  * with its form's fields; posted is the action that was posted (its
  * fields show what was typed), or NULL. */
-static void page_view(struct req *r, json_t *ref, const char *posted)
+static void page_view(struct req *r, json_t *ref, const char *posted, const struct fvals *v)
 {
 	const char *state = json_string_value(json_object_get(ref, "state"));
 	json_object_set_new(ref, "state_label", json_string(ref_state_label(state)));
@@ -277,7 +255,7 @@ static void page_view(struct req *r, json_t *ref, const char *posted)
 		if (strcmp(a->name, "decide") == 0 || ref_transition(state, a->name, r->user.role, &to) != 0)
 			continue;
 		json_array_append_new(acts, json_pack("{s:s, s:s, s:o, s:b}", "name", a->name, "label", a->label,
-		    "fields", step_fields(r, a, ref, str_eq(posted, a->name)), "confirm", a->confirm));
+		    "fields", step_fields(r, a, ref, str_eq(posted, a->name) ? v : NULL), "confirm", a->confirm));
 	}
 	json_object_set_new(r->view, "actions", acts);
 	json_object_set_new(r->view, "can_edit", json_boolean(r->user.role == ROLE_SOC && !strcmp(state, "draft")));
@@ -326,7 +304,7 @@ int referral_page(struct req *r)
 	json_t *ref = referral_load(r, id);
 	if (!ref)
 		return http_fail(r, 404, not_found);
-	page_view(r, ref, NULL);
+	page_view(r, ref, NULL, NULL);
 	json_object_set_new(r->view, "referral", ref);
 	if (steps_view(r, id) < 0 ||
 	    audit_log(r->user.id, "read", "referral", id, json_integer_value(json_object_get(ref, "person_id"))) < 0)
@@ -348,7 +326,7 @@ int referral_edit_form(struct req *r)
 	}
 	json_object_set_new(r->view, "title", json_string("Ändra remiss"));
 	json_object_set_new(r->view, "edit", json_true());
-	form_view(r, ref, arena_printf(&r->arena, "/referrals/%lld", id), NULL);
+	ref_form_view(r, ref, arena_printf(&r->arena, "/referrals/%lld", id), NULL, NULL);
 	return 200;
 }
 
@@ -369,7 +347,8 @@ int referral_update(struct req *r)
 	if (!stored)
 		return http_fail(r, 404, not_found);
 	long long version = parse_id(http_param(r, "version"));
-	json_t *f = read_referral_input(r);
+	struct fvals *v;
+	json_t *f = read_referral_input(r, &v);
 	json_object_set_new(f, "version", json_integer(version));
 	json_object_set_new(r->view, "title", json_string("Ändra remiss"));
 	json_object_set_new(r->view, "edit", json_true());
@@ -383,7 +362,7 @@ int referral_update(struct req *r)
 	json_object_set(f, "person_name", json_object_get(stored, "person_name"));
 	if (view_has_errors(r)) {
 		json_decref(stored);
-		form_view(r, f, action, NULL);
+		ref_form_view(r, f, action, NULL, v);
 		return 400;
 	}
 	if (db_begin() < 0)
@@ -402,11 +381,9 @@ int referral_update(struct req *r)
 	if (!changed) {
 		db_rollback();
 		json_object_set_new(f, "version", json_integer(json_integer_value(json_object_get(stored, "version"))));
-		json_object_set_new(stored, "criteria", criteria_view(stored));
-		json_object_set_new(r->view, "conflict", stored);
-		form_view(r, f, action, NULL);
-		view_error(r, "client_wishes", "Någon annan har sparat remissen sedan du öppnade den. Det som nu är sparat "
-		    "visas överst; det du skrev finns kvar i formuläret. Justera och spara igen.");
+		form_conflict(r, formdef_find("referral_new"), stored, "client_wishes", "remissen", NULL);
+		json_decref(stored);
+		ref_form_view(r, f, action, NULL, v);
 		return 409;
 	}
 	if (audit_log(r->user.id, "update", "referral", id, json_integer_value(json_object_get(stored, "person_id"))) < 0 ||
@@ -463,6 +440,7 @@ int referral_apply_step(const struct req *r, long long id, const char *action, c
 /* A step's form, checked against the referral. */
 struct step_input {
 	const struct ref_action *a;
+	struct fvals *v;	/* the step's described fields as typed (NULL: none) */
 	const char *action, *date, *time, *place, *reason;
 	char hhmm[6];	/* the time read, HH:MM */
 	const char *state, *to;	/* from and to */
@@ -501,35 +479,18 @@ static int step_check(struct req *r, long long id, json_t *ref, struct step_inpu
 		    "Ingenting har ändrats.", ref_state_label(in->state)));
 	}
 	const struct ref_action *a = in->a = ref_action_find(in->action);
-	in->date = http_param(r, "date");
-	in->time = http_param(r, "time");
-	in->place = http_param(r, "place");
-	in->reason = http_param(r, "reason");
-	in->hhmm[0] = '\0';
-	const char *action = in->action, *time = in->time, *place = in->place;
+	const struct formdef *d = step_form(a);
+	in->v = d ? form_read_keyed(r, d, in->action) : NULL;
+	in->date = fv_str(in->v, "date");
+	in->time = fv_str(in->v, "time");
+	in->place = fv_str(in->v, "place");
+	in->reason = fv_str(in->v, "reason");
+	snprintf(in->hhmm, sizeof in->hhmm, "%s", in->time ? in->time : "");
+	const char *action = in->action;
 	char today[11];
 	date_today(today);
-
-	const char *date_field = arena_printf(&r->arena, "date-%s", in->action);
-	const char *reason_field = arena_printf(&r->arena, "reason-%s", in->action);
-	if (a->needs_date && !valid_date(in->date))
-		view_error(r, date_field, "Ange datum som ÅÅÅÅ-MM-DD.");
-	else if (!strcmp(in->action, "hold_meeting") && strcmp(in->date, today) > 0)
-		view_error(r, date_field, "Ett hållet möte kan inte ha ett datum i framtiden.");
-	if (a->needs_time_place) {
-		if (!time || !*time)
-			view_error(r, arena_printf(&r->arena, "time-%s", action), "Ange klockslag för mötet som TT:MM, till exempel 13:30.");
-		else if (read_time(time, in->hhmm) < 0)
-			view_error(r, arena_printf(&r->arena, "time-%s", action), "Ange klockslag som TT:MM, mellan 00:00 och 23:59.");
-		if (!place || !*place)
-			view_error(r, arena_printf(&r->arena, "place-%s", action), "Skriv var mötet hålls.");
-		else if (strlen(place) > PLACE_MAX)
-			view_error(r, arena_printf(&r->arena, "place-%s", action), "Platsen får vara högst 200 tecken.");
-	}
-	if (a->needs_reason && (!in->reason || !*in->reason))
-		view_error(r, reason_field, "Skriv en motivering.");
-	else if (in->reason && strlen(in->reason) > TEXT_MAX)
-		view_error(r, reason_field, "Motiveringen får vara högst 5000 tecken.");
+	if (!strcmp(in->action, "hold_meeting") && in->date && strcmp(in->date, today) > 0)
+		view_error(r, arena_printf(&r->arena, "date-%s", in->action), "Ett hållet möte kan inte ha ett datum i framtiden.");
 	if (!strcmp(in->action, "send")) {
 		for (size_t i = 0; i < NCRIT; i++)
 			if (!json_is_integer(json_object_get(ref, criteria[i].key)))
@@ -542,11 +503,8 @@ static int step_check(struct req *r, long long id, json_t *ref, struct step_inpu
 
 	/* the page again, with the errors beside the step's form and what
 	 * was typed in it */
-	page_view(r, ref, action);
+	page_view(r, ref, action, in->v);
 	json_object_set_new(r->view, "referral", ref);
-	json_object_set_new(r->view, "step_form", json_pack("{s:s, s:s, s:s, s:s, s:s}", "action", action,
-	    "date", in->date ? in->date : "", "time", time ? time : "", "place", place ? place : "",
-	    "reason", in->reason ? in->reason : ""));
 	if (view_has_errors(r)) {
 		if (steps_view(r, id) < 0)
 			return http_fail(r, 500, NULL);
@@ -626,11 +584,19 @@ int referral_step(struct req *r)
 	struct ref_step step = { .date = in.a->needs_date ? in.date : NULL, .time = in.a->needs_time_place ? in.hhmm : NULL,
 		.place = in.a->needs_time_place ? in.place : NULL, .note = in.reason };
 	rc = referral_apply_step(r, id, in.action, in.state, in.to, in.version, &step);
-	if (rc == 409) {
+	if (rc == 409) {	/* a stale page: the one conflict answer, on the referral as it is now */
 		db_rollback();
-		r->back = back;
-		return http_fail(r, 409, "Någon annan har tagit ett steg i remissen sedan du öppnade sidan. "
-		    "Ladda om sidan och se vad som gäller nu. Ingenting har ändrats.");
+		json_t *now = referral_load(r, id);
+		if (!now)
+			return http_fail(r, 404, not_found);
+		form_conflict(r, NULL, NULL, "steps", "remissen", NULL);
+		page_view(r, now, NULL, NULL);
+		json_object_set_new(r->view, "referral", now);
+		if (steps_view(r, id) < 0)
+			return http_fail(r, 500, NULL);
+		r->back = NULL;
+		r->template = "referrals/show";
+		return 409;
 	}
 	if (rc < 0 || audit_log(r->user.id, "update", "referral", id, in.pid) < 0 || db_commit() < 0) {
 		db_rollback();

@@ -9,6 +9,7 @@
 #include "date.h"
 #include "db.h"
 #include "decision.h"
+#include "formdef.h"
 #include "handlers.h"
 #include "scope.h"
 
@@ -18,15 +19,9 @@
 
 #define TENANCIES_PAGE 50
 
-static const char *const end_reasons[] = { "evicted", "wanted", "other", "deceased", NULL };
-static const char *const end_labels[] = { "Vräkt", "Ville flytta", "Annat", "Avliden", NULL };
-/* why an eviction happened, as seed 004 reports them */
-static const char *const end_grounds[] = { "disturbance", "arrears", "other", NULL };
-static const char *const ground_labels[] = { "Störningar", "Hyresskuld", "Annat skäl", NULL };
-
 const char *tenancy_end_label(const char *reason)
 {
-	return label_of(end_reasons, end_labels, reason);
+	return fchoice_label(end_reason_choices, reason);
 }
 
 void tenancy_readiness(json_t *row, const char *today, long long months)
@@ -80,7 +75,7 @@ static void label_rows(json_t *rows)
 			json_object_set_new(x, "end_label", json_string(tenancy_end_label(reason)));
 		const char *ground = json_string_value(json_object_get(x, "end_ground"));
 		if (ground)
-			json_object_set_new(x, "ground_label", json_string(label_of(end_grounds, ground_labels, ground)));
+			json_object_set_new(x, "ground_label", json_string(fchoice_label(end_ground_choices, ground)));
 		tenancy_readiness(x, today, months);
 	}
 }
@@ -144,6 +139,31 @@ static json_t *tenancy_load(struct req *r, long long id)
 	return t;
 }
 
+/* The takeover and end forms on the tenancy page: what was typed in v
+ * (the form that was sent and refused), the other with today's date. */
+static void tenancy_forms_view(struct req *r, json_t *t, const struct fvals *v)
+{
+	char today[11];
+	date_today(today);
+	json_t *defaults = json_pack("{s:s, s:s}", "takeover_date", today, "end_date", today);
+	const struct formdef *forms[] = { formdef_find("takeover"), formdef_find("tenancy_end") };
+	for (size_t i = 0; i < 2; i++)
+		form_view(r, forms[i], v && v->def == forms[i] ? v : NULL, defaults);
+	json_decref(defaults);
+	/* not ready: the reason is asked for, and kept */
+	json_t *reason = json_object_get(json_object_get(r->view, "f"), "takeover_reason");
+	if (json_is_false(json_object_get(t, "ready"))) {
+		json_object_set_new(reason, "label", json_string("Skäl till överlåtelse trots att boendet inte är redo"));
+		json_object_set_new(reason, "required", json_true());
+		json_object_set_new(reason, "hint", json_string("Boendet är inte redo för överlåtelse (se villkoren ovan). Skriv "
+		    "varför överlåtelsen ändå registreras; skälet sparas och visas här."));
+	} else {
+		const char *rd = json_string_value(json_object_get(t, "ready_date"));
+		json_object_set_new(reason, "hint", json_string(arena_printf(&r->arena, "Krävs bara om datumet för överlåtelsen "
+		    "är före %s.", rd ? rd : "den dag väntetiden är över")));
+	}
+}
+
 /* Fills the tenancy page's view: the tenancy, its incidents and checklists,
  * and the forms the viewer may use. Returns 0, 404 or 500. */
 static int tenancy_view(struct req *r, long long id)
@@ -192,16 +212,10 @@ static int tenancy_view(struct req *r, long long id)
 			json_object_set_new(r->view, "checklist_from", json_string(name));
 		}
 	}
-	json_object_set_new(r->view, "end_reasons", view_options(end_reasons, end_labels, http_param(r, "end_reason")));
-	json_object_set_new(r->view, "end_grounds", view_options(end_grounds, ground_labels, http_param(r, "end_ground")));
 	json_object_set_new(r->view, "is_case_side", json_boolean(!landlord));
-	if (!json_object_get(r->view, "form")) {
-		char today[11];
-		date_today(today);
-		json_object_set_new(r->view, "form", json_pack("{s:s, s:s, s:s, s:I}", "takeover_date", today, "takeover_reason", "",
-		    "end_date", today,
-		    "version", json_integer_value(json_object_get(t, "version"))));
-	}
+	if (!json_object_get(r->view, "form"))
+		json_object_set_new(r->view, "form", json_pack("{s:I}", "version", json_integer_value(json_object_get(t, "version"))));
+	tenancy_forms_view(r, t, NULL);
 	return 0;
 }
 
@@ -246,7 +260,7 @@ static json_t *apartment_brief(long long id)
 }
 
 /* The move-in form's fields. */
-static int move_in_view(struct req *r, json_t *apt, long long person_id)
+static int move_in_view(struct req *r, json_t *apt, long long person_id, const struct fvals *v)
 {
 	json_t *cands = candidates(person_id);
 	if (!cands)
@@ -258,20 +272,11 @@ static int move_in_view(struct req *r, json_t *apt, long long person_id)
 	    (long long)json_integer_value(json_object_get(apt, "id")))));
 	char today[11];
 	date_today(today);
-	json_t *f = json_array();
-	json_t *sel = view_field(r, f, "person_id", "Hyresgäst", "select", NULL,
-	    "Personer med gällande beslut om Bostad först som inte har något pågående boende.");
+	json_t *defaults = json_pack("{s:s, s:I}", "move_in_date", today, "person_id", (json_int_t)person_id);
+	form_view(r, formdef_find("move_in"), v, defaults);
+	json_decref(defaults);
 	http_saw_rows(r, cands, "value");	/* the choice list names them */
-	json_object_set_new(sel, "options", cands);
-	const char *move_in = r->is_post ? http_param(r, "move_in_date") : today;
-	view_field(r, f, "move_in_date", "Inflyttningsdatum (andrahandskontraktet börjar)", "date", move_in, NULL);
-	view_field(r, f, "support_effective_date", "Stödinsatsen verkställd (ÅÅÅÅ-MM-DD)", "date",
-	    http_param(r, "support_effective_date"), "Fyll i om beslutet om stödinsats inte redan är verkställt. "
-	    "Tomt: verkställt samma dag som inflyttningen.");
-	view_field(r, f, "ordinal", "Vilken gång i Bostad först (lämna tomt)", "input", http_param(r, "ordinal"),
-	    "Räknas ut av tidigare boenden i systemet. Fyll bara i om personen bott i Bostad först innan systemet togs i bruk.");
-	view_field(r, f, "ordinal_reason", "Skäl till angiven ordning", "textarea", http_param(r, "ordinal_reason"), NULL);
-	json_object_set_new(r->view, "fields", f);
+	form_view_options(r, "person_id", cands);
 	return 0;
 }
 
@@ -304,7 +309,7 @@ int tenancy_new_form(struct req *r)
 	if (!apt)
 		return http_fail(r, 404, "Lägenheten finns inte.");
 	/* from "Väntar på lägenhet": that person is chosen already */
-	if (move_in_view(r, apt, parse_id(http_param(r, "person_id"))) < 0)
+	if (move_in_view(r, apt, parse_id(http_param(r, "person_id")), NULL) < 0)
 		return http_fail(r, 500, NULL);
 	return 200;
 }
@@ -322,10 +327,11 @@ int tenancy_create(struct req *r)
 	json_t *apt = apartment_brief(apt_id);
 	if (!apt)
 		return http_fail(r, 404, "Lägenheten finns inte.");
-	long long person_id = parse_id(http_param(r, "person_id"));
-	const char *move_in = http_param(r, "move_in_date");
-	const char *ord_s = http_param(r, "ordinal");
-	const char *reason = http_param(r, "ordinal_reason");
+	struct fvals *v = form_read(r, formdef_find("move_in"));
+	long long person_id = (long long)fv_num(v, "person_id");
+	const char *move_in = fv_str(v, "move_in_date");
+	const char *ord_s = fv_str(v, "ordinal");
+	const char *reason = fv_str(v, "ordinal_reason");
 	json_t *cands = candidates(0);
 	int eligible = 0;
 	size_t i;
@@ -334,36 +340,27 @@ int tenancy_create(struct req *r)
 		if (json_integer_value(json_object_get(x, "value")) == person_id)
 			eligible = 1;
 	json_decref(cands);
-	if (!eligible)
+	if (!eligible && !view_has_field_error(r, "person_id"))
 		view_error(r, "person_id", "Välj en person med gällande beslut som inte redan har ett boende.");
-	if (!move_in || !valid_date(move_in))
-		view_error(r, "move_in_date", "Ange inflyttningsdatum som ÅÅÅÅ-MM-DD.");
-	else if (eligible && housing_check(r, person_id, move_in) < 0)
+	if (move_in && eligible && housing_check(r, person_id, move_in) < 0)
 		return http_fail(r, 500, NULL);
-	const char *support_date = http_param(r, "support_effective_date");
-	if (support_date && *support_date && !valid_date(support_date))
-		view_error(r, "support_effective_date", "Ange datum som ÅÅÅÅ-MM-DD, eller lämna tomt.");
+	const char *support_date = fv_str(v, "support_effective_date");
 	json_t *prior = db_row_for(count_sql, person_id);
 	long long derived = prior ? json_integer_value(json_object_get(prior, "top")) + 1 : 1;
 	json_decref(prior);
 	long long ordinal = derived;
-	if (ord_s && *ord_s) {
-		char *end;
-		ordinal = strtoll(ord_s, &end, 10);
-		if (*end || ordinal < 1 || ordinal > 50)
-			view_error(r, "ordinal", "Ange ordningen som ett heltal, 1–50.");
-		else if (ordinal != derived && (!reason || !*reason))
+	if (ord_s) {
+		ordinal = (long long)fv_num(v, "ordinal");
+		if (ordinal != derived && !reason && !view_has_field_error(r, "ordinal_reason"))
 			view_error(r, "ordinal_reason", arena_printf(&r->arena, "Systemet räknar detta som gång %lld. "
 			    "Skriv varför en annan ordning gäller.", derived));
 	}
-	if (reason && strlen(reason) > 1000)
-		view_error(r, "ordinal_reason", "Skälet får vara högst 1000 tecken.");
 	if (json_integer_value(json_object_get(apt, "occupied")) > 0)
 		view_error(r, "person_id", "Lägenheten har redan en hyresgäst. Avsluta det boendet först.");
 	else if (str_eq(json_string_value(json_object_get(apt, "status")), "blocked"))
 		view_error(r, "person_id", "Lägenheten är spärrad. Ändra status på lägenheten först.");
 	if (view_has_errors(r)) {
-		if (move_in_view(r, apt, person_id) < 0)
+		if (move_in_view(r, apt, person_id, v) < 0)
 			return http_fail(r, 500, NULL);
 		return json_integer_value(json_object_get(apt, "occupied")) > 0 ? 409 : 400;
 	}
@@ -394,22 +391,19 @@ int tenancy_create(struct req *r)
 }
 
 /* Re-renders the tenancy page after a rejected takeover or end form (also
- * from a confirmation page, whose route names another template). */
-static int tenancy_form_error(struct req *r, long long id, int status)
+ * from a confirmation page, whose route names another template), the form
+ * that was sent (v) showing what was typed. */
+static int tenancy_form_error(struct req *r, long long id, int status, const struct fvals *v)
 {
-	const char *fields[] = { "takeover_date", "takeover_reason", "end_date", "end_reason", "end_ground", "end_note", "version" };
 	r->template = "tenancies/show";
-	json_t *form = json_object();
-	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-		const char *v = http_param(r, fields[i]);
-		json_object_set_new(form, fields[i], json_string(v ? v : ""));
-	}
-	json_object_set_new(r->view, "form", form);
+	const char *version = http_param(r, "version");
+	json_object_set_new(r->view, "form", json_pack("{s:s}", "version", version ? version : ""));
 	int rc = tenancy_view(r, id);
 	if (rc)
 		return http_fail(r, rc, NULL);
+	tenancy_forms_view(r, json_object_get(r->view, "tenancy"), v);
 	if (status == 409)
-		json_object_set_new(form, "version", json_integer(json_integer_value(json_object_get(
+		json_object_set_new(json_object_get(r->view, "form"), "version", json_integer(json_integer_value(json_object_get(
 		    json_object_get(r->view, "tenancy"), "version"))));
 	return status;
 }
@@ -417,11 +411,11 @@ static int tenancy_form_error(struct req *r, long long id, int status)
 /* Answers a version-checked tenancy write (audit_update's result):
  * redirect with the confirmation done, 409 with the page and what was
  * typed, or 500. */
-static int tenancy_written(struct req *r, long long id, int rc, enum done done)
+static int tenancy_written(struct req *r, long long id, int rc, enum done done, const struct fvals *v)
 {
 	if (rc == 0) {
-		view_conflict(r, "version", "boendet");
-		return tenancy_form_error(r, id, 409);
+		form_conflict(r, NULL, NULL, v->def->fields[0].name, "boendet", NULL);
+		return tenancy_form_error(r, id, 409, v);
 	}
 	if (rc < 0)
 		return http_fail(r, 500, NULL);
@@ -436,10 +430,9 @@ static int not_confirmed(struct req *r, long long id, const char *what)
 	    "boendets sida, fyll i uppgifterna och bekräfta på sidan som visas.", what));
 }
 
-#define TAKEOVER_REASON_MAX 2000
-
 /* A takeover form, checked against the tenancy t (its readiness included). */
 struct takeover_input {
+	struct fvals *v;	/* the form as typed */
 	const char *date;
 	const char *reason;	/* kept only when not ready */
 	json_t *unmet;	/* what was not met, Swedish (new reference; NULL when ready) */
@@ -456,8 +449,9 @@ struct takeover_input {
  */
 static int takeover_check(struct req *r, json_t *t, struct takeover_input *in)
 {
-	in->date = http_param(r, "takeover_date");
-	in->reason = http_param(r, "takeover_reason");
+	in->v = form_read(r, formdef_find("takeover"));
+	in->date = fv_str(in->v, "takeover_date");
+	in->reason = fv_str(in->v, "takeover_reason");
 	in->unmet = NULL;
 	if (json_object_get(t, "end_date") || json_object_get(t, "takeover_date")) {
 		view_error(r, "takeover_date", "Boendet är redan avslutat eller övertaget.");
@@ -467,8 +461,8 @@ static int takeover_check(struct req *r, json_t *t, struct takeover_input *in)
 	char today[11];
 	date_today(today);
 	int date_ok = 0;
-	if (!in->date || !valid_date(in->date))
-		view_error(r, "takeover_date", "Ange datum för överlåtelsen som ÅÅÅÅ-MM-DD.");
+	if (!in->date)
+		;	/* form_read said what is wrong */
 	else if (strcmp(in->date, move_in) < 0)
 		view_error(r, "takeover_date", "Överlåtelsen kan inte vara före inflyttningen.");
 	else if (strcmp(in->date, today) > 0)
@@ -494,10 +488,8 @@ static int takeover_check(struct req *r, json_t *t, struct takeover_input *in)
 	}
 	if (!in->unmet)
 		in->reason = NULL;
-	else if (!in->reason || !*in->reason)
+	else if (!in->reason && !view_has_field_error(r, "takeover_reason"))
 		view_error(r, "takeover_reason", "Boendet är inte redo för överlåtelse. Skriv varför överlåtelsen ändå registreras.");
-	else if (strlen(in->reason) > TAKEOVER_REASON_MAX)
-		view_error(r, "takeover_reason", "Skälet får vara högst 2000 tecken.");
 	return view_has_errors(r) ? 400 : 0;
 }
 
@@ -515,7 +507,7 @@ int tenancy_takeover_confirm(struct req *r)
 	if (rc) {
 		json_decref(t);
 		json_decref(in.unmet);
-		return tenancy_form_error(r, id, rc);
+		return tenancy_form_error(r, id, rc, in.v);
 	}
 	const char *tenant = json_string_value(json_object_get(t, "tenant"));
 	const char *address = json_string_value(json_object_get(t, "address"));
@@ -559,15 +551,16 @@ int tenancy_takeover(struct req *r)
 	json_decref(t);
 	json_decref(in.unmet);
 	if (rc)
-		return tenancy_form_error(r, id, rc);
+		return tenancy_form_error(r, id, rc, in.v);
 	if (!http_confirmed(r))
 		return not_confirmed(r, id, "Överlåtelsen");
 	return tenancy_written(r, id, audit_update(r->user.id, "tenancy", id, person_id, sql, "teiiii", in.date, in.reason,
-	    now_unix(), r->user.id, id, parse_id(http_param(r, "version"))), DONE_TAKEOVER);
+	    now_unix(), r->user.id, id, parse_id(http_param(r, "version"))), DONE_TAKEOVER, in.v);
 }
 
 /* An end form, checked. */
 struct end_input {
+	struct fvals *v;	/* the form as typed */
 	const char *date, *reason, *ground, *note;
 };
 
@@ -576,29 +569,24 @@ struct end_input {
  * Errors go to the view. Returns 0, 400, or 409 when already ended. */
 static int end_check(struct req *r, json_t *t, struct end_input *in)
 {
-	in->date = http_param(r, "end_date");
-	in->reason = http_param(r, "end_reason");
-	in->note = http_param(r, "end_note");
-	in->ground = http_param(r, "end_ground");
+	in->v = form_read(r, formdef_find("tenancy_end"));
+	in->date = fv_str(in->v, "end_date");
+	in->reason = fv_str(in->v, "end_reason");
+	in->note = fv_str(in->v, "end_note");
+	in->ground = fv_str(in->v, "end_ground");
 	if (json_object_get(t, "end_date")) {
 		view_error(r, "end_date", "Boendet är redan avslutat.");
 		return 409;
 	}
 	const char *move_in = json_string_value(json_object_get(t, "move_in_date"));
-	if (!in->date || !valid_date(in->date))
-		view_error(r, "end_date", "Ange datum som ÅÅÅÅ-MM-DD.");
-	else if (strcmp(in->date, move_in) < 0)
+	if (in->date && strcmp(in->date, move_in) < 0)
 		view_error(r, "end_date", "Slutdatumet kan inte vara före inflyttningen.");
-	if (!one_of(end_reasons, in->reason))
-		view_error(r, "end_reason", "Välj anledning: vräkt, ville flytta, annat eller avliden.");
-	else if (!strcmp(in->reason, "other") && (!in->note || !*in->note))
+	if (str_eq(in->reason, "other") && !in->note && !view_has_field_error(r, "end_note"))
 		view_error(r, "end_note", "Beskriv anledningen när du väljer Annat.");
-	if (str_eq(in->reason, "evicted") && !one_of(end_grounds, in->ground))
+	if (str_eq(in->reason, "evicted") && !in->ground && !view_has_field_error(r, "end_ground"))
 		view_error(r, "end_ground", "Välj skälet till vräkningen: störningar, hyresskuld eller annat skäl.");
 	else if (!str_eq(in->reason, "evicted"))
 		in->ground = NULL;	/* only an eviction has a ground */
-	if (in->note && strlen(in->note) > 2000)
-		view_error(r, "end_note", "Texten får vara högst 2000 tecken.");
 	return view_has_errors(r) ? 400 : 0;
 }
 
@@ -615,7 +603,7 @@ int tenancy_end_confirm(struct req *r)
 	int rc = end_check(r, t, &in);
 	if (rc) {
 		json_decref(t);
-		return tenancy_form_error(r, id, rc);
+		return tenancy_form_error(r, id, rc, in.v);
 	}
 	const char *tenant = json_string_value(json_object_get(t, "tenant"));
 	const char *address = json_string_value(json_object_get(t, "address"));
@@ -628,7 +616,7 @@ int tenancy_end_confirm(struct req *r)
 	view_confirm_fact(c, "Lägenhet", address);
 	view_confirm_fact(c, "Datum (utflyttning eller dödsfall)", in.date);
 	view_confirm_fact(c, "Anledning", tenancy_end_label(in.reason));
-	view_confirm_fact(c, "Skäl vid vräkning", in.ground ? label_of(end_grounds, ground_labels, in.ground) : NULL);
+	view_confirm_fact(c, "Skäl vid vräkning", in.ground ? fchoice_label(end_ground_choices, in.ground) : NULL);
 	view_confirm_fact(c, "Beskrivning", in.note);
 	view_confirm_hidden(c, "version", http_param(r, "version"));
 	view_confirm_hidden(c, "end_date", in.date);
@@ -656,12 +644,13 @@ int tenancy_end(struct req *r)
 	int rc = end_check(r, t, &in);
 	json_decref(t);
 	if (rc)
-		return tenancy_form_error(r, id, rc);
+		return tenancy_form_error(r, id, rc, in.v);
 	if (!http_confirmed(r))
 		return not_confirmed(r, id, "Att boendet avslutas");
 	/* the apartment becomes available by trigger (migrations/0004) */
 	return tenancy_written(r, id, audit_update(r->user.id, "tenancy", id, person_id, sql, "ttetiiii", in.date, in.reason,
-	    in.ground, in.note ? in.note : "", now_unix(), r->user.id, id, parse_id(http_param(r, "version"))), DONE_TENANCY_ENDED);
+	    in.ground, in.note ? in.note : "", now_unix(), r->user.id, id, parse_id(http_param(r, "version"))), DONE_TENANCY_ENDED,
+	    in.v);
 }
 
 #define WITHOUT_APARTMENT_PAGE 500

@@ -4,6 +4,7 @@
 #include "audit.h"
 #include "db.h"
 #include "district.h"
+#include "formdef.h"
 #include "handlers.h"
 
 #include <stdio.h>
@@ -96,21 +97,10 @@ long long user_count(void)
 
 /* ---------- pages ---------- */
 
-/* Returns [{value, label, selected}] for the five roles. */
-static json_t *role_options(int selected)
+/* Fills the district choices and the page's labels. */
+static void form_choices(struct req *r, int is_new)
 {
-	json_t *a = json_array();
-	for (int b = ROLE_SOC; b <= ROLE_ADMIN; b <<= 1)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", role_name(b),
-		    "label", role_label(b), "selected", b == selected));
-	return a;
-}
-
-/* Fills the form's choice lists and labels. */
-static void form_choices(struct req *r, int role, long long district_id, int is_new)
-{
-	json_object_set_new(r->view, "roles", role_options(role));
-	json_object_set_new(r->view, "districts", district_options(district_id));
+	form_view_options(r, "district_id", district_options(0));
 	json_object_set_new(r->view, "is_new", json_boolean(is_new));
 	json_object_set_new(r->view, "title", json_string(is_new ? "Ny användare" : "Ändra användare"));
 }
@@ -153,9 +143,9 @@ int users_list(struct req *r)
 /* GET /admin/users/new */
 int user_new_form(struct req *r)
 {
-	json_object_set_new(r->view, "form", json_pack("{s:s, s:s, s:s}", "username", "", "name", "", "role", ""));
+	form_view(r, formdef_find("user_new"), NULL, NULL);
 	json_object_set_new(r->view, "action", json_string("/admin/users"));
-	form_choices(r, 0, 0, 1);
+	form_choices(r, 1);
 	return 200;
 }
 
@@ -167,40 +157,6 @@ struct user_input {
 	int active;
 	long long version;
 };
-
-/* Reads and validates the shared fields; records errors in the view.
- * A new user is always active; on the edit form an unticked box is absent. */
-static void read_user_input(struct req *r, struct user_input *in, int is_new)
-{
-	in->name = http_param(r, "name");
-	const char *role = http_param(r, "role");
-	const char *district = http_param(r, "district_id");
-	in->role = role_from_name(role);
-	in->district_id = district && *district ? parse_id(district) : 0;
-	const char *active = http_param(r, "active");
-	in->active = is_new || (active && strcmp(active, "1") == 0);
-	in->version = parse_id(http_param(r, "version"));
-
-	json_t *form = json_object();
-	if (is_new && !username_valid(in->username))
-		view_error(r, "username", "Användarnamnet ska vara 2–64 tecken: a–z, 0–9, punkt, bindestreck eller understreck.");
-	view_set_str(form, "username", in->username ? in->username : "");
-	view_set_str(form, "name", in->name ? in->name : "");
-	view_set_str(form, "role", role ? role : "");
-	json_object_set_new(form, "active", json_boolean(in->active));
-	json_object_set_new(r->view, "form", form);
-
-	if (!in->name || !*in->name)
-		view_error(r, "name", "Ange användarens namn.");
-	else if (strlen(in->name) > 100)
-		view_error(r, "name", "Namnet får vara högst 100 tecken.");
-	if (!in->role)
-		view_error(r, "role", "Välj en roll.");
-	if (district && *district && (!in->district_id || !district_exists(in->district_id)))
-		view_error(r, "district_id", "Välj en stadsdel i listan.");
-	else if (role_needs_district(in->role) && !in->district_id)
-		view_error(r, "district_id", "En socialsekreterare måste tillhöra en stadsdel.");
-}
 
 /* Validates a new password and its repetition. Returns it or NULL. */
 static const char *read_password(struct req *r)
@@ -219,15 +175,41 @@ static const char *read_password(struct req *r)
 	return pw;
 }
 
+/* Reads and validates the user form (user_new or user_edit in formdefs.c)
+ * and, for a new user, the password; records errors and the typed values
+ * in the view. A new user is always active; on the edit form an unticked
+ * box is absent. Returns the password (new user) or NULL. */
+static const char *read_user_input(struct req *r, struct user_input *in, int is_new)
+{
+	const struct formdef *d = formdef_find(is_new ? "user_new" : "user_edit");
+	struct fvals *v = form_read(r, d);
+	in->name = fv_str(v, "name");
+	in->role = role_from_name(fv_str(v, "role"));
+	in->district_id = (long long)fv_num(v, "district_id");
+	in->active = is_new || fv_num(v, "active") != 0;
+	in->version = parse_id(http_param(r, "version"));
+	if (is_new) {
+		in->username = fv_str(v, "username");
+		if (!username_valid(in->username) && !view_has_field_error(r, "username"))
+			view_error(r, "username", "Användarnamnet ska vara 2–64 tecken: a–z, 0–9, punkt, bindestreck eller understreck.");
+	}
+	if (in->district_id && !district_exists(in->district_id))
+		view_error(r, "district_id", "Välj en stadsdel i listan.");
+	else if (role_needs_district(in->role) && !in->district_id && !view_has_field_error(r, "district_id"))
+		view_error(r, "district_id", "En socialsekreterare måste tillhöra en stadsdel.");
+	const char *pw = is_new ? read_password(r) : NULL;
+	form_view(r, d, v, NULL);
+	return pw;
+}
+
 /* POST /admin/users : create */
 int user_create(struct req *r)
 {
-	struct user_input in = { .username = http_param(r, "username") };
-	read_user_input(r, &in, 1);
+	struct user_input in = { 0 };
+	const char *pw = read_user_input(r, &in, 1);
 	json_object_set_new(r->view, "action", json_string("/admin/users"));
-	const char *pw = read_password(r);
 	if (view_has_errors(r)) {
-		form_choices(r, in.role, in.district_id, 1);
+		form_choices(r, 1);
 		return 400;
 	}
 	char *hash = auth_hash_password(pw);
@@ -243,7 +225,8 @@ int user_create(struct req *r)
 	if (rc == -2) {
 		db_rollback();
 		view_error(r, "username", "Användarnamnet är upptaget.");
-		form_choices(r, in.role, in.district_id, 1);
+		form_view(r, formdef_find("user_new"), NULL, json_object_get(r->view, "form"));
+		form_choices(r, 1);
 		return 400;
 	}
 	if (rc < 0 || audit_log(r->user.id, "create", "user", id, 0) < 0 || db_commit() < 0) {
@@ -276,25 +259,16 @@ static json_t *load_user(long long id)
 	return o;
 }
 
-/* Fills what the edit page needs besides the form values. */
-static void edit_view(struct req *r, long long id, int role, long long district_id)
+/* Fills what the edit page needs besides the form values: the password
+ * form's fields, the districts. */
+static void edit_view(struct req *r, long long id)
 {
+	form_view(r, formdef_find("user_password"), NULL, NULL);
 	json_object_set_new(r->view, "id", json_integer(id));
 	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/admin/users/%lld", id)));
 	json_object_set_new(r->view, "password_action",
 	    json_string(arena_printf(&r->arena, "/admin/users/%lld/password", id)));
-	form_choices(r, role, district_id, 0);
-}
-
-/* Returns the role bit and district of a stored user object. */
-static int stored_role(json_t *u)
-{
-	return role_from_name(json_string_value(json_object_get(u, "role")));
-}
-
-static long long stored_district(json_t *u)
-{
-	return json_integer_value(json_object_get(u, "district_id"));
+	form_choices(r, 0);
 }
 
 /* GET /admin/users/{id} */
@@ -304,8 +278,9 @@ int user_edit_form(struct req *r)
 	json_t *u = load_user(id);
 	if (!u)
 		return http_fail(r, 404, "Användaren finns inte.");
-	edit_view(r, id, stored_role(u), stored_district(u));
 	json_object_set_new(r->view, "form", u);
+	form_view(r, formdef_find("user_edit"), NULL, u);
+	edit_view(r, id);
 	return 200;
 }
 
@@ -318,8 +293,7 @@ int user_update(struct req *r)
 	json_t *stored = load_user(id);
 	if (!stored)
 		return http_fail(r, 404, "Användaren finns inte.");
-	struct user_input in = { .username = json_string_value(json_object_get(stored, "username")) };
-	in.username = arena_strdup(&r->arena, in.username);
+	struct user_input in = { 0 };
 	read_user_input(r, &in, 0);
 	json_object_set_new(json_object_get(r->view, "form"), "version", json_integer(in.version));
 	if (!in.version)
@@ -328,7 +302,8 @@ int user_update(struct req *r)
 		view_error(r, "active", "Du kan inte inaktivera ditt eget konto.");
 	if (id == r->user.id && in.role != r->user.role)	/* separation of duties: nobody gives themselves access */
 		view_error(r, "role", "Du kan inte ändra rollen på ditt eget konto. Be en annan systemförvaltare.");
-	edit_view(r, id, in.role, in.district_id);
+	json_object_set(json_object_get(r->view, "form"), "username", json_object_get(stored, "username"));
+	edit_view(r, id);
 	if (view_has_errors(r)) {
 		json_decref(stored);
 		return 400;
@@ -356,11 +331,10 @@ int user_update(struct req *r)
 	if (rc == SQLITE_DONE && !changed) {
 		/* someone saved in between: show theirs beside what was typed */
 		db_rollback();
-		json_object_set_new(r->view, "conflict", stored);
 		json_object_set_new(json_object_get(r->view, "form"), "version",
 		    json_integer(json_integer_value(json_object_get(stored, "version"))));
-		view_error(r, "name", "Någon annan har ändrat användaren sedan du öppnade sidan. "
-		    "Jämför med det som nu är sparat, justera och spara igen.");
+		form_conflict(r, formdef_find("user_edit"), stored, "name", "användaren", NULL);
+		json_decref(stored);
 		return 409;
 	}
 	json_decref(stored);
@@ -383,8 +357,9 @@ int user_password_reset(struct req *r)
 		return http_fail(r, 404, "Användaren finns inte.");
 	const char *pw = read_password(r);
 	if (!pw) {
-		edit_view(r, id, stored_role(stored), stored_district(stored));
 		json_object_set_new(r->view, "form", stored);
+		form_view(r, formdef_find("user_edit"), NULL, stored);
+		edit_view(r, id);
 		return 400;
 	}
 	json_decref(stored);

@@ -1,6 +1,7 @@
 /* view.c - helpers handlers use to fill the view model and answer. */
 #include "http.h"
 #include "db.h"
+#include "formdef.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -75,6 +76,15 @@ void view_error(struct req *r, const char *field, const char *msg)
 	}
 	if (!json_object_get(fe, field))
 		json_object_set_new(fe, field, json_string(msg));
+	/* a described field already built (form_view) shows it too */
+	json_t *fd = json_object_get(json_object_get(r->view, "f"), field);
+	if (fd && !json_is_string(json_object_get(fd, "error")))
+		json_object_set(fd, "error", json_object_get(fe, field));
+}
+
+int view_has_field_error(struct req *r, const char *field)
+{
+	return json_object_get(json_object_get(r->view, "field_errors"), field) != NULL;
 }
 
 int view_has_errors(struct req *r)
@@ -162,8 +172,13 @@ json_t *view_field(struct req *r, json_t *fields, const char *name, const char *
     const char *value, const char *hint)
 {
 	json_t *fe = json_object_get(json_object_get(r->view, "field_errors"), name);
-	json_t *f = json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", name, "name", name, "label", label,
-	    "value", value ? value : "", kind, 1);
+	json_t *f = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:n, s:n, s:n}",
+	    "id", name, "name", name, "label", label, "value", value ? value : "", "required", 0,
+	    "input", 0, "textarea", 0, "select", 0, "checkbox", 0, "date", 0, "time", 0, "checked", 0,
+	    "error", "hint", "inputmode");
+	json_object_set_new(f, "password", json_false());
+	json_object_set_new(f, "radios", json_false());
+	json_object_set_new(f, kind, json_true());
 	if (!strcmp(kind, "date") || !strcmp(kind, "time"))
 		json_object_set_new(f, "input", json_true());
 	if (fe)
@@ -183,10 +198,7 @@ const char *view_value(struct req *r, json_t *stored, const char *name)
 
 int view_conflict(struct req *r, const char *field, const char *what)
 {
-	json_object_set_new(r->view, "conflict", json_true());
-	view_error(r, field, arena_printf(&r->arena, "Någon annan har ändrat %s sedan du öppnade sidan. Uppgifterna som "
-	    "visas är de som nu är sparade; formuläret visar det du skrev. Spara igen för att ersätta.", what));
-	return 409;
+	return form_conflict(r, NULL, NULL, field, what, NULL);
 }
 
 json_t *view_confirm(struct req *r, const char *heading, const char *what, const char *undo,

@@ -6,6 +6,7 @@
 #include "audit.h"
 #include "date.h"
 #include "db.h"
+#include "formdef.h"
 #include "handlers.h"
 #include "person.h"
 #include "scope.h"
@@ -15,8 +16,6 @@
 #define OVERVIEW_PAGE 50
 #define JOURNAL_PAGE 100
 
-static const char *const kinds[] = { "home", "office", "phone", "accompaniment", "other", NULL };
-static const char *const kind_labels[] = { "Hembesök", "Besök på kontoret", "Telefon", "Ledsagning", "Annat", NULL };
 
 /* GET /visits : compliance per participant (no ?person) */
 /* The overview over from/where (from joins persons p): the case manager's
@@ -61,7 +60,7 @@ static json_t *group_corrections(json_t *rows)
 		char key[24];
 		snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(x, "id")));
 		json_object_set(byid, key, x);
-		json_object_set_new(x, "kind_label", json_string(label_of(kinds, kind_labels,
+		json_object_set_new(x, "kind_label", json_string(fchoice_label(visit_kinds,
 		    json_string_value(json_object_get(x, "kind")))));
 		char when[17];
 		local_time(json_integer_value(json_object_get(x, "created_at")), when);
@@ -94,25 +93,15 @@ static json_t *group_corrections(json_t *rows)
 	return top;
 }
 
-/* The new-entry form; corrects (0 or an entry id) pre-fills a correction. */
-static void entry_form(struct req *r, long long person_id, json_t *corrected)
+/* The new-entry form; corrected (NULL or an entry) pre-fills a correction;
+ * v is what was typed on a refused POST. */
+static void entry_form(struct req *r, long long person_id, json_t *corrected, const struct fvals *v)
 {
 	char today[11];
 	date_today(today);
-	json_t *f = json_array();
-	const char *date = view_value(r, corrected, "date");
-	view_field(r, f, "date", "Datum", "date", date ? date : today, NULL);
-	const char *kind = view_value(r, corrected, "kind");
-	json_object_set_new(view_field(r, f, "kind", "Typ av kontakt", "select", NULL, NULL), "options",
-	    view_options(kinds, kind_labels, kind ? kind : "home"));
-	static const char *const met[] = { "1", "0", NULL };
-	static const char *const met_labels[] = { "Ja, vi träffades", "Nej, vi träffades inte", NULL };
-	json_t *m = json_object_get(corrected, "met");
-	const char *mv = r->is_post ? http_param(r, "met") : m ? (json_integer_value(m) ? "1" : "0") : "1";
-	json_object_set_new(view_field(r, f, "met", "Träffades ni?", "select", NULL, NULL), "options", view_options(met, met_labels, mv));
-	view_field(r, f, "note", "Anteckning", "textarea", view_value(r, corrected, "note"),
-	    "Journalanteckningar kan inte ändras i efterhand. Ett fel rättas med en ny anteckning.");
-	json_object_set_new(r->view, "fields", f);
+	json_t *defaults = json_pack("{s:s, s:s, s:s}", "date", today, "kind", "home", "met", "1");
+	form_view(r, formdef_find("visit"), v, corrected ? corrected : defaults);
+	json_decref(defaults);
 	json_object_set_new(r->view, "person_id", json_integer(person_id));
 	if (corrected)
 		json_object_set_new(r->view, "correcting", json_pack("{s:I, s:s}", "id", json_integer_value(json_object_get(corrected, "id")),
@@ -203,7 +192,7 @@ int visits_page(struct req *r)
 		json_t *corrected = cid ? visit_of(person_id, cid) : NULL;
 		if (cid && !corrected)
 			return http_fail(r, 404, "Anteckningen finns inte.");
-		entry_form(r, person_id, corrected);
+		entry_form(r, person_id, corrected, NULL);
 		json_decref(corrected);
 	}
 	if (audit_log(r->user.id, "read", "visits", person_id, person_id) < 0)
@@ -221,23 +210,16 @@ int visit_create(struct req *r)
 		return http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
 	char today[11];
 	date_today(today);
-	const char *date = http_param(r, "date"), *kind = http_param(r, "kind"), *met = http_param(r, "met");
-	const char *note = http_param(r, "note");
+	struct fvals *v = form_read(r, formdef_find("visit"));
+	const char *date = fv_str(v, "date"), *kind = fv_str(v, "kind"), *met = fv_str(v, "met");
+	const char *note = fv_text(v, "note");
 	long long corrects = parse_id(http_param(r, "corrects"));
 	json_t *corrected = corrects ? visit_of(person_id, corrects) : NULL;
 	if (corrects && !corrected)
 		return http_fail(r, 404, "Anteckningen som ska rättas finns inte.");
 	int status = 400;
-	if (!date || !valid_date(date))
-		view_error(r, "date", "Ange datum som ÅÅÅÅ-MM-DD.");
-	else if (strcmp(date, today) > 0)
+	if (date && strcmp(date, today) > 0)
 		view_error(r, "date", "Ett besök kan inte registreras i förväg.");
-	if (!one_of(kinds, kind))
-		view_error(r, "kind", "Välj typ av kontakt.");
-	if (!met || (strcmp(met, "1") && strcmp(met, "0")))
-		view_error(r, "met", "Ange om ni träffades.");
-	if (note && strlen(note) > 8000)
-		view_error(r, "note", "Anteckningen får vara högst 8000 tecken.");
 	if (corrected && json_integer_value(json_object_get(corrected, "corrected"))) {
 		view_error(r, "note", "Anteckningen har redan rättats. Rätta den senaste rättelsen i stället.");
 		status = 409;
@@ -246,27 +228,36 @@ int visit_create(struct req *r)
 		int rc = journal_view(r, person_id);
 		if (rc)
 			return http_fail(r, rc, NULL);
-		entry_form(r, person_id, corrected);
+		entry_form(r, person_id, corrected, v);
 		json_decref(corrected);
 		return status;
 	}
-	json_decref(corrected);
-	if (db_begin() < 0)
+	if (db_begin() < 0) {
+		json_decref(corrected);
 		return http_fail(r, 500, NULL);
+	}
 	sqlite3_stmt *st = db_stmt(sql);
 	int ok = 0;
 	if (st) {
-		db_bindf(st, "ittitnii", person_id, date, kind, (long long)(met[0] == '1'), note ? note : "", now_unix(), r->user.id);
+		db_bindf(st, "ittitnii", person_id, date, kind, (long long)(met[0] == '1'), note, now_unix(), r->user.id);
 		if (corrects)
 			sqlite3_bind_int64(st, 6, corrects);
 		ok = db_write(st, NULL) == SQLITE_DONE;
 	}
 	long long id = sqlite3_last_insert_rowid(db());
 	if (!ok) {
-		/* the UNIQUE corrects_id: someone corrected it a moment ago */
+		/* the UNIQUE corrects_id: someone corrected it a moment ago; the
+		 * one conflict answer, the entry beside what was typed */
 		db_rollback();
-		return http_fail(r, 409, "Anteckningen har just rättats av någon annan. Ladda om sidan.");
+		form_conflict(r, formdef_find("visit"), corrected, "note", "anteckningen", NULL);
+		int rc = journal_view(r, person_id);
+		if (rc)
+			return http_fail(r, rc, NULL);
+		entry_form(r, person_id, corrected, v);
+		json_decref(corrected);
+		return 409;
 	}
+	json_decref(corrected);
 	if (audit_log(r->user.id, "create", "visit", id, person_id) < 0 || db_commit() < 0) {
 		db_rollback();
 		return http_fail(r, 500, NULL);

@@ -99,7 +99,8 @@ test('a takeover while not ready: refused without a reason (nothing written); wi
   const t = await tenancy('Inez', monthsAgo(3));
   const page = await c.fast1.get(`/tenancies/${t.id}`);
   assert.match(page.body, /<form method="post" action="\/tenancies\/\d+\/takeover\/confirm"/, 'the form leads to the confirmation page');
-  assert.match(page.body, /Skäl till överlåtelse trots att boendet inte är redo \(krävs\)/);
+  // required, marked as every required field is (the one form model)
+  assert.match(page.body, /Skäl till överlåtelse trots att boendet inte är redo<\/label> <span class="required">\(obligatorisk\)/);
   assert.match(page.body, /class="button secondary-button">Registrera överlåtelse/, 'no green button beside "Inte redo"');
   const before = changes('tenancy', t.id);
 

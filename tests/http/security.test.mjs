@@ -72,7 +72,8 @@ test('a stale standard text answers 409 with both texts; nothing saved', async (
   const n = q('SELECT count(*) AS n FROM assignment_texts')[0].n;
   r = await admin.post('/admin/assignment-text', { text: 'Version B', base_id: base });
   assert.equal(r.status, 409);
-  assert.match(r.body, /Den version som nu är sparad:<\/p><p class="text">Version A<\/p>/);
+  // the one conflict shape: what is saved now beside what was typed
+  assert.match(r.body, /Sparat av någon annan[\s\S]*<dt>Standardtext<\/dt><dd>Version A<\/dd>/);
   assert.match(r.body, />Version B<\/textarea>/);
   assert.equal(q('SELECT count(*) AS n FROM assignment_texts')[0].n, n);
 });

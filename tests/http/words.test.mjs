@@ -204,7 +204,7 @@ test('booking the information meeting: date, time and place validated, what was 
   r = await step(c.cm1, id, 'book_meeting', { date: '2026-02-30', time: '10:00', place: 'x'.repeat(201) });
   assert.equal(r.status, 400);
   assert.match(r.body, /Ange datum som ÅÅÅÅ-MM-DD/);
-  assert.match(r.body, /Platsen får vara högst 200 tecken/);
+  assert.match(r.body, /Plats får vara högst 200 tecken \(nu 201\)/);
   assert.deepEqual({ ...referralRow(id), steps: stepCount(id) }, before, 'nothing written');
   r = await step(c.cm1, id, 'book_meeting', { date: meetingDay, time: '9.30', place: 'Stadsmissionen, Götgatan 1' });
   assert.equal(r.status, 303, r.body.slice(0, 500));
