@@ -55,7 +55,7 @@ int apartments_list(struct req *r)
 		return http_fail(r, 500, NULL);
 	label_rows(rows);
 	json_object_set_new(r->view, "title", json_string("Lägenheter"));
-	json_object_set_new(r->view, "can_create", json_boolean(r->user.role == ROLE_LANDLORD));
+	view_may(r, "can_create", 1, "POST", "/apartments");
 	long long for_person = r->user.role == ROLE_LANDLORD ? parse_id(http_param(r, "for")) : 0;
 	if (for_person)	/* from "Väntar på lägenhet": the move-in is for this person */
 		json_object_set_new(r->view, "for", json_integer(for_person));
@@ -158,7 +158,7 @@ static int load_tenancies(struct req *r, long long id)
 /* The landlord's edit form on the apartment page. */
 static void edit_view(struct req *r, long long id)
 {
-	json_object_set_new(r->view, "can_edit", json_true());
+	view_may(r, "can_edit", 1, "POST", "/apartments/%lld", id);
 	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/apartments/%lld", id)));
 	form_choices(r);
 }

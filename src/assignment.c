@@ -163,7 +163,7 @@ int assignment_page(struct req *r)
 	long long pid = json_integer_value(json_object_get(a, "person_id"));
 	json_object_set_new(r->view, "assignment", a);
 	json_object_set_new(r->view, "title", json_string("Uppdragsbeskrivning"));
-	json_object_set_new(r->view, "can_edit", json_boolean(r->user.role == ROLE_SOC));
+	view_may(r, "can_edit", 1, "POST", "/decisions/%lld/assignment", (long long)json_integer_value(json_object_get(a, "decision_id")));
 	if (audit_log(r->user.id, "read", "assignment", id, pid) < 0)
 		return http_fail(r, 500, NULL);
 	return 200;

@@ -306,10 +306,8 @@ static void checklist_view(struct req *r, json_t *c, json_t *form_items, const s
 		json_object_set_new(r->view, "form_items", form_items);
 	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Checklista %s: %s",
 	    json_string_value(json_object_get(c, "month_label")), json_string_value(json_object_get(c, "address")))));
-	int can_edit = r->user.role == ROLE_CM && !strcmp(state, "draft");
-	int can_review = r->user.role == ROLE_LANDLORD && !strcmp(state, "sent");
-	json_object_set_new(r->view, "can_edit", json_boolean(can_edit));
-	json_object_set_new(r->view, "can_review", json_boolean(can_review));
+	int can_edit = view_may(r, "can_edit", !strcmp(state, "draft"), "POST", "/checklists/%lld", id);
+	int can_review = view_may(r, "can_review", !strcmp(state, "sent"), "POST", "/checklists/%lld/review", id);
 	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, can_review ? "/checklists/%lld/review" :
 	    "/checklists/%lld", id)));
 	if (!json_object_get(r->view, "version"))

@@ -161,6 +161,16 @@ int view_has_errors(struct req *r);
 /* Sets view[key] to s (copied), or null when s is NULL. */
 void view_set_str(json_t *obj, const char *key, const char *s);
 
+/*
+ * Sets view[key] (a can_* flag for a button or link) to whether cond holds
+ * and the route table lets the signed-in role use method on the path
+ * (printf-style fmt): what a page offers follows route.c, never a role
+ * restated by hand. cond is the record's own state ("a draft", "ongoing").
+ * Returns the flag.
+ */
+int view_may(struct req *r, const char *key, int cond, const char *method, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 /* Sets o["<key>_text"] to "N one" or "N many" (plural() in util.h) from
  * the integer o[key]; nothing when o[key] is missing or not an integer. */
 void view_count(struct req *r, json_t *o, const char *key, const char *one, const char *many);

@@ -199,8 +199,7 @@ static void page_view(struct req *r, json_t *inc, const struct fvals *v)
 	json_object_set_new(r->view, "incident", inc);
 	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Händelse: %s",
 	    json_string_value(json_object_get(inc, "kind_label")))));
-	int can_edit = r->user.role == ROLE_CM || r->user.role == ROLE_LANDLORD;
-	json_object_set_new(r->view, "can_edit", json_boolean(can_edit));
+	int can_edit = view_may(r, "can_edit", 1, "POST", "/incidents/%lld", (long long)json_integer_value(json_object_get(inc, "id")));
 	if (can_edit) {
 		json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/incidents/%lld",
 		    (long long)json_integer_value(json_object_get(inc, "id")))));

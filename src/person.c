@@ -263,7 +263,7 @@ int persons_list(struct req *r)
 	    df ? "Sökningen gäller den valda stadsdelen." : NULL;
 	if (where)
 		json_object_set_new(r->view, "search_scope", json_string(where));
-	json_object_set_new(r->view, "can_create", json_boolean(r->user.role == ROLE_SOC));
+	view_may(r, "can_create", 1, "POST", "/persons");
 	if (r->user.role == ROLE_MANAGER) {
 		json_t *opts = district_options(df);
 		json_object_set_new(r->view, "districts", opts);
@@ -576,7 +576,7 @@ int person_page(struct req *r)
 		if (plan)
 			json_object_set_new(r->view, "plan", plan);
 		json_object_set_new(r->view, "shows_plan", json_true());
-		json_object_set_new(r->view, "can_plan", json_boolean(r->user.role == ROLE_CM));
+		view_may(r, "can_plan", 1, "POST", "/persons/%lld/plan", id);
 	}
 	int housed = 0;
 	size_t ti;
@@ -634,11 +634,10 @@ int person_page(struct req *r)
 		return http_fail(r, 500, NULL);
 	transfer_label_districts(json_object_get(r->view, "decisions"), "created_at", transfers);
 	json_decref(transfers);
-	json_object_set_new(r->view, "can_transfer", json_boolean(r->user.role == ROLE_MANAGER));
-	json_object_set_new(r->view, "can_edit", json_boolean(r->user.role == ROLE_SOC));
-	json_object_set_new(r->view, "can_refer", json_boolean(r->user.role == ROLE_SOC && !open_referral));
-	if (r->user.role == ROLE_MANAGER) {
-		json_object_set_new(r->view, "can_assign", json_true());
+	view_may(r, "can_transfer", 1, "POST", "/persons/%lld/transfer", id);
+	view_may(r, "can_edit", 1, "POST", "/persons/%lld", id);
+	view_may(r, "can_refer", !open_referral, "POST", "/persons/%lld/referrals", id);
+	if (view_may(r, "can_assign", 1, "POST", "/persons/%lld/case-managers", id)) {
 		if (view_list(r, "available_case_managers", all_cms_sql, id) < 0)
 			return http_fail(r, 500, NULL);
 	}

@@ -317,7 +317,7 @@ int plan_page(struct req *r)
 	json_object_set_new(r->view, "plan", plan);
 	json_object_set_new(r->view, "version", v);
 	json_object_set_new(r->view, "is_current", json_boolean(no == current));
-	json_object_set_new(r->view, "can_edit", json_boolean(r->user.role == ROLE_CM));
+	view_may(r, "can_edit", 1, "POST", "/plans/%lld", id);
 	if (versions_view(r, id) < 0)
 		return http_fail(r, 500, NULL);
 	if (audit_log(r->user.id, "read", "plan", id, person_id) < 0)

@@ -258,8 +258,9 @@ static void page_view(struct req *r, json_t *ref, const char *posted, const stru
 		    "fields", step_fields(r, a, ref, str_eq(posted, a->name) ? v : NULL), "confirm", a->confirm));
 	}
 	json_object_set_new(r->view, "actions", acts);
-	json_object_set_new(r->view, "can_edit", json_boolean(r->user.role == ROLE_SOC && !strcmp(state, "draft")));
-	json_object_set_new(r->view, "can_decide", json_boolean(r->user.role == ROLE_SOC && !strcmp(state, "approved")));
+	long long id = json_integer_value(json_object_get(ref, "id"));
+	view_may(r, "can_edit", !strcmp(state, "draft"), "POST", "/referrals/%lld", id);
+	view_may(r, "can_decide", !strcmp(state, "approved"), "POST", "/referrals/%lld/decisions", id);
 	json_object_set_new(r->view, "title", json_string("Remiss"));
 }
 

@@ -400,10 +400,8 @@ int report_status(struct req *r)
 	json_object_set_new(r->view, "group_b_title", json_string(status_group_b));
 	json_object_set_new(r->view, "csv_href", json_string(http_link(r, keys, "format", "csv")));
 	json_object_set_new(r->view, "xlsx_href", json_string(http_link(r, keys, "format", "xlsx")));
-	if (r->user.role == ROLE_MANAGER) {
+	if (view_may(r, "can_import", 1, "POST", "/reports/status/import"))
 		json_object_set_new(r->view, "districts", district_options(district));
-		json_object_set_new(r->view, "can_import", json_true());
-	}
 	if (audit_log(r->user.id, "read", "statusrapport", year, 0) < 0)
 		return http_fail(r, 500, NULL);
 	return 200;

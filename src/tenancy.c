@@ -191,13 +191,12 @@ static int tenancy_view(struct req *r, long long id)
 	json_object_set_new(r->view, "incidents", incidents);
 	json_object_set_new(r->view, "checklists", checklists);
 	int ongoing = !json_object_get(t, "end_date");
-	int landlord = r->user.role == ROLE_LANDLORD;
-	json_object_set_new(r->view, "can_takeover", json_boolean(landlord && ongoing && !json_object_get(t, "takeover_date")));
+	view_may(r, "can_takeover", ongoing && !json_object_get(t, "takeover_date"), "POST", "/tenancies/%lld/takeover", id);
 	/* judged and not ready: the takeover needs a written reason */
 	json_object_set_new(r->view, "takeover_judged", json_boolean(json_object_get(t, "ready") != NULL));
 	json_object_set_new(r->view, "takeover_not_ready", json_boolean(json_is_false(json_object_get(t, "ready"))));
-	json_object_set_new(r->view, "can_end", json_boolean(landlord && ongoing));
-	json_object_set_new(r->view, "can_report", json_boolean((landlord || r->user.role == ROLE_CM) && ongoing));
+	view_may(r, "can_end", ongoing, "POST", "/tenancies/%lld/end", id);
+	view_may(r, "can_report", ongoing, "POST", "/tenancies/%lld/incidents", id);
 	if (r->user.role == ROLE_CM && ongoing) {
 		/* offered only for a month the tenancy covers: the due month, or
 		 * this month after a recent move-in; none before the move-in */
@@ -212,7 +211,7 @@ static int tenancy_view(struct req *r, long long id)
 			json_object_set_new(r->view, "checklist_from", json_string(name));
 		}
 	}
-	json_object_set_new(r->view, "is_case_side", json_boolean(!landlord));
+	json_object_set_new(r->view, "is_case_side", json_boolean(r->user.role != ROLE_LANDLORD));
 	if (!json_object_get(r->view, "form"))
 		json_object_set_new(r->view, "form", json_pack("{s:I}", "version", json_integer_value(json_object_get(t, "version"))));
 	tenancy_forms_view(r, t, NULL);

@@ -2,8 +2,11 @@
 #include "http.h"
 #include "db.h"
 #include "formdef.h"
+#include "route.h"
 
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 int http_fail(struct req *r, int status, const char *msg)
@@ -259,4 +262,16 @@ json_t *view_keyset_page(struct req *r, sqlite3_stmt *st, int page, const char *
 	    (long long)json_integer_value(json_object_get(last, "id")))) : NULL, after ? first_href : NULL);
 	json_object_set_new(r->view, "rows", rows);
 	return rows;
+}
+
+int view_may(struct req *r, const char *key, int cond, const char *method, const char *fmt, ...)
+{
+	char path[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(path, sizeof path, fmt, ap);
+	va_end(ap);
+	int may = cond && n > 0 && (size_t)n < sizeof path && route_allows(method, path, r->user.role);
+	json_object_set_new(r->view, key, json_boolean(may));
+	return may;
 }

@@ -158,7 +158,7 @@ static int journal_view(struct req *r, long long person_id)
 	    before ? arena_printf(&r->arena, "/visits?person=%lld", person_id) : NULL);
 	json_object_set_new(r->view, "entries", group_corrections(rows));
 	json_object_set_new(r->view, "shows_notes", json_boolean(r->user.role == ROLE_CM));
-	json_object_set_new(r->view, "can_write", json_boolean(r->user.role == ROLE_CM));
+	view_may(r, "can_write", 1, "POST", "/visits");
 	return 0;
 }
 
