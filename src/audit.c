@@ -2,6 +2,7 @@
 #include "audit.h"
 #include <stdarg.h>
 #include "db.h"
+#include "formdef.h"
 #include "http.h"
 #include "csv.h"
 #include "date.h"
@@ -241,8 +242,9 @@ int audit_list(struct req *r)
 	const char *person = http_param(r, "person");
 	const char *entity = http_param(r, "entity");
 	const char *action = http_param(r, "action");
-	const char *from = http_param(r, "from");
-	const char *to = http_param(r, "to");
+	int bad_from, bad_to;
+	const char *from = form_date_param(r, "from", &bad_from);
+	const char *to = form_date_param(r, "to", &bad_to);
 	const char *before = http_param(r, "before");
 	int csv = str_eq(http_param(r, "format"), "csv");
 	int names = r->user.role == ROLE_MANAGER;
@@ -301,10 +303,10 @@ int audit_list(struct req *r)
 		view_error(r, "entity", "Välj typ av uppgift i listan.");
 	if (action && *action && action_label(action) == action)
 		view_error(r, "action", "Välj händelse i listan.");
-	if (from && *from && !valid_date(from))
-		view_error(r, "from", "Från-datum ska skrivas ÅÅÅÅ-MM-DD.");
-	if (to && *to && !valid_date(to))
-		view_error(r, "to", "Till-datum ska skrivas ÅÅÅÅ-MM-DD.");
+	if (bad_from)
+		view_error(r, "from", "Skriv från-datum som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ, och ett datum som finns.");
+	if (bad_to)
+		view_error(r, "to", "Skriv till-datum som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ, och ett datum som finns.");
 	long long before_id = before && *before ? parse_id(before) : 0;
 	if (before && *before && !before_id)
 		view_error(r, "before", "Ogiltig sida.");

@@ -308,3 +308,18 @@ double fv_num(const struct fvals *v, const char *name)
 	long i = index_of(v, name);
 	return i < 0 ? 0 : v->num[i];
 }
+
+const char *form_date_param(struct req *r, const char *name, int *bad)
+{
+	const char *s = http_param(r, name);
+	char today[11], out[11];
+	*bad = 0;
+	if (!s || !*s)
+		return NULL;
+	date_today(today);
+	if (form_date(s, today, out) < 0) {
+		*bad = 1;
+		return s;
+	}
+	return arena_strdup(&r->arena, out);
+}

@@ -109,6 +109,14 @@ json_t *formdefs_json(void);
  */
 int form_date(const char *s, const char *today, char out[11]);
 
+/*
+ * A date in the query of a filter (GET) form, read as form_date reads it.
+ * Returns the parameter normalised to "YYYY-MM-DD" (arena-owned), NULL when
+ * absent or empty, or the raw text with *bad set when it is not a date (the
+ * form shows it back beside the error).
+ */
+const char *form_date_param(struct req *r, const char *name, int *bad);
+
 /* Reads a time TT:MM (also T:MM, TT.MM, TTMM) into out "TT:MM". Returns 0
  * or -1. */
 int form_time(const char *s, char out[6]);

@@ -9,6 +9,7 @@
 #include "district.h"
 #include "date.h"
 #include "db.h"
+#include "formdef.h"
 #include "handlers.h"
 #include "scope.h"
 #include "visit.h"
@@ -667,10 +668,11 @@ static int date_and_district(struct req *r, const char **date, long long *distri
 {
 	char today[11];
 	date_today(today);
-	*date = http_param(r, "date");
-	if (*date && **date && !valid_date(*date))
-		return http_fail(r, 400, "Ange datumet som ÅÅÅÅ-MM-DD.");
-	if (!*date || !**date)
+	int bad;
+	*date = form_date_param(r, "date", &bad);
+	if (bad)
+		return http_fail(r, 400, "Ange datumet som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ, och ett datum som finns.");
+	if (!*date)
 		*date = arena_strdup(&r->arena, today);
 	*district = r->user.role == ROLE_SOC ? 0 : parse_id(http_param(r, "district"));
 	if (*district && !district_exists(*district))

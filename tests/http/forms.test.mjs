@@ -202,4 +202,24 @@ test('a stale form answers 409 in the one conflict shape, nothing written', asyn
   }
 });
 
+// The filter forms (GET) read dates as the other forms do: the access log's
+// from/to and the kvarboende summary's date take D/M ÅÅÅÅ and ÅÅÅÅMMDD,
+// show them back normalised, and refuse a date that does not exist at the
+// field.
+test('filter forms read dates as every form does', async () => {
+  const chef = await as('chef1');
+  const typed = await chef.get('/audit?from=' + encodeURIComponent('1/11 2026') + '&to=20261130', { json: true });
+  assert.equal(typed.status, 200);
+  assert.equal(typed.json().form.from, '2026-11-01');
+  assert.equal(typed.json().form.to, '2026-11-30');
+  const bad = await chef.get('/audit?from=31%2F4');
+  assert.equal(bad.status, 400);
+  assert.match(bad.body, /id="from-error"[^>]*>(<span[^>]*>Fel: <\/span>)?Skriv från-datum som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D\/M eller D\/M ÅÅÅÅ/);
+  const iso = await chef.get('/kvarboende/summary?date=2025-12-31', { json: true });
+  const dm = await chef.get('/kvarboende/summary?date=' + encodeURIComponent('31/12 2025'), { json: true });
+  assert.equal(dm.status, 200);
+  assert.deepEqual(dm.json().summary ?? dm.json().figures ?? dm.json(), iso.json().summary ?? iso.json().figures ?? iso.json());
+  assert.equal((await chef.get('/kvarboende/summary?date=2025-02-30')).status, 400);
+});
+
 await run({ after: () => srv.stop() });
