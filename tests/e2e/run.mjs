@@ -232,7 +232,8 @@ test('landlord office: apartment form with errors, apartment page with its edit 
   await p.goto(`${srv.url}/apartments/1`);
   await axe(p, 'apartment page');
   await shoot(p, 'fast1-apartment-phone');
-  // the move-in, by clicking only: Lägenheter -> a free apartment -> Flytta in en person
+  // the move-in, by clicking only: Meny -> Lägenheter -> a free apartment -> Flytta in en person
+  await p.getByRole('navigation', { name: 'Huvudmeny' }).getByText('Meny', { exact: true }).click();
   await p.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Lägenheter' }).click();
   await p.getByLabel('Status').selectOption({ label: 'Ledig' });
   await p.getByRole('button', { name: 'Visa' }).click();
