@@ -49,6 +49,7 @@ for t in tests/http/*.test.mjs; do
 	run_suite "http/$(basename "$t" .test.mjs)" node "$t"
 done
 run_suite "e2e/browser" node tests/e2e/run.mjs
+run_suite "e2e/phone" node tests/e2e/phone.test.mjs
 
 [ -n "$broken" ] && echo "failing suites:$broken"
 echo "$passed passed, $failed failed"
