@@ -200,6 +200,32 @@ test('every role at 390×844: every kind of page reached by clicking from the st
   assert.deepEqual(failures, []);
 });
 
+test('the header at 320 to 1280 px: brand, "Meny", the search box and who is logged in never overlap; the search works on a phone', async () => {
+  const p = await s.as('soc1', PHONE);
+  for (const width of [320, 390, 600, 767, 768, 1024, 1280]) {
+    await p.setViewportSize({ width, height: 844 });
+    const boxes = await p.evaluate(() => [...document.querySelectorAll('.brand, .menu > summary, .header-search, .who')]
+      .filter((e) => e.checkVisibility())
+      .map((e) => { const b = e.getBoundingClientRect(); return { name: e.className || `${e.tagName.toLowerCase()} "${e.textContent.trim()}"`, l: b.left, r: b.right, t: b.top, b: b.bottom }; }));
+    assert.ok(boxes.length >= 3, `${width}: brand, search and who drawn`);
+    for (const a of boxes) {
+      assert.ok(a.l >= 0 && a.r <= width + 0.5, `${width}: ${a.name} inside the window (${a.l}–${a.r})`);
+      for (const b of boxes) {
+        if (a === b) continue;
+        const overlap = a.l < b.r - 0.5 && b.l < a.r - 0.5 && a.t < b.b - 0.5 && b.t < a.b - 0.5;
+        assert.ok(!overlap, `${width}: ${a.name} overlaps ${b.name}`);
+      }
+    }
+    await fits(p, `header at ${width}`);
+  }
+  await p.setViewportSize(PHONE);
+  const search = p.getByRole('search', { name: 'Personsökning' });
+  await search.getByLabel('Sök person').fill('tornqvist');
+  await search.getByRole('button', { name: 'Sök' }).click();
+  await p.waitForURL(/\/persons\?q=tornqvist/);
+  await look(p, 'search results on a phone');
+});
+
 test('the menu: folded under "Meny" on a phone, open on a wide screen, one list of links', async () => {
   let p = await s.as('cm1', PHONE);
   let nav = p.getByRole('navigation', { name: 'Huvudmeny' });

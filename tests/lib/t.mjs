@@ -8,7 +8,9 @@ export function test(name, fn) {
 
 export async function run({ after } = {}) {
   let passed = 0, failed = 0;
+  const only = process.env.ONLY ? new RegExp(process.env.ONLY) : null;	// ONLY=regex: just the tests it names
   for (const t of tests) {
+    if (only && !only.test(t.name)) continue;
     const t0 = Date.now();
     try {
       await t.fn();
