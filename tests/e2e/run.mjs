@@ -162,6 +162,7 @@ test('remiss to decisions in the browser: soc1 files with the client, cm1 answer
   await p.getByRole('link', { name: 'Tillbaka till beslutet' }).click();
   await p.getByRole('link', { name: /^Tillbaka till Selma Stigsdotter/ }).click();
   await p.getByText(/Chefen för Bostad först tilldelar en case manager/).waitFor();
+  assert.ok(await p.getByText(/^Väntar på lägenhet\. Fastighetskontoret registrerar inflyttningen/).isVisible(), 'who moves her in');
   await look(p, 'person page, no case manager yet');
   const h = await s.as('chef1', PHONE);
   await fromStart(h, 'Beviljade utan case manager', 'Selma Stigsdotter');
