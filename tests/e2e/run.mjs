@@ -27,6 +27,8 @@ async function shoot(page, name) {
 async function findPerson(page, name) {
   await page.getByRole('search', { name: 'Personsökning' }).getByLabel('Sök person').fill(name);
   await page.getByRole('search', { name: 'Personsökning' }).getByRole('button', { name: 'Sök' }).click();
+  await page.waitForURL(/\/persons\?q=/);
+  await look(page, `search results for ${name}`);
   await page.locator('main').getByRole('link', { name, exact: true }).first().click();
   await page.getByRole('heading', { level: 1, name }).waitFor();
 }
@@ -96,6 +98,7 @@ async function takeStep(page, name, { date, time, place, reason } = {}) {
   if (reason) await form.getByLabel('Motivering').fill(reason);
   await form.getByRole('button', { name, exact: true }).click();
   await page.waitForLoadState();
+  await look(page, `after the step ${name}`);
 }
 
 test('remiss to decisions in the browser: soc1 files with the client, cm1 answers, soc1 decides, chef1 assigns', async () => {
@@ -160,6 +163,7 @@ test('remiss to decisions in the browser: soc1 files with the client, cm1 answer
 
   // the socialsekreterare is told who assigns; the manager finds her on the start page
   await p.getByRole('link', { name: 'Tillbaka till beslutet' }).click();
+  await look(p, 'decision page with its assignment');
   await p.getByRole('link', { name: /^Tillbaka till Selma Stigsdotter/ }).click();
   await p.getByText(/Chefen för Bostad först tilldelar en case manager/).waitFor();
   assert.ok(await p.getByText(/^Väntar på lägenhet\. Fastighetskontoret registrerar inflyttningen/).isVisible(), 'who moves her in');
@@ -211,6 +215,7 @@ test('landlord office: apartment form with errors, apartment page with its edit 
   await p.waitForURL(/\/tenancies\/\d+\?klart=inflyttning$/);
   assert.equal((await p.getByRole('status').textContent()).trim(), 'Inflyttningen är registrerad. Lägenheten är uthyrd.');
   assert.match(await p.locator('.facts').textContent(), /Selma Stigsdotter/);
+  await look(p, 'tenancy page after the move-in');
   await p.getByRole('link', { name: /lgh/ }).first().click();
   assert.equal(await p.getByRole('link', { name: 'Flytta in en person' }).count(), 0, 'no move-in link on a let apartment');
   await look(p, 'a let apartment');
@@ -234,6 +239,7 @@ test('living there in the browser: cm1 logs a home visit and sends a checklist; 
   await c.getByRole('button', { name: 'Spara rättelsen' }).click();
   await c.getByText('Rättelse: vi drack te.').waitFor();
   assert.ok(await c.getByText('Hembesök i webbläsartestet. Vi drack kaffe.').isVisible(), 'the original stays beside the correction');
+  await look(c, 'visit journal with a correction');
   await shoot(c, 'cm1-visits-phone');
 
   await c.getByRole('link', { name: 'Personens sida' }).click();
@@ -256,6 +262,7 @@ test('living there in the browser: cm1 logs a home visit and sends a checklist; 
   await c.getByRole('button', { name: 'Skicka till fastighetskontoret' }).click();
   await c.getByText('Skickad till fastighetskontoret').first().waitFor();
   const checklistPath = new URL(c.url()).pathname;
+  await look(c, 'checklist sent');
   await shoot(c, 'cm1-checklist-sent-phone');
 
   const f = await s.as('fast1', WIDE);
@@ -268,6 +275,7 @@ test('living there in the browser: cm1 logs a home visit and sends a checklist; 
   await f.getByLabel('Fastighetskontorets kommentar').fill('Tack, ser bra ut. Hör av er om kylskåpet.');
   await f.getByRole('button', { name: 'Markera som granskad' }).click();
   await f.getByText('Granskad av fastighetskontoret').first().waitFor();
+  await look(f, 'checklist reviewed (landlord)');
   await shoot(f, 'fast1-checklist-reviewed');
   await f.getByRole('link', { name: 'Tillbaka till boendet' }).click();
   await look(f, 'tenancy page (landlord)');
@@ -313,6 +321,7 @@ test('the plan, one life area at a time: areas that open, progress counted, a ne
   await c.getByRole('button', { name: 'Spara ny version' }).click();
   await c.getByRole('status').waitFor();
   assert.match(await c.locator('main').textContent(), /Ett mål skrivet i webbläsartestet\./, 'the new text on the plan page');
+  await look(c, 'plan page after saving');
   await c.getByRole('link', { name: 'Ändra (ny version)' }).click();
   assert.equal(await count(), before + 1, 'one more area counted as started');
   assert.match(await c.locator('details.area', { hasText: name }).locator('summary').textContent(), /1 av \d+ fält ifyllda/, 'the area says how far it is');
@@ -373,6 +382,7 @@ test('dangerous changes by clicking: a takeover while not ready and the end of a
   const row = p.locator('table tbody tr', { hasText: 'Inte redo' }).first();
   await row.getByRole('link').click();
   await p.getByRole('heading', { level: 2, name: 'Registrera överlåtelse' }).waitFor();
+  await look(p, 'tenancy page, not ready (landlord)');
   const tenancyUrl = p.url();
   assert.match(await p.locator('main').textContent(), /Inte redo för överlåtelse/);
   // not ready and no reason: asked for one, nothing saved
@@ -412,6 +422,7 @@ test('dangerous changes by clicking: a takeover while not ready and the end of a
   await p.waitForURL(/\?klart=boende-avslutat$/);
   assert.equal((await p.getByRole('status').textContent()).trim(), 'Boendet är avslutat.');
   assert.match(await p.locator('dl.facts').textContent(), /Ville flytta/);
+  await look(p, 'tenancy page, ended');
 });
 
 test("the app's CSP reports no violation on any page of this suite", async () => {
