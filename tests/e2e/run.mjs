@@ -307,6 +307,7 @@ test('the plan, one life area at a time: areas that open, progress counted, a ne
   await look(c, 'plan page');
   await c.getByRole('link', { name: 'Ändra (ny version)' }).click();
   await look(c, 'plan form');
+  await shoot(c, 'cm1-plan-form-phone');
   const count = async () => Number(/^(\d+) av (\d+) livsområden har något ifyllt/.exec(await c.locator('#plan-progress').textContent())[1]);
   const before = await count();
   assert.ok(await c.locator('details.area').count() >= 8, 'every life area is a section of its own');
@@ -316,6 +317,8 @@ test('the plan, one life area at a time: areas that open, progress counted, a ne
   const area = c.locator('details.area', { has: c.locator('summary', { hasText: name }) });
   const goal = area.getByRole('textbox', { name: 'Mitt mål (med deltagarens egna ord)' });
   assert.equal(await goal.isVisible(), false, `${name}: closed`);
+  const mark = () => area.locator('summary > .mark').evaluate((m) => getComputedStyle(m, '::before').content);
+  assert.match(await mark(), /○/, `${name}: marked not started`);
   await area.locator('summary').click();
   await goal.fill('Ett mål skrivet i webbläsartestet.');
   await c.getByRole('button', { name: 'Spara ny version' }).click();
@@ -324,7 +327,8 @@ test('the plan, one life area at a time: areas that open, progress counted, a ne
   await look(c, 'plan page after saving');
   await c.getByRole('link', { name: 'Ändra (ny version)' }).click();
   assert.equal(await count(), before + 1, 'one more area counted as started');
-  assert.match(await c.locator('details.area', { hasText: name }).locator('summary').textContent(), /1 av \d+ fält ifyllda/, 'the area says how far it is');
+  assert.match(await area.locator('summary').textContent(), /1 av \d+ fält ifyllda/, 'the area says how far it is');
+  assert.match(await mark(), /●/, `${name}: marked started`);
   await c.getByRole('link', { name: 'Tillbaka till planen' }).click();
   await c.getByRole('link', { name: 'Jämför med föregående version' }).click();
   await look(c, 'plan compare');
