@@ -24,7 +24,8 @@ static json_t *current_text(void)
 	return o;
 }
 
-/* Loads the visible decision id with its assignment (if any). */
+/* Loads the visible support decision id with its assignment (if any);
+ * the uppdrag is the support's, a housing decision has none. */
 static json_t *load(struct req *r, long long decision_id)
 {
 	static const char sql[] =
@@ -33,7 +34,7 @@ static json_t *load(struct req *r, long long decision_id)
 	    "a.goals, a.followup_dates, a.version, t.text AS standard_text "
 	    "FROM decisions d JOIN persons p ON p.id = d.person_id "
 	    "LEFT JOIN assignments a ON a.decision_id = d.id LEFT JOIN assignment_texts t ON t.id = a.text_id "
-	    "WHERE d.id = :id AND " SCOPE_DECISION("d");
+	    "WHERE d.id = :id AND d.kind = 'support' AND " SCOPE_DECISION("d");
 	return scope_row(sql, r, decision_id);
 }
 

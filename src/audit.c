@@ -167,9 +167,10 @@ static const struct { const char *k, *v; } entity_labels[] = {
 	{ "statusrapport_xlsx", "Statusrapport (Excel)" }, { "kvarboende", "Kvarboende" },
 	{ "kvarboende_summary", "Sammanställning" }, { "user", "Användarkonto" }, { "user_password", "Lösenord" },
 	{ "district", "Stadsdel" }, { "config_item", "Livsområde eller checklistpunkt" }, { "settings", "Inställningar" },
-	{ "assignment_text", "Uppdragstext" }, { "csrf", "Formulär (CSRF)" }, { "session", "Inloggning" },
+	{ "assignment_text", "Uppdragstext" }, { "decision_text", "Beslutstext" }, { "csrf", "Formulär (CSRF)" }, { "session", "Inloggning" },
 	{ "access_change_ack", "Kvittens av behörighetsändring" }, { "audit", "Åtkomstloggen" },
-	{ "page", "Listor och sökningar" },
+	{ "page", "Listor och sökningar" }, { "person_transfer", "Flytt till annan stadsdel" },
+	{ "gallring", "Gallring" },
 };
 
 static const char *entity_label(struct req *r, const char *e)

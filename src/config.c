@@ -148,7 +148,7 @@ int config_update(struct req *r)
 	return http_redirect_done(r, k->path, DONE_CONFIG_ITEM_SAVED);
 }
 
-/* GET /admin/settings */
+/* GET /admin/settings : the takeover months and the gallring years */
 int settings_form(struct req *r)
 {
 	json_object_set_new(r->view, "title", json_string("Inställningar"));
@@ -157,30 +157,54 @@ int settings_form(struct req *r)
 	    arena_printf(&r->arena, "%lld", db_setting_int("takeover_months", 9));
 	view_field(r, f, "takeover_months", "Månader från inflyttning till prövning av överlåtelse", "input", v,
 	    "Ett av villkoren för att ett boende visas som redo för överlåtelse av förstahandskontraktet.");
+	const char *g = r->is_post ? http_param(r, "gallring_years") :
+	    arena_printf(&r->arena, "%lld", db_setting_int("gallring_years", 5));
+	view_field(r, f, "gallring_years", "År efter senaste anteckningen till gallring", "input", g,
+	    "Socialtjänstens akter gallras fem år efter senaste anteckningen om inte kommunens gallringsbeslut säger "
+	    "annat. Gallringen görs under Gallring.");
 	json_object_set_new(r->view, "fields", f);
-	/* the value the form was opened with: a save over another's is a 409 */
+	/* the values the form was opened with: a save over another's is a 409 */
 	json_object_set_new(r->view, "was", json_string(r->is_post && http_param(r, "was") ? http_param(r, "was") :
 	    arena_printf(&r->arena, "%lld", db_setting_int("takeover_months", 9))));
+	json_object_set_new(r->view, "was_gallring", json_string(r->is_post && http_param(r, "was_gallring") ?
+	    http_param(r, "was_gallring") : arena_printf(&r->arena, "%lld", db_setting_int("gallring_years", 5))));
 	return 200;
+}
+
+/* Reads the integer field name within lo..hi into *out; records the Swedish
+ * error msg otherwise. Returns 1 when good. */
+static int setting_field(struct req *r, const char *name, long long lo, long long hi, const char *msg, long long *out)
+{
+	const char *v = http_param(r, name);
+	char *end;
+	long long n = v && *v ? strtoll(v, &end, 10) : -1;
+	if (!v || !*v || *end || n < lo || n > hi) {
+		view_error(r, name, msg);
+		return 0;
+	}
+	*out = n;
+	return 1;
 }
 
 /* POST /admin/settings */
 int settings_save(struct req *r)
 {
-	static const char sql[] = "INSERT INTO settings(name, value) VALUES('takeover_months', ?) "
+	static const char sql[] = "INSERT INTO settings(name, value) VALUES(?, ?) "
 	    "ON CONFLICT(name) DO UPDATE SET value = excluded.value";
-	const char *v = http_param(r, "takeover_months");
-	char *end;
-	long long n = v && *v ? strtoll(v, &end, 10) : -1;
-	if (!v || !*v || *end || n < 1 || n > 60) {
-		view_error(r, "takeover_months", "Ange antal månader som ett heltal, 1–60.");
+	long long n = 0, years = 5;
+	int ok = setting_field(r, "takeover_months", 1, 60, "Ange antal månader som ett heltal, 1–60.", &n);
+	/* a form from before the gallring setting keeps it as it is */
+	int has_years = http_param(r, "gallring_years") != NULL;
+	if (has_years)
+		ok &= setting_field(r, "gallring_years", 1, 100, "Ange antal år som ett heltal, 1–100.", &years);
+	if (!ok) {
 		settings_form(r);
 		return 400;
 	}
 	if (db_begin() < 0)
 		return http_fail(r, 500, NULL);
-	long long now = db_setting_int("takeover_months", 9);
-	const char *was = http_param(r, "was");
+	long long now = db_setting_int("takeover_months", 9), now_years = db_setting_int("gallring_years", 5);
+	const char *was = http_param(r, "was"), *was_years = http_param(r, "was_gallring");
 	if (!was || atoll(was) != now) {
 		db_rollback();
 		view_error(r, "takeover_months", arena_printf(&r->arena, "Någon annan har ändrat inställningen sedan du öppnade "
@@ -190,7 +214,16 @@ int settings_save(struct req *r)
 		json_object_set_new(r->view, "was", json_string(arena_printf(&r->arena, "%lld", now)));
 		return 409;
 	}
-	if (db_execf(sql, "t", arena_printf(&r->arena, "%lld", n)) < 0 ||
+	if (has_years && (!was_years || atoll(was_years) != now_years)) {
+		db_rollback();
+		view_error(r, "gallring_years", arena_printf(&r->arena, "Någon annan har ändrat inställningen sedan du öppnade "
+		    "sidan: nu sparat är %lld år. Formuläret visar det du skrev; spara igen för att ersätta.", now_years));
+		settings_form(r);
+		json_object_set_new(r->view, "was_gallring", json_string(arena_printf(&r->arena, "%lld", now_years)));
+		return 409;
+	}
+	if (db_execf(sql, "tt", "takeover_months", arena_printf(&r->arena, "%lld", n)) < 0 ||
+	    (has_years && db_execf(sql, "tt", "gallring_years", arena_printf(&r->arena, "%lld", years)) < 0) ||
 	    audit_log(r->user.id, "update", "settings", 0, 0) < 0 || db_commit() < 0) {
 		db_rollback();
 		return http_fail(r, 500, NULL);

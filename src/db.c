@@ -168,12 +168,18 @@ static sqlite3 *open_handle(const char *path, char *err, size_t errlen)
 	return h;
 }
 
+/* The number of migrations this program knows. BOSTADFORST_SCHEMA_CAP=N
+ * (tests only: a database made with an older schema, to test the next
+ * migration on it) makes the program act as if it knew only the first N. */
 int db_known_version(void)
 {
 	int n = 0;
 	for (size_t i = 0; i < nassets; i++)
 		if (strncmp(assets[i].path, "migrations/", 11) == 0)
 			n++;
+	const char *cap = getenv("BOSTADFORST_SCHEMA_CAP");
+	if (cap && atoi(cap) > 0 && atoi(cap) < n)
+		n = atoi(cap);
 	return n;
 }
 
@@ -255,6 +261,8 @@ int db_migrate(const char *path, char *err, size_t errlen)
 		n++;
 		if (n <= v)
 			continue;
+		if (n > known)
+			break;
 		char *msg = NULL;
 		if (sqlite3_exec(h, "BEGIN EXCLUSIVE", NULL, NULL, NULL) != SQLITE_OK)
 			goto sqlfail;

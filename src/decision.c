@@ -1,13 +1,19 @@
-/* decision.c - the two linked decisions (housing and support), made on one
- * form when the team said yes; verkställighet; review (omprövning) into a
- * new linked pair; the list of decisions due for review. */
+/* decision.c - the two linked decisions (housing: hjälp med
+ * bostadsanskaffning; support: stödinsats), each its own record with its
+ * own outcome (beviljat or avslag), made together on one form when the
+ * team said yes; verkställighet; review (omprövning) of one decision into
+ * a new one that replaces it; the list of decisions due for review.
+ * Ending a decision, the letter and the unenforced list: decision_end.c.
+ * migrations/0013_decisions.sql describes the model. */
 #include "audit.h"
 #include "date.h"
 #include "db.h"
+#include "decision.h"
 #include "handlers.h"
 #include "person.h"
 #include "referral.h"
 #include "scope.h"
+#include "transfer.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,25 +25,107 @@ static const char default_clause[] =
     "ändras väsentligt, och ska omprövas senast när beslutsperioden löper ut.";
 static const char not_found[] = "Beslutet finns inte eller ingår inte i det du har tillgång till.";
 
-struct decision_input {
-	const char *decision_date, *start_date, *end_date, *review_clause, *support_kind, *provider, *effective;
+static const char *const kinds[] = { "housing", "support", NULL };
+static const char *const kind_labels[] = { "Hjälp med bostadsanskaffning – Bostad först", "Stödinsats Bostad först", NULL };
+static const char *const outcomes[] = { "granted", "refused", NULL };
+static const char *const outcome_labels[] = { "Beviljat", "Avslag", NULL };
+static const char *const states[] = { "in_force", "effective", "ended", "replaced", "expired", NULL };
+static const char *const state_labels[] = { "Gällande", "Verkställt", "Avslutat", "Ersatt vid omprövning",
+	"Beslutsperioden har löpt ut", NULL };
+static const char *const end_reasons[] = { "goal_reached", "declined", "moved", "deceased", "other", NULL };
+static const char *const end_labels[] = { "Målet uppnått", "Brukaren avböjer", "Flyttat", "Avliden", "Annat", NULL };
+
+void decision_labels(json_t *row)
+{
+	const char *kind = json_string_value(json_object_get(row, "kind"));
+	const char *outcome = json_string_value(json_object_get(row, "outcome"));
+	const char *state = json_string_value(json_object_get(row, "state"));
+	json_object_set_new(row, "kind_label", json_string(label_of(kinds, kind_labels, kind)));
+	json_object_set_new(row, "is_support", json_boolean(str_eq(kind, "support")));
+	json_object_set_new(row, "outcome_label", json_string(label_of(outcomes, outcome_labels, outcome)));
+	json_object_set_new(row, "refused", json_boolean(str_eq(outcome, "refused")));
+	json_object_set_new(row, "state_label", json_string(str_eq(outcome, "refused") && str_eq(state, "in_force") ?
+	    "Gällande avslag" : label_of(states, state_labels, state)));
+	json_object_set_new(row, "end_reason_label", json_string(label_of(end_reasons, end_labels,
+	    json_string_value(json_object_get(row, "end_reason")))));
+	json_object_set_new(row, "support_label", json_string(
+	    str_eq(json_string_value(json_object_get(row, "support_kind")), "external") ? "extern" : "intern"));
+}
+
+/* One decision of the form: its outcome and motivering. */
+struct part {
+	const char *outcome, *motivering;
 };
 
-/* Reads and validates the decision form; fills view.form; errors to view. */
-static void read_decision_input(struct req *r, struct decision_input *in)
+struct decision_input {
+	const char *decision_date, *start_date, *end_date, *review_clause, *support_kind, *provider, *effective;
+	struct part housing, support;
+};
+
+/* Reads and checks prefix_outcome and prefix_motivering (a missing outcome
+ * is beviljat, the form's default). Errors to view. */
+static void read_part(struct req *r, const char *prefix, struct part *p)
+{
+	const char *of = arena_printf(&r->arena, "%s_outcome", prefix), *mf = arena_printf(&r->arena, "%s_motivering", prefix);
+	p->outcome = http_param(r, of);
+	p->motivering = http_param(r, mf);
+	if (!p->outcome || !*p->outcome)
+		p->outcome = "granted";
+	if (!one_of(outcomes, p->outcome))
+		view_error(r, of, "Välj beviljat eller avslag.");
+	else if (!strcmp(p->outcome, "refused") && (!p->motivering || !*p->motivering))
+		view_error(r, mf, "Skriv motiveringen till avslaget. Den står i beslutsmeddelandet.");
+	if (p->motivering && strlen(p->motivering) > 5000)
+		view_error(r, mf, "Motiveringen får vara högst 5000 tecken.");
+}
+
+/* The outcome select and motivering of one decision, as fields. */
+static json_t *part_fields(struct req *r, const char *prefix, const struct part *p)
+{
+	json_t *f = json_array();
+	json_t *sel = view_field(r, f, arena_printf(&r->arena, "%s_outcome", prefix), "Beslut", "select", NULL, NULL);
+	json_object_set_new(sel, "options", view_options(outcomes, outcome_labels, p->outcome));
+	view_field(r, f, arena_printf(&r->arena, "%s_motivering", prefix), "Motivering (krävs vid avslag)", "textarea",
+	    p->motivering, "Står i beslutsmeddelandet till personen.");
+	return f;
+}
+
+/* The per-decision parts of the form: housing and/or support. */
+static void parts_view(struct req *r, const struct decision_input *in, int housing, int support)
+{
+	json_t *parts = json_array();
+	if (housing)
+		json_array_append_new(parts, json_pack("{s:s, s:s, s:o, s:b}", "id", "part-housing",
+		    "legend", "1. Hjälp med bostadsanskaffning – Bostad först", "fields", part_fields(r, "housing", &in->housing),
+		    "support", 0));
+	if (support)
+		json_array_append_new(parts, json_pack("{s:s, s:s, s:o, s:b}", "id", "part-support",
+		    "legend", "2. Stödinsats Bostad först", "fields", part_fields(r, "support", &in->support), "support", 1));
+	json_object_set_new(r->view, "parts", parts);
+}
+
+/* Reads and validates the decision form (the parts wanted); fills
+ * view.form and view.parts; errors to view. */
+static void read_decision_input(struct req *r, struct decision_input *in, int housing, int support)
 {
 	in->decision_date = http_param(r, "decision_date");
 	in->start_date = http_param(r, "start_date");
 	in->end_date = http_param(r, "end_date");
 	in->review_clause = http_param(r, "review_clause");
-	in->support_kind = http_param(r, "support_kind");
-	in->provider = http_param(r, "provider");
-	in->effective = http_param(r, "support_effective_date");
+	in->support_kind = support ? http_param(r, "support_kind") : "internal";
+	in->provider = support ? http_param(r, "provider") : "";
+	in->effective = support ? http_param(r, "support_effective_date") : NULL;
 	if (valid_date(in->start_date) && (!in->end_date || !*in->end_date)) {
 		char *end = arena_alloc(&r->arena, 11);
 		date_add_months(in->start_date, DECISION_MONTHS, end);
 		in->end_date = end;
 	}
+	memset(&in->housing, 0, sizeof in->housing);
+	memset(&in->support, 0, sizeof in->support);
+	if (housing)
+		read_part(r, "housing", &in->housing);
+	if (support)
+		read_part(r, "support", &in->support);
 	json_object_set_new(r->view, "form", json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}",
 	    "decision_date", in->decision_date ? in->decision_date : "",
 	    "start_date", in->start_date ? in->start_date : "", "end_date", in->end_date ? in->end_date : "",
@@ -58,18 +146,23 @@ static void read_decision_input(struct req *r, struct decision_input *in)
 		view_error(r, "review_clause", "Skriv omprövningsförbehållet.");
 	else if (strlen(in->review_clause) > 2000)
 		view_error(r, "review_clause", "Omprövningsförbehållet får vara högst 2000 tecken.");
-	if (!in->support_kind || (strcmp(in->support_kind, "internal") && strcmp(in->support_kind, "external")))
-		view_error(r, "support_kind", "Välj om stödinsatsen är intern eller extern.");
-	else if (!strcmp(in->support_kind, "external") && (!in->provider || !*in->provider))
-		view_error(r, "provider", "Ange utförarens namn för en extern stödinsats.");
-	if (in->provider && strlen(in->provider) > 200)
-		view_error(r, "provider", "Utförarens namn får vara högst 200 tecken.");
-	if (in->effective && *in->effective && !valid_date(in->effective))
-		view_error(r, "support_effective_date", "Ange verkställighetsdatum som ÅÅÅÅ-MM-DD, eller lämna tomt.");
+	if (support) {
+		if (!in->support_kind || (strcmp(in->support_kind, "internal") && strcmp(in->support_kind, "external")))
+			view_error(r, "support_kind", "Välj om stödinsatsen är intern eller extern.");
+		else if (!strcmp(in->support_kind, "external") && (!in->provider || !*in->provider))
+			view_error(r, "provider", "Ange utförarens namn för en extern stödinsats.");
+		if (in->provider && strlen(in->provider) > 200)
+			view_error(r, "provider", "Utförarens namn får vara högst 200 tecken.");
+		if (in->effective && *in->effective && !valid_date(in->effective))
+			view_error(r, "support_effective_date", "Ange verkställighetsdatum som ÅÅÅÅ-MM-DD, eller lämna tomt.");
+		else if (in->effective && *in->effective && str_eq(in->support.outcome, "refused"))
+			view_error(r, "support_effective_date", "Ett avslag verkställs inte. Lämna datumet tomt.");
+	}
+	parts_view(r, in, housing, support);
 }
 
-/* Default values for a new pair starting today. */
-static void default_form(struct req *r, const char *kind, const char *provider)
+/* Default values for a new decision starting today. */
+static void default_form(struct req *r, const char *kind, const char *provider, int housing, int support)
 {
 	char today[11], end[11];
 	date_today(today);
@@ -78,27 +171,54 @@ static void default_form(struct req *r, const char *kind, const char *provider)
 	    "decision_date", today, "start_date", today, "end_date", end, "review_clause", default_clause,
 	    "support_kind", kind, "provider", provider, "support_effective_date", "",
 	    "internal", !strcmp(kind, "internal"), "external", !strcmp(kind, "external")));
+	struct decision_input in = { .housing = { "granted", "" }, .support = { "granted", "" } };
+	parts_view(r, &in, housing, support);
 }
 
-/* Inserts a pair. Returns its id or -1. Inside a transaction. */
-static long long insert_decision(struct req *r, long long person_id, long long referral_id,
-    long long district_id, const struct decision_input *in, long long replaces)
+/* The newest admin text of kind ("legal_basis", "appeal"), in the arena;
+ * "" when none. */
+static const char *current_text(struct req *r, const char *kind)
+{
+	static const char sql[] = "SELECT text FROM decision_texts WHERE kind = ? ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt *st = db_stmt(sql);
+	const char *s = "";
+	if (!st)
+		return s;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		s = arena_printf(&r->arena, "%s", db_col_text(st, 0));
+	db_done(st);
+	return s;
+}
+
+/* Inserts one decision of kind with part p; the letter's texts are the
+ * admin's current ones (the snapshot). pair 0: the pair is set later.
+ * Returns its id or -1. Inside a transaction. */
+static long long insert_decision(struct req *r, const char *kind, long long pair, long long person_id,
+    long long referral_id, long long district_id, const struct decision_input *in, const struct part *p,
+    long long replaces)
 {
 	static const char sql[] =
 	    "INSERT INTO decisions(person_id, referral_id, district_id, decision_date, start_date, end_date, "
 	    "review_clause, support_kind, provider, support_effective_date, replaces_id, decided_by, "
-	    "created_at, created_by, updated_at, updated_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "created_at, created_by, updated_at, updated_by, kind, outcome, motivering, pair_id, legal_basis, appeal_text) "
+	    "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
 	long long now = now_unix();
-	db_bindf(st, "iiitttttteiiiiii", person_id, referral_id, district_id, in->decision_date, in->start_date,
-	    in->end_date, in->review_clause, in->support_kind, in->provider ? in->provider : "", in->effective,
-	    replaces, r->user.id, now, r->user.id, now, r->user.id);
+	int support = !strcmp(kind, "support"), refused = !strcmp(p->outcome, "refused");
+	db_bindf(st, "iiitttttteiiiiiitttitt", person_id, referral_id, district_id, in->decision_date, in->start_date,
+	    in->end_date, in->review_clause, support ? in->support_kind : "internal",
+	    support && in->provider ? in->provider : "", support && !refused ? in->effective : NULL,
+	    replaces, r->user.id, now, r->user.id, now, r->user.id, kind, p->outcome, p->motivering ? p->motivering : "",
+	    pair, current_text(r, "legal_basis"), refused ? current_text(r, "appeal") : "");
 	if (!referral_id)
 		sqlite3_bind_null(st, 2);
 	if (!replaces)
 		sqlite3_bind_null(st, 11);
+	if (!pair)
+		sqlite3_bind_null(st, 20);
 	if (db_write(st, NULL) != SQLITE_DONE)
 		return -1;
 	return sqlite3_last_insert_rowid(db());
@@ -136,12 +256,13 @@ int decision_new_form(struct req *r)
 		return rc;
 	json_object_set_new(r->view, "title", json_string("Fatta beslut"));
 	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/referrals/%lld/decisions", id)));
-	default_form(r, "internal", "Bostad först SRF");
+	default_form(r, "internal", "Bostad först SRF", 1, 1);
 	json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(ref, "version"))));
 	return 200;
 }
 
-/* POST /referrals/{id}/decisions : both decisions, referral -> decided */
+/* POST /referrals/{id}/decisions : both decisions (each granted or
+ * refused), linked as a pair; referral -> decided */
 int decision_create(struct req *r)
 {
 	long long id = r->params[0];
@@ -154,75 +275,125 @@ int decision_create(struct req *r)
 		return rc;
 	long long version = parse_id(http_param(r, "version"));
 	struct decision_input in;
-	read_decision_input(r, &in);
+	read_decision_input(r, &in, 1, 1);
 	json_object_set_new(r->view, "title", json_string("Fatta beslut"));
 	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/referrals/%lld/decisions", id)));
 	json_object_set_new(r->view, "version", json_integer(version));
 	if (view_has_errors(r))
 		return 400;
 	long long pid = json_integer_value(json_object_get(ref, "person_id"));
+	long long district = json_integer_value(json_object_get(ref, "district_id"));
 	if (db_begin() < 0)
 		return http_fail(r, 500, NULL);
-	long long did = insert_decision(r, pid, id, json_integer_value(json_object_get(ref, "district_id")), &in, 0);
+	long long hid = insert_decision(r, "housing", 0, pid, id, district, &in, &in.housing, 0);
+	long long sid = hid < 0 ? -1 : insert_decision(r, "support", hid, pid, id, district, &in, &in.support, 0);
 	struct ref_step step = { .date = in.decision_date };
-	rc = did < 0 ? -1 : referral_apply_step(r, id, "decide", "approved", "decided", version, &step);
+	rc = sid < 0 || db_execf("UPDATE decisions SET pair_id = ? WHERE id = ?", "ii", hid, hid) < 0 ? -1 :
+	    referral_apply_step(r, id, "decide", "approved", "decided", version, &step);
 	if (rc == 409) {
 		db_rollback();
 		r->back = arena_printf(&r->arena, "/referrals/%lld", id);
 		return http_fail(r, 409, "Remissen har ändrats sedan du öppnade formuläret. Ingenting har sparats.");
 	}
-	if (rc < 0 || audit_log(r->user.id, "create", "decision", did, pid) < 0 || db_commit() < 0) {
+	if (rc < 0 || audit_log(r->user.id, "create", "decision", hid, pid) < 0 ||
+	    audit_log(r->user.id, "create", "decision", sid, pid) < 0 || db_commit() < 0) {
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
-	return http_redirect_done(r, arena_printf(&r->arena, "/decisions/%lld", did), DONE_DECISIONS_MADE);
+	/* to the support decision: its uppdrag is the next thing to write */
+	return http_redirect_done(r, arena_printf(&r->arena, "/decisions/%lld", sid), DONE_DECISIONS_MADE);
 }
 
-/* Loads decision id if visible; NULL otherwise. */
+/* Loads decision id if visible (with state and labels); NULL otherwise. */
 static json_t *decision_load(struct req *r, long long id)
 {
 	static const char sql[] =
-	    "SELECT d.*, p.first_name || ' ' || p.last_name AS person_name, p.personnummer, di.name AS district, "
-	    "u.name AS decided_by_name, a.id AS assignment_id "
+	    "SELECT d.*, " DECISION_STATE("d") " AS state, p.first_name || ' ' || p.last_name AS person_name, "
+	    "p.personnummer, p.address AS person_address, di.name AS district, "
+	    "u.name AS decided_by_name, a.id AS assignment_id, e.name AS ended_by_name "
 	    "FROM decisions d JOIN persons p ON p.id = d.person_id JOIN districts di ON di.id = d.district_id "
 	    "LEFT JOIN users u ON u.id = d.decided_by LEFT JOIN assignments a ON a.decision_id = d.id "
+	    "LEFT JOIN users e ON e.id = d.ended_by "
 	    "WHERE d.id = :id AND " SCOPE_DECISION("d");
 	json_t *o = scope_row(sql, r, id);
-	if (o) {
-		const char *kind = json_string_value(json_object_get(o, "support_kind"));
-		json_object_set_new(o, "support_label", json_string(!strcmp(kind, "internal") ? "intern" : "extern"));
-	}
+	if (o)
+		decision_labels(o);
 	return o;
 }
 
-/* GET /decisions/{id} : both decisions, history links; audited read */
+/* The other decisions of d's pair that are current (not replaced). */
+static json_t *linked_decisions(json_t *d)
+{
+	static const char sql[] =
+	    "SELECT x.id, x.kind, x.outcome, x.start_date, x.end_date, x.support_kind, x.provider, x.ended_on, "
+	    "x.end_reason, x.support_effective_date, " DECISION_STATE("x") " AS state FROM decisions x "
+	    "WHERE x.pair_id = ?1 AND x.id <> ?2 AND x.replaced_by_id IS NULL AND x.kind <> ?3 ORDER BY x.id";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return NULL;
+	db_bindf(st, "iit", (long long)json_integer_value(json_object_get(d, "pair_id")),
+	    (long long)json_integer_value(json_object_get(d, "id")), json_string_value(json_object_get(d, "kind")));
+	json_t *rows = db_rows_json(st, 0, NULL);
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+		decision_labels(x);
+	return rows;
+}
+
+/* GET /decisions/{id} : the decision, its linked decision, history links,
+ * what the social worker may do; audited read */
 int decision_page(struct req *r)
 {
 	long long id = r->params[0];
 	json_t *d = decision_load(r, id);
 	if (!d)
 		return http_fail(r, 404, not_found);
+	/* after a transfer: the district it was made in, not the one now */
+	json_t *transfers = transfer_history(json_integer_value(json_object_get(d, "person_id")));
+	if (transfers) {
+		json_t *one = json_pack("[O]", d);
+		transfer_label_districts(one, "created_at", transfers);
+		json_decref(one);
+		json_decref(transfers);
+	}
 	int soc = r->user.role == ROLE_SOC;
-	int replaced = json_object_get(d, "replaced_by_id") != NULL;
-	json_object_set_new(r->view, "can_effect", json_boolean(soc && !replaced && !json_object_get(d, "support_effective_date")));
-	json_object_set_new(r->view, "can_review", json_boolean(soc && !replaced));
-	json_object_set_new(r->view, "can_assign", json_boolean(soc && !replaced));
-	json_object_set_new(r->view, "title", json_string("Beslut"));
+	const char *state = json_string_value(json_object_get(d, "state"));
+	int open = str_eq(state, "in_force") || str_eq(state, "effective");
+	int granted = str_eq(json_string_value(json_object_get(d, "outcome")), "granted");
+	int support = str_eq(json_string_value(json_object_get(d, "kind")), "support");
+	json_object_set_new(r->view, "can_effect", json_boolean(soc && open && granted && support &&
+	    !json_object_get(d, "support_effective_date")));
+	json_object_set_new(r->view, "can_review", json_boolean(soc && !json_object_get(d, "replaced_by_id") &&
+	    !json_object_get(d, "ended_on")));
+	json_object_set_new(r->view, "can_end", json_boolean(soc && open && granted));
+	json_object_set_new(r->view, "can_assign", json_boolean(soc && open && granted && support));
+	json_object_set_new(r->view, "title", json_string(json_string_value(json_object_get(d, "kind_label"))));
 	char today[11];
 	date_today(today);
 	json_object_set_new(r->view, "today", json_string(today));
+	json_t *linked = linked_decisions(d);
+	if (!linked)
+		return http_fail(r, 500, NULL);
+	json_object_set_new(r->view, "linked", linked);
 	long long pid = json_integer_value(json_object_get(d, "person_id"));
+	/* the JSON answer names the decision at the top too */
+	json_object_set(r->view, "id", json_object_get(d, "id"));
+	json_object_set(r->view, "kind", json_object_get(d, "kind"));
+	json_object_set(r->view, "outcome", json_object_get(d, "outcome"));
+	json_object_set(r->view, "state", json_object_get(d, "state"));
 	json_object_set_new(r->view, "decision", d);
 	if (audit_log(r->user.id, "read", "decision", id, pid) < 0)
 		return http_fail(r, 500, NULL);
 	return 200;
 }
 
-/* POST /decisions/{id}/effective : the support decision put into effect */
+/* POST /decisions/{id}/effective : a granted decision put into effect */
 int decision_effective(struct req *r)
 {
 	static const char sql[] = "UPDATE decisions SET support_effective_date = ?, version = version + 1, "
-	    "updated_at = ?, updated_by = ? WHERE id = ? AND version = ? AND replaced_by_id IS NULL";
+	    "updated_at = ?, updated_by = ? WHERE id = ? AND version = ? AND replaced_by_id IS NULL "
+	    "AND outcome = 'granted' AND ended_on IS NULL";
 	long long id = r->params[0];
 	json_t *d = decision_load(r, id);
 	if (!d)
@@ -242,16 +413,27 @@ int decision_effective(struct req *r)
 	return http_redirect_done(r, arena_printf(&r->arena, "/decisions/%lld", id), DONE_SUPPORT_EFFECTIVE);
 }
 
-/* The review form's title, action and the old pair's version. */
-static void review_view(struct req *r, long long id, long long version)
+/* The review form's title, action and the old decision's version. */
+static void review_view(struct req *r, long long id, long long version, json_t *d)
 {
-	json_object_set_new(r->view, "title", json_string("Ompröva beslut"));
+	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Ompröva beslutet: %s",
+	    json_string_value(json_object_get(d, "kind_label")))));
 	json_object_set_new(r->view, "review", json_true());
 	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/decisions/%lld/review", id)));
 	json_object_set_new(r->view, "version", json_integer(version));
 }
 
-/* GET /decisions/{id}/review : a new pair prefilled from the old one */
+/* Answers 409 when d cannot be reviewed (replaced or ended). */
+static int review_blocked(struct req *r, json_t *d, long long id)
+{
+	if (!json_object_get(d, "replaced_by_id") && !json_object_get(d, "ended_on"))
+		return 0;
+	r->back = arena_printf(&r->arena, "/decisions/%lld", id);
+	return http_fail(r, 409, json_object_get(d, "ended_on") ? "Beslutet är avslutat och kan inte omprövas." :
+	    "Beslutet är redan omprövat.");
+}
+
+/* GET /decisions/{id}/review : a new decision of the same kind, prefilled */
 int decision_review_form(struct req *r)
 {
 	long long id = r->params[0];
@@ -259,39 +441,46 @@ int decision_review_form(struct req *r)
 	if (!d)
 		return http_fail(r, 404, not_found);
 	json_object_set_new(r->view, "previous", d);
-	if (json_object_get(d, "replaced_by_id")) {
-		r->back = arena_printf(&r->arena, "/decisions/%lld", id);
-		return http_fail(r, 409, "Beslutet är redan omprövat.");
-	}
+	int rc = review_blocked(r, d, id);
+	if (rc)
+		return rc;
+	int support = json_is_true(json_object_get(d, "is_support"));
 	default_form(r, json_string_value(json_object_get(d, "support_kind")),
-	    json_string_value(json_object_get(d, "provider")));
-	review_view(r, id, json_integer_value(json_object_get(d, "version")));
+	    json_string_value(json_object_get(d, "provider")), !support, support);
+	review_view(r, id, json_integer_value(json_object_get(d, "version")), d);
 	return 200;
 }
 
-/* POST /decisions/{id}/review : new linked pair, the old one replaced */
+/* POST /decisions/{id}/review : a new decision of the same kind in the
+ * same pair; the old one replaced (ersatt). The linked decision stays. */
 int decision_review(struct req *r)
 {
 	static const char mark[] = "UPDATE decisions SET replaced_by_id = ?, replaced_at = ?, version = version + 1, "
-	    "updated_at = ?, updated_by = ? WHERE id = ? AND version = ? AND replaced_by_id IS NULL";
+	    "updated_at = ?, updated_by = ? WHERE id = ? AND version = ? AND replaced_by_id IS NULL AND ended_on IS NULL";
 	long long id = r->params[0];
 	json_t *d = decision_load(r, id);
 	if (!d)
 		return http_fail(r, 404, not_found);
 	json_object_set_new(r->view, "previous", d);
+	int rc = review_blocked(r, d, id);
+	if (rc)
+		return rc;
+	int support = json_is_true(json_object_get(d, "is_support"));
 	long long version = parse_id(http_param(r, "version"));
 	struct decision_input in;
-	read_decision_input(r, &in);
-	review_view(r, id, version);
+	read_decision_input(r, &in, !support, support);
+	review_view(r, id, version, d);
 	if (view_has_errors(r))
 		return 400;
 	long long pid = json_integer_value(json_object_get(d, "person_id"));
 	long long ref = json_integer_value(json_object_get(d, "referral_id"));
 	if (db_begin() < 0)
 		return http_fail(r, 500, NULL);
-	long long nid = insert_decision(r, pid, ref, json_integer_value(json_object_get(d, "district_id")), &in, id);
+	long long nid = insert_decision(r, support ? "support" : "housing", json_integer_value(json_object_get(d, "pair_id")),
+	    pid, ref, json_integer_value(json_object_get(d, "district_id")), &in, support ? &in.support : &in.housing, id);
 	sqlite3_stmt *st = nid > 0 ? db_stmt(mark) : NULL;
-	int changed = 0, rc = SQLITE_ERROR;
+	int changed = 0;
+	rc = SQLITE_ERROR;
 	if (st) {
 		long long now = now_unix();
 		db_bindf(st, "iiiiii", nid, now, now, r->user.id, id, version);
@@ -313,10 +502,11 @@ int decision_review(struct req *r)
 json_t *decisions_due_rows(const struct req *r, int within_days, int limit)
 {
 	static const char sql[] =
-	    "SELECT d.id, d.person_id, p.first_name || ' ' || p.last_name AS person_name, di.name AS district, "
+	    "SELECT d.id, d.person_id, d.kind, p.first_name || ' ' || p.last_name AS person_name, di.name AS district, "
 	    "d.start_date, d.end_date, days_between(date('now', 'localtime'), d.end_date) AS days_left "
 	    "FROM decisions d JOIN persons p ON p.id = d.person_id JOIN districts di ON di.id = d.district_id "
-	    "WHERE d.replaced_by_id IS NULL AND d.end_date <= date('now', 'localtime', '+' || :within || ' days') "
+	    "WHERE d.replaced_by_id IS NULL AND d.ended_on IS NULL AND d.outcome = 'granted' "
+	    "AND d.end_date <= date('now', 'localtime', '+' || :within || ' days') "
 	    "AND " SCOPE_DECISION("d") " ORDER BY d.end_date, d.id LIMIT :limit";
 	sqlite3_stmt *st = db_stmt(sql);
 	if (!st)
@@ -324,7 +514,13 @@ json_t *decisions_due_rows(const struct req *r, int within_days, int limit)
 	scope_bind(st, r);
 	db_bind_named_int(st, ":within", within_days);
 	db_bind_named_int(st, ":limit", limit);
-	return db_rows_json(st, 0, NULL);
+	json_t *rows = db_rows_json(st, 0, NULL);
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+		json_object_set_new(x, "kind_label", json_string(label_of(kinds, kind_labels,
+		    json_string_value(json_object_get(x, "kind")))));
+	return rows;
 }
 
 /* GET /decisions?within=60 : decisions due for review */

@@ -5,6 +5,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
+#include "decision.h"
 #include "district.h"
 #include "user.h"
 #include "date.h"
@@ -295,7 +296,8 @@ int demo_seed(void)
 		    did, hash, 0, &id) < 0 || audit_log(0, "create", "user", id, 0) < 0)
 			goto fail;
 	}
-	if (demo_cases() < 0 || demo_apartments() < 0 || demo_living() < 0 || personkod_backfill() < 0)
+	if (demo_cases() < 0 || demo_apartments() < 0 || demo_living() < 0 || personkod_backfill() < 0 ||
+	    decisions_backfill_effective() < 0)
 		goto fail;
 	if (db_exec("INSERT INTO secrets(name, value) VALUES('demo', x'01')") < 0 || db_commit() < 0)
 		goto fail;

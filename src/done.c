@@ -24,9 +24,11 @@ static const struct {
 	[DONE_TEAM_CAN] = { "teamet-kan", "Teamets besked är registrerat: behoven kan tillgodoses. Besluten kan nu fattas." },
 	[DONE_TEAM_CANNOT] = { "teamet-kan-inte", "Teamets besked är registrerat: behoven kan inte tillgodoses. Remissen är avslutad." },
 	[DONE_REFERRAL_WITHDRAWN] = { "remiss-atertagen", "Remissen är återtagen och avslutad." },
-	[DONE_DECISIONS_MADE] = { "beslut-fattade", "Besluten är fattade: bostadsanskaffning och stödinsats." },
+	[DONE_DECISIONS_MADE] = { "beslut-fattade", "Besluten är fattade: bostadsanskaffning och stödinsats, vart och ett med sitt beslutsmeddelande." },
 	[DONE_SUPPORT_EFFECTIVE] = { "stodinsats-verkstalld", "Stödinsatsen är registrerad som verkställd." },
-	[DONE_DECISIONS_REVIEWED] = { "beslut-omprovade", "Omprövningen är sparad. De nya besluten ersätter de tidigare." },
+	[DONE_DECISIONS_REVIEWED] = { "beslut-omprovat", "Omprövningen är sparad. Det nya beslutet ersätter det tidigare." },
+	[DONE_DECISION_ENDED] = { "beslut-avslutat", "Beslutet är avslutat." },
+	[DONE_DECISION_TEXTS_SAVED] = { "beslutstexter-sparade", "Texterna är sparade. Redan fattade beslut behåller sina texter." },
 	[DONE_ASSIGNMENT_SAVED] = { "uppdrag-sparat", "Uppdragsbeskrivningen är sparad." },
 	[DONE_PLAN_SAVED] = { "plan-sparad", "Genomförandeplanen är sparad." },
 	[DONE_VISIT_SAVED] = { "besok-sparat", "Besöket är sparat." },
@@ -52,6 +54,8 @@ static const struct {
 	[DONE_CONFIG_ITEM_ADDED] = { "punkt-tillagd", "Punkten är tillagd." },
 	[DONE_CONFIG_ITEM_SAVED] = { "punkt-sparad", "Ändringen är sparad." },
 	[DONE_SETTINGS_SAVED] = { "installningar-sparade", "Inställningarna är sparade." },
+	[DONE_TRANSFERRED] = { "flyttad", "Personen är flyttad till den nya stadsdelen. Dess socialsekreterare ser nu ärendet." },
+	[DONE_GALLRAD] = { "gallrat", "Gallringen är klar. Antalet gallrade personer står i åtkomstloggen och nedan." },
 	[DONE_LOGGED_OUT] = { "utloggad", "Du är utloggad." },
 };
 

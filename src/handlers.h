@@ -40,6 +40,16 @@ int person_update(struct req *r);
 int person_assign_cm(struct req *r);
 int person_end_cm(struct req *r);
 
+/* transfer.c */
+int transfer_form(struct req *r);
+int transfer_confirm(struct req *r);
+int transfer_submit(struct req *r);
+
+/* gallring.c */
+int gallring_page(struct req *r);
+int gallring_confirm(struct req *r);
+int gallring_submit(struct req *r);
+
 /* referral.c */
 int referrals_list(struct req *r);
 int referral_new_form(struct req *r);
@@ -58,6 +68,14 @@ int decision_page(struct req *r);
 int decision_effective(struct req *r);
 int decision_review_form(struct req *r);
 int decision_review(struct req *r);
+/* decision_end.c */
+int decision_end_form(struct req *r);
+int decision_end_confirm(struct req *r);
+int decision_end(struct req *r);
+int decision_letter(struct req *r);
+int decisions_unenforced(struct req *r);
+int decision_texts_form(struct req *r);
+int decision_texts_save(struct req *r);
 /* Decisions (viewer's scope) ending within days, soonest first. */
 json_t *decisions_due_rows(const struct req *r, int within_days, int limit);
 

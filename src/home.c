@@ -2,6 +2,7 @@
 #include "handlers.h"
 #include "audit.h"
 #include "db.h"
+#include "decision.h"
 #include "referral.h"
 #include "scope.h"
 #include "checklist.h"
@@ -60,6 +61,27 @@ static json_t *referral_items(struct req *r, json_t *rows)
 	return items;
 }
 
+/* Granted decisions not verkställda within three months as start-page
+ * items, oldest first. Takes rows; returns items. */
+static json_t *unenforced_items(struct req *r, json_t *rows)
+{
+	json_t *items = json_array();
+	size_t i;
+	json_t *x;
+	http_saw_rows(r, rows, "person_id");
+	json_array_foreach(rows, i, x) {
+		long long days = json_integer_value(json_object_get(x, "days"));
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s}",
+		    "href", arena_printf(&r->arena, "/decisions/%lld", (long long)json_integer_value(json_object_get(x, "id"))),
+		    "label", arena_printf(&r->arena, "%s: %s", json_string_value(json_object_get(x, "person_name")),
+		        json_string_value(json_object_get(x, "kind_label"))),
+		    "detail", arena_printf(&r->arena, "Beviljat %s, inte verkställt efter %lld dagar",
+		        json_string_value(json_object_get(x, "decision_date")), days)));
+	}
+	json_decref(rows);
+	return items;
+}
+
 /* Decisions due as start-page items. Takes rows; returns items. */
 static json_t *decision_items(struct req *r, json_t *rows)
 {
@@ -71,7 +93,8 @@ static json_t *decision_items(struct req *r, json_t *rows)
 		json_int_t left = json_integer_value(json_object_get(x, "days_left"));
 		json_array_append_new(items, json_pack("{s:s, s:s, s:s}",
 		    "href", arena_printf(&r->arena, "/decisions/%lld", (long long)json_integer_value(json_object_get(x, "id"))),
-		    "label", json_string_value(json_object_get(x, "person_name")),
+		    "label", arena_printf(&r->arena, "%s: %s", json_string_value(json_object_get(x, "person_name")),
+		        json_string_value(json_object_get(x, "kind_label"))),
 		    "detail", left < 0 ? arena_printf(&r->arena, "Beslutet gick ut %s – ska omprövas", json_string_value(json_object_get(x, "end_date"))) :
 		        left == 0 ? arena_printf(&r->arena, "Beslutet går ut i dag (%s)", json_string_value(json_object_get(x, "end_date"))) :
 		        arena_printf(&r->arena, "Beslutet går ut %s (om %lld %s)", json_string_value(json_object_get(x, "end_date")),
@@ -181,7 +204,7 @@ static const char housing_events_sql[] =
 	"'Flyttade in ' || t.move_in_date || ', ' || a.address")
     " ORDER BY k_when DESC, k_id DESC LIMIT :limit";
 
-/* Persons granted in the last 180 days with no case manager: the
+/* Persons granted support in the last 180 days with no case manager: the
  * manager's to assign (the case manager cannot open the person until
  * then). Walks the recent decisions newest first (decisions_recent) and
  * stops after a page. */
@@ -191,20 +214,21 @@ static const char granted_without_cm_sql[] =
     "FROM decisions x INDEXED BY decisions_recent JOIN persons p ON p.id = x.person_id "
     "JOIN districts d ON d.id = p.district_id "
     "WHERE x.replaced_by_id IS NULL AND x.decision_date >= date(:today, '-180 days') AND x.end_date >= :today "
+    "AND +x.kind = 'support' AND +x.outcome = 'granted' AND +x.ended_on IS NULL "
     "AND NOT EXISTS (SELECT 1 FROM person_case_managers c WHERE c.person_id = p.id AND c.ended_at IS NULL) "
     "ORDER BY x.decision_date DESC, x.id DESC LIMIT :limit";
 
-/* The landlord office's "Väntar på lägenhet": persons with a decision in
- * force and no home (names only, as on the move-in form), those who never
+/* The landlord office's "Väntar på lägenhet": persons with an open granted
+ * housing decision (decisions_open, migrations/0013) and no home (names only, as on the move-in form), those who never
  * had one first; each links to the free apartments, with a move-in for
  * that person one click away. Walks persons_unhoused. */
 static const char waiting_for_home_sql[] =
     "SELECT '/apartments?status=available&for=' || p.id AS href, p.id AS person_id, "
     "p.first_name || ' ' || p.last_name AS label, "
     "coalesce('Utflyttad ' || p.last_moved_out || ', ', '') || 'beslutet gäller till ' || "
-    "(SELECT max(x.end_date) FROM decisions x WHERE x.person_id = p.id AND x.replaced_by_id IS NULL) AS detail "
+    "(SELECT max(x.end_date) FROM decisions_open x WHERE x.person_id = p.id AND x.kind = 'housing') AS detail "
     "FROM persons p INDEXED BY persons_unhoused WHERE p.housed = 0 "
-    "AND EXISTS (SELECT 1 FROM decisions x WHERE x.person_id = p.id AND x.replaced_by_id IS NULL AND x.end_date >= :today) "
+    "AND EXISTS (SELECT 1 FROM decisions_open x WHERE x.person_id = p.id AND x.kind = 'housing') "
     "AND NOT EXISTS (SELECT 1 FROM tenancies o WHERE o.person_id = p.id AND o.end_reason = 'deceased') "
     "ORDER BY p.last_moved_out, p.last_name, p.first_name, p.id LIMIT :limit";
 
@@ -301,6 +325,8 @@ int home_page(struct req *r)
 		    referral_items(r, referrals_waiting(r, ROLE_SOC, HOME_LIMIT)), "/referrals");
 		add_section(sections, "Beslut att ompröva inom 60 dagar",
 		    decision_items(r, decisions_due_rows(r, 60, HOME_LIMIT)), "/decisions");
+		add_section(sections, "Ej verkställda beslut (över tre månader)",
+		    unenforced_items(r, decisions_unenforced_rows(r, HOME_LIMIT)), "/decisions/unenforced");
 		add_section(sections, "Inflyttningar och avslutade boenden senaste 30 dagarna",
 		    sql_items(r, housing_events_sql), "/tenancies?state=all");
 		break;
@@ -332,6 +358,8 @@ int home_page(struct req *r)
 		add_section(sections, "Beviljade utan case manager", sql_items(r, granted_without_cm_sql), NULL);
 		add_section(sections, "Beslut att ompröva inom 60 dagar",
 		    decision_items(r, decisions_due_rows(r, 60, 10)), "/decisions");
+		add_section(sections, "Ej verkställda beslut (över tre månader)",
+		    unenforced_items(r, decisions_unenforced_rows(r, 10)), "/decisions/unenforced");
 		add_section(sections, "Försenade checklistor", checklist_missing_items(r, 1, HOME_LIMIT), "/checklists");
 		add_section(sections, "Stöd utan lägenhet", sql_items(r, without_apartment_sql), "/persons/without-apartment");
 		break;

@@ -8,6 +8,7 @@
  * between), so a second file of the same district updates what changed
  * and creates nothing twice; the same file again changes nothing. */
 #include "import.h"
+#include "scope.h"
 #include "audit.h"
 #include "csv.h"
 #include "date.h"
@@ -393,18 +394,20 @@ struct found {
 	int imported;
 };
 
-/* Finds the row's tenancy: district, move-in, sex, same Personkod. 1 found,
- * 0 not, -1 error. */
+/* Finds the row's tenancy: district (the person's on the file's 31/12: a
+ * person transferred since is still found in the old district's file),
+ * move-in, sex, same Personkod. 1 found, 0 not, -1 error. */
 static int find_tenancy(const struct ctx *c, const struct irow *row, long long district, struct found *f)
 {
 	static const char sql[] = "SELECT t.id, t.person_id, p.personkod, t.takeover_date, t.end_date, t.end_reason, "
 	    "t.known_until, t.imported, t.import_support_until, t.import_note FROM tenancies t JOIN persons p ON p.id = t.person_id "
-	    "WHERE t.move_in_date = ? AND p.district_id = ? AND p.sex IS ? ORDER BY t.id";
+	    "WHERE t.move_in_date = ? AND " DISTRICT_ON("p", "?") " = ? AND p.sex IS ? ORDER BY t.id";
 	sqlite3_stmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
-	char sex[2] = { row->sex, 0 };
-	db_bindf(st, "tit", row->move_in, district, sex);
+	char sex[2] = { row->sex, 0 }, on[16];
+	snprintf(on, sizeof on, "%04d-12-31", c->year);
+	db_bindf(st, "ttit", row->move_in, on, district, sex);
 	int rc, hit = 0;
 	while (!hit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (is_taken(c, sqlite3_column_int64(st, 0)) ||

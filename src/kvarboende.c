@@ -31,7 +31,7 @@
 	"(t.end_date IS NULL OR t.end_date > :d) AND (t.known_until IS NULL OR t.known_until >= :d) AS ongoing, " \
 	"(t.end_date IS NULL OR t.end_date > :d) AND t.known_until IS NOT NULL AND t.known_until < :d AS unknown " \
 	"FROM tenancies t JOIN persons p ON p.id = t.person_id " \
-	"WHERE +t.move_in_date <= :d AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p")
+	"WHERE +t.move_in_date <= :d AND (:df IS NULL OR " DISTRICT_ON("p", ":d") " = :df) AND " SCOPE_REPORT("p", ":d")
 
 const char *const kvarboende_rules[] = {
 	"Ett boende pågår ett datum om inflyttningen skett senast det datumet och det inte avslutats före eller samma dag.",
@@ -240,15 +240,15 @@ static int waiting(const struct req *r, json_t *k, const char *date, long long d
 	static const char to_decision[] =
 	    "SELECT julianday(x.decision_date) - julianday(f.sent_at + :tzoff, 'unixepoch', 'start of day') AS x "
 	    "FROM decisions x JOIN referrals f ON f.id = x.referral_id JOIN persons p ON p.id = x.person_id "
-	    "WHERE x.replaces_id IS NULL AND f.sent_at IS NOT NULL AND x.decision_date <= :d "
-	    "AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p");
+	    "WHERE x.replaces_id IS NULL AND x.kind = 'housing' AND f.sent_at IS NOT NULL AND x.decision_date <= :d "
+	    "AND (:df IS NULL OR " DISTRICT_ON("p", ":d") " = :df) AND " SCOPE_REPORT("p", ":d");
 	static const char to_move_in[] =
 	    "SELECT julianday(g.first_move) - julianday(g.first_decision) AS x FROM ("
 	    " SELECT t.person_id, min(t.move_in_date) AS first_move, "
-	    " (SELECT min(x.decision_date) FROM decisions x WHERE x.person_id = t.person_id) AS first_decision "
+	    " (SELECT min(x.decision_date) FROM decisions x WHERE x.person_id = t.person_id AND x.kind = 'housing') AS first_decision "
 	    " FROM tenancies t GROUP BY t.person_id) g JOIN persons p ON p.id = g.person_id "
 	    "WHERE g.first_move <= :d AND g.first_move >= g.first_decision "
-	    "AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p");
+	    "AND (:df IS NULL OR " DISTRICT_ON("p", ":d") " = :df) AND " SCOPE_REPORT("p", ":d");
 	json_t *a = median(r, to_decision, date, district), *b = median(r, to_move_in, date, district);
 	if (!a || !b) {
 		json_decref(a);
@@ -353,7 +353,7 @@ static struct person_weeks *housed_weeks(const struct req *r, const char *date, 
 	    "SELECT t.person_id, t.move_in_date, t.end_date FROM tenancies t INDEXED BY tenancies_person "
 	    "JOIN persons p ON p.id = t.person_id "
 	    "WHERE t.move_in_date <= :today AND (t.end_date IS NULL OR t.end_date > :from) AND t.imported = 0 "
-	    "AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p") " ORDER BY t.person_id";
+	    "AND (:df IS NULL OR " DISTRICT_ON("p", ":d") " = :df) AND " SCOPE_REPORT("p", ":d") " ORDER BY t.person_id";
 	sqlite3_stmt *st = prepare(r, sql, date, district);
 	if (!st)
 		return NULL;
@@ -472,7 +472,7 @@ static int compliance(const struct req *r, json_t *k, const char *date, long lon
 	    "SELECT coalesce(sum(c.state <> 'draft' AND c.sent_at < :deadline), 0), coalesce(sum(c.state = 'reviewed'), 0) "
 	    "FROM checklists c JOIN tenancies t ON t.id = c.tenancy_id JOIN persons p ON p.id = t.person_id "
 	    "WHERE c.month = :month AND t.imported = 0 AND t.move_in_date <= :last AND (t.end_date IS NULL OR t.end_date > :last) "
-	    "AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p");
+	    "AND (:df IS NULL OR " DISTRICT_ON("p", ":d") " = :df) AND " SCOPE_REPORT("p", ":d");
 	struct window w;
 	/* the first Monday: the Monday of date's week (as WEEK_START), 11 weeks back */
 	long weekday = ((date_diff_days("2024-01-01", date) % 7) + 7) % 7;	/* 2024-01-01 was a Monday: 0 */

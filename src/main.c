@@ -1,6 +1,6 @@
 /*
  * main.c - the command line: serve, migrate, adduser, passwd, routes,
- * import-status, demo, backup, restore, check.
+ * import-status, demo, backup, restore, check, gallra.
  * Bad flags print a clear message and exit 2.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -8,8 +8,10 @@
 #include "backup.h"
 #include "auth.h"
 #include "db.h"
+#include "decision.h"
 #include "register.h"
 #include "import.h"
+#include "gallring.h"
 #include "generate.h"
 #include "demo.h"
 #include "district.h"
@@ -19,6 +21,7 @@
 #include "user.h"
 
 #include <arpa/inet.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +44,7 @@ static const char usage_main[] =
     "  backup    a checked copy of a database while it is served (optionally encrypted)\n"
     "  restore   a backup into a new database file (checked, migrated when older)\n"
     "  check     integrity, foreign keys, schema version and WAL size (monitoring)\n"
+    "  gallra    weed persons whose last entry is older than N years (--dry-run lists them)\n"
     "\n"
     "bostadforst COMMAND --help shows the flags; bostadforst --version the version.\n";
 
@@ -119,6 +123,15 @@ static const char usage_check[] =
     "  Prints one line per check (integrity, foreign keys, schema version, WAL\n"
     "  size), each \"ok\" or the problem; exits 0 only when all pass. Reads only;\n"
     "  safe while the server runs. --max-wal: largest healthy WAL (default 256).\n";
+
+static const char usage_gallra[] =
+    "usage: bostadforst gallra --db PATH [--years N] [--dry-run]\n"
+    "  Weeds (gallrar) the persons whose last entry is older than N years (default:\n"
+    "  the admin setting, 5) and who have no open decision and no ongoing tenancy:\n"
+    "  names, personnummer, contact details and journal texts are removed, the\n"
+    "  Personkod and the dates the statistics need are kept. --dry-run prints the\n"
+    "  count and each Personkod (no names) and changes nothing. Safe while the\n"
+    "  server runs.\n";
 
 static const char usage_routes[] = "usage: bostadforst routes\n  Prints the route table as JSON.\n";
 
@@ -561,7 +574,7 @@ static int cmd_demo(int argc, char **argv)
 	}
 	long long t0 = now_usec();
 	rc = generate_persons(n);
-	if (rc == 0 && personkod_backfill() < 0)
+	if (rc == 0 && (personkod_backfill() < 0 || decisions_backfill_effective() < 0))
 		rc = -1;
 	if (rc == 0)
 		printf("%s: %lld generated persons in %.1f s\n", dbp, n, (double)(now_usec() - t0) / 1e6);
@@ -619,6 +632,53 @@ static int cmd_check(int argc, char **argv)
 	return check_run(dbp, mw << 20);
 }
 
+static int cmd_gallra(int argc, char **argv)
+{
+	const char *dbp = NULL, *years_s = NULL;
+	int dry = 0;
+	struct flag flags[] = {
+		{ "--db", 1, &dbp, NULL }, { "--years", 1, &years_s, NULL }, { "--dry-run", 0, NULL, &dry },
+		{ NULL, 0, NULL, NULL },
+	};
+	int rc = parse_flags(argc, argv, flags, usage_gallra);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (!dbp)
+		return bad_usage(usage_gallra, "--db is required", NULL);
+	long long years = 0;
+	if (years_s && parse_int(years_s, 1, 100, &years) < 0)
+		return bad_usage(usage_gallra, "--years must be 1-100", years_s);
+	if (open_db(dbp, 1))
+		return 1;
+	if (!years)
+		years = gallring_years();
+	/* who ran it, for the gallring_runs row (the audit has no user) */
+	struct passwd *pw = getpwuid(getuid());
+	char via[96];
+	snprintf(via, sizeof via, "cli:%.80s", pw && pw->pw_name ? pw->pw_name : "?");
+	struct gallring_result res;
+	rc = gallring_run((int)years, dry, 0, via, &res);
+	if (rc < 0) {
+		fprintf(stderr, "bostadforst: database error; nothing was weeded\n");
+		db_close_all();
+		return 1;
+	}
+	for (size_t i = 0; dry && i < res.n; i++) {
+		if (res.persons[i].personkod[0])
+			printf("%s\n", res.persons[i].personkod);
+		else
+			printf("(ingen Personkod, löpnummer %lld)\n", res.persons[i].id);
+	}
+	printf("%zu %s med senaste anteckning före %s%s\n", res.n, plural((long long)res.n, "person", "personer"),
+	    res.cutoff, dry ? " (provkörning, inget gallrat)" : " gallrade");
+	if (!dry && res.n > 0 && (!res.vacuumed || !res.checkpointed))
+		fprintf(stderr, "bostadforst: weeded, but %s could not run now; stop the server and run "
+		    "sqlite3 %s 'VACUUM; PRAGMA wal_checkpoint(TRUNCATE)'\n", res.vacuumed ? "the WAL checkpoint" : "VACUUM", dbp);
+	gallring_free(&res);
+	db_close_all();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -639,6 +699,7 @@ int main(int argc, char **argv)
 		{ "serve", cmd_serve }, { "migrate", cmd_migrate }, { "adduser", cmd_adduser },
 		{ "passwd", cmd_passwd }, { "routes", cmd_routes }, { "import-status", cmd_import },
 		{ "demo", cmd_demo }, { "backup", cmd_backup }, { "restore", cmd_restore }, { "check", cmd_check },
+		{ "gallra", cmd_gallra },
 	};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (strcmp(cmd, cmds[i].name) == 0)

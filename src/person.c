@@ -4,6 +4,7 @@
 #include "audit.h"
 #include "date.h"
 #include "db.h"
+#include "decision.h"
 #include "handlers.h"
 #include "personnummer.h"
 #include "referral.h"
@@ -12,6 +13,7 @@
 #include "search.h"
 #include "district.h"
 #include "tenancy.h"
+#include "transfer.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -425,9 +427,16 @@ fail:
 static const struct {
 	const char *kind, *action, *label;
 } events[] = {
-	{ "decision", "review", "Besluten omprövades: ett nytt beslutspar" },
+	{ "decision", "housing_review", "Beslutet om bostadsanskaffning omprövades: ett nytt beslut ersätter det" },
+	{ "decision", "support_review", "Beslutet om stödinsats omprövades: ett nytt beslut ersätter det" },
+	{ "decision", "decided_refused_granted", "Bostadsanskaffning avslogs och stödinsats beviljades" },
+	{ "decision", "decided_granted_refused", "Bostadsanskaffning beviljades och stödinsats avslogs" },
+	{ "decision", "decided_refused_refused", "Bostadsanskaffning och stödinsats avslogs" },
 	{ "decision", NULL, "Besluten om bostadsanskaffning och stödinsats fattades" },
+	{ "effective", "housing", "Beslutet om bostadsanskaffning verkställdes" },
 	{ "effective", NULL, "Stödinsatsen verkställdes" },
+	{ "decision_end", "housing", "Beslutet om bostadsanskaffning avslutades" },
+	{ "decision_end", NULL, "Beslutet om stödinsats avslutades" },
 	{ "assignment", NULL, "Uppdragsbeskrivningen till utföraren skrevs" },
 	{ "case_manager", "end", "Case managerns tilldelning avslutades" },
 	{ "case_manager", NULL, "Case manager tilldelades" },
@@ -438,6 +447,7 @@ static const struct {
 	{ "incident", NULL, "En händelse registrerades" },
 	{ "checklist", "sent", "Månadschecklistan skickades till fastighetskontoret" },
 	{ "checklist", NULL, "Månadschecklistan granskades av fastighetskontoret" },
+	{ "transfer", NULL, "Ärendet flyttades till en annan stadsdel" },
 };
 
 /* Adds a label (what happened) and a detail (its date) to each entry. */
@@ -481,10 +491,19 @@ json_t *person_timeline(struct req *r, long long person_id)
 	    "  s.note AS note, u.name AS by_name, s.from_state AS from_state, s.time AS time, s.place AS place, s.id AS seq "
 	    "  FROM referral_steps s JOIN referrals f ON f.id = s.referral_id "
 	    "  LEFT JOIN users u ON u.id = s.by WHERE f.person_id = :id AND s.action <> 'decide'"
-	    " UNION ALL SELECT d.created_at, 'decision', d.id, CASE WHEN d.replaces_id IS NULL THEN 'decided' ELSE 'review' END, "
-	    "  d.decision_date, '', u.name, NULL, NULL, NULL, NULL FROM decisions d LEFT JOIN users u ON u.id = d.decided_by WHERE d.person_id = :id"
-	    " UNION ALL SELECT d.updated_at, 'effective', d.id, 'effective', d.support_effective_date, '', NULL "
+	    /* a pair made on one form is one event (its first row, pair_id = id); a review one per decision */
+	    " UNION ALL SELECT d.created_at, 'decision', d.id, CASE WHEN d.replaces_id IS NOT NULL THEN d.kind || '_review' "
+	    "  ELSE (SELECT CASE WHEN min(x.outcome) = 'granted' AND max(x.outcome) = 'granted' THEN 'decided' "
+	    "   ELSE 'decided_' || coalesce(max(CASE WHEN x.kind = 'housing' THEN x.outcome END), 'granted') || '_' || "
+	    "   coalesce(max(CASE WHEN x.kind = 'support' THEN x.outcome END), 'granted') END "
+	    "   FROM decisions x WHERE x.pair_id = d.pair_id AND x.replaces_id IS NULL) END, "
+	    "  d.decision_date, '', u.name, NULL, NULL, NULL, NULL FROM decisions d LEFT JOIN users u ON u.id = d.decided_by "
+	    "  WHERE d.person_id = :id AND (d.replaces_id IS NOT NULL OR d.id = d.pair_id)"
+	    " UNION ALL SELECT d.updated_at, 'effective', d.id, d.kind, d.support_effective_date, '', NULL "
 	    " , NULL, NULL, NULL, NULL FROM decisions d WHERE d.person_id = :id AND d.support_effective_date IS NOT NULL"
+	    " UNION ALL SELECT d.ended_at, 'decision_end', d.id, d.kind, d.ended_on, d.end_note, u.name "
+	    " , NULL, NULL, NULL, NULL FROM decisions d LEFT JOIN users u ON u.id = d.ended_by "
+	    "  WHERE d.person_id = :id AND d.ended_on IS NOT NULL"
 	    " UNION ALL SELECT a.created_at, 'assignment', a.id, 'create', NULL, '', u.name, NULL, NULL, NULL, NULL FROM assignments a "
 	    "  LEFT JOIN users u ON u.id = a.created_by WHERE a.person_id = :id"
 	    " UNION ALL SELECT c.started_at, 'case_manager', c.id, 'start', NULL, cu.name, u.name, NULL, NULL, NULL, NULL FROM person_case_managers c "
@@ -507,6 +526,9 @@ json_t *person_timeline(struct req *r, long long person_id)
 	    "  JOIN tenancies t ON t.id = c.tenancy_id WHERE t.person_id = :id AND c.sent_at IS NOT NULL"
 	    " UNION ALL SELECT c.reviewed_at, 'checklist', c.id, 'reviewed', c.month, c.review_comment, NULL, NULL, NULL, NULL, NULL FROM checklists c "
 	    "  JOIN tenancies t ON t.id = c.tenancy_id WHERE t.person_id = :id AND c.reviewed_at IS NOT NULL"
+	    " UNION ALL SELECT x.created_at, 'transfer', x.id, 'transfer', x.date, fd.name || ' → ' || td.name, u.name, "
+	    "  NULL, NULL, NULL, NULL FROM person_transfers x JOIN districts fd ON fd.id = x.from_district_id "
+	    "  JOIN districts td ON td.id = x.to_district_id LEFT JOIN users u ON u.id = x.created_by WHERE x.person_id = :id"
 	    /* what happened in the same second, in the order of the process */
 	    ") ORDER BY at, CASE kind WHEN 'referral' THEN 0 WHEN 'decision' THEN 1 WHEN 'effective' THEN 2 "
 	    "WHEN 'assignment' THEN 3 WHEN 'case_manager' THEN 4 WHEN 'move_in' THEN 5 WHEN 'plan' THEN 6 "
@@ -522,6 +544,14 @@ json_t *person_timeline(struct req *r, long long person_id)
 		json_object_set_new(e, "when", json_string(when));
 	}
 	label_timeline(r, rows);
+	/* once transferred, each entry says in which district it was made */
+	json_t *transfers = transfer_history(person_id);
+	if (!transfers) {
+		json_decref(rows);
+		return NULL;
+	}
+	transfer_label_districts(rows, "at", transfers);
+	json_decref(transfers);
 	return rows;
 }
 
@@ -543,8 +573,9 @@ int person_page(struct req *r)
 	    "days_between(last_step_at, date('now', 'localtime')) AS days_since_step "
 	    "FROM referrals WHERE person_id = :pid ORDER BY id DESC";
 	static const char decisions_sql[] =
-	    "SELECT d.id, d.decision_date, d.start_date, d.end_date, d.support_kind, d.provider, "
-	    "d.support_effective_date, d.replaced_by_id, d.replaces_id, a.id AS assignment_id "
+	    "SELECT d.id, d.created_at, d.kind, d.outcome, d.decision_date, d.start_date, d.end_date, d.support_kind, d.provider, "
+	    "d.support_effective_date, d.replaced_by_id, d.replaces_id, d.ended_on, d.end_reason, d.pair_id, "
+	    DECISION_STATE("d") " AS state, a.id AS assignment_id "
 	    "FROM decisions d LEFT JOIN assignments a ON a.decision_id = d.id "
 	    "WHERE d.person_id = :pid ORDER BY d.id DESC";
 	static const char cms_sql[] =
@@ -605,26 +636,39 @@ int person_page(struct req *r)
 			open_referral = 1;
 	}
 	json_t *decs = json_object_get(r->view, "decisions");
-	char today[11];
-	date_today(today);
-	json_t *current = NULL;
+	/* the newest not replaced decision of each kind: what the status says */
+	json_t *current[2] = { NULL, NULL };
 	json_array_foreach(decs, i, x) {
-		const char *end = json_string_value(json_object_get(x, "end_date"));
-		int active = !json_object_get(x, "replaced_by_id") && end && strcmp(end, today) >= 0;
+		decision_labels(x);
+		const char *state = json_string_value(json_object_get(x, "state"));
+		int granted = str_eq(json_string_value(json_object_get(x, "outcome")), "granted");
+		int active = granted && (str_eq(state, "in_force") || str_eq(state, "effective"));
 		json_object_set_new(x, "active", json_boolean(active));
-		json_object_set_new(x, "support_label", json_string(
-		    str_eq(json_string_value(json_object_get(x, "support_kind")), "internal") ? "intern" : "extern"));
-		if (active && !current)
-			current = x;
+		json_object_set_new(x, "review_due", json_boolean(active));
+		int k = json_is_true(json_object_get(x, "is_support"));
+		if (!json_object_get(x, "replaced_by_id") && !current[k])
+			current[k] = x;
 	}
-	if (current)
-		json_object_set(r->view, "current_decision", current);
-	json_object_set_new(r->view, "support_without_apartment", json_boolean(current && !housed &&
+	json_t *status = json_array();
+	for (int k = 0; k < 2; k++)
+		if (current[k])
+			json_array_append(status, current[k]);
+	json_object_set_new(r->view, "current_decisions", status);
+	int support_open = current[1] && json_is_true(json_object_get(current[1], "active"));
+	if (support_open)
+		json_object_set(r->view, "current_decision", current[1]);
+	json_object_set_new(r->view, "support_without_apartment", json_boolean(support_open && !housed &&
 	    json_array_size(json_object_get(r->view, "tenancies")) > 0));
 	json_t *timeline = person_timeline(r, id);
 	if (!timeline)
 		return http_fail(r, 500, NULL);
 	json_object_set_new(r->view, "timeline", timeline);
+	json_t *transfers = transfer_history(id);
+	if (!transfers)
+		return http_fail(r, 500, NULL);
+	transfer_label_districts(json_object_get(r->view, "decisions"), "created_at", transfers);
+	json_decref(transfers);
+	json_object_set_new(r->view, "can_transfer", json_boolean(r->user.role == ROLE_MANAGER));
 	json_object_set_new(r->view, "can_edit", json_boolean(r->user.role == ROLE_SOC));
 	json_object_set_new(r->view, "can_refer", json_boolean(r->user.role == ROLE_SOC && !open_referral));
 	if (r->user.role == ROLE_MANAGER) {

@@ -22,7 +22,9 @@
 
 #define PAGE_ROWS 200
 
-/* The register on 31/12 of a year (see status_rules): every tenancy that
+/* The register on 31/12 of a year (see status_rules); "fortsatt insats
+ * soc" reads the support decision alone (granted, in force on :d, see
+ * migrations/0013), never the housing decision: every tenancy that
  * began on or before :d, or with :only_year those that lasted into the
  * year; group A before B, then by move-in. :y0 and :d are the year's first
  * and last day. The columns are read by position in read_row. */
@@ -32,13 +34,14 @@ static const char report_sql[] =
     "t.move_in_date, t.takeover_date, t.end_date, t.end_reason, t.end_ground, t.end_note, t.import_note, t.known_until, "
     "t.ordinal, "
     "(t.import_support_until >= :d OR EXISTS (SELECT 1 FROM decisions x WHERE x.person_id = t.person_id "
-    " AND x.start_date <= :d AND x.end_date >= :d)) AS insats, "
+    " AND x.kind = 'support' AND x.outcome = 'granted' AND x.start_date <= :d AND x.end_date >= :d "
+    " AND (x.ended_on IS NULL OR x.ended_on > :d))) AS insats, "
     "(SELECT max(v.date) FROM visits v WHERE v.person_id = t.person_id AND v.met = 1 AND v.date >= :y0 AND v.date <= :d "
     " AND " VISIT_COUNTS("v") ") AS last_contact, "
     "(t.takeover_date IS NOT NULL AND t.takeover_date <= :d) AS group_b "
     "FROM tenancies t JOIN persons p ON p.id = t.person_id "
     "WHERE t.move_in_date <= :d AND (:only_year IS NULL OR t.end_date IS NULL OR t.end_date >= :y0) "
-    "AND (:df IS NULL OR p.district_id = :df) AND " SCOPE_PERSON("p") " "
+    "AND (:df IS NULL OR " DISTRICT_ON("p", ":d") " = :df) AND " SCOPE_REPORT("p", ":d") " "
     "ORDER BY group_b, t.move_in_date, t.id LIMIT :limit OFFSET :offset";
 enum { COL_GROUP_B = 17 };
 

@@ -48,6 +48,10 @@ static const struct route routes[] = {
 	{ "GET",  "/persons/{id}/edit",              ROLE_SOC,                  person_edit_form,     "persons/form" },
 	{ "POST", "/persons/{id}/case-managers",     ROLE_MANAGER,              person_assign_cm,     NULL },
 	{ "POST", "/persons/{id}/case-managers/{id}/end", ROLE_MANAGER,         person_end_cm,        NULL },
+	{ "GET",  "/persons/{id}/transfer",          ROLE_MANAGER,              transfer_form,        "persons/transfer" },
+	{ "POST", "/persons/{id}/transfer",          ROLE_MANAGER,              transfer_submit,      "persons/transfer" },
+	{ "GET",  "/persons/{id}/transfer/confirm",  ROLE_MANAGER,              transfer_confirm,     "confirm" },
+	{ "POST", "/persons/{id}/transfer/confirm",  ROLE_MANAGER,              transfer_confirm,     "confirm" },
 	{ "GET",  "/persons/{id}/referrals/new",     ROLE_SOC,                  referral_new_form,    "referrals/form" },
 	{ "POST", "/persons/{id}/referrals",         ROLE_SOC,                  referral_create,      "referrals/form" },
 	{ "GET",  "/persons/without-apartment",      ROLE_SOC | ROLE_MANAGER,   persons_without_apartment, "tenancies/without" },
@@ -103,7 +107,13 @@ static const struct route routes[] = {
 	{ "POST", "/checklists/{id}/review",         ROLE_LANDLORD,             checklist_review,     "checklists/show" },
 
 	{ "GET",  "/decisions",                      ROLE_SOC | ROLE_MANAGER,   decisions_due,        "decisions/due" },
+	{ "GET",  "/decisions/unenforced",           ROLE_SOC | ROLE_MANAGER,   decisions_unenforced, "decisions/unenforced" },
 	{ "GET",  "/decisions/{id}",                 CASE,                      decision_page,        "decisions/show" },
+	{ "GET",  "/decisions/{id}/letter",          ROLE_SOC | ROLE_MANAGER,   decision_letter,      "decisions/letter" },
+	{ "GET",  "/decisions/{id}/end",             ROLE_SOC,                  decision_end_form,    "decisions/end" },
+	{ "POST", "/decisions/{id}/end",             ROLE_SOC,                  decision_end,         "decisions/end" },
+	{ "GET",  "/decisions/{id}/end/confirm",     ROLE_SOC,                  decision_end_confirm, "confirm" },
+	{ "POST", "/decisions/{id}/end/confirm",     ROLE_SOC,                  decision_end_confirm, "confirm" },
 	{ "POST", "/decisions/{id}/effective",       ROLE_SOC,                  decision_effective,   NULL },
 	{ "GET",  "/decisions/{id}/review",          ROLE_SOC,                  decision_review_form, "decisions/form" },
 	{ "POST", "/decisions/{id}/review",          ROLE_SOC,                  decision_review,      "decisions/form" },
@@ -128,6 +138,8 @@ static const struct route routes[] = {
 	{ "POST", "/admin/districts/{id}",           ROLE_ADMIN,                district_update,      "admin/districts" },
 	{ "GET",  "/admin/assignment-text",          ROLE_ADMIN,                assignment_text_form, "admin/assignment_text" },
 	{ "POST", "/admin/assignment-text",          ROLE_ADMIN,                assignment_text_save, "admin/assignment_text" },
+	{ "GET",  "/admin/decision-texts",           ROLE_ADMIN,                decision_texts_form,  "admin/decision_texts" },
+	{ "POST", "/admin/decision-texts",           ROLE_ADMIN,                decision_texts_save,  "admin/decision_texts" },
 	{ "GET",  "/admin/life-areas",               ROLE_ADMIN,                config_list,          "admin/config_items" },
 	{ "POST", "/admin/life-areas",               ROLE_ADMIN,                config_create,        "admin/config_items" },
 	{ "POST", "/admin/life-areas/{id}",          ROLE_ADMIN,                config_update,        "admin/config_items" },
@@ -136,6 +148,10 @@ static const struct route routes[] = {
 	{ "POST", "/admin/checklist-items/{id}",     ROLE_ADMIN,                config_update,        "admin/config_items" },
 	{ "GET",  "/admin/settings",                 ROLE_ADMIN,                settings_form,        "admin/settings" },
 	{ "POST", "/admin/settings",                 ROLE_ADMIN,                settings_save,        "admin/settings" },
+	{ "GET",  "/admin/gallring",                 ROLE_ADMIN,                gallring_page,        "admin/gallring" },
+	{ "POST", "/admin/gallring",                 ROLE_ADMIN,                gallring_submit,      "admin/gallring" },
+	{ "GET",  "/admin/gallring/confirm",         ROLE_ADMIN,                gallring_confirm,     "confirm" },
+	{ "POST", "/admin/gallring/confirm",         ROLE_ADMIN,                gallring_confirm,     "confirm" },
 };
 #pragma GCC diagnostic pop
 
@@ -161,9 +177,11 @@ static const struct {
 	{ "/admin/users",     "Användare",      ROLE_ADMIN },
 	{ "/admin/districts", "Stadsdelar",     ROLE_ADMIN },
 	{ "/admin/assignment-text", "Uppdragstext", ROLE_ADMIN },
+	{ "/admin/decision-texts", "Beslutstexter", ROLE_ADMIN },
 	{ "/admin/life-areas", "Livsområden",   ROLE_ADMIN },
 	{ "/admin/checklist-items", "Checklistpunkter", ROLE_ADMIN },
 	{ "/admin/settings",  "Inställningar",  ROLE_ADMIN },
+	{ "/admin/gallring",  "Gallring",       ROLE_ADMIN },
 };
 
 int route_match(const char *pattern, const char *path, long long params[], size_t *nparams)

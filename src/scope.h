@@ -33,6 +33,25 @@ struct req;
 	"OR (:role = 'case_manager' AND EXISTS (SELECT 1 FROM person_case_managers pcm " \
 	"WHERE pcm.person_id = " d ".person_id AND pcm.user_id = :uid AND pcm.ended_at IS NULL)))"
 
+/* The district person p belonged to on date d (SQL expressions): the
+ * latest transfer dated on or before d, else (every transfer is later) the
+ * district the first transfer left, else the person's district. A person
+ * never transferred costs two index probes of person_transfers_person that
+ * find nothing (migrations/0014). */
+#define DISTRICT_ON(p, d) \
+	"coalesce((SELECT xt.to_district_id FROM person_transfers xt WHERE xt.person_id = " p ".id AND xt.date <= " d " " \
+	"ORDER BY xt.date DESC, xt.id DESC LIMIT 1), (SELECT xf.from_district_id FROM person_transfers xf " \
+	"WHERE xf.person_id = " p ".id ORDER BY xf.date, xf.id LIMIT 1), " p ".district_id)"
+
+/* persons p in a report per date d: as SCOPE_PERSON, but a
+ * socialsekreterare's figures hold the persons who belonged to the
+ * district on d (a person transferred away still counts where they were;
+ * the report shows no names). */
+#define SCOPE_REPORT(p, d) \
+	"(:role = 'manager' OR (:role = 'socialsekreterare' AND " DISTRICT_ON(p, d) " = :district) " \
+	"OR (:role = 'case_manager' AND EXISTS (SELECT 1 FROM person_case_managers pcm " \
+	"WHERE pcm.person_id = " p ".id AND pcm.user_id = :uid AND pcm.ended_at IS NULL)))"
+
 /* tenancies t: the landlord office all (it holds every contract; it sees
  * the tenant's name only), others as for the tenancy's person. */
 #define SCOPE_TENANCY(t) \

@@ -8,6 +8,7 @@
 #include "checklist.h"
 #include "date.h"
 #include "db.h"
+#include "decision.h"
 #include "handlers.h"
 #include "scope.h"
 
@@ -218,15 +219,15 @@ int tenancy_page(struct req *r)
 	return 200;
 }
 
-/* Persons who may move in: a current decision pair and no ongoing tenancy.
+/* Persons who may move in: an open granted housing decision (the view
+ * decisions_open, migrations/0013) and no ongoing tenancy.
  * Names only (the landlord office sees no more). */
 static json_t *candidates(long long selected)
 {
 	static const char sql[] =
 	    "SELECT p.id AS value, p.first_name || ' ' || p.last_name || ' (' || d.name || ')' AS label, "
 	    "p.id = :sel AS selected FROM persons p JOIN districts d ON d.id = p.district_id "
-	    "WHERE EXISTS (SELECT 1 FROM decisions x WHERE x.person_id = p.id AND x.replaced_by_id IS NULL "
-	    " AND x.end_date >= date('now', 'localtime')) "
+	    "WHERE EXISTS (SELECT 1 FROM decisions_open x WHERE x.person_id = p.id AND x.kind = 'housing') "
 	    "AND NOT EXISTS (SELECT 1 FROM tenancies o WHERE o.person_id = p.id AND o.end_date IS NULL) "
 	    "ORDER BY p.last_name, p.first_name, p.id";
 	sqlite3_stmt *st = db_stmt(sql);
@@ -264,10 +265,35 @@ static int move_in_view(struct req *r, json_t *apt, long long person_id)
 	json_object_set_new(sel, "options", cands);
 	const char *move_in = r->is_post ? http_param(r, "move_in_date") : today;
 	view_field(r, f, "move_in_date", "Inflyttningsdatum (andrahandskontraktet börjar)", "date", move_in, NULL);
+	view_field(r, f, "support_effective_date", "Stödinsatsen verkställd (ÅÅÅÅ-MM-DD)", "date",
+	    http_param(r, "support_effective_date"), "Fyll i om beslutet om stödinsats inte redan är verkställt. "
+	    "Tomt: verkställt samma dag som inflyttningen.");
 	view_field(r, f, "ordinal", "Vilken gång i Bostad först (lämna tomt)", "input", http_param(r, "ordinal"),
 	    "Räknas ut av tidigare boenden i systemet. Fyll bara i om personen bott i Bostad först innan systemet togs i bruk.");
 	view_field(r, f, "ordinal_reason", "Skäl till angiven ordning", "textarea", http_param(r, "ordinal_reason"), NULL);
 	json_object_set_new(r->view, "fields", f);
+	return 0;
+}
+
+/* A move-in on date needs a granted housing decision in force then
+ * (migrations/0013); otherwise an error at the date. Returns 0 or -1. */
+static int housing_check(struct req *r, long long person_id, const char *date)
+{
+	static const char open_sql[] = "SELECT start_date, end_date FROM decisions_open WHERE person_id = ? "
+	    "AND kind = 'housing' ORDER BY id DESC LIMIT 1";
+	long long hid = decision_housing_in_force(person_id, date);
+	if (hid < 0)
+		return -1;
+	if (hid)
+		return 0;
+	json_t *d = db_row_for(open_sql, person_id);
+	if (d)
+		view_error(r, "move_in_date", arena_printf(&r->arena, "Beslutet om bostadsanskaffning gäller %s – %s. "
+		    "Inflyttningen måste ske under den tiden.", json_string_value(json_object_get(d, "start_date")),
+		    json_string_value(json_object_get(d, "end_date"))));
+	else
+		view_error(r, "move_in_date", "Personen har inget beviljat beslut om bostadsanskaffning som gäller det datumet.");
+	json_decref(d);
 	return 0;
 }
 
@@ -312,6 +338,11 @@ int tenancy_create(struct req *r)
 		view_error(r, "person_id", "Välj en person med gällande beslut som inte redan har ett boende.");
 	if (!move_in || !valid_date(move_in))
 		view_error(r, "move_in_date", "Ange inflyttningsdatum som ÅÅÅÅ-MM-DD.");
+	else if (eligible && housing_check(r, person_id, move_in) < 0)
+		return http_fail(r, 500, NULL);
+	const char *support_date = http_param(r, "support_effective_date");
+	if (support_date && *support_date && !valid_date(support_date))
+		view_error(r, "support_effective_date", "Ange datum som ÅÅÅÅ-MM-DD, eller lämna tomt.");
 	json_t *prior = db_row_for(count_sql, person_id);
 	long long derived = prior ? json_integer_value(json_object_get(prior, "top")) + 1 : 1;
 	json_decref(prior);
@@ -354,6 +385,7 @@ int tenancy_create(struct req *r)
 		ok = db_write(st, NULL) == SQLITE_DONE;
 	}
 	if (!ok || personkod_assign(person_id) < 0 || audit_log(r->user.id, "create", "tenancy", id, person_id) < 0 ||
+	    decisions_move_in(r->user.id, person_id, move_in, support_date && *support_date ? support_date : move_in) < 0 ||
 	    db_commit() < 0) {
 		db_rollback();
 		return http_fail(r, 500, NULL);

@@ -34,7 +34,7 @@ void tenancy_readiness(json_t *row, const char *today, long long months);
 /* Swedish label for an end reason (evicted, wanted, other, deceased). */
 const char *tenancy_end_label(const char *reason);
 
-/* Persons in the viewer's scope with a current decision (x) and no ongoing
+/* Persons in the viewer's scope with a current granted support decision (x) and no ongoing
  * tenancy, in the order the pages show them: moved out first (longest ago
  * first), then those still waiting, by name; not the deceased. Each half
  * walks the partial index persons_unhoused (persons.housed and
@@ -47,7 +47,8 @@ const char *tenancy_end_label(const char *reason);
 #define WITHOUT_APARTMENT_HALF(cols, where, part, cond, order) \
 	"SELECT * FROM (SELECT " part " AS k_part, " cols ", " WITHOUT_APARTMENT_KEYS " " \
 	"FROM persons p CROSS JOIN decisions x " \
-	"ON x.person_id = p.id AND +x.replaced_by_id IS NULL AND +x.end_date >= :today " \
+	"ON x.person_id = p.id AND +x.replaced_by_id IS NULL AND +x.end_date >= :today AND +x.kind = 'support' " \
+	"AND +x.outcome = 'granted' AND +x.ended_on IS NULL " \
 	"WHERE p.housed = 0 AND " where " AND " cond " AND " SCOPE_PERSON("p") " " \
 	"AND NOT EXISTS (SELECT 1 FROM tenancies o WHERE o.person_id = p.id AND o.end_reason = 'deceased') " \
 	"ORDER BY " order " LIMIT :limit)"

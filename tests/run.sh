@@ -12,8 +12,15 @@ broken=""
 run_suite() {
 	name=$1
 	shift
+	t0=$(date +%s)
 	out=$("$@" 2>&1)
 	rc=$?
+	secs=$(($(date +%s) - t0))
+	tally
+}
+
+# tally: adds the result of the suite in $name, $out, $rc, $secs
+tally() {
 	line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
 	if [ -z "$line" ]; then
 		printf '%s\n' "$out" | tail -n 30
@@ -30,7 +37,7 @@ run_suite() {
 		[ "$f" -eq 0 ] && f=1
 		broken="$broken $name"
 	fi
-	printf '%-28s %s\n' "$name" "$line"
+	printf '%-28s %-24s %4ss\n' "$name" "$line" "$secs"
 	passed=$((passed + p))
 	failed=$((failed + f))
 }
@@ -44,12 +51,25 @@ for t in build/asan/test_*; do
 	*) run_suite "unit/$(basename "$t")" "$t" ;;
 	esac
 done
-run_suite "fuzz" env FUZZ_SECONDS="${FUZZ_SECONDS:-10}" sh tests/fuzz/run.sh
+# The fuzz targets are CPU-bound and need no server: they run beside the
+# HTTP suites at the lowest priority, so the suites keep their core and the
+# whole run is shorter by the fuzz time.
+fuzz_out=$(mktemp)
+fuzz_t0=$(date +%s)
+(nice -n 19 env FUZZ_SECONDS="${FUZZ_SECONDS:-10}" sh tests/fuzz/run.sh >"$fuzz_out" 2>&1
+echo $? >"$fuzz_out.rc"; echo $(($(date +%s) - fuzz_t0)) >"$fuzz_out.secs") &
+fuzz_pid=$!
 for t in tests/http/*.test.mjs; do
 	run_suite "http/$(basename "$t" .test.mjs)" node "$t"
 done
+wait "$fuzz_pid"
+name=fuzz out=$(cat "$fuzz_out") rc=$(cat "$fuzz_out.rc") secs=$(cat "$fuzz_out.secs")
+tally
+rm -f "$fuzz_out" "$fuzz_out.rc" "$fuzz_out.secs"
 run_suite "e2e/browser" node tests/e2e/run.mjs
 run_suite "e2e/phone" node tests/e2e/phone.test.mjs
+run_suite "e2e/lifetime" node tests/e2e/lifetime.test.mjs
+run_suite "e2e/decisions" node tests/e2e/decisions.test.mjs
 
 [ -n "$broken" ] && echo "failing suites:$broken"
 echo "$passed passed, $failed failed"

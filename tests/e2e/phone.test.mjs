@@ -174,6 +174,10 @@ const ELSEWHERE = {
   '/persons/new': 'run.mjs: the case path',
   '/decisions/{id}': 'run.mjs: the case path',
   '/plans/{id}': 'run.mjs: the plan test',
+  '/decisions/unenforced': 'from the start page when its list has rows (decisions.test.mjs; chef1 walks it)',
+  '/decisions/{id}/end/confirm': 'after the POST (decisions.test.mjs)',
+  '/admin/gallring/confirm': 'after the dry run\'s POST (lifetime.test.mjs)',
+  '/persons/{id}/transfer/confirm': 'after the POST (lifetime.test.mjs)',
 };
 
 /* The roles' walks only read (GET), so two run at once (the machine has
@@ -192,12 +196,13 @@ test('every role at 390×844: every kind of page reached by clicking from the st
         const missing = routes[next[1]].filter((r) => !walked.has(r) && !ELSEWHERE[r]);
         assert.deepEqual(missing, [], `${next[0]}: pages of the role that no click reaches`);
       } catch (e) {
-        failures.push(`${next[0]}: ${String(e && e.stack || e).split('\n').slice(0, 4).join('\n')}`);
+        failures.push(`${next[0]}: ${e && e.message || e}`);
       }
     }
   };
   await Promise.all([worker(), worker()]);
-  assert.deepEqual(failures, []);
+  if (failures.length) console.log(failures.join('\n'));
+  assert.ok(!failures.length, `${failures.length} roles failed (above)`);
 });
 
 test('the header at 320 to 1280 px: brand, "Meny", the search box and who is logged in never overlap; the search works on a phone', async () => {

@@ -153,12 +153,18 @@ test('the whole path: soc files with client, team answers step by step, soc deci
     review_clause: 'Omprövas senast vid periodens slut.', support_kind: 'external', provider: 'Stiftelsen Hemstöd', version: String(f.version) });
   assert.equal(dec.status, 303, dec.body.slice(0, 400));
   const did = Number(dec.headers.location.match(/\/decisions\/(\d+)/)[1]);
-  const row = q(`SELECT start_date, end_date, support_kind, provider, referral_id FROM decisions WHERE id = ${did}`)[0];
-  assert.deepEqual(row, { start_date: '2026-01-15', end_date: '2027-07-15', support_kind: 'external', provider: 'Stiftelsen Hemstöd', referral_id: walkRef });
+  const rows = q(`SELECT kind, outcome, start_date, end_date, support_kind, provider, referral_id FROM decisions
+    WHERE pair_id = (SELECT pair_id FROM decisions WHERE id = ${did}) ORDER BY kind`);
+  assert.deepEqual(rows, [
+    { kind: 'housing', outcome: 'granted', start_date: '2026-01-15', end_date: '2027-07-15', support_kind: 'internal', provider: '', referral_id: walkRef },
+    { kind: 'support', outcome: 'granted', start_date: '2026-01-15', end_date: '2027-07-15', support_kind: 'external', provider: 'Stiftelsen Hemstöd', referral_id: walkRef },
+  ], 'two decisions, linked as a pair');
   assert.equal(state(walkRef), 'decided');
   const page = await soc1.get(`/decisions/${did}`);
   assert.match(page.body, /Hjälp med bostadsanskaffning – Bostad först/);
-  assert.match(page.body, /Stödinsats Bostad först – extern/);
+  assert.match(page.body, /Stödinsats Bostad först/);
+  const sid = q(`SELECT id FROM decisions WHERE referral_id = ${walkRef} AND kind = 'support'`)[0].id;
+  assert.match((await soc1.get(`/decisions/${sid}`)).body, /extern, Stiftelsen Hemstöd/);
 });
 
 test('steps by the wrong role: 403; from the wrong state: 409; nothing changes', async () => {
@@ -267,8 +273,8 @@ test('decision form only when the team said yes (409 otherwise)', async () => {
   assert.match(r.body, /först när Bostad först-teamet har svarat/);
 });
 
-test('review makes a new linked pair, the old one is marked replaced', async () => {
-  const did = q(`SELECT id FROM decisions WHERE referral_id = ${walkRef}`)[0].id;
+test('review makes a new decision in the pair, the old one is marked replaced', async () => {
+  const did = q(`SELECT id FROM decisions WHERE referral_id = ${walkRef} AND kind = 'housing'`)[0].id;
   const form = (await soc1.get(`/decisions/${did}/review`, { json: true })).json();
   const r = await soc1.post(`/decisions/${did}/review`, { ...form.form, version: String(form.version) });
   assert.equal(r.status, 303);
@@ -281,11 +287,13 @@ test('review makes a new linked pair, the old one is marked replaced', async () 
   const oldPage = await soc1.get(`/decisions/${did}`);
   assert.match(oldPage.body, /ersatt vid omprövning/);
   const person = (await soc1.get(`/persons/${walkPerson}`, { json: true })).json();
-  assert.equal(person.decisions.length, 2, 'decision history on the person page');
+  assert.equal(person.decisions.length, 3, 'decision history on the person page: two housing, one support');
+  assert.equal(q(`SELECT count(*) AS n FROM decisions WHERE referral_id = ${walkRef} AND kind = 'support' AND replaced_by_id IS NULL`)[0].n, 1,
+    'the support decision is not touched');
 });
 
 test('support decision put into effect (verkställd) before move-in', async () => {
-  const did = q(`SELECT id, version FROM decisions WHERE referral_id = ${walkRef} AND replaced_by_id IS NULL`)[0];
+  const did = q(`SELECT id, version FROM decisions WHERE referral_id = ${walkRef} AND replaced_by_id IS NULL AND kind = 'support'`)[0];
   const r = await soc1.post(`/decisions/${did.id}/effective`, { date: today, version: String(did.version) });
   assert.equal(r.status, 303);
   assert.equal(q(`SELECT support_effective_date FROM decisions WHERE id = ${did.id}`)[0].support_effective_date, today);
@@ -300,7 +308,7 @@ test('support decision put into effect (verkställd) before move-in', async () =
 });
 
 test('assignment: standard text + goals + follow-ups; assigned case manager reads it', async () => {
-  const did = q(`SELECT id FROM decisions WHERE referral_id = ${walkRef} AND replaced_by_id IS NULL`)[0].id;
+  const did = q(`SELECT id FROM decisions WHERE referral_id = ${walkRef} AND replaced_by_id IS NULL AND kind = 'support'`)[0].id;
   const bad = await soc1.post(`/decisions/${did}/assignment`, { goals: 'Behålla lägenheten', followup_dates: '2026-02-30' });
   assert.equal(bad.status, 400);
   assert.match(bad.body, /Skriv uppföljningsdatum som ÅÅÅÅ-MM-DD/);
@@ -329,7 +337,7 @@ test('admin edits the standard text as a new version; old assignments keep their
   const r = await admin.post('/admin/assignment-text', { text: 'Ny standardtext för uppdraget.', base_id: base });
   assert.equal(r.status, 303);
   assert.equal(q('SELECT count(*) AS n FROM assignment_texts')[0].n, before + 1);
-  const did = q(`SELECT id FROM decisions WHERE referral_id = ${walkRef} AND replaced_by_id IS NULL`)[0].id;
+  const did = q(`SELECT id FROM decisions WHERE referral_id = ${walkRef} AND replaced_by_id IS NULL AND kind = 'support'`)[0].id;
   const page = await soc1.get(`/decisions/${did}/assignment`);
   assert.match(page.body, /Uppdraget är att ge stöd enligt Bostad först-modellen/, 'existing assignment keeps its version');
 });

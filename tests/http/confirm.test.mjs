@@ -26,14 +26,14 @@ const uid = (u) => q(`SELECT id FROM users WHERE username = '${u}'`)[0].id;
 const esc = (s) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
 
 let serial = 0;
-/* A person in Centrum with a current decision pair, assigned to cm1. */
+/* A person in Centrum with a current decision pair (in force since 30 months: a move-in needs a housing decision in force), assigned to cm1. */
 function person(first) {
   serial++;
   const pnr = `19${60 + serial}0202-01${pad(serial)}`;
   const id = q(`INSERT INTO persons(personnummer, first_name, last_name, district_id, created_at, updated_at)
     VALUES('${pnr}', '${first}', 'Bekräftsson', ${centrum}, 0, 0) RETURNING id`)[0].id;
   q(`INSERT INTO decisions(person_id, district_id, decision_date, start_date, end_date, review_clause, support_kind,
-    created_at, updated_at) VALUES(${id}, ${centrum}, '${monthsAgo(1)}', '${monthsAgo(1)}', '${monthsAgo(-17)}', 'x', 'internal', 0, 0)`);
+    created_at, updated_at) VALUES(${id}, ${centrum}, '${monthsAgo(30)}', '${monthsAgo(30)}', '${monthsAgo(-17)}', 'x', 'internal', 0, 0)`);
   q(`INSERT INTO person_case_managers(person_id, user_id, started_at) VALUES(${id}, ${uid('cm1')}, 0)`);
   return id;
 }
@@ -85,13 +85,14 @@ test('the route table: every confirmation page beside its POST, with the same ro
   const routes = JSON.parse(runBin(['routes']).stdout);
   const confirms = routes.filter((r) => r.pattern.endsWith('/confirm'));
   assert.deepEqual([...new Set(confirms.map((r) => r.pattern))].sort(),
-    ['/referrals/{id}/steps/confirm', '/tenancies/{id}/end/confirm', '/tenancies/{id}/takeover/confirm']);
+    ['/admin/gallring/confirm', '/decisions/{id}/end/confirm', '/persons/{id}/transfer/confirm',
+      '/referrals/{id}/steps/confirm', '/tenancies/{id}/end/confirm', '/tenancies/{id}/takeover/confirm']);
   for (const r of confirms) {
     const post = routes.find((x) => x.method === 'POST' && x.pattern === r.pattern.replace(/\/confirm$/, ''));
     assert.ok(post, `${r.pattern} confirms a POST`);
     assert.deepEqual(r.roles, post.roles, `${r.method} ${r.pattern} has the roles of the POST`);
   }
-  assert.deepEqual(confirms.map((r) => r.method).sort(), ['GET', 'GET', 'GET', 'POST', 'POST', 'POST']);
+  assert.deepEqual(confirms.map((r) => r.method).sort(), [...Array(6).fill('GET'), ...Array(6).fill('POST')]);
 });
 
 test('a takeover while not ready: refused without a reason (nothing written); with one, confirmed, stored and shown', async () => {

@@ -23,14 +23,14 @@ const centrum = q("SELECT id FROM districts WHERE name = 'Centrum'")[0].id;
 const uid = (u) => q(`SELECT id FROM users WHERE username = '${u}'`)[0].id;
 
 let serial = 0;
-/* A person in Centrum with a current decision pair, assigned to cm1. */
+/* A person in Centrum with a current decision pair (in force since 30 months: a move-in needs a housing decision in force), assigned to cm1. */
 function person(first) {
   serial++;
   const pnr = `19${70 + serial}0101-00${pad(serial)}`;
   const id = q(`INSERT INTO persons(personnummer, first_name, last_name, district_id, created_at, updated_at)
     VALUES('${pnr}', '${first}', 'Testsson', ${centrum}, 0, 0) RETURNING id`)[0].id;
   q(`INSERT INTO decisions(person_id, district_id, decision_date, start_date, end_date, review_clause, support_kind,
-    created_at, updated_at) VALUES(${id}, ${centrum}, '${monthsAgo(1)}', '${monthsAgo(1)}', '${monthsAgo(-17)}', 'x', 'internal', 0, 0)`);
+    created_at, updated_at) VALUES(${id}, ${centrum}, '${monthsAgo(30)}', '${monthsAgo(30)}', '${monthsAgo(-17)}', 'x', 'internal', 0, 0)`);
   q(`INSERT INTO person_case_managers(person_id, user_id, started_at) VALUES(${id}, ${uid('cm1')}, 0)`);
   return id;
 }
@@ -174,7 +174,7 @@ test('end: reasons validated; the support continues; a second chance keeps the f
   assert.equal(q(`SELECT end_ground FROM tenancies WHERE id = ${t.id}`)[0].end_ground, 'arrears');
   assert.match((await c.fast1.get(`/tenancies/${t.id}`)).body, /Vräkt \(Hyresskuld\)/);
   assert.equal(q(`SELECT status FROM apartments WHERE id = ${a}`)[0].status, 'available', 'the apartment is free again');
-  assert.equal(q(`SELECT count(*) AS n FROM decisions WHERE person_id = ${p} AND replaced_by_id IS NULL AND end_date >= '${today}'`)[0].n, 1,
+  assert.equal(q(`SELECT count(*) AS n FROM decisions WHERE person_id = ${p} AND kind = 'support' AND replaced_by_id IS NULL AND ended_on IS NULL AND end_date >= '${today}'`)[0].n, 1,
     'the support decision is untouched');
   const page = await c.soc1.get(`/persons/${p}`);
   assert.match(page.body, /Stödinsatsen fortsätter ändå/);

@@ -74,7 +74,7 @@ static void table_rules(void)
 		}
 		CHECK(found, "%s confirms a POST", pattern);
 	}
-	CHECK(confirms == 6, "three confirmation pages, GET and POST each: %d routes", confirms);
+	CHECK(confirms == 12, "six confirmation pages (takeover, end of tenancy, referral step, transfer, gallring, end of decision), GET and POST each: %d routes", confirms);
 	json_decref(t);
 }
 

@@ -1,0 +1,273 @@
+/* transfer.c - moving a person to another stadsdel (see transfer.h). */
+#include "transfer.h"
+#include "audit.h"
+#include "date.h"
+#include "db.h"
+#include "district.h"
+#include "form.h"
+#include "handlers.h"
+#include "person.h"
+#include "util.h"
+
+#include <string.h>
+
+json_t *transfer_history(long long person_id)
+{
+	static const char sql[] =
+	    "SELECT x.id, x.date, x.created_at, fd.name AS from_district, td.name AS to_district, u.name AS by_name "
+	    "FROM person_transfers x JOIN districts fd ON fd.id = x.from_district_id "
+	    "JOIN districts td ON td.id = x.to_district_id LEFT JOIN users u ON u.id = x.created_by "
+	    "WHERE x.person_id = ? ORDER BY x.created_at, x.id";
+	return db_rows_for(sql, person_id);
+}
+
+void transfer_label_districts(json_t *rows, const char *at_key, json_t *transfers)
+{
+	size_t nt = json_array_size(transfers);
+	if (!nt)
+		return;
+	size_t i;
+	json_t *e;
+	json_array_foreach(rows, i, e) {
+		json_int_t at = json_integer_value(json_object_get(e, at_key));
+		/* before the first transfer: the district it left */
+		const char *name = json_string_value(json_object_get(json_array_get(transfers, 0), "from_district"));
+		for (size_t k = 0; k < nt; k++) {
+			json_t *x = json_array_get(transfers, k);
+			if (json_integer_value(json_object_get(x, "created_at")) > at)
+				break;
+			name = json_string_value(json_object_get(x, "to_district"));
+		}
+		if (name)
+			json_object_set_new(e, "district", json_string(name));
+	}
+}
+
+/* The transfer form as posted. */
+struct transfer_input {
+	long long district;
+	const char *date;
+	long long version;
+};
+
+/*
+ * Reads and checks the form against the person p (person_load): a district
+ * from the list other than the person's, a date (not in the future, after
+ * the person's latest transfer), the form's version. Records Swedish
+ * errors with view_error; returns 1 when the form is good.
+ */
+static int transfer_check(struct req *r, long long person_id, json_t *p, struct transfer_input *in)
+{
+	static const char last_sql[] = "SELECT max(date) AS date FROM person_transfers WHERE person_id = ?";
+	const char *d = http_param(r, "district_id");
+	in->district = d && *d ? parse_id(d) : 0;
+	in->date = http_param(r, "date");
+	in->version = parse_id(http_param(r, "version"));
+	if (!in->district || !district_exists(in->district))
+		view_error(r, "district_id", "Välj den stadsdel personen flyttar till i listan.");
+	else if (in->district == json_integer_value(json_object_get(p, "district_id")))
+		view_error(r, "district_id", "Personen hör redan till den stadsdelen. Välj en annan stadsdel.");
+	char today[11];
+	date_today(today);
+	json_t *last = db_row_for(last_sql, person_id);
+	const char *last_date = json_string_value(json_object_get(last, "date"));
+	if (!in->date || !*in->date)
+		view_error(r, "date", "Ange från vilket datum den nya stadsdelen ansvarar, som ÅÅÅÅ-MM-DD.");
+	else if (!valid_date(in->date))
+		view_error(r, "date", "Datumet ska vara ett riktigt datum skrivet ÅÅÅÅ-MM-DD, till exempel 2026-03-01.");
+	else if (strcmp(in->date, today) > 0)
+		view_error(r, "date", "Datumet får inte vara senare än i dag. Registrera flytten när den nya stadsdelen tar över.");
+	else if (last_date && strcmp(in->date, last_date) <= 0)
+		view_error(r, "date", arena_printf(&r->arena, "Datumet måste vara senare än förra flytten (%s).", last_date));
+	json_decref(last);
+	if (!in->version)
+		view_error(r, "district_id", "Formuläret saknar version. Ladda om sidan och försök igen.");
+	return !view_has_errors(r);
+}
+
+/* Fills the form page's view for person p (what was posted is kept). */
+static int transfer_view(struct req *r, long long id, json_t *p)
+{
+	r->template = "persons/transfer";
+	json_t *hist = transfer_history(id);
+	if (!hist)
+		return -1;
+	json_object_set_new(r->view, "transfers", hist);
+	json_object_set_new(r->view, "title", json_string("Flytta till en annan stadsdel"));
+	json_t *f = json_array();
+	const char *dv = http_param(r, "district_id");
+	long long sel = dv && *dv ? parse_id(dv) : 0;
+	json_t *district = view_field(r, f, "district_id", "Ny stadsdel", "select", dv, NULL);
+	json_t *opts = district_options(sel);
+	json_object_set_new(district, "options", opts);
+	char today[11];
+	date_today(today);
+	const char *date = http_param(r, "date");
+	json_t *df = view_field(r, f, "date", "Från och med datum", "input", date ? date : today,
+	    "Den dag den nya stadsdelen tar över ärendet. Rapporter per stadsdel räknar personen i den nya stadsdelen från "
+	    "och med det datumet.");
+	json_object_set_new(df, "date", json_true());
+	json_object_set_new(r->view, "fields", f);
+	const char *v = http_param(r, "version");
+	json_object_set_new(r->view, "version", v && *v ? json_string(v) :
+	    json_integer(json_integer_value(json_object_get(p, "version"))));
+	json_object_set(r->view, "person", p);
+	return 0;
+}
+
+/* Loads the person for a transfer page: 404 outside scope. Returns the
+ * person (new reference) or NULL with *status set. */
+static json_t *transfer_person(struct req *r, long long id, int *status)
+{
+	int vis = person_visible(r, id);
+	if (vis != 1) {
+		*status = vis < 0 ? http_fail(r, 500, NULL) :
+		    http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
+		return NULL;
+	}
+	json_t *p = person_load(id);
+	if (!p)
+		*status = http_fail(r, 500, NULL);
+	return p;
+}
+
+/* GET /persons/{id}/transfer : the form, the person's district history */
+int transfer_form(struct req *r)
+{
+	long long id = r->params[0];
+	int status;
+	json_t *p = transfer_person(r, id, &status);
+	if (!p)
+		return status;
+	int rc = transfer_view(r, id, p);
+	json_decref(p);
+	if (rc < 0)
+		return http_fail(r, 500, NULL);
+	http_saw_person(r, id);
+	return 200;
+}
+
+/* GET or POST /persons/{id}/transfer/confirm : the form checked, and what
+ * the transfer will do; its button posts confirmed=1 */
+int transfer_confirm(struct req *r)
+{
+	long long id = r->params[0];
+	int status;
+	json_t *p = transfer_person(r, id, &status);
+	if (!p)
+		return status;
+	http_saw_person(r, id);
+	struct transfer_input in;
+	if (!transfer_check(r, id, p, &in)) {
+		int rc = transfer_view(r, id, p);
+		json_decref(p);
+		return rc < 0 ? http_fail(r, 500, NULL) : 400;
+	}
+	json_t *opts = district_options(in.district);
+	const char *to = "";
+	size_t i;
+	json_t *o;
+	json_array_foreach(opts, i, o)
+		if (json_integer_value(json_object_get(o, "value")) == in.district)
+			to = arena_printf(&r->arena, "%s", json_string_value(json_object_get(o, "label")));
+	json_decref(opts);
+	const char *name = json_string_value(json_object_get(p, "name"));
+	const char *from = json_string_value(json_object_get(p, "district"));
+	json_t *c = view_confirm(r, "Bekräfta flytten till en annan stadsdel",
+	    arena_printf(&r->arena, "%s flyttas från %s till %s från och med %s. Socialsekreterarna i %s ser och skriver "
+	    "ärendet från nu; socialsekreterarna i %s ser det inte längre. Remisser och beslut följer med och historiken "
+	    "visar var varje del gjordes.", name, from, to, in.date, to, from),
+	    "Flytten står kvar i historiken. Flyttar personen tillbaka registreras en ny flytt.",
+	    arena_printf(&r->arena, "/persons/%lld/transfer", id), "Ja, flytta ärendet",
+	    arena_printf(&r->arena, "/persons/%lld/transfer", id));
+	view_confirm_fact(c, "Person", name);
+	view_confirm_fact(c, "Nuvarande stadsdel", from);
+	view_confirm_fact(c, "Ny stadsdel", to);
+	view_confirm_fact(c, "Från och med", in.date);
+	view_confirm_hidden(c, "district_id", arena_printf(&r->arena, "%lld", in.district));
+	view_confirm_hidden(c, "date", in.date);
+	view_confirm_hidden(c, "version", arena_printf(&r->arena, "%lld", in.version));
+	json_decref(p);
+	return 200;
+}
+
+/* Writes the transfer (one transaction, audited). Returns 1 when written,
+ * 0 when the person's version moved on (nothing written), -1 on errors. */
+static int transfer_write(long long user_id, long long id, long long from, const struct transfer_input *in)
+{
+	static const char ins[] = "INSERT INTO person_transfers(person_id, from_district_id, to_district_id, date, "
+	    "created_at, created_by) VALUES(?, ?, ?, ?, ?, ?)";
+	static const char person[] = "UPDATE persons SET district_id = ?, version = version + 1, updated_at = ?, "
+	    "updated_by = ? WHERE id = ? AND version = ?";
+	/* the district responsible for them from now; where each was made is
+	 * read from the transfer history, so updated_at stays */
+	static const char refs[] = "UPDATE referrals SET district_id = ?, version = version + 1 WHERE person_id = ?";
+	static const char decs[] = "UPDATE decisions SET district_id = ?, version = version + 1 WHERE person_id = ?";
+	long long now = now_unix();
+	if (db_begin() < 0)
+		return -1;
+	sqlite3_stmt *st = db_stmt(person);
+	if (!st)
+		goto fail;
+	db_bindf(st, "iiuii", in->district, now, user_id, id, in->version);
+	int changed = 0;
+	if (db_write(st, &changed) != SQLITE_DONE)
+		goto fail;
+	if (!changed) {
+		db_rollback();
+		return 0;
+	}
+	if (!(st = db_stmt(ins)))
+		goto fail;
+	db_bindf(st, "iiitiu", id, from, in->district, in->date, now, user_id);
+	if (db_write(st, NULL) != SQLITE_DONE)
+		goto fail;
+	long long tid = sqlite3_last_insert_rowid(db());
+	if (db_execf(refs, "ii", in->district, id) < 0 || db_execf(decs, "ii", in->district, id) < 0 ||
+	    audit_log(user_id, "create", "person_transfer", tid, id) < 0 ||
+	    audit_log(user_id, "update", "person", id, id) < 0 || db_commit() < 0)
+		goto fail;
+	return 1;
+fail:
+	db_rollback();
+	return -1;
+}
+
+/* POST /persons/{id}/transfer (confirmed=1 from the confirmation page) */
+int transfer_submit(struct req *r)
+{
+	long long id = r->params[0];
+	int status;
+	json_t *p = transfer_person(r, id, &status);
+	if (!p)
+		return status;
+	struct transfer_input in;
+	if (!transfer_check(r, id, p, &in)) {
+		int rc = transfer_view(r, id, p);
+		json_decref(p);
+		return rc < 0 ? http_fail(r, 500, NULL) : 400;
+	}
+	if (!http_confirmed(r)) {
+		json_decref(p);
+		r->back = arena_printf(&r->arena, "/persons/%lld/transfer", id);
+		return http_fail(r, 400, "Flytten har inte bekräftats, så ingenting har sparats. Fyll i formuläret och "
+		    "bekräfta på sidan som visas.");
+	}
+	int rc = transfer_write(r->user.id, id, json_integer_value(json_object_get(p, "district_id")), &in);
+	if (rc == 0) {
+		view_conflict(r, "district_id", "personen");
+		json_t *fresh = person_load(id);
+		json_decref(p);
+		p = fresh;
+		if (!p)
+			return http_fail(r, 500, NULL);
+		transfer_view(r, id, p);
+		json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(p, "version"))));
+		json_decref(p);
+		return 409;
+	}
+	json_decref(p);
+	if (rc < 0)
+		return http_fail(r, 500, NULL);
+	return http_redirect_done(r, arena_printf(&r->arena, "/persons/%lld", id), DONE_TRANSFERRED);
+}
