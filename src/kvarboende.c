@@ -581,10 +581,18 @@ json_t *kvarboende_figures(const struct req *r, const char *date, long long dist
 }
 
 /* The Kaplan–Meier curve as an SVG step line (our numbers only, so the
- * template may write it unescaped). Returns arena text. */
+ * template may write it unescaped). Returns arena text.
+ *
+ * The SVG has no viewBox: it is as wide as its figure and 292 px high, so
+ * its text is 13 CSS px on a phone as on a wide screen (a 600-unit viewBox
+ * scaled to 358 px made it 7 px). Horizontal positions are percentages of
+ * the width: the plot runs from 16 % to 97 %, the labels of the y axis end
+ * at 14 %. The step line is a nested SVG with its own 1000 x 1000 viewBox
+ * stretched over the plot (preserveAspectRatio none) and a stroke that
+ * does not stretch with it. */
 static const char *km_svg(struct req *r, json_t *curve)
 {
-	const double x0 = 60, x1 = 580, y0 = 20, y1 = 250;
+	const double px0 = 16, px1 = 97, y0 = 20, y1 = 250;	/* x in %, y in px */
 	long long maxm = 12;
 	size_t i;
 	json_t *x;
@@ -593,31 +601,33 @@ static const char *km_svg(struct req *r, json_t *curve)
 			maxm = json_integer_value(json_object_get(x, "months"));
 	struct buf b;
 	buf_init(&b);
-	buf_printf(&b, "<svg class=\"km\" viewBox=\"0 0 600 290\" role=\"img\" aria-labelledby=\"km-title km-desc\" "
+	buf_printf(&b, "<svg class=\"km\" width=\"100%%\" height=\"292\" role=\"img\" aria-labelledby=\"km-title km-desc\" "
 	    "xmlns=\"http://www.w3.org/2000/svg\"><title id=\"km-title\">Andel boenden som pågår, månader efter inflyttning</title>"
 	    "<desc id=\"km-desc\">Kaplan–Meier-kurva. Samma siffror finns i tabellen bredvid.</desc>");
 	for (int p = 0; p <= 100; p += 25) {
 		double y = y1 - (y1 - y0) * p / 100.0;
-		buf_printf(&b, "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#b1b4b6\" stroke-width=\"1\"/>"
-		    "<text x=\"%.0f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\" fill=\"#1b1b1b\">%d %%</text>", x0, y, x1, y, x0 - 6, y + 4, p);
+		buf_printf(&b, "<line x1=\"%.0f%%\" y1=\"%.1f\" x2=\"%.0f%%\" y2=\"%.1f\" stroke=\"#b1b4b6\" stroke-width=\"1\"/>"
+		    "<text x=\"%.0f%%\" y=\"%.1f\" font-size=\"13\" text-anchor=\"end\" fill=\"#1b1b1b\">%d %%</text>",
+		    px0, y, px1, y, px0 - 2, y + 4.5, p);
 	}
-	long long step = maxm > 48 ? 12 : maxm > 24 ? 6 : 3;
+	long long step = maxm > 96 ? 24 : maxm > 48 ? 12 : maxm > 24 ? 6 : 3;
 	for (long long m = 0; m <= maxm; m += step)
-		buf_printf(&b, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"12\" text-anchor=\"middle\" fill=\"#1b1b1b\">%lld</text>",
-		    x0 + (x1 - x0) * (double)m / (double)maxm, y1 + 18, m);
-	buf_printf(&b, "<text x=\"%.0f\" y=\"285\" font-size=\"12\" text-anchor=\"middle\" fill=\"#1b1b1b\">Månader efter inflyttning</text>",
-	    (x0 + x1) / 2);
-	buf_printf(&b, "<path fill=\"none\" stroke=\"#1d4f91\" stroke-width=\"2.5\" d=\"M%.1f %.1f", x0, y0);
+		buf_printf(&b, "<text x=\"%.2f%%\" y=\"%.0f\" font-size=\"13\" text-anchor=\"middle\" fill=\"#1b1b1b\">%lld</text>",
+		    px0 + (px1 - px0) * (double)m / (double)maxm, y1 + 18, m);
+	buf_printf(&b, "<text x=\"%.1f%%\" y=\"287\" font-size=\"13\" text-anchor=\"middle\" fill=\"#1b1b1b\">Månader efter inflyttning</text>",
+	    (px0 + px1) / 2);
+	buf_printf(&b, "<svg x=\"%.0f%%\" y=\"%.0f\" width=\"%.0f%%\" height=\"%.0f\" viewBox=\"0 0 1000 1000\" "
+	    "preserveAspectRatio=\"none\" overflow=\"visible\"><path fill=\"none\" stroke=\"#1d4f91\" stroke-width=\"2.5\" "
+	    "vector-effect=\"non-scaling-stroke\" d=\"M0 0", px0, y0, px1 - px0, y1 - y0);
 	double prev = 1.0;
 	json_array_foreach(curve, i, x) {
 		double m = (double)json_integer_value(json_object_get(x, "months"));
 		double s = json_real_value(json_object_get(x, "survival"));
-		double px = x0 + (x1 - x0) * m / (double)maxm;
 		if (s != prev)
-			buf_printf(&b, " H%.1f V%.1f", px, y1 - (y1 - y0) * s);
+			buf_printf(&b, " H%.1f V%.1f", 1000.0 * m / (double)maxm, 1000.0 * (1.0 - s));
 		prev = s;
 	}
-	buf_printf(&b, " H%.1f\"/></svg>", x1);
+	buf_printf(&b, " H1000\"/></svg></svg>");
 	const char *out = arena_strdup(&r->arena, b.data);
 	buf_free(&b);
 	return out;

@@ -170,6 +170,7 @@ static const struct {
 	{ "/checklists",      "Checklistor",    HOUSING },
 	{ "/incidents",       "Händelser",      HOUSING },
 	{ "/decisions",       "Beslut att ompröva", ROLE_SOC | ROLE_MANAGER },
+	{ "/persons/without-apartment", "Stöd utan lägenhet", ROLE_SOC | ROLE_MANAGER },
 	{ "/kvarboende",      "Kvarboende",     CASE },
 	{ "/reports/status",  "Statusrapport",  CASE },
 	{ "/audit",           "Åtkomstlogg",    ROLE_MANAGER | ROLE_ADMIN },

@@ -67,6 +67,7 @@ name=fuzz out=$(cat "$fuzz_out") rc=$(cat "$fuzz_out.rc") secs=$(cat "$fuzz_out.
 tally
 rm -f "$fuzz_out" "$fuzz_out.rc" "$fuzz_out.secs"
 run_suite "e2e/browser" node tests/e2e/run.mjs
+run_suite "e2e/phone" node tests/e2e/phone.test.mjs
 run_suite "e2e/lifetime" node tests/e2e/lifetime.test.mjs
 run_suite "e2e/decisions" node tests/e2e/decisions.test.mjs
 

@@ -41,7 +41,11 @@ q(`INSERT INTO persons(personnummer, first_name, last_name, district_id, personk
 
 test('the manager transfers a person to Hisingen by clicking', async () => {
   const { ctx, page } = await login('chef1');
-  await page.goto(`${srv.url}/persons/${person}`);
+  // by clicking (the browser suites type only /login): the header's search box
+  await page.getByRole('search', { name: 'Personsökning' }).getByLabel('Sök person').fill('Webbflytt Klicksson');
+  await page.getByRole('search', { name: 'Personsökning' }).getByRole('button', { name: 'Sök' }).click();
+  await page.locator('main').getByRole('link', { name: 'Webbflytt Klicksson' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Webbflytt Klicksson' }).waitFor();
   await page.getByRole('link', { name: 'Flytta till en annan stadsdel' }).click();
   await page.getByRole('heading', { name: 'Flytta till en annan stadsdel' }).waitFor();
   await axe(page, 'transfer form');

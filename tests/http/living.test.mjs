@@ -318,7 +318,7 @@ test('genomförandeplan: versions, compare, agreement, print; read by soc, hidde
   const blank = await c.cm1.get(`/persons/${p}/plan/new`);
   assert.equal(blank.status, 200);
   // one life area at a time: each area opens on its own, the first unwritten one is open, progress is shown
-  const areas = [...blank.body.matchAll(/<details class="area"( open)?>\s*<summary>([^<]+)/g)];
+  const areas = [...blank.body.matchAll(/<details class="area"( open)?>\s*<summary><span class="mark"><\/span>([^<]+)/g)];
   assert.ok(areas.length >= 3, 'the life areas as sections that open');
   assert.deepEqual(areas.map((m) => Boolean(m[1])), areas.map((_, i) => i === 0), 'only the first open on a new plan');
   assert.match(blank.body, /0 av \d+ livsområden har något ifyllt/);
@@ -326,8 +326,8 @@ test('genomförandeplan: versions, compare, agreement, print; read by soc, hidde
     follow_up_dates: '2026-13-01' });
   assert.equal(r.status, 400);
   assert.match(r.body, /Skriv minst ett mål/);
-  assert.match(r.body, /<details class="area" open>\s*<summary>Boende <span class="muted">– inte påbörjat, har fel/, 'the area with the error is open');
-  assert.match(r.body, /<summary>Ekonomi <span class="muted">– 1 av 7 fält ifyllda<\/span>/);
+  assert.match(r.body, /<details class="area has-error" open>\s*<summary><span class="mark"><\/span>Boende <span class="muted">– inte påbörjat, har fel/, 'the area with the error is open, marked');
+  assert.match(r.body, /<details class="area started">\s*<summary><span class="mark"><\/span>Ekonomi <span class="muted">– 1 av 7 fält ifyllda<\/span>/, 'a started area marked');
   assert.match(r.body, />Budget<\/textarea>/, 'what was typed is kept');
   assert.match(r.body, /Skriv upp till tio datum/);
   r = await c.cm1.post(`/persons/${p}/plan`, { a0_area: 'Boende', a0_goal: 'Jag vill bo kvar.', a0_who: 'Jag och Cecilia',

@@ -121,7 +121,9 @@ test('a move-out on 1/1 shows in the next year; "annat" keeps its text, quoted',
 test('the page shows the same table with the rules; JSON twin', async () => {
   const page = await c.chef1.get(`/reports/status?year=2025&district=${testby}`);
   assert.equal(page.status, 200);
-  assert.match(page.body, /<th scope="colgroup" colspan="7">Lght i pågående insats från socialtjänsten<\/th>/);
+  assert.match(page.body, /<colgroup span="7" class="group-a"><\/colgroup>\s*<colgroup span="7" class="group-b"><\/colgroup>/);
+  assert.match(page.body, /<th scope="colgroup" colspan="7" id="group-a"><span>Lght i pågående insats från socialtjänsten<\/span><\/th>/);
+  assert.match(page.body, /<th scope="colgroup" colspan="7" id="group-b"><span>Lght förstahandskontraktet övertaget av hyresgästen<\/span><\/th>/);
   assert.match(page.body, /Bor kvar = ja om boendet pågår efter 31\/12/);
   const j = (await c.chef1.get(`/reports/status?year=2025&district=${testby}`, { json: true })).json();
   assert.deepEqual(j.rows.map((r) => r.cells[0].v), ['ANBE-43-K', 'ÖSÅB-74-M', 'ANBE-43-K', 'KALI-39-M', 'SAHO-30-K', 'BOEK-63-M', 'PIEK-34-K']);

@@ -8,11 +8,14 @@ export function test(name, fn) {
 
 export async function run({ after } = {}) {
   let passed = 0, failed = 0;
+  const only = process.env.ONLY ? new RegExp(process.env.ONLY) : null;	// ONLY=regex: just the tests it names
   for (const t of tests) {
+    if (only && !only.test(t.name)) continue;
+    const t0 = Date.now();
     try {
       await t.fn();
       passed++;
-      if (process.env.VERBOSE) console.log(`ok   ${t.name}`);
+      if (process.env.VERBOSE) console.log(`ok   ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     } catch (e) {
       failed++;
       console.log(`FAIL ${t.name}\n     ${(e && e.stack || String(e)).split('\n').slice(0, 6).join('\n     ')}`);
