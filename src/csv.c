@@ -4,6 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Returns 1 when s, after any leading apostrophes, starts with = + - @, a
+ * tab or a CR: such a cell gets one more apostrophe on writing and loses
+ * one on reading (csv_unformula), so the cell's own apostrophes survive
+ * the round trip: two apostrophes and a tab are written as three. */
+static int reads_as_formula(const char *s)
+{
+	while (*s == '\'')
+		s++;
+	return *s && strchr("=+-@\t\r", *s) != NULL;
+}
+
 /* Appends one cell, quoted when it holds a separator, a quote or a line
  * break (RFC 4180; quotes doubled). */
 static void cell(struct buf *b, const char *s)
@@ -13,8 +24,7 @@ static void cell(struct buf *b, const char *s)
 	/* = + - @ (and a tab or CR) open a formula in Excel and LibreOffice:
 	 * such a cell starts with an apostrophe, which they show as text and
 	 * csv_parse's readers strip (csv_unformula) */
-	int formula = (*s && strchr("=+-@\t\r", *s)) ||
-	    (s[0] == '\'' && s[1] && strchr("=+-@\t\r", s[1]));	/* so an apostrophe of the cell's own survives */
+	int formula = reads_as_formula(s);
 	if (!formula && !strpbrk(s, ";,\"\r\n")) {
 		buf_puts(b, s);
 		return;
@@ -127,8 +137,5 @@ int csv_parse(const char *data, size_t len, int (*fn)(void *ctx, int row, char *
 
 const char *csv_unformula(const char *s)
 {
-	if (s[0] != '\'')
-		return s;
-	const char *t = s[1] == '\'' ? s + 2 : s + 1;	/* "''=x" was the cell "'=x" */
-	return *t && strchr("=+-@\t\r", *t) ? s + 1 : s;
+	return s[0] == '\'' && reads_as_formula(s) ? s + 1 : s;	/* "''=x" was the cell "'=x" */
 }

@@ -21,7 +21,9 @@ void csv_row(struct buf *b, const char *const cells[], size_t n);
  * that; returns -1 for an unterminated quote, else 0.
  */
 /* Returns s without the apostrophe csv_row puts before a cell that would
- * read as a formula ("'=1+2" -> "=1+2"); other cells as they are. */
+ * read as a formula ("'=1+2" -> "=1+2"; one apostrophe less whenever
+ * = + - @, a tab or a CR follows the leading apostrophes, so "''=x" ->
+ * "'=x"); other cells as they are. */
 const char *csv_unformula(const char *s);
 
 int csv_parse(const char *data, size_t len,
