@@ -384,7 +384,7 @@ test('/audit for the manager: filter by user and action, paginated', async () =>
   assert.ok(uid > 0);
   const bad = await c.get('/audit?from=2024-13-01');
   assert.equal(bad.status, 400);
-  assert.match(bad.body, /Från-datum ska skrivas ÅÅÅÅ-MM-DD/);
+  assert.match(bad.body, /Skriv från-datum som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D\/M eller D\/M ÅÅÅÅ/);
   assert.match(bad.body, /value="2024-13-01"/, 'typed value kept');
 });
 
