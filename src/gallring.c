@@ -73,6 +73,15 @@ static const char *const blank_sql[] = {
 	"version = version + 1 WHERE tenancy_id IN (SELECT t.id FROM tenancies t JOIN gallring_guard g ON g.person_id = t.person_id)",
 	"UPDATE tenancies SET ordinal_reason = '', takeover_reason = NULL, version = version + 1 "
 	"WHERE person_id IN (SELECT person_id FROM gallring_guard)",
+	/* the decision's texts about the person: an avslag's motivering and the
+	 * ending's note; the review clause and the external provider are typed
+	 * per decision too. A refused decision and an external support must
+	 * keep some text (the CHECKs), so they say "Gallrad". The letter's
+	 * legal_basis and appeal_text stay: they are the admin's standard texts
+	 * as they were, not about the person. */
+	"UPDATE decisions SET motivering = CASE WHEN outcome = 'refused' THEN 'Gallrad' ELSE '' END, end_note = '', "
+	"review_clause = '', provider = CASE WHEN support_kind = 'external' THEN 'Gallrad' ELSE '' END, "
+	"version = version + 1 WHERE person_id IN (SELECT person_id FROM gallring_guard)",
 	NULL
 };
 

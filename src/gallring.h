@@ -15,7 +15,8 @@
  * and states, so the statusrapport and kvarboende for past years do not
  * change. It removes the name, personnummer, birth date, contact details
  * and every journal text (notes, plans, checklist comments, incident
- * texts, referral texts, assignment goals), in one transaction with
+ * texts, referral texts, assignment goals, a decision's motivering, end
+ * note, review clause and provider), in one transaction with
  * PRAGMA secure_delete on, then checkpoints the WAL (TRUNCATE) and
  * vacuums, so the old values are gone from the file's bytes too.
  */

@@ -206,6 +206,14 @@ const four = casePerson({ first: 'Fyraårig', last: 'Kvarsson', pnr: '19600202-2
   at: yearsAgo(4), moveIn: ymdAt(yearsAgo(5.5)), endDate: ymdAt(yearsAgo(4)), decided: ymdAt(yearsAgo(5.6)), note: 'FYRAHEMLIS' });
 const six = casePerson({ first: 'Sexårig', last: 'Gallringsson', pnr: '19550303-3333', kod: 'SEGA-60-M', district: centrum, sex: 'M',
   at: yearsAgo(6), moveIn: ymdAt(yearsAgo(7.5)), endDate: ymdAt(yearsAgo(6)), decided: ymdAt(yearsAgo(7.6)), note: 'SEXHEMLIS' });
+// a refused decision's motivering and an ended decision's note, review
+// clause and external provider: texts about the person
+q(`INSERT INTO decisions(person_id, district_id, decision_date, start_date, end_date, review_clause, support_kind, provider,
+  decided_by, created_at, updated_at, kind, outcome, motivering) VALUES(${six.p}, ${centrum}, '${ymdAt(yearsAgo(7.7))}',
+  '${ymdAt(yearsAgo(7.7))}', '${ymdAt(yearsAgo(7.2))}', 'Omprövas SEXHEMLIS', 'external', 'Utförare SEXHEMLIS', ${uid('soc1')},
+  ${yearsAgo(7.7)}, ${yearsAgo(7.7)}, 'housing', 'refused', 'Avslag SEXHEMLIS motivering')`);
+q(`UPDATE decisions SET ended_on = '${ymdAt(yearsAgo(6.1))}', end_reason = 'other', end_note = 'Avslut SEXHEMLIS notering',
+  ended_at = ${yearsAgo(6.1)} WHERE twin_of = ${six.d}`);
 const SECRETS = ['Sexårig', 'Gallringsson', '19550303-3333', 'SEXHEMLIS', 'sexarig', 'gallringsson', '070-3333'];
 const yr = (y) => new Date(y * 1000).getFullYear();
 
@@ -277,6 +285,12 @@ test('gallring: reports for earlier years byte-identical; names and texts gone f
     for (const s of SECRETS) assert.equal(bytes.indexOf(Buffer.from(s, 'utf8')), -1, `${s} in the bytes of ${f}`);
   }
   assert.ok(readFileSync(srv.db).indexOf(Buffer.from('FYRAHEMLIS')) >= 0, 'the byte search finds what stays');
+  // the decisions' rows stay (dates, outcome, ending), their texts go
+  const ds = q(`SELECT outcome, motivering, end_note, review_clause, provider, ended_on, end_reason FROM decisions
+    WHERE person_id = ${six.p} ORDER BY id`);
+  assert.ok(ds.some((d) => d.outcome === 'refused' && d.motivering === 'Gallrad'), 'the avslag stays, its motivering goes');
+  assert.ok(ds.some((d) => d.ended_on && d.end_reason === 'other' && d.end_note === ''), 'the ending stays, its note goes');
+  assert.ok(ds.every((d) => d.review_clause === '' && !/HEMLIS/.test(d.provider)));
   // the audit row: how many and by whom, not whom
   const run1 = q(`SELECT * FROM gallring_runs`);
   assert.equal(run1.length, 1);
