@@ -21,7 +21,7 @@
 static const char candidates_sql[] =
     "SELECT p.id, coalesce(p.personkod, '') FROM persons p "
     "WHERE p.weeded_on IS NULL AND p.created_at < :cut_ts AND p.updated_at < :cut_ts "
-    "AND NOT " GALLRING_OPEN_DECISION("p.id") " "
+    "AND NOT " GALLRING_OPEN_DECISION("p.id") " AND NOT " GALLRING_ONGOING_WORK("p.id") " "
     "AND NOT EXISTS (SELECT 1 FROM tenancies t WHERE t.person_id = p.id AND (t.end_date IS NULL "
     " OR " NEWER("t.created_at") " OR " NEWER("t.updated_at") " OR " LATER("t.move_in_date") " OR " LATER("t.end_date")
     " OR " LATER("t.takeover_date") ")) "

@@ -115,8 +115,9 @@ static int transfer_view(struct req *r, long long id, json_t *p)
 	return 0;
 }
 
-/* Loads the person for a transfer page: 404 outside scope. Returns the
- * person (new reference) or NULL with *status set. */
+/* Loads the person for a transfer page: 404 outside scope, 410 for a
+ * weeded person. Returns the person (new reference) or NULL with *status
+ * set. */
 static json_t *transfer_person(struct req *r, long long id, int *status)
 {
 	int vis = person_visible(r, id);
@@ -125,6 +126,8 @@ static json_t *transfer_person(struct req *r, long long id, int *status)
 		    http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
 		return NULL;
 	}
+	if ((*status = person_refuse_weeded(r, id)))
+		return NULL;
 	json_t *p = person_load(id);
 	if (!p)
 		*status = http_fail(r, 500, NULL);

@@ -21,7 +21,7 @@ import { startServer, Client, sql, runBin } from '../lib/server.mjs';
 const srv = await startServer();
 const q = (s) => sql(srv.db, s);
 const c = {};
-for (const u of ['soc1', 'soc2', 'chef1', 'admin1']) {
+for (const u of ['soc1', 'soc2', 'chef1', 'admin1', 'cm1']) {
   c[u] = new Client(srv.url);
   await c[u].login(u);
 }
@@ -214,6 +214,17 @@ q(`INSERT INTO decisions(person_id, district_id, decision_date, start_date, end_
   ${yearsAgo(7.7)}, ${yearsAgo(7.7)}, 'housing', 'refused', 'Avslag SEXHEMLIS motivering')`);
 q(`UPDATE decisions SET ended_on = '${ymdAt(yearsAgo(6.1))}', end_reason = 'other', end_note = 'Avslut SEXHEMLIS notering',
   ended_at = ${yearsAgo(6.1)} WHERE twin_of = ${six.d}`);
+// ongoing work keeps a person however old the last entry: an open referral
+// (sent, waiting on the team) or a case manager still assigned
+const waiting = casePerson({ first: 'Väntande', last: 'Remissdotter', pnr: '19580404-4444', kod: 'VARE-58-K', district: centrum,
+  at: yearsAgo(6), moveIn: ymdAt(yearsAgo(7.5)), endDate: ymdAt(yearsAgo(6)), decided: ymdAt(yearsAgo(7.6)), note: 'VANTAR' });
+q(`INSERT INTO referrals(person_id, district_id, state, needs, current_situation, sent_at, last_step_at, created_at, created_by,
+  updated_at) VALUES(${waiting.p}, ${centrum}, 'sent', 'Behov', 'Läge', ${yearsAgo(6)}, ${yearsAgo(6)}, ${yearsAgo(6)},
+  ${uid('soc1')}, ${yearsAgo(6)})`);
+const followed = casePerson({ first: 'Följd', last: 'Casemanagersson', pnr: '19590505-5555', kod: 'FOCA-59-M', district: centrum,
+  sex: 'M', at: yearsAgo(6), moveIn: ymdAt(yearsAgo(7.5)), endDate: ymdAt(yearsAgo(6)), decided: ymdAt(yearsAgo(7.6)), note: 'FOLJD' });
+q(`INSERT INTO person_case_managers(person_id, user_id, started_at, started_by) VALUES(${followed.p}, ${uid('cm1')},
+  ${yearsAgo(7)}, ${uid('chef1')})`);
 const SECRETS = ['Sexårig', 'Gallringsson', '19550303-3333', 'SEXHEMLIS', 'sexarig', 'gallringsson', '070-3333'];
 const yr = (y) => new Date(y * 1000).getFullYear();
 
@@ -301,6 +312,40 @@ test('gallring: reports for earlier years byte-identical; names and texts gone f
   assert.match((await c.admin1.get('/admin/gallring')).body, /<td>1<\/td>/);
   // nothing more to weed
   assert.match(runBin(['gallra', '--db', srv.db, '--dry-run']).stdout, /^0 personer/);
+});
+
+test('gallring keeps ongoing work; a weeded person offers no write action and refuses every write', async () => {
+  for (const who of [waiting, followed])
+    assert.notEqual(q(`SELECT first_name FROM persons WHERE id = ${who.p}`)[0].first_name, 'Gallrad', 'ongoing work is not weeded');
+  const home = await c.cm1.get('/');
+  assert.equal(home.status, 200);
+  assert.doesNotMatch(home.body, /Gallrad person/, 'the case manager start page lists no weeded person');
+  assert.match(home.body, /Casemanagersson/, 'the assigned person is still hers');
+  // the weeded person's page: what is left, no actions
+  const page = await c.chef1.get(`/persons/${six.p}`);
+  assert.equal(page.status, 200);
+  assert.match(page.body, /Personens uppgifter gallrades \d{4}-\d\d-\d\d/);
+  assert.doesNotMatch(page.body, /\/transfer"|Tilldela|case-managers/, 'no transfer, no case manager');
+  const socPage = await c.soc1.get(`/persons/${six.p}`);
+  assert.doesNotMatch(socPage.body, /Ändra personuppgifter|Ny remiss|\/edit"/);
+  // and the writes answer 410 in Swedish, storing nothing
+  const version = String(q(`SELECT version FROM persons WHERE id = ${six.p}`)[0].version);
+  const writes = [
+    [c.chef1, `/persons/${six.p}/transfer/confirm`, { version, district_id: String(hisingen), date: daysAgo(1) }],
+    [c.chef1, `/persons/${six.p}/transfer`, { version, district_id: String(hisingen), date: daysAgo(1), confirmed: '1' }],
+    [c.chef1, `/persons/${six.p}/case-managers`, { user_id: String(uid('cm1')) }],
+    [c.soc1, `/persons/${six.p}`, { first_name: 'Ny', last_name: 'Identitet', phone: '', email: '', address: '', version }],
+  ];
+  for (const [client, path, body] of writes) {
+    const r = await client.post(path, body);
+    assert.equal(r.status, 410, path);
+    assert.match(r.body, /gallrades [\s\S]*ingenting kan läggas till eller ändras/, path);
+  }
+  assert.equal((await c.chef1.get(`/persons/${six.p}/transfer`)).status, 410);
+  assert.equal((await c.soc1.get(`/persons/${six.p}/referrals/new`)).status, 410);
+  assert.equal(q(`SELECT count(*) AS n FROM person_transfers WHERE person_id = ${six.p}`)[0].n, 0);
+  assert.equal(q(`SELECT count(*) AS n FROM person_case_managers WHERE person_id = ${six.p}`)[0].n, 0);
+  assert.equal(q(`SELECT first_name FROM persons WHERE id = ${six.p}`)[0].first_name, 'Gallrad');
 });
 
 test('the append-only journal: an ordinary UPDATE or DELETE still fails, for weeded and other persons', () => {
