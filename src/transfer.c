@@ -9,6 +9,7 @@
 #include "person.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <string.h>
 
 json_t *transfer_history(long long person_id)
@@ -43,6 +44,82 @@ void transfer_label_districts(json_t *rows, const char *at_key, json_t *transfer
 	}
 }
 
+/*
+ * The latest date an entry about the person is about, on or before :today:
+ * a referral made or any of its steps, a decision made, verkställd or
+ * ended, a tenancy's move-in, takeover or end, a visit, an incident or its
+ * resolution, a checklist's month, a plan version agreed or written, an
+ * assignment written. Event dates, not when they were registered, so a
+ * transfer registered late may still be dated back to the day the new
+ * district took over. With none of these: the day the person was
+ * registered. NULL only for an unknown person.
+ */
+static const char last_entry_sql[] =
+    "SELECT coalesce((SELECT max(d) FROM ("
+    "SELECT date(f.created_at, 'unixepoch', 'localtime') AS d FROM referrals f WHERE f.person_id = :p "
+    "UNION ALL SELECT date(s.at, 'unixepoch', 'localtime') FROM referral_steps s JOIN referrals f ON f.id = s.referral_id "
+    " WHERE f.person_id = :p "
+    "UNION ALL SELECT s.date FROM referral_steps s JOIN referrals f ON f.id = s.referral_id WHERE f.person_id = :p "
+    "UNION ALL SELECT decision_date FROM decisions WHERE person_id = :p "
+    "UNION ALL SELECT support_effective_date FROM decisions WHERE person_id = :p "
+    "UNION ALL SELECT ended_on FROM decisions WHERE person_id = :p "
+    "UNION ALL SELECT move_in_date FROM tenancies WHERE person_id = :p "
+    "UNION ALL SELECT takeover_date FROM tenancies WHERE person_id = :p "
+    "UNION ALL SELECT end_date FROM tenancies WHERE person_id = :p "
+    "UNION ALL SELECT date FROM visits WHERE person_id = :p "
+    "UNION ALL SELECT i.date FROM incidents i JOIN tenancies t ON t.id = i.tenancy_id WHERE t.person_id = :p "
+    "UNION ALL SELECT i.resolved_date FROM incidents i JOIN tenancies t ON t.id = i.tenancy_id WHERE t.person_id = :p "
+    "UNION ALL SELECT c.month || '-01' FROM checklists c JOIN tenancies t ON t.id = c.tenancy_id WHERE t.person_id = :p "
+    "UNION ALL SELECT coalesce(v.agreed_date, date(v.created_at, 'unixepoch', 'localtime')) FROM plan_versions v "
+    " JOIN plans l ON l.id = v.plan_id WHERE l.person_id = :p "
+    "UNION ALL SELECT date(a.created_at, 'unixepoch', 'localtime') FROM assignments a WHERE a.person_id = :p"
+    ") WHERE d IS NOT NULL AND d <= :today), "
+    "(SELECT date(created_at, 'unixepoch', 'localtime') FROM persons WHERE id = :p)) AS date";
+
+/*
+ * Writes into earliest the first date a transfer of the person may have:
+ * the day of the latest entry in the district it leaves (last_entry_sql),
+ * or the day after the previous transfer when that is later. *after_transfer
+ * says which (1: the previous transfer, whose date goes into last), else
+ * last is the latest entry's date. Returns 0, or -1 on a database error.
+ */
+static int transfer_earliest(long long person_id, const char *today, char earliest[11], char last[11],
+    int *after_transfer)
+{
+	static const char prev_sql[] = "SELECT max(date) FROM person_transfers WHERE person_id = ?";
+	sqlite3_stmt *st = db_stmt(last_entry_sql);
+	if (!st)
+		return -1;
+	db_bind_named_int(st, ":p", person_id);
+	db_bind_named_text(st, ":today", today);
+	int rc = sqlite3_step(st);
+	snprintf(last, 11, "%s", rc == SQLITE_ROW ? db_col_text(st, 0) : "");
+	db_done(st);
+	if (rc != SQLITE_ROW)
+		return -1;
+	snprintf(earliest, 11, "%s", last);
+	*after_transfer = 0;
+	if (!(st = db_stmt(prev_sql)))
+		return -1;
+	db_bindf(st, "i", person_id);
+	rc = sqlite3_step(st);
+	char prev[11];
+	snprintf(prev, sizeof prev, "%s", rc == SQLITE_ROW ? db_col_text(st, 0) : "");
+	db_done(st);
+	if (rc != SQLITE_ROW)
+		return -1;
+	if (valid_date(prev)) {
+		char next[11];
+		date_add_days(prev, 1, next);
+		if (strcmp(next, earliest) > 0) {
+			snprintf(earliest, 11, "%s", next);
+			snprintf(last, 11, "%s", prev);
+			*after_transfer = 1;
+		}
+	}
+	return 0;
+}
+
 /* The transfer form as posted. */
 struct transfer_input {
 	long long district;
@@ -52,13 +129,14 @@ struct transfer_input {
 
 /*
  * Reads and checks the form against the person p (person_load): a district
- * from the list other than the person's, a date (not in the future, after
- * the person's latest transfer), the form's version. Records Swedish
- * errors with view_error; returns 1 when the form is good.
+ * from the list other than the person's, a date (not in the future, not
+ * before the person's latest entry in the district it leaves, after the
+ * person's latest transfer: transfer_earliest), the form's version.
+ * Records Swedish errors with view_error; returns 1 when the form is good,
+ * 0 when not, -1 on a database error.
  */
 static int transfer_check(struct req *r, long long person_id, json_t *p, struct transfer_input *in)
 {
-	static const char last_sql[] = "SELECT max(date) AS date FROM person_transfers WHERE person_id = ?";
 	const char *d = http_param(r, "district_id");
 	in->district = d && *d ? parse_id(d) : 0;
 	in->date = http_param(r, "date");
@@ -69,17 +147,22 @@ static int transfer_check(struct req *r, long long person_id, json_t *p, struct 
 		view_error(r, "district_id", "Personen hör redan till den stadsdelen. Välj en annan stadsdel.");
 	char today[11];
 	date_today(today);
-	json_t *last = db_row_for(last_sql, person_id);
-	const char *last_date = json_string_value(json_object_get(last, "date"));
+	char earliest[11], last[11];
+	int after_transfer;
+	if (transfer_earliest(person_id, today, earliest, last, &after_transfer) < 0)
+		return -1;
 	if (!in->date || !*in->date)
 		view_error(r, "date", "Ange från vilket datum den nya stadsdelen ansvarar, som ÅÅÅÅ-MM-DD.");
 	else if (!valid_date(in->date))
 		view_error(r, "date", "Datumet ska vara ett riktigt datum skrivet ÅÅÅÅ-MM-DD, till exempel 2026-03-01.");
 	else if (strcmp(in->date, today) > 0)
 		view_error(r, "date", "Datumet får inte vara senare än i dag. Registrera flytten när den nya stadsdelen tar över.");
-	else if (last_date && strcmp(in->date, last_date) <= 0)
-		view_error(r, "date", arena_printf(&r->arena, "Datumet måste vara senare än förra flytten (%s).", last_date));
-	json_decref(last);
+	else if (strcmp(in->date, earliest) < 0)
+		view_error(r, "date", after_transfer ?
+		    arena_printf(&r->arena, "Datumet måste vara senare än förra flytten (%s). Tidigaste möjliga datum är %s.",
+		    last, earliest) :
+		    arena_printf(&r->arena, "Datumet kan inte vara före personens senaste anteckning i %s (%s). Tidigaste "
+		    "möjliga datum är %s.", json_string_value(json_object_get(p, "district")), last, earliest));
 	if (!in->version)
 		view_error(r, "district_id", "Formuläret saknar version. Ladda om sidan och försök igen.");
 	return !view_has_errors(r);
@@ -161,7 +244,12 @@ int transfer_confirm(struct req *r)
 		return status;
 	http_saw_person(r, id);
 	struct transfer_input in;
-	if (!transfer_check(r, id, p, &in)) {
+	int checked = transfer_check(r, id, p, &in);
+	if (checked < 0) {
+		json_decref(p);
+		return http_fail(r, 500, NULL);
+	}
+	if (!checked) {
 		int rc = transfer_view(r, id, p);
 		json_decref(p);
 		return rc < 0 ? http_fail(r, 500, NULL) : 400;
@@ -245,7 +333,12 @@ int transfer_submit(struct req *r)
 	if (!p)
 		return status;
 	struct transfer_input in;
-	if (!transfer_check(r, id, p, &in)) {
+	int checked = transfer_check(r, id, p, &in);
+	if (checked < 0) {
+		json_decref(p);
+		return http_fail(r, 500, NULL);
+	}
+	if (!checked) {
 		int rc = transfer_view(r, id, p);
 		json_decref(p);
 		return rc < 0 ? http_fail(r, 500, NULL) : 400;

@@ -87,6 +87,9 @@ function casePerson({ first, last, pnr, kod, district, at, moveIn, endDate, deci
 const mover = casePerson({ first: 'Flyttbar', last: 'Stadsdelsson', pnr: '19700101-1111', kod: 'FLST-54-K', district: centrum,
   at: now - 700 * DAY, moveIn: '2024-03-01', endDate: null, decided: '2024-02-01', note: 'flytt' });
 q(`UPDATE decisions SET end_date = '2027-12-31' WHERE id = ${mover.d}`);
+// the mover's latest entry in Centrum: a home visit on 2025-06-10
+q(`INSERT INTO visits(person_id, date, kind, met, note, created_at) VALUES(${mover.p}, '2025-06-10', 'home', 1, 'Besök i Centrum',
+  ${now - 500 * DAY})`);
 
 test('the transfer form: manager only, Swedish errors at the field, nothing stored', async () => {
   assert.equal((await c.soc1.get(`/persons/${mover.p}/transfer`)).status, 403, 'a socialsekreterare may not transfer');
@@ -108,6 +111,14 @@ test('the transfer form: manager only, Swedish errors at the field, nothing stor
   r = await post({ district_id: String(hisingen), date: daysAgo(-3) });
   assert.equal(r.status, 400);
   assert.match(r.body, /får inte vara senare än i dag/);
+  // no date before the latest entry in the old district (the 2025 register
+  // row would move with it), with the earliest possible date at the field
+  for (const date of ['2016-12-01', '1901-01-01', '2025-06-09']) {
+    r = await post({ district_id: String(hisingen), date });
+    assert.equal(r.status, 400, date);
+    assert.match(r.body, /Datumet kan inte vara före personens senaste anteckning i Centrum \(2025-06-10\)\. Tidigaste möjliga datum är 2025-06-10\./, date);
+    assert.match(r.body, new RegExp(`value="${date}"`), 'the typed date is kept');
+  }
   r = await post({ district_id: '', date: '2026-01-15' });
   assert.equal(r.status, 400);
   assert.match(r.body, /Välj den stadsdel personen flyttar till/);
@@ -148,7 +159,7 @@ test('transfer: confirmed, audited; old district 404, new district sees and writ
   const v2 = q(`SELECT version FROM persons WHERE id = ${mover.p}`)[0].version;
   const early = await c.chef1.post(`/persons/${mover.p}/transfer/confirm`, { version: String(v2), district_id: String(centrum), date: '2026-01-10' });
   assert.equal(early.status, 400);
-  assert.match(early.body, /senare än förra flytten \(2026-01-15\)/);
+  assert.match(early.body, /senare än förra flytten \(2026-01-15\)\. Tidigaste möjliga datum är 2026-01-16\./);
 
   // the old district: 404 on the person, the referral and the decision
   for (const path of [`/persons/${mover.p}`, `/referrals/${mover.r}`, `/decisions/${mover.d}`, `/persons/${mover.p}/edit`])
