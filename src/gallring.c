@@ -280,6 +280,8 @@ int gallring_confirm(struct req *r)
 	    "Det som gallras går inte att återställa, inte heller från databasfilen. Äldre säkerhetskopior har "
 	    "uppgifterna kvar tills de gallras enligt sina egna rutiner.",
 	    "/admin/gallring", "Ja, gallra", "/admin/gallring");
+	/* nothing was typed: the facts are what the run found */
+	json_object_set_new(c, "facts_heading", json_string("Det som gallras"));
 	view_confirm_fact(c, "Antal personer", arena_printf(&r->arena, "%zu", n));
 	view_confirm_fact(c, "Senaste anteckning före", cutoff);
 	view_confirm_hidden(c, "cutoff", cutoff);
@@ -301,7 +303,13 @@ int gallring_submit(struct req *r)
 	date_today(today);
 	date_add_months(today, -12 * years, cutoff);
 	const char *was = http_param(r, "cutoff");
-	if (!was || strcmp(was, cutoff) != 0) {
+	if (!was || !valid_date(was)) {
+		/* not a form the confirmation page sent */
+		r->back = "/admin/gallring";
+		return http_fail(r, 400, "Formuläret saknar gränsen för gallring eller är inte helt. Ingenting har gallrats; "
+		    "visa listan och bekräfta på sidan som visas.");
+	}
+	if (strcmp(was, cutoff) != 0) {
 		r->back = "/admin/gallring";
 		return http_fail(r, 409, "Gränsen för gallring har ändrats sedan bekräftelsen visades. Ingenting har "
 		    "gallrats; visa listan och bekräfta igen.");

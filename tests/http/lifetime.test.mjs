@@ -256,6 +256,10 @@ test('gallring dry run: the CLI and the admin page name only the person 6 years 
   const page = await c.admin1.get('/admin/gallring');
   assert.equal(page.status, 200);
   assert.match(page.body, /äldre än 5 år/);
+  // the rule as GALLRING_OPEN_DECISION has it, and ongoing work
+  assert.match(page.body, /Ett beslut är gällande om det är beviljat \(inte avslag\), inte har ersatts vid en omprövning, inte har avslutats och inte har löpt ut/);
+  assert.doesNotMatch(page.body, /inte ersatts vid en omprövning och slutdatumet är i dag eller senare\./);
+  assert.match(page.body, /öppen remiss eller en tilldelad case manager gallras inte/);
   const list = await c.admin1.get('/admin/gallring?lista=1');
   assert.match(list.body, /1 person att gallra/);
   assert.match(list.body, /<li>SEGA-60-M<\/li>/);
@@ -284,6 +288,14 @@ test('gallring: reports for earlier years byte-identical; names and texts gone f
   const conf = await c.admin1.post('/admin/gallring/confirm', {});
   assert.equal(conf.status, 200);
   assert.match(conf.body, /1 person vars senaste anteckning är äldre än/);
+  assert.doesNotMatch(conf.body, /Det du har fyllt i/, 'nothing was typed');
+  assert.match(conf.body, /<h2>Det som gallras<\/h2>/);
+  // a form without the cutoff is not a stale confirmation: a plain 400
+  r = await c.admin1.post('/admin/gallring', { confirmed: '1' });
+  assert.equal(r.status, 400);
+  assert.match(r.body, /Formuläret saknar gränsen för gallring/);
+  assert.doesNotMatch(r.body, /har ändrats/);
+  assert.equal(q(`SELECT count(*) AS n FROM gallring_runs`)[0].n, 0);
   const { action, fields } = hiddenFields(conf.body);
   r = await c.admin1.post(action, fields);
   assert.equal(r.status, 303, r.body.slice(0, 400));
@@ -321,8 +333,11 @@ test('gallring: reports for earlier years byte-identical; names and texts gone f
   assert.equal(a.length, 1);
   assert.deepEqual([a[0].action, a[0].user_id, a[0].entity_id, a[0].person_id], ['update', uid('admin1'), run1[0].id, null]);
   assert.match((await c.admin1.get('/admin/gallring')).body, /<td>1<\/td>/);
-  // nothing more to weed
+  // nothing more to weed: a sentence, not "0 personer" above an empty list
   assert.match(runBin(['gallra', '--db', srv.db, '--dry-run']).stdout, /^0 personer/);
+  const empty = await c.admin1.get('/admin/gallring?lista=1');
+  assert.match(empty.body, /<h3 id="found-heading">Ingen att gallra<\/h3>\s*<p>Ingen person har sin senaste anteckning före \d{4}-\d\d-\d\d och uppfyller villkoren i dag/);
+  assert.doesNotMatch(empty.body, /0 personer|class="found"/);
 });
 
 test('gallring keeps ongoing work; a weeded person offers no write action and refuses every write', async () => {
