@@ -97,6 +97,7 @@ test('the transfer form: manager only, Swedish errors at the field, nothing stor
   assert.equal(form.status, 200);
   assert.match(form.body, /Flytta till en annan stadsdel/);
   assert.match(form.body, /hör i dag till <strong>Centrum<\/strong>/);
+  assert.match(form.body, /<p class="hint" id="date-hint">[^<]*Tidigast 2025-06-10, senast i dag\.<\/p>/, 'the earliest date in the hint');
   const page = await c.chef1.get(`/persons/${mover.p}`);
   assert.match(page.body, new RegExp(`href="/persons/${mover.p}/transfer"`), 'the person page links to it');
   const version = q(`SELECT version FROM persons WHERE id = ${mover.p}`)[0].version;
@@ -126,6 +127,13 @@ test('the transfer form: manager only, Swedish errors at the field, nothing stor
   r = await c.chef1.post(`/persons/${mover.p}/transfer`, { version: String(version), district_id: String(hisingen), date: '2026-01-15' });
   assert.equal(r.status, 400);
   assert.match(r.body, /Flytten har inte bekräftats/);
+  // a stale form (someone changed the person since): the one 409 shape, the typed values kept
+  r = await c.chef1.post(`/persons/${mover.p}/transfer`, { version: String(version - 1 || 999), district_id: String(hisingen),
+    date: '15/1 2026', confirmed: '1' });
+  assert.equal(r.status, 409);
+  assert.match(r.body, /<h2>Sparat av någon annan<\/h2>/);
+  assert.match(r.body, /nu sparat är stadsdelen Centrum/);
+  assert.match(r.body, /value="15\/1 2026"/);
   assert.equal(q(`SELECT count(*) AS n FROM person_transfers`)[0].n, 0);
   assert.equal(q(`SELECT district_id FROM persons WHERE id = ${mover.p}`)[0].district_id, centrum);
 });
