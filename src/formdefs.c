@@ -478,6 +478,28 @@ static const struct formdef step_reason = {
 	.user = "soc1", .match = "action=withdraw", .fields = step_reason_fields
 };
 
+/* ---------- moving to another district (transfer.c) ---------- */
+
+/* Checked in transfer.c besides: a district other than the person's, a
+ * date not after today and not before the person's latest entry in the
+ * district it leaves or the previous transfer. The POST goes to the
+ * confirmation page first; its button sends the same fields on. */
+static const struct fdef transfer_fields[] = {
+	{ .name = "district_id", .label = "Ny stadsdel", .kind = FK_REF, .required = 1,
+	  .required_msg = "Välj den stadsdel personen flyttar till i listan.",
+	  .bad_msg = "Välj den stadsdel personen flyttar till i listan." },
+	{ .name = "date", .label = "Från och med datum", .kind = FK_DATE, .required = 1,
+	  .hint = "Den dag den nya stadsdelen tar över ärendet. Rapporter per stadsdel räknar personen i den nya stadsdelen "
+	  "från och med det datumet.",
+	  .required_msg = "Ange från vilket datum den nya stadsdelen ansvarar, som ÅÅÅÅ-MM-DD.",
+	  .bad_msg = "Datumet ska vara ett riktigt datum skrivet ÅÅÅÅ-MM-DD, till exempel 2026-03-01." },
+	{ .name = NULL }
+};
+static const struct formdef transfer = {
+	.id = "transfer", .page = "/persons/{transfer_person}/transfer", .action = "/persons/{transfer_person}/transfer/confirm",
+	.user = "chef1", .fields = transfer_fields
+};
+
 /* ---------- the list ---------- */
 
 const struct formdef *const formdefs[] = {
@@ -492,6 +514,7 @@ const struct formdef *const formdefs[] = {
 	&visit, &checklist, &checklist_review,
 	&plan_new, &plan_edit,
 	&referral_new, &referral_edit, &step_book_meeting, &step_hold_meeting, &step_reason,
+	&transfer,
 	NULL
 };
 

@@ -21,7 +21,7 @@
 static const char candidates_sql[] =
     "SELECT p.id, coalesce(p.personkod, '') FROM persons p "
     "WHERE p.weeded_on IS NULL AND p.created_at < :cut_ts AND p.updated_at < :cut_ts "
-    "AND NOT " GALLRING_OPEN_DECISION("p.id") " "
+    "AND NOT " GALLRING_OPEN_DECISION("p.id") " AND NOT " GALLRING_ONGOING_WORK("p.id") " "
     "AND NOT EXISTS (SELECT 1 FROM tenancies t WHERE t.person_id = p.id AND (t.end_date IS NULL "
     " OR " NEWER("t.created_at") " OR " NEWER("t.updated_at") " OR " LATER("t.move_in_date") " OR " LATER("t.end_date")
     " OR " LATER("t.takeover_date") ")) "
@@ -73,6 +73,15 @@ static const char *const blank_sql[] = {
 	"version = version + 1 WHERE tenancy_id IN (SELECT t.id FROM tenancies t JOIN gallring_guard g ON g.person_id = t.person_id)",
 	"UPDATE tenancies SET ordinal_reason = '', takeover_reason = NULL, version = version + 1 "
 	"WHERE person_id IN (SELECT person_id FROM gallring_guard)",
+	/* the decision's texts about the person: an avslag's motivering and the
+	 * ending's note; the review clause and the external provider are typed
+	 * per decision too. A refused decision and an external support must
+	 * keep some text (the CHECKs), so they say "Gallrad". The letter's
+	 * legal_basis and appeal_text stay: they are the admin's standard texts
+	 * as they were, not about the person. */
+	"UPDATE decisions SET motivering = CASE WHEN outcome = 'refused' THEN 'Gallrad' ELSE '' END, end_note = '', "
+	"review_clause = '', provider = CASE WHEN support_kind = 'external' THEN 'Gallrad' ELSE '' END, "
+	"version = version + 1 WHERE person_id IN (SELECT person_id FROM gallring_guard)",
 	NULL
 };
 
@@ -271,6 +280,8 @@ int gallring_confirm(struct req *r)
 	    "Det som gallras går inte att återställa, inte heller från databasfilen. Äldre säkerhetskopior har "
 	    "uppgifterna kvar tills de gallras enligt sina egna rutiner.",
 	    "/admin/gallring", "Ja, gallra", "/admin/gallring");
+	/* nothing was typed: the facts are what the run found */
+	json_object_set_new(c, "facts_heading", json_string("Det som gallras"));
 	view_confirm_fact(c, "Antal personer", arena_printf(&r->arena, "%zu", n));
 	view_confirm_fact(c, "Senaste anteckning före", cutoff);
 	view_confirm_hidden(c, "cutoff", cutoff);
@@ -292,7 +303,13 @@ int gallring_submit(struct req *r)
 	date_today(today);
 	date_add_months(today, -12 * years, cutoff);
 	const char *was = http_param(r, "cutoff");
-	if (!was || strcmp(was, cutoff) != 0) {
+	if (!was || !valid_date(was)) {
+		/* not a form the confirmation page sent */
+		r->back = "/admin/gallring";
+		return http_fail(r, 400, "Formuläret saknar gränsen för gallring eller är inte helt. Ingenting har gallrats; "
+		    "visa listan och bekräfta på sidan som visas.");
+	}
+	if (strcmp(was, cutoff) != 0) {
 		r->back = "/admin/gallring";
 		return http_fail(r, 409, "Gränsen för gallring har ändrats sedan bekräftelsen visades. Ingenting har "
 		    "gallrats; visa listan och bekräfta igen.");

@@ -7,7 +7,8 @@
  * incident, tenancy event, case-manager change, transfer, or a change of
  * the person's own record) is older than the cutoff, today minus N years
  * (the setting gallring_years, default 5), and they have no open decision
- * (GALLRING_OPEN_DECISION) and no ongoing tenancy.
+ * (GALLRING_OPEN_DECISION), no ongoing tenancy and no ongoing work
+ * (GALLRING_ONGOING_WORK: an open referral or an active case manager).
  *
  * Weeding keeps what the statistics need, without identity: the person's
  * row with its district, sex, Personkod (given first when missing) and the
@@ -15,7 +16,8 @@
  * and states, so the statusrapport and kvarboende for past years do not
  * change. It removes the name, personnummer, birth date, contact details
  * and every journal text (notes, plans, checklist comments, incident
- * texts, referral texts, assignment goals), in one transaction with
+ * texts, referral texts, assignment goals, a decision's motivering, end
+ * note, review clause and provider), in one transaction with
  * PRAGMA secure_delete on, then checkpoints the WAL (TRUNCATE) and
  * vacuums, so the old values are gone from the file's bytes too.
  */
@@ -34,6 +36,20 @@
 #define GALLRING_OPEN_DECISION(person_col) \
 	"EXISTS (SELECT 1 FROM decisions od WHERE od.person_id = " person_col " " \
 	"AND od.outcome = 'granted' AND od.replaced_by_id IS NULL AND od.ended_on IS NULL AND od.end_date >= :today)"
+
+/*
+ * "The person person_col has ongoing work" (SQL): a referral not closed
+ * (any state but decided, rejected, declined, not_approved, withdrawn; see
+ * referral_state.h) or a case manager still assigned. Such a person is
+ * never weeded, however old the last entry: the referral waits on the
+ * team's start page and the case manager lists the person among hers, so
+ * weeding would leave "Gallrad person" there. Closing them is a person's
+ * decision (a step with a reason, an ended assignment), not the run's.
+ */
+#define GALLRING_ONGOING_WORK(person_col) \
+	"(EXISTS (SELECT 1 FROM referrals ow WHERE ow.person_id = " person_col " " \
+	"AND ow.state NOT IN ('decided', 'rejected', 'declined', 'not_approved', 'withdrawn')) " \
+	"OR EXISTS (SELECT 1 FROM person_case_managers oc WHERE oc.person_id = " person_col " AND oc.ended_at IS NULL))"
 
 /* One person the rule finds: the id and the Personkod ("" when none). */
 struct gallring_person {

@@ -218,7 +218,9 @@ json_t *view_confirm(struct req *r, const char *heading, const char *what, const
     const char *action, const char *button, const char *back_href);
 
 /* Adds a line of what was filled in ({label, value}); nothing when value is
- * NULL or empty. */
+ * NULL or empty. The facts' heading is "Det du har fyllt i" unless the
+ * confirm object has "facts_heading" (a page whose facts were not typed,
+ * such as the gallring's counts). */
 void view_confirm_fact(json_t *confirm, const char *label, const char *value);
 
 /* Adds a hidden field that the confirmed POST sends again (NULL: ""). */

@@ -128,7 +128,8 @@ static const char usage_check[] =
 static const char usage_gallra[] =
     "usage: bostadforst gallra --db PATH [--years N] [--dry-run]\n"
     "  Weeds (gallrar) the persons whose last entry is older than N years (default:\n"
-    "  the admin setting, 5) and who have no open decision and no ongoing tenancy:\n"
+    "  the admin setting, 5) and who have no open decision, no ongoing tenancy, no\n"
+    "  open referral and no assigned case manager:\n"
     "  names, personnummer, contact details and journal texts are removed, the\n"
     "  Personkod and the dates the statistics need are kept. --dry-run prints the\n"
     "  count and each Personkod (no names) and changes nothing. Safe while the\n"

@@ -39,8 +39,28 @@ json_t *person_load(long long id)
 	static const char sql[] =
 	    "SELECT p.id, p.personnummer, p.reserve, p.birth_date, p.sex, p.first_name, p.last_name, "
 	    "p.first_name || ' ' || p.last_name AS name, p.phone, p.email, p.address, p.district_id, "
-	    "d.name AS district, p.version FROM persons p JOIN districts d ON d.id = p.district_id WHERE p.id = ?";
+	    "d.name AS district, p.version, p.weeded_on FROM persons p JOIN districts d ON d.id = p.district_id WHERE p.id = ?";
 	return db_row_for(sql, id);
+}
+
+int person_refuse_weeded(struct req *r, long long id)
+{
+	static const char sql[] = "SELECT weeded_on FROM persons WHERE id = ?";
+	sqlite3_stmt *st = db_stmt(sql);
+	if (!st)
+		return http_fail(r, 500, NULL);
+	db_bindf(st, "i", id);
+	int rc = sqlite3_step(st);
+	const char *on = rc == SQLITE_ROW ? arena_printf(&r->arena, "%s", db_col_text(st, 0)) : "";
+	db_done(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return http_fail(r, 500, NULL);
+	if (!*on)
+		return 0;
+	r->back = arena_printf(&r->arena, "/persons/%lld", id);
+	return http_fail(r, 410, arena_printf(&r->arena, "Personens uppgifter gallrades %s. Det som finns kvar kan bara "
+	    "läsas: ingenting kan läggas till eller ändras för en gallrad person, och ärendet kan inte flyttas eller få "
+	    "en case manager.", on));
 }
 
 /* GET /persons?q=&district=&after= : the list, and the search box
@@ -568,6 +588,8 @@ int person_page(struct req *r)
 		return http_fail(r, 500, NULL);
 	json_object_set_new(r->view, "person", p);
 	json_object_set_new(r->view, "title", json_string(json_string_value(json_object_get(p, "name"))));
+	/* a weeded person's page only shows what is left: no write actions */
+	int weeded = json_string_value(json_object_get(p, "weeded_on")) != NULL;
 	if (view_list(r, "referrals", referrals_sql, id) < 0 || view_list(r, "decisions", decisions_sql, id) < 0 ||
 	    view_list(r, "case_managers", cms_sql, id) < 0 || view_list(r, "tenancies", tenancies_sql, id) < 0)
 		return http_fail(r, 500, NULL);
@@ -576,7 +598,7 @@ int person_page(struct req *r)
 		if (plan)
 			json_object_set_new(r->view, "plan", plan);
 		json_object_set_new(r->view, "shows_plan", json_true());
-		view_may(r, "can_plan", 1, "POST", "/persons/%lld/plan", id);
+		view_may(r, "can_plan", !weeded, "POST", "/persons/%lld/plan", id);
 	}
 	int housed = 0;
 	size_t ti;
@@ -634,10 +656,10 @@ int person_page(struct req *r)
 		return http_fail(r, 500, NULL);
 	transfer_label_districts(json_object_get(r->view, "decisions"), "created_at", transfers);
 	json_decref(transfers);
-	view_may(r, "can_transfer", 1, "POST", "/persons/%lld/transfer", id);
-	view_may(r, "can_edit", 1, "POST", "/persons/%lld", id);
-	view_may(r, "can_refer", !open_referral, "POST", "/persons/%lld/referrals", id);
-	if (view_may(r, "can_assign", 1, "POST", "/persons/%lld/case-managers", id)) {
+	view_may(r, "can_transfer", !weeded, "POST", "/persons/%lld/transfer", id);
+	view_may(r, "can_edit", !weeded, "POST", "/persons/%lld", id);
+	view_may(r, "can_refer", !open_referral && !weeded, "POST", "/persons/%lld/referrals", id);
+	if (view_may(r, "can_assign", !weeded, "POST", "/persons/%lld/case-managers", id)) {
 		if (view_list(r, "available_case_managers", all_cms_sql, id) < 0)
 			return http_fail(r, 500, NULL);
 	}
@@ -654,6 +676,9 @@ int person_edit_form(struct req *r)
 	long long id = r->params[0];
 	if (person_visible(r, id) != 1)
 		return http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
+	int weeded = person_refuse_weeded(r, id);
+	if (weeded)
+		return weeded;
 	json_t *p = person_load(id);
 	if (!p)
 		return http_fail(r, 500, NULL);
@@ -674,6 +699,9 @@ int person_update(struct req *r)
 	long long id = r->params[0];
 	if (person_visible(r, id) != 1)
 		return http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
+	int weeded = person_refuse_weeded(r, id);
+	if (weeded)
+		return weeded;
 	json_t *stored = person_load(id);
 	if (!stored)
 		return http_fail(r, 500, NULL);
@@ -717,6 +745,9 @@ int person_assign_cm(struct req *r)
 	long long id = r->params[0];
 	if (person_visible(r, id) != 1)
 		return http_fail(r, 404, "Personen finns inte.");
+	int weeded = person_refuse_weeded(r, id);
+	if (weeded)
+		return weeded;
 	long long uid = parse_id(http_param(r, "user_id"));
 	sqlite3_stmt *st = db_stmt(check);
 	if (!st)
@@ -755,6 +786,9 @@ int person_end_cm(struct req *r)
 	long long id = r->params[0], uid = r->params[1];
 	if (person_visible(r, id) != 1)
 		return http_fail(r, 404, "Personen finns inte.");
+	int weeded = person_refuse_weeded(r, id);
+	if (weeded)
+		return weeded;
 	if (db_begin() < 0)
 		return http_fail(r, 500, NULL);
 	sqlite3_stmt *st = db_stmt(sql);

@@ -14,6 +14,14 @@ int person_visible(const struct req *r, long long id);
  * NULL. New reference. */
 json_t *person_load(long long id);
 
+/*
+ * Refuses writes about a weeded (gallrad) person: returns 0 when person id
+ * is not weeded, else answers 410 with a Swedish message (500 on a database
+ * error) and returns that status. Every handler that adds or changes
+ * something on the person's own pages calls it after the scope check.
+ */
+int person_refuse_weeded(struct req *r, long long id);
+
 /* Returns the person's timeline, oldest first, filtered by what the
  * viewer may see; NULL on error. New reference. */
 json_t *person_timeline(struct req *r, long long person_id);

@@ -227,6 +227,9 @@ int plan_new_form(struct req *r)
 	long long pid = r->params[0];
 	if (person_visible(r, pid) != 1)
 		return http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
+	int weeded = person_refuse_weeded(r, pid);
+	if (weeded)
+		return weeded;
 	json_t *e = db_row_for(existing, pid);
 	if (e) {
 		long long id = json_integer_value(json_object_get(e, "id"));
@@ -251,6 +254,9 @@ int plan_create(struct req *r)
 	long long pid = r->params[0];
 	if (person_visible(r, pid) != 1)
 		return http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
+	int weeded = person_refuse_weeded(r, pid);
+	if (weeded)
+		return weeded;
 	char next[11];
 	struct fvals *v;
 	char *areas = read_plan(r, next, &v);

@@ -112,6 +112,9 @@ int referral_new_form(struct req *r)
 	long long pid = r->params[0];
 	if (person_visible(r, pid) != 1)
 		return http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
+	int weeded = person_refuse_weeded(r, pid);
+	if (weeded)
+		return weeded;
 	json_object_set_new(r->view, "title", json_string("Ny remiss till Bostad först"));
 	ref_form_view(r, json_object(), arena_printf(&r->arena, "/persons/%lld/referrals", pid), person_load(pid), NULL);
 	return 200;
@@ -172,6 +175,9 @@ int referral_create(struct req *r)
 	long long pid = r->params[0];
 	if (person_visible(r, pid) != 1)
 		return http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
+	int weeded = person_refuse_weeded(r, pid);
+	if (weeded)
+		return weeded;
 	struct fvals *v;
 	json_t *f = read_referral_input(r, &v);
 	json_object_set_new(r->view, "title", json_string("Ny remiss till Bostad först"));

@@ -5,10 +5,12 @@
 #include "db.h"
 #include "district.h"
 #include "form.h"
+#include "formdef.h"
 #include "handlers.h"
 #include "person.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <string.h>
 
 json_t *transfer_history(long long person_id)
@@ -43,50 +45,132 @@ void transfer_label_districts(json_t *rows, const char *at_key, json_t *transfer
 	}
 }
 
+/*
+ * The latest date an entry about the person is about, on or before :today:
+ * a referral made or any of its steps, a decision made, verkställd or
+ * ended, a tenancy's move-in, takeover or end, a visit, an incident or its
+ * resolution, a checklist's month, a plan version agreed or written, an
+ * assignment written. Event dates, not when they were registered, so a
+ * transfer registered late may still be dated back to the day the new
+ * district took over. With none of these: the day the person was
+ * registered. NULL only for an unknown person.
+ */
+static const char last_entry_sql[] =
+    "SELECT coalesce((SELECT max(d) FROM ("
+    "SELECT date(f.created_at, 'unixepoch', 'localtime') AS d FROM referrals f WHERE f.person_id = :p "
+    "UNION ALL SELECT date(s.at, 'unixepoch', 'localtime') FROM referral_steps s JOIN referrals f ON f.id = s.referral_id "
+    " WHERE f.person_id = :p "
+    "UNION ALL SELECT s.date FROM referral_steps s JOIN referrals f ON f.id = s.referral_id WHERE f.person_id = :p "
+    "UNION ALL SELECT decision_date FROM decisions WHERE person_id = :p "
+    "UNION ALL SELECT support_effective_date FROM decisions WHERE person_id = :p "
+    "UNION ALL SELECT ended_on FROM decisions WHERE person_id = :p "
+    "UNION ALL SELECT move_in_date FROM tenancies WHERE person_id = :p "
+    "UNION ALL SELECT takeover_date FROM tenancies WHERE person_id = :p "
+    "UNION ALL SELECT end_date FROM tenancies WHERE person_id = :p "
+    "UNION ALL SELECT date FROM visits WHERE person_id = :p "
+    "UNION ALL SELECT i.date FROM incidents i JOIN tenancies t ON t.id = i.tenancy_id WHERE t.person_id = :p "
+    "UNION ALL SELECT i.resolved_date FROM incidents i JOIN tenancies t ON t.id = i.tenancy_id WHERE t.person_id = :p "
+    "UNION ALL SELECT c.month || '-01' FROM checklists c JOIN tenancies t ON t.id = c.tenancy_id WHERE t.person_id = :p "
+    "UNION ALL SELECT coalesce(v.agreed_date, date(v.created_at, 'unixepoch', 'localtime')) FROM plan_versions v "
+    " JOIN plans l ON l.id = v.plan_id WHERE l.person_id = :p "
+    "UNION ALL SELECT date(a.created_at, 'unixepoch', 'localtime') FROM assignments a WHERE a.person_id = :p"
+    ") WHERE d IS NOT NULL AND d <= :today), "
+    "(SELECT date(created_at, 'unixepoch', 'localtime') FROM persons WHERE id = :p)) AS date";
+
+/*
+ * Writes into earliest the first date a transfer of the person may have:
+ * the day of the latest entry in the district it leaves (last_entry_sql),
+ * or the day after the previous transfer when that is later. *after_transfer
+ * says which (1: the previous transfer, whose date goes into last), else
+ * last is the latest entry's date. Returns 0, or -1 on a database error.
+ */
+static int transfer_earliest(long long person_id, const char *today, char earliest[11], char last[11],
+    int *after_transfer)
+{
+	static const char prev_sql[] = "SELECT max(date) FROM person_transfers WHERE person_id = ?";
+	sqlite3_stmt *st = db_stmt(last_entry_sql);
+	if (!st)
+		return -1;
+	db_bind_named_int(st, ":p", person_id);
+	db_bind_named_text(st, ":today", today);
+	int rc = sqlite3_step(st);
+	snprintf(last, 11, "%s", rc == SQLITE_ROW ? db_col_text(st, 0) : "");
+	db_done(st);
+	if (rc != SQLITE_ROW)
+		return -1;
+	snprintf(earliest, 11, "%s", last);
+	*after_transfer = 0;
+	if (!(st = db_stmt(prev_sql)))
+		return -1;
+	db_bindf(st, "i", person_id);
+	rc = sqlite3_step(st);
+	char prev[11];
+	snprintf(prev, sizeof prev, "%s", rc == SQLITE_ROW ? db_col_text(st, 0) : "");
+	db_done(st);
+	if (rc != SQLITE_ROW)
+		return -1;
+	if (valid_date(prev)) {
+		char next[11];
+		date_add_days(prev, 1, next);
+		if (strcmp(next, earliest) > 0) {
+			snprintf(earliest, 11, "%s", next);
+			snprintf(last, 11, "%s", prev);
+			*after_transfer = 1;
+		}
+	}
+	return 0;
+}
+
 /* The transfer form as posted. */
 struct transfer_input {
 	long long district;
-	const char *date;
+	const char *date;	/* ÅÅÅÅ-MM-DD, or NULL when empty or bad */
 	long long version;
+	struct fvals *v;	/* as read (form "transfer" in formdefs.c) */
 };
 
 /*
- * Reads and checks the form against the person p (person_load): a district
- * from the list other than the person's, a date (not in the future, after
- * the person's latest transfer), the form's version. Records Swedish
- * errors with view_error; returns 1 when the form is good.
+ * Reads the form "transfer" (formdefs.c: a district from the list, a date)
+ * and checks it against the person p (person_load): a district other than
+ * the person's, a date not in the future and not before transfer_earliest
+ * (the person's latest entry in the district it leaves, the day after the
+ * previous transfer), the form's version. Records Swedish errors with
+ * view_error; returns 1 when the form is good, 0 when not, -1 on a
+ * database error.
  */
 static int transfer_check(struct req *r, long long person_id, json_t *p, struct transfer_input *in)
 {
-	static const char last_sql[] = "SELECT max(date) AS date FROM person_transfers WHERE person_id = ?";
-	const char *d = http_param(r, "district_id");
-	in->district = d && *d ? parse_id(d) : 0;
-	in->date = http_param(r, "date");
+	in->v = form_read(r, formdef_find("transfer"));
+	in->district = (long long)fv_num(in->v, "district_id");
+	in->date = fv_str(in->v, "date");
 	in->version = parse_id(http_param(r, "version"));
-	if (!in->district || !district_exists(in->district))
+	if (in->district && !district_exists(in->district))
 		view_error(r, "district_id", "Välj den stadsdel personen flyttar till i listan.");
-	else if (in->district == json_integer_value(json_object_get(p, "district_id")))
+	else if (in->district && in->district == json_integer_value(json_object_get(p, "district_id")))
 		view_error(r, "district_id", "Personen hör redan till den stadsdelen. Välj en annan stadsdel.");
-	char today[11];
+	char today[11], earliest[11], last[11];
+	int after_transfer;
 	date_today(today);
-	json_t *last = db_row_for(last_sql, person_id);
-	const char *last_date = json_string_value(json_object_get(last, "date"));
-	if (!in->date || !*in->date)
-		view_error(r, "date", "Ange från vilket datum den nya stadsdelen ansvarar, som ÅÅÅÅ-MM-DD.");
-	else if (!valid_date(in->date))
-		view_error(r, "date", "Datumet ska vara ett riktigt datum skrivet ÅÅÅÅ-MM-DD, till exempel 2026-03-01.");
-	else if (strcmp(in->date, today) > 0)
+	if (transfer_earliest(person_id, today, earliest, last, &after_transfer) < 0)
+		return -1;
+	if (in->date && strcmp(in->date, today) > 0)
 		view_error(r, "date", "Datumet får inte vara senare än i dag. Registrera flytten när den nya stadsdelen tar över.");
-	else if (last_date && strcmp(in->date, last_date) <= 0)
-		view_error(r, "date", arena_printf(&r->arena, "Datumet måste vara senare än förra flytten (%s).", last_date));
-	json_decref(last);
+	else if (in->date && strcmp(in->date, earliest) < 0)
+		view_error(r, "date", after_transfer ?
+		    arena_printf(&r->arena, "Datumet måste vara senare än förra flytten (%s). Tidigaste möjliga datum är %s.",
+		    last, earliest) :
+		    arena_printf(&r->arena, "Datumet kan inte vara före personens senaste anteckning i %s (%s). Tidigaste "
+		    "möjliga datum är %s.", json_string_value(json_object_get(p, "district")), last, earliest));
 	if (!in->version)
 		view_error(r, "district_id", "Formuläret saknar version. Ladda om sidan och försök igen.");
 	return !view_has_errors(r);
 }
 
-/* Fills the form page's view for person p (what was posted is kept). */
-static int transfer_view(struct req *r, long long id, json_t *p)
+/* Fills the form page's view for person p: the fields of the form
+ * "transfer" with what was typed (v, NULL on the first GET: the date of
+ * today), the districts, the earliest possible date in the date's hint,
+ * the person's district history. Returns 0 or -1. */
+static int transfer_view(struct req *r, long long id, json_t *p, const struct fvals *v)
 {
 	r->template = "persons/transfer";
 	json_t *hist = transfer_history(id);
@@ -94,29 +178,30 @@ static int transfer_view(struct req *r, long long id, json_t *p)
 		return -1;
 	json_object_set_new(r->view, "transfers", hist);
 	json_object_set_new(r->view, "title", json_string("Flytta till en annan stadsdel"));
-	json_t *f = json_array();
-	const char *dv = http_param(r, "district_id");
-	long long sel = dv && *dv ? parse_id(dv) : 0;
-	json_t *district = view_field(r, f, "district_id", "Ny stadsdel", "select", dv, NULL);
-	json_t *opts = district_options(sel);
-	json_object_set_new(district, "options", opts);
-	char today[11];
+	const struct formdef *d = formdef_find("transfer");
+	char today[11], earliest[11], last[11];
+	int after_transfer;
 	date_today(today);
-	const char *date = http_param(r, "date");
-	json_t *df = view_field(r, f, "date", "Från och med datum", "input", date ? date : today,
-	    "Den dag den nya stadsdelen tar över ärendet. Rapporter per stadsdel räknar personen i den nya stadsdelen från "
-	    "och med det datumet.");
-	json_object_set_new(df, "date", json_true());
-	json_object_set_new(r->view, "fields", f);
-	const char *v = http_param(r, "version");
-	json_object_set_new(r->view, "version", v && *v ? json_string(v) :
+	json_t *stored = json_pack("{s:s}", "date", today);
+	form_view(r, d, v, stored);
+	json_decref(stored);
+	form_view_options(r, "district_id", district_options(0));
+	if (transfer_earliest(id, today, earliest, last, &after_transfer) < 0)
+		return -1;
+	json_t *df = json_object_get(json_object_get(r->view, "f"), "date");
+	if (df && strcmp(earliest, today) <= 0)
+		json_object_set_new(df, "hint", json_string(arena_printf(&r->arena, "%s Tidigast %s, senast i dag.",
+		    formdef_field(d, "date")->hint, earliest)));
+	const char *ver = http_param(r, "version");
+	json_object_set_new(r->view, "version", ver && *ver ? json_string(ver) :
 	    json_integer(json_integer_value(json_object_get(p, "version"))));
 	json_object_set(r->view, "person", p);
 	return 0;
 }
 
-/* Loads the person for a transfer page: 404 outside scope. Returns the
- * person (new reference) or NULL with *status set. */
+/* Loads the person for a transfer page: 404 outside scope, 410 for a
+ * weeded person. Returns the person (new reference) or NULL with *status
+ * set. */
 static json_t *transfer_person(struct req *r, long long id, int *status)
 {
 	int vis = person_visible(r, id);
@@ -125,6 +210,8 @@ static json_t *transfer_person(struct req *r, long long id, int *status)
 		    http_fail(r, 404, "Personen finns inte eller ingår inte i det du har tillgång till.");
 		return NULL;
 	}
+	if ((*status = person_refuse_weeded(r, id)))
+		return NULL;
 	json_t *p = person_load(id);
 	if (!p)
 		*status = http_fail(r, 500, NULL);
@@ -139,7 +226,7 @@ int transfer_form(struct req *r)
 	json_t *p = transfer_person(r, id, &status);
 	if (!p)
 		return status;
-	int rc = transfer_view(r, id, p);
+	int rc = transfer_view(r, id, p, NULL);
 	json_decref(p);
 	if (rc < 0)
 		return http_fail(r, 500, NULL);
@@ -158,8 +245,13 @@ int transfer_confirm(struct req *r)
 		return status;
 	http_saw_person(r, id);
 	struct transfer_input in;
-	if (!transfer_check(r, id, p, &in)) {
-		int rc = transfer_view(r, id, p);
+	int checked = transfer_check(r, id, p, &in);
+	if (checked < 0) {
+		json_decref(p);
+		return http_fail(r, 500, NULL);
+	}
+	if (!checked) {
+		int rc = transfer_view(r, id, p, in.v);
 		json_decref(p);
 		return rc < 0 ? http_fail(r, 500, NULL) : 400;
 	}
@@ -242,8 +334,13 @@ int transfer_submit(struct req *r)
 	if (!p)
 		return status;
 	struct transfer_input in;
-	if (!transfer_check(r, id, p, &in)) {
-		int rc = transfer_view(r, id, p);
+	int checked = transfer_check(r, id, p, &in);
+	if (checked < 0) {
+		json_decref(p);
+		return http_fail(r, 500, NULL);
+	}
+	if (!checked) {
+		int rc = transfer_view(r, id, p, in.v);
 		json_decref(p);
 		return rc < 0 ? http_fail(r, 500, NULL) : 400;
 	}
@@ -255,13 +352,19 @@ int transfer_submit(struct req *r)
 	}
 	int rc = transfer_write(r->user.id, id, json_integer_value(json_object_get(p, "district_id")), &in);
 	if (rc == 0) {
-		view_conflict(r, "district_id", "personen");
+		/* the one stale-form answer: the form as typed, the person's
+		 * district as it is now */
 		json_t *fresh = person_load(id);
 		json_decref(p);
 		p = fresh;
 		if (!p)
 			return http_fail(r, 500, NULL);
-		transfer_view(r, id, p);
+		form_conflict(r, formdef_find("transfer"), NULL, "district_id", "personen",
+		    arena_printf(&r->arena, "stadsdelen %s", json_string_value(json_object_get(p, "district"))));
+		if (transfer_view(r, id, p, in.v) < 0) {
+			json_decref(p);
+			return http_fail(r, 500, NULL);
+		}
 		json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(p, "version"))));
 		json_decref(p);
 		return 409;

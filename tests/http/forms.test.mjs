@@ -46,6 +46,7 @@ const records = {
   referral_booked: "SELECT id FROM referrals WHERE state = 'meeting_booked'",
   open_tenancy: `SELECT t.id FROM tenancies t WHERE t.end_date IS NULL AND t.takeover_date IS NULL AND t.imported = 0`,
   free_apartment: `SELECT a.id FROM apartments a WHERE a.status <> 'blocked' AND a.imported = 0 AND NOT EXISTS (SELECT 1 FROM tenancies t WHERE t.apartment_id = a.id AND t.end_date IS NULL)`,
+  transfer_person: 'SELECT id FROM persons WHERE weeded_on IS NULL',
   incident: `SELECT i.id FROM incidents i JOIN tenancies t ON t.id = i.tenancy_id ${caseload} WHERE i.housing_related = 1`,
 };
 function resolve(path) {

@@ -21,7 +21,7 @@ import { startServer, Client, sql, runBin } from '../lib/server.mjs';
 const srv = await startServer();
 const q = (s) => sql(srv.db, s);
 const c = {};
-for (const u of ['soc1', 'soc2', 'chef1', 'admin1']) {
+for (const u of ['soc1', 'soc2', 'chef1', 'admin1', 'cm1']) {
   c[u] = new Client(srv.url);
   await c[u].login(u);
 }
@@ -87,6 +87,9 @@ function casePerson({ first, last, pnr, kod, district, at, moveIn, endDate, deci
 const mover = casePerson({ first: 'Flyttbar', last: 'Stadsdelsson', pnr: '19700101-1111', kod: 'FLST-54-K', district: centrum,
   at: now - 700 * DAY, moveIn: '2024-03-01', endDate: null, decided: '2024-02-01', note: 'flytt' });
 q(`UPDATE decisions SET end_date = '2027-12-31' WHERE id = ${mover.d}`);
+// the mover's latest entry in Centrum: a home visit on 2025-06-10
+q(`INSERT INTO visits(person_id, date, kind, met, note, created_at) VALUES(${mover.p}, '2025-06-10', 'home', 1, 'Besök i Centrum',
+  ${now - 500 * DAY})`);
 
 test('the transfer form: manager only, Swedish errors at the field, nothing stored', async () => {
   assert.equal((await c.soc1.get(`/persons/${mover.p}/transfer`)).status, 403, 'a socialsekreterare may not transfer');
@@ -94,6 +97,7 @@ test('the transfer form: manager only, Swedish errors at the field, nothing stor
   assert.equal(form.status, 200);
   assert.match(form.body, /Flytta till en annan stadsdel/);
   assert.match(form.body, /hör i dag till <strong>Centrum<\/strong>/);
+  assert.match(form.body, /<p class="hint" id="date-hint">[^<]*Tidigast 2025-06-10, senast i dag\.<\/p>/, 'the earliest date in the hint');
   const page = await c.chef1.get(`/persons/${mover.p}`);
   assert.match(page.body, new RegExp(`href="/persons/${mover.p}/transfer"`), 'the person page links to it');
   const version = q(`SELECT version FROM persons WHERE id = ${mover.p}`)[0].version;
@@ -108,6 +112,14 @@ test('the transfer form: manager only, Swedish errors at the field, nothing stor
   r = await post({ district_id: String(hisingen), date: daysAgo(-3) });
   assert.equal(r.status, 400);
   assert.match(r.body, /får inte vara senare än i dag/);
+  // no date before the latest entry in the old district (the 2025 register
+  // row would move with it), with the earliest possible date at the field
+  for (const date of ['2016-12-01', '1901-01-01', '2025-06-09']) {
+    r = await post({ district_id: String(hisingen), date });
+    assert.equal(r.status, 400, date);
+    assert.match(r.body, /Datumet kan inte vara före personens senaste anteckning i Centrum \(2025-06-10\)\. Tidigaste möjliga datum är 2025-06-10\./, date);
+    assert.match(r.body, new RegExp(`value="${date}"`), 'the typed date is kept');
+  }
   r = await post({ district_id: '', date: '2026-01-15' });
   assert.equal(r.status, 400);
   assert.match(r.body, /Välj den stadsdel personen flyttar till/);
@@ -115,6 +127,13 @@ test('the transfer form: manager only, Swedish errors at the field, nothing stor
   r = await c.chef1.post(`/persons/${mover.p}/transfer`, { version: String(version), district_id: String(hisingen), date: '2026-01-15' });
   assert.equal(r.status, 400);
   assert.match(r.body, /Flytten har inte bekräftats/);
+  // a stale form (someone changed the person since): the one 409 shape, the typed values kept
+  r = await c.chef1.post(`/persons/${mover.p}/transfer`, { version: String(version - 1 || 999), district_id: String(hisingen),
+    date: '15/1 2026', confirmed: '1' });
+  assert.equal(r.status, 409);
+  assert.match(r.body, /<h2>Sparat av någon annan<\/h2>/);
+  assert.match(r.body, /nu sparat är stadsdelen Centrum/);
+  assert.match(r.body, /value="15\/1 2026"/);
   assert.equal(q(`SELECT count(*) AS n FROM person_transfers`)[0].n, 0);
   assert.equal(q(`SELECT district_id FROM persons WHERE id = ${mover.p}`)[0].district_id, centrum);
 });
@@ -148,7 +167,7 @@ test('transfer: confirmed, audited; old district 404, new district sees and writ
   const v2 = q(`SELECT version FROM persons WHERE id = ${mover.p}`)[0].version;
   const early = await c.chef1.post(`/persons/${mover.p}/transfer/confirm`, { version: String(v2), district_id: String(centrum), date: '2026-01-10' });
   assert.equal(early.status, 400);
-  assert.match(early.body, /senare än förra flytten \(2026-01-15\)/);
+  assert.match(early.body, /senare än förra flytten \(2026-01-15\)\. Tidigaste möjliga datum är 2026-01-16\./);
 
   // the old district: 404 on the person, the referral and the decision
   for (const path of [`/persons/${mover.p}`, `/referrals/${mover.r}`, `/decisions/${mover.d}`, `/persons/${mover.p}/edit`])
@@ -206,6 +225,25 @@ const four = casePerson({ first: 'Fyraårig', last: 'Kvarsson', pnr: '19600202-2
   at: yearsAgo(4), moveIn: ymdAt(yearsAgo(5.5)), endDate: ymdAt(yearsAgo(4)), decided: ymdAt(yearsAgo(5.6)), note: 'FYRAHEMLIS' });
 const six = casePerson({ first: 'Sexårig', last: 'Gallringsson', pnr: '19550303-3333', kod: 'SEGA-60-M', district: centrum, sex: 'M',
   at: yearsAgo(6), moveIn: ymdAt(yearsAgo(7.5)), endDate: ymdAt(yearsAgo(6)), decided: ymdAt(yearsAgo(7.6)), note: 'SEXHEMLIS' });
+// a refused decision's motivering and an ended decision's note, review
+// clause and external provider: texts about the person
+q(`INSERT INTO decisions(person_id, district_id, decision_date, start_date, end_date, review_clause, support_kind, provider,
+  decided_by, created_at, updated_at, kind, outcome, motivering) VALUES(${six.p}, ${centrum}, '${ymdAt(yearsAgo(7.7))}',
+  '${ymdAt(yearsAgo(7.7))}', '${ymdAt(yearsAgo(7.2))}', 'Omprövas SEXHEMLIS', 'external', 'Utförare SEXHEMLIS', ${uid('soc1')},
+  ${yearsAgo(7.7)}, ${yearsAgo(7.7)}, 'housing', 'refused', 'Avslag SEXHEMLIS motivering')`);
+q(`UPDATE decisions SET ended_on = '${ymdAt(yearsAgo(6.1))}', end_reason = 'other', end_note = 'Avslut SEXHEMLIS notering',
+  ended_at = ${yearsAgo(6.1)} WHERE twin_of = ${six.d}`);
+// ongoing work keeps a person however old the last entry: an open referral
+// (sent, waiting on the team) or a case manager still assigned
+const waiting = casePerson({ first: 'Väntande', last: 'Remissdotter', pnr: '19580404-4444', kod: 'VARE-58-K', district: centrum,
+  at: yearsAgo(6), moveIn: ymdAt(yearsAgo(7.5)), endDate: ymdAt(yearsAgo(6)), decided: ymdAt(yearsAgo(7.6)), note: 'VANTAR' });
+q(`INSERT INTO referrals(person_id, district_id, state, needs, current_situation, sent_at, last_step_at, created_at, created_by,
+  updated_at) VALUES(${waiting.p}, ${centrum}, 'sent', 'Behov', 'Läge', ${yearsAgo(6)}, ${yearsAgo(6)}, ${yearsAgo(6)},
+  ${uid('soc1')}, ${yearsAgo(6)})`);
+const followed = casePerson({ first: 'Följd', last: 'Casemanagersson', pnr: '19590505-5555', kod: 'FOCA-59-M', district: centrum,
+  sex: 'M', at: yearsAgo(6), moveIn: ymdAt(yearsAgo(7.5)), endDate: ymdAt(yearsAgo(6)), decided: ymdAt(yearsAgo(7.6)), note: 'FOLJD' });
+q(`INSERT INTO person_case_managers(person_id, user_id, started_at, started_by) VALUES(${followed.p}, ${uid('cm1')},
+  ${yearsAgo(7)}, ${uid('chef1')})`);
 const SECRETS = ['Sexårig', 'Gallringsson', '19550303-3333', 'SEXHEMLIS', 'sexarig', 'gallringsson', '070-3333'];
 const yr = (y) => new Date(y * 1000).getFullYear();
 
@@ -226,6 +264,10 @@ test('gallring dry run: the CLI and the admin page name only the person 6 years 
   const page = await c.admin1.get('/admin/gallring');
   assert.equal(page.status, 200);
   assert.match(page.body, /äldre än 5 år/);
+  // the rule as GALLRING_OPEN_DECISION has it, and ongoing work
+  assert.match(page.body, /Ett beslut är gällande om det är beviljat \(inte avslag\), inte har ersatts vid en omprövning, inte har avslutats och inte har löpt ut/);
+  assert.doesNotMatch(page.body, /inte ersatts vid en omprövning och slutdatumet är i dag eller senare\./);
+  assert.match(page.body, /öppen remiss eller en tilldelad case manager gallras inte/);
   const list = await c.admin1.get('/admin/gallring?lista=1');
   assert.match(list.body, /1 person att gallra/);
   assert.match(list.body, /<li>SEGA-60-M<\/li>/);
@@ -254,6 +296,14 @@ test('gallring: reports for earlier years byte-identical; names and texts gone f
   const conf = await c.admin1.post('/admin/gallring/confirm', {});
   assert.equal(conf.status, 200);
   assert.match(conf.body, /1 person vars senaste anteckning är äldre än/);
+  assert.doesNotMatch(conf.body, /Det du har fyllt i/, 'nothing was typed');
+  assert.match(conf.body, /<h2>Det som gallras<\/h2>/);
+  // a form without the cutoff is not a stale confirmation: a plain 400
+  r = await c.admin1.post('/admin/gallring', { confirmed: '1' });
+  assert.equal(r.status, 400);
+  assert.match(r.body, /Formuläret saknar gränsen för gallring/);
+  assert.doesNotMatch(r.body, /har ändrats/);
+  assert.equal(q(`SELECT count(*) AS n FROM gallring_runs`)[0].n, 0);
   const { action, fields } = hiddenFields(conf.body);
   r = await c.admin1.post(action, fields);
   assert.equal(r.status, 303, r.body.slice(0, 400));
@@ -277,6 +327,12 @@ test('gallring: reports for earlier years byte-identical; names and texts gone f
     for (const s of SECRETS) assert.equal(bytes.indexOf(Buffer.from(s, 'utf8')), -1, `${s} in the bytes of ${f}`);
   }
   assert.ok(readFileSync(srv.db).indexOf(Buffer.from('FYRAHEMLIS')) >= 0, 'the byte search finds what stays');
+  // the decisions' rows stay (dates, outcome, ending), their texts go
+  const ds = q(`SELECT outcome, motivering, end_note, review_clause, provider, ended_on, end_reason FROM decisions
+    WHERE person_id = ${six.p} ORDER BY id`);
+  assert.ok(ds.some((d) => d.outcome === 'refused' && d.motivering === 'Gallrad'), 'the avslag stays, its motivering goes');
+  assert.ok(ds.some((d) => d.ended_on && d.end_reason === 'other' && d.end_note === ''), 'the ending stays, its note goes');
+  assert.ok(ds.every((d) => d.review_clause === '' && !/HEMLIS/.test(d.provider)));
   // the audit row: how many and by whom, not whom
   const run1 = q(`SELECT * FROM gallring_runs`);
   assert.equal(run1.length, 1);
@@ -285,8 +341,45 @@ test('gallring: reports for earlier years byte-identical; names and texts gone f
   assert.equal(a.length, 1);
   assert.deepEqual([a[0].action, a[0].user_id, a[0].entity_id, a[0].person_id], ['update', uid('admin1'), run1[0].id, null]);
   assert.match((await c.admin1.get('/admin/gallring')).body, /<td>1<\/td>/);
-  // nothing more to weed
+  // nothing more to weed: a sentence, not "0 personer" above an empty list
   assert.match(runBin(['gallra', '--db', srv.db, '--dry-run']).stdout, /^0 personer/);
+  const empty = await c.admin1.get('/admin/gallring?lista=1');
+  assert.match(empty.body, /<h3 id="found-heading">Ingen att gallra<\/h3>\s*<p>Ingen person har sin senaste anteckning före \d{4}-\d\d-\d\d och uppfyller villkoren i dag/);
+  assert.doesNotMatch(empty.body, /0 personer|class="found"/);
+});
+
+test('gallring keeps ongoing work; a weeded person offers no write action and refuses every write', async () => {
+  for (const who of [waiting, followed])
+    assert.notEqual(q(`SELECT first_name FROM persons WHERE id = ${who.p}`)[0].first_name, 'Gallrad', 'ongoing work is not weeded');
+  const home = await c.cm1.get('/');
+  assert.equal(home.status, 200);
+  assert.doesNotMatch(home.body, /Gallrad person/, 'the case manager start page lists no weeded person');
+  assert.match(home.body, /Casemanagersson/, 'the assigned person is still hers');
+  // the weeded person's page: what is left, no actions
+  const page = await c.chef1.get(`/persons/${six.p}`);
+  assert.equal(page.status, 200);
+  assert.match(page.body, /Personens uppgifter gallrades \d{4}-\d\d-\d\d/);
+  assert.doesNotMatch(page.body, /\/transfer"|Tilldela|case-managers/, 'no transfer, no case manager');
+  const socPage = await c.soc1.get(`/persons/${six.p}`);
+  assert.doesNotMatch(socPage.body, /Ändra personuppgifter|Ny remiss|\/edit"/);
+  // and the writes answer 410 in Swedish, storing nothing
+  const version = String(q(`SELECT version FROM persons WHERE id = ${six.p}`)[0].version);
+  const writes = [
+    [c.chef1, `/persons/${six.p}/transfer/confirm`, { version, district_id: String(hisingen), date: daysAgo(1) }],
+    [c.chef1, `/persons/${six.p}/transfer`, { version, district_id: String(hisingen), date: daysAgo(1), confirmed: '1' }],
+    [c.chef1, `/persons/${six.p}/case-managers`, { user_id: String(uid('cm1')) }],
+    [c.soc1, `/persons/${six.p}`, { first_name: 'Ny', last_name: 'Identitet', phone: '', email: '', address: '', version }],
+  ];
+  for (const [client, path, body] of writes) {
+    const r = await client.post(path, body);
+    assert.equal(r.status, 410, path);
+    assert.match(r.body, /gallrades [\s\S]*ingenting kan läggas till eller ändras/, path);
+  }
+  assert.equal((await c.chef1.get(`/persons/${six.p}/transfer`)).status, 410);
+  assert.equal((await c.soc1.get(`/persons/${six.p}/referrals/new`)).status, 410);
+  assert.equal(q(`SELECT count(*) AS n FROM person_transfers WHERE person_id = ${six.p}`)[0].n, 0);
+  assert.equal(q(`SELECT count(*) AS n FROM person_case_managers WHERE person_id = ${six.p}`)[0].n, 0);
+  assert.equal(q(`SELECT first_name FROM persons WHERE id = ${six.p}`)[0].first_name, 'Gallrad');
 });
 
 test('the append-only journal: an ordinary UPDATE or DELETE still fails, for weeded and other persons', () => {
