@@ -178,7 +178,7 @@ int decision_end(struct req *r)
 		    "formuläret och bekräfta på sidan som visas.");
 	}
 	long long now = now_unix();
-	rc = audit_update(r->user.id, "decision", id, pid, sql, "ttiiiiiii", in.date, in.reason, in.note ? in.note : "",
+	rc = audit_update(r->user.id, "decision", id, pid, sql, "tttiiiiii", in.date, in.reason, in.note ? in.note : "",
 	    now, r->user.id, now, r->user.id, id, parse_id(http_param(r, "version")));
 	if (rc == 0) {
 		view_conflict(r, "ended_on", "beslutet");

@@ -242,6 +242,20 @@ test('granted but not verkställt after three months: listed, oldest first, with
   assert.deepEqual(left, ['housing'], 'the support is no longer listed');
 });
 
+test('ending with Annat: the note is stored and shown as typed (å, ä, ö), not a number', async () => {
+  const { rid } = approved('Åsa');
+  assert.equal((await decide(rid)).status, 303);
+  const [, s] = pair(rid);
+  const note = 'Flyttar till sin dotter i Överkalix – "nöjd" & glad.';
+  const r = await c.soc1.post(`/decisions/${s.id}/end`, { ended_on: today, end_reason: 'other', end_note: note,
+    version: String(s.version), confirmed: '1' });
+  assert.equal(r.status, 303, r.body.slice(0, 300));
+  assert.equal(q(`SELECT end_note FROM decisions WHERE id = ${s.id}`)[0].end_note, note);
+  assert.equal((await json(`/decisions/${s.id}`)).decision.end_note, note);
+  const page = (await c.soc1.get(`/decisions/${s.id}`)).body;
+  assert.ok(page.includes(`Avslutat</dt><dd>${today} – Annat: Flyttar till sin dotter i Överkalix – &quot;nöjd&quot; &amp; glad.</dd>`), 'the note on the page');
+});
+
 test('migration 0013 on a demo database made with 0012: every field kept, a housing twin per pair, audit rows intact', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bf-mig-'));
   try {
