@@ -9,6 +9,7 @@
 #include "date.h"
 #include "db.h"
 #include "decision.h"
+#include "formdef.h"
 #include "handlers.h"
 #include "person.h"
 #include "referral.h"
@@ -147,6 +148,8 @@ static void read_decision_input(struct req *r, struct decision_input *in, int ho
 	else if (strlen(in->review_clause) > 2000)
 		view_error(r, "review_clause", "Omprövningsförbehållet får vara högst 2000 tecken.");
 	if (support) {
+		char today[11];
+		date_today(today);
 		if (!in->support_kind || (strcmp(in->support_kind, "internal") && strcmp(in->support_kind, "external")))
 			view_error(r, "support_kind", "Välj om stödinsatsen är intern eller extern.");
 		else if (!strcmp(in->support_kind, "external") && (!in->provider || !*in->provider))
@@ -157,6 +160,9 @@ static void read_decision_input(struct req *r, struct decision_input *in, int ho
 			view_error(r, "support_effective_date", "Ange verkställighetsdatum som ÅÅÅÅ-MM-DD, eller lämna tomt.");
 		else if (in->effective && *in->effective && str_eq(in->support.outcome, "refused"))
 			view_error(r, "support_effective_date", "Ett avslag verkställs inte. Lämna datumet tomt.");
+		else if (in->effective && *in->effective && strcmp(in->effective, today) > 0)
+			view_error(r, "support_effective_date",
+			    "Registrera verkställigheten när den har skett; datumet kan inte vara i framtiden.");
 	}
 	parts_view(r, in, housing, support);
 }
@@ -201,8 +207,9 @@ static long long insert_decision(struct req *r, const char *kind, long long pair
 	static const char sql[] =
 	    "INSERT INTO decisions(person_id, referral_id, district_id, decision_date, start_date, end_date, "
 	    "review_clause, support_kind, provider, support_effective_date, replaces_id, decided_by, "
-	    "created_at, created_by, updated_at, updated_by, kind, outcome, motivering, pair_id, legal_basis, appeal_text) "
-	    "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "created_at, created_by, updated_at, updated_by, kind, outcome, motivering, pair_id, legal_basis, appeal_text, "
+	    "effective_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "CASE WHEN ?10 IS NOT NULL THEN ?13 END)";
 	sqlite3_stmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
@@ -341,11 +348,11 @@ static json_t *linked_decisions(json_t *d)
 	return rows;
 }
 
-/* GET /decisions/{id} : the decision, its linked decision, history links,
- * what the social worker may do; audited read */
-int decision_page(struct req *r)
+/* Fills the view of the decision page for decision id (visible: checked
+ * by the caller's load), the effective form showing v (what was typed on a
+ * refused POST) or today. Returns status, or an http_fail status. */
+static int decision_show(struct req *r, long long id, const struct fvals *v, int status)
 {
-	long long id = r->params[0];
 	json_t *d = decision_load(r, id);
 	if (!d)
 		return http_fail(r, 404, not_found);
@@ -372,9 +379,14 @@ int decision_page(struct req *r)
 	char today[11];
 	date_today(today);
 	json_object_set_new(r->view, "today", json_string(today));
+	json_t *defaults = json_pack("{s:s}", "date", today);
+	form_view(r, formdef_find("decision_effective"), v, defaults);
+	json_decref(defaults);
 	json_t *linked = linked_decisions(d);
-	if (!linked)
+	if (!linked) {
+		json_decref(d);
 		return http_fail(r, 500, NULL);
+	}
 	json_object_set_new(r->view, "linked", linked);
 	long long pid = json_integer_value(json_object_get(d, "person_id"));
 	/* the JSON answer names the decision at the top too */
@@ -385,29 +397,46 @@ int decision_page(struct req *r)
 	json_object_set_new(r->view, "decision", d);
 	if (audit_log(r->user.id, "read", "decision", id, pid) < 0)
 		return http_fail(r, 500, NULL);
-	return 200;
+	return status;
 }
 
-/* POST /decisions/{id}/effective : a granted decision put into effect */
+/* GET /decisions/{id} : the decision, its linked decision, history links,
+ * what the social worker may do; audited read */
+int decision_page(struct req *r)
+{
+	return decision_show(r, r->params[0], NULL, 200);
+}
+
+/* POST /decisions/{id}/effective : a granted support decision put into
+ * effect (verkställd) on a date not in the future; errors at the field on
+ * the decision page, a stale page in the one conflict shape */
 int decision_effective(struct req *r)
 {
-	static const char sql[] = "UPDATE decisions SET support_effective_date = ?, version = version + 1, "
+	static const char sql[] = "UPDATE decisions SET support_effective_date = ?, effective_at = ?, version = version + 1, "
 	    "updated_at = ?, updated_by = ? WHERE id = ? AND version = ? AND replaced_by_id IS NULL "
-	    "AND outcome = 'granted' AND ended_on IS NULL";
+	    "AND outcome = 'granted' AND ended_on IS NULL AND support_effective_date IS NULL";
+	const struct formdef *def = formdef_find("decision_effective");
 	long long id = r->params[0];
 	json_t *d = decision_load(r, id);
 	if (!d)
 		return http_fail(r, 404, not_found);
 	long long pid = json_integer_value(json_object_get(d, "person_id"));
 	json_decref(d);
-	const char *date = http_param(r, "date");
+	struct fvals *v = form_read(r, def);
+	const char *date = fv_str(v, "date");
+	char today[11];
+	date_today(today);
+	if (date && strcmp(date, today) > 0)
+		view_error(r, "date", "Registrera verkställigheten när den har skett; datumet kan inte vara i framtiden.");
+	if (view_has_errors(r))
+		return decision_show(r, id, v, 400);
 	long long version = parse_id(http_param(r, "version"));
-	r->back = arena_printf(&r->arena, "/decisions/%lld", id);
-	if (!valid_date(date))
-		return http_fail(r, 400, "Ange verkställighetsdatum som ÅÅÅÅ-MM-DD.");
-	int rc = audit_update(r->user.id, "decision", id, pid, sql, "tiiii", date, now_unix(), r->user.id, id, version);
-	if (rc == 0)
-		return http_fail(r, 409, "Beslutet har ändrats sedan du öppnade sidan. Ladda om och försök igen.");
+	long long now = now_unix();
+	int rc = audit_update(r->user.id, "decision", id, pid, sql, "tiiiii", date, now, now, r->user.id, id, version);
+	if (rc == 0) {
+		form_conflict(r, def, NULL, "date", "beslutet", NULL);
+		return decision_show(r, id, v, 409);
+	}
 	if (rc < 0)
 		return http_fail(r, 500, NULL);
 	return http_redirect_done(r, arena_printf(&r->arena, "/decisions/%lld", id), DONE_SUPPORT_EFFECTIVE);

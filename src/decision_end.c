@@ -7,6 +7,7 @@
 #include "date.h"
 #include "db.h"
 #include "decision.h"
+#include "formdef.h"
 #include "handlers.h"
 #include "scope.h"
 
@@ -282,8 +283,8 @@ long long decision_support_unenforced(long long person_id)
  * Inside the caller's transaction. Returns 0 or -1. */
 static int mark_effective(long long user_id, long long id, long long person_id, const char *date)
 {
-	static const char sql[] = "UPDATE decisions SET support_effective_date = ?, version = version + 1, "
-	    "updated_at = ?, updated_by = ? WHERE id = ? AND support_effective_date IS NULL";
+	static const char sql[] = "UPDATE decisions SET support_effective_date = ?, effective_at = ?2, version = version + 1, "
+	    "updated_at = ?2, updated_by = ? WHERE id = ? AND support_effective_date IS NULL";
 	sqlite3_stmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
@@ -323,75 +324,93 @@ int decisions_backfill_effective(void)
 	return db_execf(sql, "");
 }
 
-/* The admin page's view: the current texts and the number of versions. */
-static void texts_view(struct req *r)
+/* The admin's current texts: {legal_basis, appeal, id (the newest
+ * version's id, the form's base_id), versions}. New reference, NULL on
+ * error. */
+static json_t *current_texts(void)
 {
-	static const char sql[] = "SELECT kind, text, id, (SELECT count(*) FROM decision_texts) AS versions "
+	static const char sql[] = "SELECT kind, text, (SELECT max(id) FROM decision_texts) AS top, "
+	    "(SELECT count(*) FROM decision_texts) AS versions "
 	    "FROM decision_texts t WHERE id = (SELECT max(id) FROM decision_texts u WHERE u.kind = t.kind)";
 	sqlite3_stmt *st = db_stmt(sql);
-	json_t *form = json_object();
-	while (st && sqlite3_step(st) == SQLITE_ROW) {
-		json_object_set_new(form, db_col_text(st, 0), json_string(db_col_text(st, 1)));
-		json_object_set_new(r->view, "versions", json_integer(sqlite3_column_int64(st, 3)));
+	if (!st)
+		return NULL;
+	json_t *cur = json_pack("{s:s, s:s, s:i, s:i}", "legal_basis", "", "appeal", "", "id", 0, "versions", 0);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_object_set_new(cur, db_col_text(st, 0), json_string(db_col_text(st, 1)));
+		json_object_set_new(cur, "id", json_integer(sqlite3_column_int64(st, 2)));
+		json_object_set_new(cur, "versions", json_integer(sqlite3_column_int64(st, 3)));
 	}
 	db_done(st);
-	if (r->is_post) {
-		const char *lb = http_param(r, "legal_basis"), *ap = http_param(r, "appeal");
-		json_object_set_new(form, "legal_basis", json_string(lb ? lb : ""));
-		json_object_set_new(form, "appeal", json_string(ap ? ap : ""));
+	if (rc != SQLITE_DONE) {
+		json_decref(cur);
+		return NULL;
 	}
-	json_t *f = json_array();
-	view_field(r, f, "legal_basis", "Lagrum", "textarea", json_string_value(json_object_get(form, "legal_basis")),
-	    "Står i varje beslutsmeddelande, till exempel Socialtjänstlagen (2001:453) 4 kap. 1 §.");
-	view_field(r, f, "appeal", "Besvärshänvisning (vid avslag)", "textarea", json_string_value(json_object_get(form, "appeal")),
-	    "Hur man överklagar: inom tre veckor, till förvaltningsrätten, via socialtjänsten.");
-	json_object_set_new(r->view, "fields", f);
-	json_decref(form);
+	return cur;
+}
+
+/* The admin page's view: the form (what was typed in v, else cur), the
+ * version the form is based on and the number of versions. */
+static void texts_view(struct req *r, json_t *cur, const struct fvals *v)
+{
+	json_object_set(r->view, "versions", json_object_get(cur, "versions"));
+	json_object_set(r->view, "base_id", json_object_get(cur, "id"));
+	form_view(r, formdef_find("decision_texts"), v, cur);
 	json_object_set_new(r->view, "title", json_string("Texter i beslutsmeddelanden"));
 }
 
 /* GET /admin/decision-texts */
 int decision_texts_form(struct req *r)
 {
-	texts_view(r);
+	json_t *cur = current_texts();
+	if (!cur)
+		return http_fail(r, 500, NULL);
+	texts_view(r, cur, NULL);
+	json_decref(cur);
 	return 200;
 }
 
 /* POST /admin/decision-texts : a new version of each text that changed
- * (old versions kept; letters already given keep their own copy) */
+ * (old versions kept; letters already given keep their own copy). A form
+ * opened before someone else saved (base_id not the newest version)
+ * answers the one conflict shape with what was typed, nothing saved. */
 int decision_texts_save(struct req *r)
 {
-	static const char cur[] = "SELECT text FROM decision_texts WHERE kind = ? ORDER BY id DESC LIMIT 1";
 	static const char ins[] = "INSERT INTO decision_texts(kind, text, created_at, created_by) VALUES(?, ?, ?, ?)";
 	static const char *const names[] = { "legal_basis", "appeal" };
-	const char *vals[2];
-	for (int i = 0; i < 2; i++) {
-		vals[i] = http_param(r, names[i]);
-		if (!vals[i] || !*vals[i])
-			view_error(r, names[i], i ? "Skriv besvärshänvisningen." : "Skriv lagrummet.");
-		else if (strlen(vals[i]) > 5000)
-			view_error(r, names[i], "Texten får vara högst 5000 tecken.");
+	const struct formdef *def = formdef_find("decision_texts");
+	json_t *cur = current_texts();
+	if (!cur)
+		return http_fail(r, 500, NULL);
+	struct fvals *v = form_read(r, def);
+	if (parse_id(http_param(r, "base_id")) != json_integer_value(json_object_get(cur, "id"))) {
+		form_conflict(r, def, cur, "legal_basis", "texterna", NULL);
+		texts_view(r, cur, v);
+		json_decref(cur);
+		return 409;
 	}
 	if (view_has_errors(r)) {
-		texts_view(r);
+		texts_view(r, cur, v);
+		json_decref(cur);
 		return 400;
 	}
-	if (db_begin() < 0)
+	if (db_begin() < 0) {
+		json_decref(cur);
 		return http_fail(r, 500, NULL);
+	}
 	for (int i = 0; i < 2; i++) {
-		sqlite3_stmt *st = db_stmt(cur);
-		int same = 0;
-		if (st) {
-			sqlite3_bind_text(st, 1, names[i], -1, SQLITE_STATIC);
-			same = sqlite3_step(st) == SQLITE_ROW && !strcmp(db_col_text(st, 0), vals[i]);
-			db_done(st);
-		}
-		if (!st || (!same && (db_execf(ins, "ttii", names[i], vals[i], now_unix(), r->user.id) < 0 ||
-		    audit_log(r->user.id, "create", "decision_text", sqlite3_last_insert_rowid(db()), 0) < 0))) {
+		const char *val = fv_text(v, names[i]);
+		if (str_eq(json_string_value(json_object_get(cur, names[i])), val))
+			continue;
+		if (db_execf(ins, "ttii", names[i], val, now_unix(), r->user.id) < 0 ||
+		    audit_log(r->user.id, "create", "decision_text", sqlite3_last_insert_rowid(db()), 0) < 0) {
 			db_rollback();
+			json_decref(cur);
 			return http_fail(r, 500, NULL);
 		}
 	}
+	json_decref(cur);
 	if (db_commit() < 0) {
 		db_rollback();
 		return http_fail(r, 500, NULL);

@@ -478,6 +478,35 @@ static const struct formdef step_reason = {
 	.user = "soc1", .match = "action=withdraw", .fields = step_reason_fields
 };
 
+/* ---------- decisions (src/decision.c; the decision form itself is not
+ * described yet) ---------- */
+
+static const struct fdef decision_effective_fields[] = {
+	{ .name = "date", .label = "Verkställd datum", .kind = FK_DATE, .required = 1,
+	  .hint = "Dagen stödinsatsen började ges. Inte ett datum i framtiden.",
+	  .required_msg = "Ange verkställighetsdatum som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ.",
+	  .bad_msg = "Ange verkställighetsdatum som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ, och ett datum som finns." },
+	{ .name = NULL }
+};
+static const struct formdef decision_effective = {
+	.id = "decision_effective", .page = "/decisions/{unenforced_support}",
+	.action = "/decisions/{unenforced_support}/effective", .user = "soc2", .fields = decision_effective_fields
+};
+
+static const struct fdef decision_texts_fields[] = {
+	{ .name = "legal_basis", .label = "Lagrum", .kind = FK_TEXTAREA, .required = 1, .max_chars = 5000,
+	  .hint = "Står i varje beslutsmeddelande, till exempel Socialtjänstlagen (2001:453) 4 kap. 1 §.",
+	  .required_msg = "Skriv lagrummet.", .sample = "Socialtjänstlagen (2001:453) 4 kap. 1 §." },
+	{ .name = "appeal", .label = "Besvärshänvisning (vid avslag)", .kind = FK_TEXTAREA, .required = 1, .max_chars = 5000,
+	  .hint = "Hur man överklagar: inom tre veckor, till förvaltningsrätten, via socialtjänsten.",
+	  .required_msg = "Skriv besvärshänvisningen.", .sample = "Överklaga inom tre veckor till förvaltningsrätten." },
+	{ .name = NULL }
+};
+static const struct formdef decision_texts = {
+	.id = "decision_texts", .page = "/admin/decision-texts", .action = "/admin/decision-texts", .user = "admin1",
+	.fields = decision_texts_fields
+};
+
 /* ---------- the list ---------- */
 
 const struct formdef *const formdefs[] = {
@@ -488,6 +517,7 @@ const struct formdef *const formdefs[] = {
 	&district_new, &district_edit,
 	&life_area_new, &life_area_edit, &checklist_item_new, &checklist_item_edit, &settings,
 	&assignment, &assignment_text,
+	&decision_effective, &decision_texts,
 	&move_in, &takeover, &tenancy_end_form,
 	&visit, &checklist, &checklist_review,
 	&plan_new, &plan_edit,

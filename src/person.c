@@ -578,11 +578,13 @@ int person_page(struct req *r)
 		json_object_set_new(r->view, "shows_plan", json_true());
 		json_object_set_new(r->view, "can_plan", json_boolean(r->user.role == ROLE_CM));
 	}
-	int housed = 0;
+	int housed = 0, deceased = 0;
 	size_t ti;
 	json_t *tx;
 	json_array_foreach(json_object_get(r->view, "tenancies"), ti, tx) {
 		const char *reason = json_string_value(json_object_get(tx, "end_reason"));
+		if (str_eq(reason, "deceased"))	/* the rule of PERSON_DECEASED (tenancy.h) */
+			deceased = 1;
 		if (reason)
 			json_object_set_new(tx, "end_label", json_string(tenancy_end_label(reason)));
 		else
@@ -623,7 +625,8 @@ int person_page(struct req *r)
 	int support_open = current[1] && json_is_true(json_object_get(current[1], "active"));
 	if (support_open)
 		json_object_set(r->view, "current_decision", current[1]);
-	json_object_set_new(r->view, "support_without_apartment", json_boolean(support_open && !housed &&
+	json_object_set_new(r->view, "deceased", json_boolean(deceased));
+	json_object_set_new(r->view, "support_without_apartment", json_boolean(support_open && !housed && !deceased &&
 	    json_array_size(json_object_get(r->view, "tenancies")) > 0));
 	json_t *timeline = person_timeline(r, id);
 	if (!timeline)

@@ -90,11 +90,20 @@ test('the letter: outcome, motivering, legal basis, appeal for an avslag; a snap
   assert.doesNotMatch(granted, /Hur du överklagar/, 'no appeal text for a grant');
   // the admin edits both texts: the letter given keeps its own
   assert.equal((await c.admin1.get('/admin/decision-texts')).status, 200);
-  let r = await c.admin1.post('/admin/decision-texts', { legal_basis: '', appeal: 'x' });
+  const base_id = String((await json('/admin/decision-texts', c.admin1)).base_id);
+  let r = await c.admin1.post('/admin/decision-texts', { legal_basis: '', appeal: 'x', base_id });
   assert.equal(r.status, 400);
   assert.match(r.body, /Skriv lagrummet/);
-  r = await c.admin1.post('/admin/decision-texts', { legal_basis: 'SoL 4 kap. 1 § (ny lydelse).', appeal: 'Ny besvärshänvisning: skriv till nämnden.' });
+  r = await c.admin1.post('/admin/decision-texts', { legal_basis: 'SoL 4 kap. 1 § (ny lydelse).', appeal: 'Ny besvärshänvisning: skriv till nämnden.', base_id });
   assert.equal(r.status, 303, r.body.slice(0, 300));
+  // a second tab opened before that save: the one conflict shape, what was typed kept, nothing saved
+  const versions = q('SELECT count(*) AS n FROM decision_texts')[0].n;
+  r = await c.admin1.post('/admin/decision-texts', { legal_basis: 'Gammal flik: lagrum.', appeal: 'Gammal flik: överklagande.', base_id });
+  assert.equal(r.status, 409);
+  assert.match(r.body, /<h2>Sparat av någon annan<\/h2>/);
+  assert.match(r.body, /<dd>SoL 4 kap. 1 § \(ny lydelse\).<\/dd>/, 'what is saved now is shown');
+  assert.match(r.body, />Gammal flik: lagrum\.<\/textarea>/, 'what was typed is kept');
+  assert.equal(q('SELECT count(*) AS n FROM decision_texts')[0].n, versions, 'nothing saved');
   letter = (await c.soc1.get(`/decisions/${h.id}/letter`)).body;
   assert.match(letter, /förvaltningsrätten/, 'the old letter is unchanged');
   assert.doesNotMatch(letter, /Ny besvärshänvisning|ny lydelse/);
@@ -188,17 +197,26 @@ test('fortsatt insats soc follows the support decision alone', async () => {
 
 test('move-in before the housing decision starts: 4xx at the date, nothing written; then verkställd', async () => {
   const { pid, rid } = approved('Maja');
-  const start = addDays(today, 10);
-  assert.equal((await decide(rid, { start_date: start, end_date: '' })).status, 303);
+  const start = addDays(today, -10);
+  assert.equal((await decide(rid, { decision_date: start, start_date: start, end_date: '' })).status, 303);
   const apt = q(`INSERT INTO apartments(address, district_id, rooms, area_m2, rent, created_at, updated_at)
     VALUES('Inflyttsgatan 1', ${centrum}, 1, 30, 5000, 0, 0) RETURNING id`)[0].id;
   const count = () => q(`SELECT (SELECT count(*) FROM tenancies) AS t, (SELECT status FROM apartments WHERE id = ${apt}) AS s,
     (SELECT count(*) FROM decisions WHERE support_effective_date IS NOT NULL) AS e`)[0];
   const before = count();
-  let r = await c.fast1.post(`/apartments/${apt}/tenancies`, { person_id: String(pid), move_in_date: today });
+  const early = addDays(start, -5);
+  let r = await c.fast1.post(`/apartments/${apt}/tenancies`, { person_id: String(pid), move_in_date: early });
   assert.equal(r.status, 400);
   assert.match(r.body, new RegExp(`id="move_in_date-error"[^>]*>.*Beslutet om bostadsanskaffning gäller ${start}`));
-  assert.match(r.body, new RegExp(`id="move_in_date"[^>]*value="${today}"`), 'the date typed is kept');
+  assert.match(r.body, new RegExp(`id="move_in_date"[^>]*value="${early}"`), 'the date typed is kept');
+  assert.deepEqual(count(), before, 'nothing written');
+  // a move-in (and the support's verkställighet) is registered when it has happened
+  r = await c.fast1.post(`/apartments/${apt}/tenancies`, { person_id: String(pid), move_in_date: addDays(today, 3) });
+  assert.equal(r.status, 400);
+  assert.match(r.body, /id="move_in_date-error"[^>]*>.*datumet kan inte vara i framtiden/);
+  r = await c.fast1.post(`/apartments/${apt}/tenancies`, { person_id: String(pid), move_in_date: today, support_effective_date: addDays(today, 3) });
+  assert.equal(r.status, 400);
+  assert.match(r.body, /id="support_effective_date-error"[^>]*>.*datumet kan inte vara i framtiden/);
   assert.deepEqual(count(), before, 'nothing written');
   // a refused housing decision never lets anyone move in
   const refused = approved('Greta');
@@ -254,6 +272,55 @@ test('ending with Annat: the note is stored and shown as typed (å, ä, ö), not
   assert.equal((await json(`/decisions/${s.id}`)).decision.end_note, note);
   const page = (await c.soc1.get(`/decisions/${s.id}`)).body;
   assert.ok(page.includes(`Avslutat</dt><dd>${today} – Annat: Flyttar till sin dotter i Överkalix – &quot;nöjd&quot; &amp; glad.</dd>`), 'the note on the page');
+});
+
+test('verkställd: not in the future, not an impossible date (errors at the field, typed value kept); a stale page answers 409', async () => {
+  const { rid } = approved('Tora');
+  assert.equal((await decide(rid)).status, 303);
+  const [, s] = pair(rid);
+  const page = (await c.soc1.get(`/decisions/${s.id}`)).body;
+  assert.match(page, /<input id="date" name="date" type="text"[^>]*value="\d{4}-\d\d-\d\d"/);
+  for (const [date, msg] of [[addDays(today, 30), /kan inte vara i framtiden/], ['2026-02-30', /Ange verkställighetsdatum/]]) {
+    const r = await c.soc1.post(`/decisions/${s.id}/effective`, { date, version: String(s.version) });
+    assert.equal(r.status, 400, date);
+    assert.match(r.body, new RegExp(`id="date-error"[^>]*>.*${msg.source}`), date);
+    assert.match(r.body, new RegExp(`id="date"[^>]*value="${date}"[^>]*aria-invalid="true"`), `${date} kept`);
+    assert.match(r.body, /Beslut för Tora Beslutsson/, 'the decision page again');
+  }
+  assert.equal(q(`SELECT support_effective_date FROM decisions WHERE id = ${s.id}`)[0].support_effective_date, null);
+  // the create form refuses a future date too
+  const other = approved('Tyra');
+  let r = await decide(other.rid, { support_effective_date: addDays(today, 5) });
+  assert.equal(r.status, 400);
+  assert.match(r.body, /id="support_effective_date-error"[^>]*>.*kan inte vara i framtiden/);
+  // stale: someone else marked it first
+  const yesterday = addDays(today, -1);
+  assert.equal((await c.soc1.post(`/decisions/${s.id}/effective`, { date: yesterday, version: String(s.version) })).status, 303);
+  r = await c.soc1.post(`/decisions/${s.id}/effective`, { date: today, version: String(s.version) });
+  assert.equal(r.status, 409);
+  assert.match(r.body, /<h2>Sparat av någon annan<\/h2>/);
+  assert.equal(q(`SELECT support_effective_date FROM decisions WHERE id = ${s.id}`)[0].support_effective_date, yesterday);
+});
+
+test('a recorded death: not offered a move-in, no "a new tenancy can be registered" on the person or tenancy page', async () => {
+  const { pid, rid } = approved('Dora');
+  assert.equal((await decide(rid, { decision_date: addDays(today, -60), start_date: addDays(today, -60), end_date: '' })).status, 303);
+  const apt = q(`INSERT INTO apartments(address, district_id, rooms, area_m2, rent, created_at, updated_at)
+    VALUES('Dödsfallsgatan 1', ${centrum}, 1, 30, 5000, 0, 0) RETURNING id`)[0].id;
+  const free = q(`INSERT INTO apartments(address, district_id, rooms, area_m2, rent, created_at, updated_at)
+    VALUES('Dödsfallsgatan 2', ${centrum}, 1, 30, 5000, 0, 0) RETURNING id`)[0].id;
+  const tid = q(`INSERT INTO tenancies(person_id, apartment_id, move_in_date, end_date, end_reason, created_at, updated_at)
+    VALUES(${pid}, ${apt}, '${addDays(today, -50)}', '${addDays(today, -5)}', 'deceased', 0, 0) RETURNING id`)[0].id;
+  const form = (await c.fast1.get(`/apartments/${free}/tenancies/new`)).body;
+  assert.doesNotMatch(form, /Dora Beslutsson/, 'not in the Hyresgäst list');
+  const r = await c.fast1.post(`/apartments/${free}/tenancies`, { person_id: String(pid), move_in_date: today });
+  assert.equal(r.status, 400);
+  assert.equal(q(`SELECT count(*) AS n FROM tenancies WHERE person_id = ${pid}`)[0].n, 1, 'nothing written');
+  const person = (await c.soc1.get(`/persons/${pid}`)).body;
+  assert.doesNotMatch(person, /Stödinsatsen fortsätter ändå|nytt boende/);
+  const tenancy = (await c.soc1.get(`/tenancies/${tid}`)).body;
+  assert.doesNotMatch(tenancy, /ett nytt boende kan registreras/);
+  assert.match(tenancy, /Boendet avslutades när hyresgästen avled/);
 });
 
 test('migration 0013 on a demo database made with 0012: every field kept, a housing twin per pair, audit rows intact', () => {

@@ -36,6 +36,7 @@ const records = {
   life_area: "SELECT id FROM config_items WHERE list = 'life_area'",
   checklist_item: "SELECT id FROM config_items WHERE list = 'checklist_item'",
   decision: `SELECT d.id FROM decisions d JOIN persons p ON p.id = d.person_id WHERE d.replaced_by_id IS NULL AND p.district_id = (SELECT district_id FROM users WHERE username = 'soc1')`,
+  unenforced_support: `SELECT d.id FROM decisions d JOIN persons p ON p.id = d.person_id WHERE d.kind = 'support' AND d.outcome = 'granted' AND d.replaced_by_id IS NULL AND d.ended_on IS NULL AND d.support_effective_date IS NULL AND d.end_date >= date('now', 'localtime') AND p.district_id = (SELECT district_id FROM users WHERE username = 'soc2')`,
   cm_person: `SELECT m.person_id AS id FROM person_case_managers m WHERE m.ended_at IS NULL AND m.user_id = ${mine('cm1')}`,
   draft_checklist: `SELECT c.id FROM checklists c JOIN tenancies t ON t.id = c.tenancy_id ${caseload} WHERE c.state = 'draft'`,
   sent_checklist: "SELECT id FROM checklists WHERE state = 'sent'",
