@@ -328,18 +328,29 @@ static json_t *decision_load(struct req *r, long long id)
 	return o;
 }
 
-/* The other decisions of d's pair that are current (not replaced). */
+/* The other decision of d's pair: the current one of the other kind (not
+ * replaced; else the newest of that kind); when d itself is replaced, the
+ * one of the other kind that stood beside it (the newest made before d was
+ * replaced), so an old decision whose both halves were reviewed names its
+ * own other half, shown "Ersatt". [] or one row. New reference. */
 static json_t *linked_decisions(json_t *d)
 {
 	static const char sql[] =
 	    "SELECT x.id, x.kind, x.outcome, x.start_date, x.end_date, x.support_kind, x.provider, x.ended_on, "
 	    "x.end_reason, x.support_effective_date, " DECISION_STATE("x") " AS state FROM decisions x "
-	    "WHERE x.pair_id = ?1 AND x.id <> ?2 AND x.replaced_by_id IS NULL AND x.kind <> ?3 ORDER BY x.id";
+	    "WHERE x.id = (SELECT y.id FROM decisions y WHERE y.pair_id = ?1 AND y.kind <> ?3 AND y.id <> ?2 "
+	    " AND (?4 IS NULL OR y.created_at <= ?4) "
+	    " ORDER BY CASE WHEN ?4 IS NULL THEN y.replaced_by_id IS NULL ELSE 0 END DESC, y.id DESC LIMIT 1)";
 	sqlite3_stmt *st = db_stmt(sql);
 	if (!st)
 		return NULL;
 	db_bindf(st, "iit", (long long)json_integer_value(json_object_get(d, "pair_id")),
 	    (long long)json_integer_value(json_object_get(d, "id")), json_string_value(json_object_get(d, "kind")));
+	json_t *replaced_at = json_object_get(d, "replaced_at");
+	if (json_object_get(d, "replaced_by_id") && json_is_integer(replaced_at))
+		sqlite3_bind_int64(st, 4, json_integer_value(replaced_at));
+	else
+		sqlite3_bind_null(st, 4);
 	json_t *rows = db_rows_json(st, 0, NULL);
 	size_t i;
 	json_t *x;

@@ -10,6 +10,7 @@
 #include "formdef.h"
 #include "handlers.h"
 #include "scope.h"
+#include "transfer.h"
 
 #include <string.h>
 
@@ -204,6 +205,16 @@ int decision_letter(struct req *r)
 	if (!d)
 		return http_fail(r, 404, not_found);
 	long long pid = json_integer_value(json_object_get(d, "person_id"));
+	/* a snapshot: the district the decision was made in, also after a transfer */
+	json_t *transfers = transfer_history(pid);
+	if (!transfers) {
+		json_decref(d);
+		return http_fail(r, 500, NULL);
+	}
+	json_t *one = json_pack("[O]", d);
+	transfer_label_districts(one, "created_at", transfers);
+	json_decref(one);
+	json_decref(transfers);
 	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Beslutsmeddelande: %s",
 	    json_string_value(json_object_get(d, "kind_label")))));
 	json_object_set_new(r->view, "decision", d);

@@ -465,7 +465,8 @@ json_t *person_timeline(struct req *r, long long person_id)
 	    "   FROM decisions x WHERE x.pair_id = d.pair_id AND x.replaces_id IS NULL) END, "
 	    "  d.decision_date, '', u.name, NULL, NULL, NULL, NULL FROM decisions d LEFT JOIN users u ON u.id = d.decided_by "
 	    "  WHERE d.person_id = :id AND (d.replaces_id IS NOT NULL OR d.id = d.pair_id)"
-	    " UNION ALL SELECT d.updated_at, 'effective', d.id, d.kind, d.support_effective_date, '', NULL "
+	    /* when it was registered verkställd (0015), not the decision's last change */
+	    " UNION ALL SELECT coalesce(d.effective_at, d.updated_at), 'effective', d.id, d.kind, d.support_effective_date, '', NULL "
 	    " , NULL, NULL, NULL, NULL FROM decisions d WHERE d.person_id = :id AND d.support_effective_date IS NOT NULL"
 	    " UNION ALL SELECT d.ended_at, 'decision_end', d.id, d.kind, d.ended_on, d.end_note, u.name "
 	    " , NULL, NULL, NULL, NULL FROM decisions d LEFT JOIN users u ON u.id = d.ended_by "

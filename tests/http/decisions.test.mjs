@@ -323,6 +323,48 @@ test('a recorded death: not offered a move-in, no "a new tenancy can be register
   assert.match(tenancy, /Boendet avslutades när hyresgästen avled/);
 });
 
+test('old pairs both reviewed: each old decision names its other half, Ersatt; an empty legal basis is no Lagrum section', async () => {
+  const { pid } = approved('Olle');
+  const ins = (start, end, at) => q(`INSERT INTO decisions(person_id, district_id, decision_date, start_date, end_date, review_clause,
+    support_kind, created_at, updated_at) VALUES(${pid}, ${centrum}, '${start}', '${start}', '${end}', 'x', 'internal', ${at}, ${at}) RETURNING id`)[0].id;
+  const old = ins('2023-01-01', '2024-07-01', 1000), next = ins('2024-07-01', '2026-01-01', 2000);
+  q(`UPDATE decisions SET replaced_by_id = ${next}, replaced_at = 2000 WHERE id = ${old}`);
+  q(`UPDATE decisions SET replaces_id = ${old} WHERE id = ${next}`);
+  const twin = q(`SELECT id FROM decisions WHERE twin_of = ${old}`)[0].id;
+  const j = await json(`/decisions/${old}`);
+  assert.deepEqual(j.linked.map((x) => [x.id, x.state]), [[twin, 'replaced']], 'the housing decision beside it');
+  const page = (await c.soc1.get(`/decisions/${old}`)).body;
+  assert.doesNotMatch(page, /Inget länkat beslut/);
+  assert.match(page, new RegExp(`<a href="/decisions/${twin}">Hjälp med bostadsanskaffning – Bostad först</a>.*Ersatt`));
+  assert.deepEqual((await json(`/decisions/${twin}`)).linked.map((x) => x.id), [old]);
+  const letter = (await c.soc1.get(`/decisions/${old}/letter`)).body;
+  assert.equal(q(`SELECT legal_basis FROM decisions WHERE id = ${old}`)[0].legal_basis, '');
+  assert.doesNotMatch(letter, /<h2>Lagrum<\/h2>/, 'no empty section');
+});
+
+test('after a transfer: the letter keeps the district the decision was made in; the timeline dates verkställd when it was', async () => {
+  const { pid, rid } = approved('Flytt');
+  assert.equal((await decide(rid, { decision_date: addDays(today, -20), start_date: addDays(today, -20), end_date: '' })).status, 303);
+  let [, s] = pair(rid);
+  assert.equal((await c.soc1.post(`/decisions/${s.id}/effective`, { date: addDays(today, -10), version: String(s.version) })).status, 303);
+  // made and verkställd a while ago (before the transfer registered below)
+  q(`UPDATE decisions SET created_at = created_at - 86400, effective_at = effective_at - 3600 WHERE person_id = ${pid}`);
+  const hisingen = q("SELECT id FROM districts WHERE name = 'Hisingen'")[0].id;
+  const version = q(`SELECT version FROM persons WHERE id = ${pid}`)[0].version;
+  const r = await c.chef1.post(`/persons/${pid}/transfer`, { version: String(version), district_id: String(hisingen), date: today, confirmed: '1' });
+  assert.equal(r.status, 303, r.body.slice(0, 300));
+  // a later change of the decision (ended in the new district) must not move the verkställd entry
+  s = q(`SELECT * FROM decisions WHERE id = ${s.id}`)[0];
+  const soc2 = new Client(srv.url);
+  await soc2.login('soc2');
+  assert.equal((await soc2.post(`/decisions/${s.id}/end`, { ended_on: today, end_reason: 'goal_reached', version: String(s.version), confirmed: '1' })).status, 303);
+  const letter = (await c.chef1.get(`/decisions/${s.id}/letter`)).body;
+  assert.match(letter, /<dt>Stadsdel<\/dt><dd>Centrum<\/dd>/);
+  const person = (await c.chef1.get(`/persons/${pid}`)).body;
+  assert.match(person, new RegExp(`Stödinsatsen verkställdes <span class="muted">\\(${addDays(today, -10)}\\)</span>( <span class="muted">av [^<]*</span>)? <span class="muted">i Centrum</span>`));
+  assert.match(person, /Beslutet om stödinsats avslutades[^\n]*i Hisingen/);
+});
+
 test('migration 0013 on a demo database made with 0012: every field kept, a housing twin per pair, audit rows intact', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bf-mig-'));
   try {
