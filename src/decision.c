@@ -50,7 +50,9 @@ void decision_labels(json_t *row)
 	json_object_set_new(row, "end_reason_label", json_string(label_of(end_reasons, end_labels,
 	    json_string_value(json_object_get(row, "end_reason")))));
 	json_object_set_new(row, "support_label", json_string(
-	    str_eq(json_string_value(json_object_get(row, "support_kind")), "external") ? "extern" : "intern"));
+	    str_eq(json_string_value(json_object_get(row, "support_kind")), "external") ? "externt" : "internt"));
+	/* an avslag that stands has no state of its own to show beside "Avslag" */
+	json_object_set_new(row, "show_state", json_boolean(!(str_eq(outcome, "refused") && str_eq(state, "in_force"))));
 }
 
 /* One decision of the form: its outcome and motivering. */
@@ -152,7 +154,8 @@ static void read_decision_input(struct req *r, struct decision_input *in, int ho
 		date_today(today);
 		if (!in->support_kind || (strcmp(in->support_kind, "internal") && strcmp(in->support_kind, "external")))
 			view_error(r, "support_kind", "Välj om stödinsatsen är intern eller extern.");
-		else if (!strcmp(in->support_kind, "external") && (!in->provider || !*in->provider))
+		else if (!strcmp(in->support_kind, "external") && !str_eq(in->support.outcome, "refused") &&
+		    (!in->provider || !*in->provider))
 			view_error(r, "provider", "Ange utförarens namn för en extern stödinsats.");
 		if (in->provider && strlen(in->provider) > 200)
 			view_error(r, "provider", "Utförarens namn får vara högst 200 tecken.");
@@ -216,8 +219,8 @@ static long long insert_decision(struct req *r, const char *kind, long long pair
 	long long now = now_unix();
 	int support = !strcmp(kind, "support"), refused = !strcmp(p->outcome, "refused");
 	db_bindf(st, "iiitttttteiiiiiitttitt", person_id, referral_id, district_id, in->decision_date, in->start_date,
-	    in->end_date, in->review_clause, support ? in->support_kind : "internal",
-	    support && in->provider ? in->provider : "", support && !refused ? in->effective : NULL,
+	    in->end_date, in->review_clause, support && !refused ? in->support_kind : "internal",	/* an avslag is not carried out */
+	    support && !refused && in->provider ? in->provider : "", support && !refused ? in->effective : NULL,
 	    replaces, r->user.id, now, r->user.id, now, r->user.id, kind, p->outcome, p->motivering ? p->motivering : "",
 	    pair, current_text(r, "legal_basis"), refused ? current_text(r, "appeal") : "");
 	if (!referral_id)

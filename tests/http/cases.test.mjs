@@ -164,7 +164,7 @@ test('the whole path: soc files with client, team answers step by step, soc deci
   assert.match(page.body, /Hjälp med bostadsanskaffning – Bostad först/);
   assert.match(page.body, /Stödinsats Bostad först/);
   const sid = q(`SELECT id FROM decisions WHERE referral_id = ${walkRef} AND kind = 'support'`)[0].id;
-  assert.match((await soc1.get(`/decisions/${sid}`)).body, /extern, Stiftelsen Hemstöd/);
+  assert.match((await soc1.get(`/decisions/${sid}`)).body, /externt, Stiftelsen Hemstöd/);
 });
 
 test('steps by the wrong role: 403; from the wrong state: 409; nothing changes', async () => {

@@ -365,6 +365,35 @@ test('after a transfer: the letter keeps the district the decision was made in; 
   assert.match(person, /Beslutet om stödinsats avslutades[^\n]*i Hisingen/);
 });
 
+test('an avslag shows what applies to it; a refusal at review is worded as not continuing; a replaced letter is marked', async () => {
+  const { rid } = approved('Avla');
+  // a refused support marked Externt needs no provider
+  let r = await decide(rid, { support_outcome: 'refused', support_motivering: 'Behovet tillgodoses på annat sätt.', support_kind: 'external', provider: '' });
+  assert.equal(r.status, 303, (r.body.match(/field-error[^\n]*/g) || []).join('\n'));
+  const [h, s] = pair(rid);
+  const page = (await c.soc1.get(`/decisions/${s.id}`)).body;
+  for (const gone of [/Beslutsperiod/, /Gällande avslag/, /Stödinsatsen utförs/, /Uppdragsbeskrivning/, /\(intern\)/])
+    assert.doesNotMatch(page, gone, String(gone));
+  const hpage = (await c.soc1.get(`/decisions/${h.id}`)).body;
+  assert.match(hpage, new RegExp(`<a href="/decisions/${s.id}">Stödinsats Bostad först</a>: Avslag</li>`), 'the linked avslag without period or state');
+  // review the granted housing decision into an avslag: the letter says it does not continue
+  const f = await json(`/decisions/${h.id}/review`);
+  r = await c.soc1.post(`/decisions/${h.id}/review`, { ...f.form, housing_outcome: 'refused', housing_motivering: 'Behovet finns inte längre.', version: String(f.version) });
+  assert.equal(r.status, 303, r.body.slice(0, 300));
+  const nid = Number(r.headers.location.match(/\/decisions\/(\d+)/)[1]);
+  const letter = (await c.soc1.get(`/decisions/${nid}/letter`)).body;
+  assert.doesNotMatch(letter, /Din ansökan avslås|Du har ansökt om/);
+  assert.match(letter, /insatsen inte ska fortsätta/);
+  const old = (await c.soc1.get(`/decisions/${h.id}/letter`)).body;
+  assert.match(old, /<strong>Ersatt\.<\/strong> Beslutet har ersatts vid omprövning/);
+  // the unenforced list is always one click from the menu's "Beslut att ompröva"
+  assert.match((await c.soc1.get('/decisions')).body, /href="\/decisions\/unenforced"/);
+  assert.match((await c.chef1.get('/decisions')).body, /href="\/decisions\/unenforced"/);
+  const granted = approved('Inte');
+  assert.equal((await decide(granted.rid)).status, 303);
+  assert.match((await c.soc1.get(`/decisions/${pair(granted.rid)[1].id}`)).body, /<dt>Stödinsatsen utförs<\/dt><dd>internt, Bostad först SRF<\/dd>/);
+});
+
 test('migration 0013 on a demo database made with 0012: every field kept, a housing twin per pair, audit rows intact', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bf-mig-'));
   try {
