@@ -15,8 +15,6 @@
 #include <string.h>
 
 static const char not_found[] = "Beslutet finns inte eller ingår inte i det du har tillgång till.";
-static const char *const end_reasons[] = { "goal_reached", "declined", "moved", "deceased", "other", NULL };
-static const char *const end_labels[] = { "Målet uppnått", "Brukaren avböjer", "Flyttat", "Avliden", "Annat", NULL };
 
 /* Loads decision id if visible, with state and labels; NULL otherwise. */
 static json_t *load(struct req *r, long long id)
@@ -34,25 +32,23 @@ static json_t *load(struct req *r, long long id)
 
 struct end_input {
 	const char *date, *reason, *note;
+	struct fvals *v;	/* as read, for the form shown again */
 };
 
-/* The end form's fields (what was typed kept). */
-static void end_view(struct req *r, json_t *d, long long id)
+/* The end form's fields (described in src/formdefs.c), showing v (what
+ * was typed) or today's date. */
+static void end_view(struct req *r, json_t *d, long long id, const struct fvals *v)
 {
 	char today[11];
 	date_today(today);
-	json_t *f = json_array();
-	const char *date = r->is_post ? http_param(r, "ended_on") : today;
-	view_field(r, f, "ended_on", "Datum då insatsen avslutas", "date", date, NULL);
-	json_t *sel = view_field(r, f, "end_reason", "Anledning", "select", NULL, NULL);
-	json_object_set_new(sel, "options", view_options(end_reasons, end_labels, http_param(r, "end_reason")));
-	view_field(r, f, "end_note", "Beskrivning (krävs vid Annat)", "textarea", http_param(r, "end_note"), NULL);
-	json_object_set_new(r->view, "fields", f);
+	json_t *stored = json_pack("{s:s}", "ended_on", today);
+	form_view(r, formdef_find("decision_end"), v, stored);
+	json_decref(stored);
 	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Avsluta beslutet: %s",
 	    json_string_value(json_object_get(d, "kind_label")))));
 	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/decisions/%lld/end/confirm", id)));
-	const char *v = r->is_post ? http_param(r, "version") : NULL;
-	json_object_set_new(r->view, "version", v ? json_string(v) :
+	const char *ver = r->is_post ? http_param(r, "version") : NULL;
+	json_object_set_new(r->view, "version", ver ? json_string(ver) :
 	    json_sprintf("%lld", (long long)json_integer_value(json_object_get(d, "version"))));
 	json_object_set(r->view, "decision", d);
 }
@@ -65,13 +61,14 @@ static int endable(json_t *d)
 	    (str_eq(state, "in_force") || str_eq(state, "effective"));
 }
 
-/* Checks the end form against d. Errors to the view. Returns 0, 400, or
- * 409 when d is not an open granted decision. */
+/* Reads and checks the end form against d. Errors to the view. Returns
+ * 0, 400, or 409 when d is not an open granted decision. */
 static int end_check(struct req *r, json_t *d, struct end_input *in)
 {
-	in->date = http_param(r, "ended_on");
-	in->reason = http_param(r, "end_reason");
-	in->note = http_param(r, "end_note");
+	in->v = form_read(r, formdef_find("decision_end"));
+	in->date = fv_str(in->v, "ended_on");
+	in->reason = fv_str(in->v, "end_reason");
+	in->note = fv_text(in->v, "end_note");
 	if (!endable(d)) {
 		view_error(r, "ended_on", "Beslutet är inte ett gällande beviljat beslut och kan inte avslutas.");
 		return 409;
@@ -79,26 +76,20 @@ static int end_check(struct req *r, json_t *d, struct end_input *in)
 	const char *decided = json_string_value(json_object_get(d, "decision_date"));
 	char today[11];
 	date_today(today);
-	if (!in->date || !valid_date(in->date))
-		view_error(r, "ended_on", "Ange datum som ÅÅÅÅ-MM-DD.");
-	else if (strcmp(in->date, decided) < 0)
+	if (in->date && strcmp(in->date, decided) < 0)
 		view_error(r, "ended_on", "Insatsen kan inte avslutas före beslutsdatumet.");
-	else if (strcmp(in->date, today) > 0)
+	else if (in->date && strcmp(in->date, today) > 0)
 		view_error(r, "ended_on", "Registrera avslutet när det har skett; datumet kan inte vara i framtiden.");
-	if (!one_of(end_reasons, in->reason))
-		view_error(r, "end_reason", "Välj anledning: målet uppnått, brukaren avböjer, flyttat, avliden eller annat.");
-	else if (!strcmp(in->reason, "other") && (!in->note || !*in->note))
+	if (str_eq(in->reason, "other") && !*in->note && !view_has_field_error(r, "end_note"))
 		view_error(r, "end_note", "Beskriv anledningen när du väljer Annat.");
-	if (in->note && strlen(in->note) > 2000)
-		view_error(r, "end_note", "Texten får vara högst 2000 tecken.");
 	return view_has_errors(r) ? 400 : 0;
 }
 
 /* Shows the end form again with status (errors in the view). */
-static int end_form_error(struct req *r, json_t *d, long long id, int status)
+static int end_form_error(struct req *r, json_t *d, long long id, int status, const struct fvals *v)
 {
 	r->template = "decisions/end";
-	end_view(r, d, id);
+	end_view(r, d, id, v);
 	json_decref(d);
 	return status;
 }
@@ -116,7 +107,7 @@ int decision_end_form(struct req *r)
 		r->back = arena_printf(&r->arena, "/decisions/%lld", id);
 		return http_fail(r, 409, "Beslutet är inte ett gällande beviljat beslut och kan inte avslutas.");
 	}
-	end_view(r, d, id);
+	end_view(r, d, id, NULL);
 	json_decref(d);
 	return 200;
 }
@@ -133,7 +124,7 @@ int decision_end_confirm(struct req *r)
 	struct end_input in;
 	int rc = end_check(r, d, &in);
 	if (rc)
-		return end_form_error(r, d, id, rc);
+		return end_form_error(r, d, id, rc, in.v);
 	const char *kind = json_string_value(json_object_get(d, "kind_label"));
 	const char *name = json_string_value(json_object_get(d, "person_name"));
 	int support = json_is_true(json_object_get(d, "is_support"));
@@ -147,7 +138,7 @@ int decision_end_confirm(struct req *r)
 	view_confirm_fact(c, "Person", name);
 	view_confirm_fact(c, "Beslut", kind);
 	view_confirm_fact(c, "Datum", in.date);
-	view_confirm_fact(c, "Anledning", label_of(end_reasons, end_labels, in.reason));
+	view_confirm_fact(c, "Anledning", fchoice_label(decision_end_reasons, in.reason));
 	view_confirm_fact(c, "Beskrivning", in.note);
 	view_confirm_hidden(c, "version", http_param(r, "version"));
 	view_confirm_hidden(c, "ended_on", in.date);
@@ -172,7 +163,7 @@ int decision_end(struct req *r)
 	struct end_input in;
 	int rc = end_check(r, d, &in);
 	if (rc)
-		return end_form_error(r, d, id, rc);
+		return end_form_error(r, d, id, rc, in.v);
 	if (!http_confirmed(r)) {
 		json_decref(d);
 		r->back = arena_printf(&r->arena, "/decisions/%lld/end", id);
@@ -180,15 +171,19 @@ int decision_end(struct req *r)
 		    "formuläret och bekräfta på sidan som visas.");
 	}
 	long long now = now_unix();
-	rc = audit_update(r->user.id, "decision", id, pid, sql, "tttiiiiii", in.date, in.reason, in.note ? in.note : "",
+	rc = audit_update(r->user.id, "decision", id, pid, sql, "tttiiiiii", in.date, in.reason, in.note,
 	    now, r->user.id, now, r->user.id, id, parse_id(http_param(r, "version")));
 	if (rc == 0) {
-		view_conflict(r, "ended_on", "beslutet");
 		json_decref(d);
 		d = load(r, id);
 		if (!d)
 			return http_fail(r, 500, NULL);
-		return end_form_error(r, d, id, 409);
+		form_conflict(r, formdef_find("decision_end"), NULL, "ended_on", "beslutet", NULL);
+		long long now_version = json_integer_value(json_object_get(d, "version"));
+		rc = end_form_error(r, d, id, 409, in.v);
+		/* the form carries the version saved now */
+		json_object_set_new(r->view, "version", json_sprintf("%lld", now_version));
+		return rc;
 	}
 	json_decref(d);
 	if (rc < 0)

@@ -394,6 +394,42 @@ test('an avslag shows what applies to it; a refusal at review is worded as not c
   assert.match((await c.soc1.get(`/decisions/${pair(granted.rid)[1].id}`)).body, /<dt>Stödinsatsen utförs<\/dt><dd>internt, Bostad först SRF<\/dd>/);
 });
 
+test('the decision forms keep what was typed: an impossible date at the field; a stale review or end answers the one conflict shape', async () => {
+  const { rid } = approved('Stina');
+  let r = await decide(rid, { decision_date: '2026-02-30', housing_motivering: 'Skrivet för hand.' });
+  assert.equal(r.status, 400);
+  assert.match(r.body, /id="decision_date-error"[^>]*>.*Ange beslutsdatum/);
+  assert.match(r.body, /id="decision_date"[^>]*value="2026-02-30"/);
+  assert.match(r.body, />Skrivet för hand\.<\/textarea>/);
+  assert.equal((await decide(rid)).status, 303);
+  const [h, s] = pair(rid);
+  // two tabs open the review; the first saves, the second is stale
+  const f = await json(`/decisions/${h.id}/review`);
+  r = await c.soc1.post(`/decisions/${h.id}/review`, { ...f.form, version: String(f.version) });
+  assert.equal(r.status, 303);
+  const count = () => q(`SELECT count(*) AS n FROM decisions WHERE pair_id = ${h.pair_id}`)[0].n;
+  const before = count();
+  r = await c.soc1.post(`/decisions/${h.id}/review`, { ...f.form, housing_outcome: 'refused', housing_motivering: 'Min text i andra fliken.', version: String(f.version) });
+  assert.equal(r.status, 409);
+  assert.match(r.body, /<h2>Sparat av någon annan<\/h2>/);
+  assert.match(r.body, />Min text i andra fliken\.<\/textarea>/, 'what was typed is kept');
+  assert.match(r.body, /<option value="refused" selected>Avslag<\/option>/);
+  assert.match(r.body, /Visa det nya beslutet/);
+  assert.equal(count(), before, 'nothing written');
+  // the end form: an impossible date at the field, a stale version in the conflict shape
+  r = await c.soc1.post(`/decisions/${s.id}/end/confirm`, { ended_on: '2026-02-30', end_reason: 'other', end_note: 'Behåll mig', version: String(s.version) });
+  assert.equal(r.status, 400);
+  assert.match(r.body, /id="ended_on-error"/);
+  assert.match(r.body, />Behåll mig<\/textarea>/);
+  q(`UPDATE decisions SET version = version + 1 WHERE id = ${s.id}`);
+  r = await c.soc1.post(`/decisions/${s.id}/end`, { ended_on: today, end_reason: 'other', end_note: 'Behåll mig', version: String(s.version), confirmed: '1' });
+  assert.equal(r.status, 409);
+  assert.match(r.body, /<h2>Sparat av någon annan<\/h2>/);
+  assert.match(r.body, />Behåll mig<\/textarea>/);
+  assert.match(r.body, new RegExp(`name="version" value="${s.version + 1}"`), 'sending again replaces');
+  assert.equal(q(`SELECT ended_on FROM decisions WHERE id = ${s.id}`)[0].ended_on, null);
+});
+
 test('migration 0013 on a demo database made with 0012: every field kept, a housing twin per pair, audit rows intact', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bf-mig-'));
   try {
