@@ -374,6 +374,9 @@ test('an avslag shows what applies to it; a refusal at review is worded as not c
   const page = (await c.soc1.get(`/decisions/${s.id}`)).body;
   for (const gone of [/Beslutsperiod/, /Gällande avslag/, /Stödinsatsen utförs/, /Uppdragsbeskrivning/, /\(intern\)/])
     assert.doesNotMatch(page, gone, String(gone));
+  const person = (await c.soc1.get(`/persons/${s.person_id}`)).body;
+  assert.match(person, new RegExp(`<a href="/decisions/${s.id}">Stödinsats Bostad först</a>:\\s*avslag`), 'no (internt) beside an avslag');
+  assert.doesNotMatch(person, /Gällande avslag/);
   const hpage = (await c.soc1.get(`/decisions/${h.id}`)).body;
   assert.match(hpage, new RegExp(`<a href="/decisions/${s.id}">Stödinsats Bostad först</a>: Avslag</li>`), 'the linked avslag without period or state');
   // review the granted housing decision into an avslag: the letter says it does not continue
