@@ -427,8 +427,13 @@ int decision_effective(struct req *r)
 	long long version = parse_id(http_param(r, "version"));
 	long long now = now_unix();
 	int rc = audit_update(r->user.id, "decision", id, pid, sql, "tiiiii", date, now, now, r->user.id, id, version);
-	if (rc == 0) {
-		form_conflict(r, def, NULL, "date", "beslutet", NULL);
+	if (rc == 0) {	/* what is saved now: the date someone else registered, if any */
+		json_t *cur = decision_load(r, id);
+		json_t *stored = json_pack("{s:s}", "date", cur && json_is_string(json_object_get(cur, "support_effective_date")) ?
+		    json_string_value(json_object_get(cur, "support_effective_date")) : "");
+		form_conflict(r, def, stored, "date", "beslutet", NULL);
+		json_decref(stored);
+		json_decref(cur);
 		return decision_show(r, id, v, 409);
 	}
 	if (rc < 0)

@@ -299,6 +299,7 @@ test('verkställd: not in the future, not an impossible date (errors at the fiel
   r = await c.soc1.post(`/decisions/${s.id}/effective`, { date: today, version: String(s.version) });
   assert.equal(r.status, 409);
   assert.match(r.body, /<h2>Sparat av någon annan<\/h2>/);
+  assert.match(r.body, new RegExp(`<dt>Verkställd datum</dt><dd>${yesterday}</dd>`), 'the date saved by the other');
   assert.equal(q(`SELECT support_effective_date FROM decisions WHERE id = ${s.id}`)[0].support_effective_date, yesterday);
 });
 
