@@ -159,7 +159,7 @@ int assignment_page(struct req *r)
 	parse_followups(json_string_value(json_object_get(a, "followup_dates")), dates);
 	json_object_set_new(a, "followups", dates);
 	json_object_set_new(a, "support_label", json_string(
-	    str_eq(json_string_value(json_object_get(a, "support_kind")), "internal") ? "intern" : "extern"));
+	    str_eq(json_string_value(json_object_get(a, "support_kind")), "internal") ? "internt" : "externt"));
 	long long pid = json_integer_value(json_object_get(a, "person_id"));
 	json_object_set_new(r->view, "assignment", a);
 	json_object_set_new(r->view, "title", json_string("Uppdragsbeskrivning"));

@@ -9,6 +9,7 @@
 #include "date.h"
 #include "db.h"
 #include "decision.h"
+#include "formdef.h"
 #include "handlers.h"
 #include "person.h"
 #include "referral.h"
@@ -49,7 +50,9 @@ void decision_labels(json_t *row)
 	json_object_set_new(row, "end_reason_label", json_string(label_of(end_reasons, end_labels,
 	    json_string_value(json_object_get(row, "end_reason")))));
 	json_object_set_new(row, "support_label", json_string(
-	    str_eq(json_string_value(json_object_get(row, "support_kind")), "external") ? "extern" : "intern"));
+	    str_eq(json_string_value(json_object_get(row, "support_kind")), "external") ? "externt" : "internt"));
+	/* an avslag that stands has no state of its own to show beside "Avslag" */
+	json_object_set_new(row, "show_state", json_boolean(!(str_eq(outcome, "refused") && str_eq(state, "in_force"))));
 }
 
 /* One decision of the form: its outcome and motivering. */
@@ -62,117 +65,99 @@ struct decision_input {
 	struct part housing, support;
 };
 
-/* Reads and checks prefix_outcome and prefix_motivering (a missing outcome
- * is beviljat, the form's default). Errors to view. */
-static void read_part(struct req *r, const char *prefix, struct part *p)
+/* The description of the decision form (src/formdefs.c): both decisions
+ * (made) or one kind (reviewed). */
+static const struct formdef *decision_def(int housing, int support)
+{
+	return formdef_find(housing && support ? "decision_new" : housing ? "decision_review_housing" :
+	    "decision_review_support");
+}
+
+/* Reads prefix_outcome and prefix_motivering from v (a missing outcome
+ * is beviljat, the form's default); an avslag needs a motivering. Errors
+ * to view. */
+static void read_part(struct req *r, const struct fvals *v, const char *prefix, struct part *p)
 {
 	const char *of = arena_printf(&r->arena, "%s_outcome", prefix), *mf = arena_printf(&r->arena, "%s_motivering", prefix);
-	p->outcome = http_param(r, of);
-	p->motivering = http_param(r, mf);
-	if (!p->outcome || !*p->outcome)
+	p->outcome = fv_str(v, of);
+	p->motivering = fv_text(v, mf);
+	if (!p->outcome)
 		p->outcome = "granted";
-	if (!one_of(outcomes, p->outcome))
-		view_error(r, of, "Välj beviljat eller avslag.");
-	else if (!strcmp(p->outcome, "refused") && (!p->motivering || !*p->motivering))
+	if (!strcmp(p->outcome, "refused") && !*p->motivering && !view_has_field_error(r, mf))
 		view_error(r, mf, "Skriv motiveringen till avslaget. Den står i beslutsmeddelandet.");
-	if (p->motivering && strlen(p->motivering) > 5000)
-		view_error(r, mf, "Motiveringen får vara högst 5000 tecken.");
 }
 
-/* The outcome select and motivering of one decision, as fields. */
-static json_t *part_fields(struct req *r, const char *prefix, const struct part *p)
-{
-	json_t *f = json_array();
-	json_t *sel = view_field(r, f, arena_printf(&r->arena, "%s_outcome", prefix), "Beslut", "select", NULL, NULL);
-	json_object_set_new(sel, "options", view_options(outcomes, outcome_labels, p->outcome));
-	view_field(r, f, arena_printf(&r->arena, "%s_motivering", prefix), "Motivering (krävs vid avslag)", "textarea",
-	    p->motivering, "Står i beslutsmeddelandet till personen.");
-	return f;
-}
-
-/* The per-decision parts of the form: housing and/or support. */
-static void parts_view(struct req *r, const struct decision_input *in, int housing, int support)
+/* The per-decision parts of the form (view.parts: id, legend, support),
+ * whose fields the template places from view.f. */
+static void parts_view(struct req *r, int housing, int support)
 {
 	json_t *parts = json_array();
 	if (housing)
-		json_array_append_new(parts, json_pack("{s:s, s:s, s:o, s:b}", "id", "part-housing",
-		    "legend", "1. Hjälp med bostadsanskaffning – Bostad först", "fields", part_fields(r, "housing", &in->housing),
-		    "support", 0));
+		json_array_append_new(parts, json_pack("{s:s, s:s, s:b}", "id", "part-housing",
+		    "legend", "1. Hjälp med bostadsanskaffning – Bostad först", "support", 0));
 	if (support)
-		json_array_append_new(parts, json_pack("{s:s, s:s, s:o, s:b}", "id", "part-support",
-		    "legend", "2. Stödinsats Bostad först", "fields", part_fields(r, "support", &in->support), "support", 1));
+		json_array_append_new(parts, json_pack("{s:s, s:s, s:b}", "id", "part-support",
+		    "legend", "2. Stödinsats Bostad först", "support", 1));
 	json_object_set_new(r->view, "parts", parts);
 }
 
-/* Reads and validates the decision form (the parts wanted); fills
- * view.form and view.parts; errors to view. */
-static void read_decision_input(struct req *r, struct decision_input *in, int housing, int support)
+/* Reads and checks the decision form (the parts wanted) through its
+ * description; builds the fields showing what was typed; errors at the
+ * fields. Returns the values read (arena-owned). */
+static struct fvals *read_decision_input(struct req *r, struct decision_input *in, int housing, int support)
 {
-	in->decision_date = http_param(r, "decision_date");
-	in->start_date = http_param(r, "start_date");
-	in->end_date = http_param(r, "end_date");
-	in->review_clause = http_param(r, "review_clause");
-	in->support_kind = support ? http_param(r, "support_kind") : "internal";
-	in->provider = support ? http_param(r, "provider") : "";
-	in->effective = support ? http_param(r, "support_effective_date") : NULL;
-	if (valid_date(in->start_date) && (!in->end_date || !*in->end_date)) {
+	const struct formdef *def = decision_def(housing, support);
+	struct fvals *v = form_read(r, def);
+	memset(in, 0, sizeof *in);
+	in->decision_date = fv_str(v, "decision_date");
+	in->start_date = fv_str(v, "start_date");
+	in->end_date = fv_str(v, "end_date");
+	in->review_clause = fv_str(v, "review_clause");
+	in->support_kind = support ? fv_str(v, "support_kind") : "internal";
+	in->provider = support ? fv_text(v, "provider") : "";
+	in->effective = support ? fv_str(v, "support_effective_date") : NULL;
+	if (in->start_date && !in->end_date && !view_has_field_error(r, "end_date")) {
 		char *end = arena_alloc(&r->arena, 11);
 		date_add_months(in->start_date, DECISION_MONTHS, end);
 		in->end_date = end;
 	}
-	memset(&in->housing, 0, sizeof in->housing);
-	memset(&in->support, 0, sizeof in->support);
 	if (housing)
-		read_part(r, "housing", &in->housing);
+		read_part(r, v, "housing", &in->housing);
 	if (support)
-		read_part(r, "support", &in->support);
-	json_object_set_new(r->view, "form", json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}",
-	    "decision_date", in->decision_date ? in->decision_date : "",
-	    "start_date", in->start_date ? in->start_date : "", "end_date", in->end_date ? in->end_date : "",
-	    "review_clause", in->review_clause ? in->review_clause : "",
-	    "support_kind", in->support_kind ? in->support_kind : "", "provider", in->provider ? in->provider : "",
-	    "support_effective_date", in->effective ? in->effective : "",
-	    "internal", in->support_kind && !strcmp(in->support_kind, "internal"),
-	    "external", in->support_kind && !strcmp(in->support_kind, "external")));
-	if (!valid_date(in->decision_date))
-		view_error(r, "decision_date", "Ange beslutsdatum som ÅÅÅÅ-MM-DD.");
-	if (!valid_date(in->start_date))
-		view_error(r, "start_date", "Ange startdatum som ÅÅÅÅ-MM-DD.");
-	if (!valid_date(in->end_date))
-		view_error(r, "end_date", "Ange slutdatum som ÅÅÅÅ-MM-DD, eller lämna tomt för 18 månader.");
-	else if (valid_date(in->start_date) && strcmp(in->end_date, in->start_date) <= 0)
+		read_part(r, v, "support", &in->support);
+	if (in->start_date && in->end_date && strcmp(in->end_date, in->start_date) <= 0)
 		view_error(r, "end_date", "Slutdatum måste vara efter startdatum.");
-	if (!in->review_clause || !*in->review_clause)
-		view_error(r, "review_clause", "Skriv omprövningsförbehållet.");
-	else if (strlen(in->review_clause) > 2000)
-		view_error(r, "review_clause", "Omprövningsförbehållet får vara högst 2000 tecken.");
 	if (support) {
-		if (!in->support_kind || (strcmp(in->support_kind, "internal") && strcmp(in->support_kind, "external")))
-			view_error(r, "support_kind", "Välj om stödinsatsen är intern eller extern.");
-		else if (!strcmp(in->support_kind, "external") && (!in->provider || !*in->provider))
+		char today[11];
+		date_today(today);
+		int refused = str_eq(in->support.outcome, "refused");
+		if (str_eq(in->support_kind, "external") && !refused && !*in->provider && !view_has_field_error(r, "provider"))
 			view_error(r, "provider", "Ange utförarens namn för en extern stödinsats.");
-		if (in->provider && strlen(in->provider) > 200)
-			view_error(r, "provider", "Utförarens namn får vara högst 200 tecken.");
-		if (in->effective && *in->effective && !valid_date(in->effective))
-			view_error(r, "support_effective_date", "Ange verkställighetsdatum som ÅÅÅÅ-MM-DD, eller lämna tomt.");
-		else if (in->effective && *in->effective && str_eq(in->support.outcome, "refused"))
+		if (in->effective && refused)
 			view_error(r, "support_effective_date", "Ett avslag verkställs inte. Lämna datumet tomt.");
+		else if (in->effective && strcmp(in->effective, today) > 0)
+			view_error(r, "support_effective_date",
+			    "Registrera verkställigheten när den har skett; datumet kan inte vara i framtiden.");
 	}
-	parts_view(r, in, housing, support);
+	parts_view(r, housing, support);
+	form_view(r, def, v, NULL);
+	return v;
 }
 
-/* Default values for a new decision starting today. */
+/* The form of a new decision starting today (or a review of one kind),
+ * with support_kind and provider as given. */
 static void default_form(struct req *r, const char *kind, const char *provider, int housing, int support)
 {
 	char today[11], end[11];
 	date_today(today);
 	date_add_months(today, DECISION_MONTHS, end);
-	json_object_set_new(r->view, "form", json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}",
+	json_t *stored = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
 	    "decision_date", today, "start_date", today, "end_date", end, "review_clause", default_clause,
-	    "support_kind", kind, "provider", provider, "support_effective_date", "",
-	    "internal", !strcmp(kind, "internal"), "external", !strcmp(kind, "external")));
-	struct decision_input in = { .housing = { "granted", "" }, .support = { "granted", "" } };
-	parts_view(r, &in, housing, support);
+	    "support_kind", kind ? kind : "internal", "provider", provider ? provider : "", "support_effective_date", "",
+	    "housing_outcome", "granted", "support_outcome", "granted", "housing_motivering", "", "support_motivering", "");
+	parts_view(r, housing, support);
+	form_view(r, decision_def(housing, support), NULL, stored);
+	json_decref(stored);
 }
 
 /* The newest admin text of kind ("legal_basis", "appeal"), in the arena;
@@ -201,16 +186,17 @@ static long long insert_decision(struct req *r, const char *kind, long long pair
 	static const char sql[] =
 	    "INSERT INTO decisions(person_id, referral_id, district_id, decision_date, start_date, end_date, "
 	    "review_clause, support_kind, provider, support_effective_date, replaces_id, decided_by, "
-	    "created_at, created_by, updated_at, updated_by, kind, outcome, motivering, pair_id, legal_basis, appeal_text) "
-	    "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "created_at, created_by, updated_at, updated_by, kind, outcome, motivering, pair_id, legal_basis, appeal_text, "
+	    "effective_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "CASE WHEN ?10 IS NOT NULL THEN ?13 END)";
 	sqlite3_stmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
 	long long now = now_unix();
 	int support = !strcmp(kind, "support"), refused = !strcmp(p->outcome, "refused");
 	db_bindf(st, "iiitttttteiiiiiitttitt", person_id, referral_id, district_id, in->decision_date, in->start_date,
-	    in->end_date, in->review_clause, support ? in->support_kind : "internal",
-	    support && in->provider ? in->provider : "", support && !refused ? in->effective : NULL,
+	    in->end_date, in->review_clause, support && !refused ? in->support_kind : "internal",	/* an avslag is not carried out */
+	    support && !refused && in->provider ? in->provider : "", support && !refused ? in->effective : NULL,
 	    replaces, r->user.id, now, r->user.id, now, r->user.id, kind, p->outcome, p->motivering ? p->motivering : "",
 	    pair, current_text(r, "legal_basis"), refused ? current_text(r, "appeal") : "");
 	if (!referral_id)
@@ -290,10 +276,14 @@ int decision_create(struct req *r)
 	struct ref_step step = { .date = in.decision_date };
 	rc = sid < 0 || db_execf("UPDATE decisions SET pair_id = ? WHERE id = ?", "ii", hid, hid) < 0 ? -1 :
 	    referral_apply_step(r, id, "decide", "approved", "decided", version, &step);
-	if (rc == 409) {
+	if (rc == 409) {	/* the referral changed (or was decided) in another tab */
 		db_rollback();
-		r->back = arena_printf(&r->arena, "/referrals/%lld", id);
-		return http_fail(r, 409, "Remissen har ändrats sedan du öppnade formuläret. Ingenting har sparats.");
+		json_t *now = load_referral_for_decision(r, id);
+		if (now) {
+			json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(now, "version"))));
+			json_decref(now);
+		}
+		return form_conflict(r, decision_def(1, 1), NULL, "decision_date", "remissen", NULL);
 	}
 	if (rc < 0 || audit_log(r->user.id, "create", "decision", hid, pid) < 0 ||
 	    audit_log(r->user.id, "create", "decision", sid, pid) < 0 || db_commit() < 0) {
@@ -321,18 +311,29 @@ static json_t *decision_load(struct req *r, long long id)
 	return o;
 }
 
-/* The other decisions of d's pair that are current (not replaced). */
+/* The other decision of d's pair: the current one of the other kind (not
+ * replaced; else the newest of that kind); when d itself is replaced, the
+ * one of the other kind that stood beside it (the newest made before d was
+ * replaced), so an old decision whose both halves were reviewed names its
+ * own other half, shown "Ersatt". [] or one row. New reference. */
 static json_t *linked_decisions(json_t *d)
 {
 	static const char sql[] =
 	    "SELECT x.id, x.kind, x.outcome, x.start_date, x.end_date, x.support_kind, x.provider, x.ended_on, "
 	    "x.end_reason, x.support_effective_date, " DECISION_STATE("x") " AS state FROM decisions x "
-	    "WHERE x.pair_id = ?1 AND x.id <> ?2 AND x.replaced_by_id IS NULL AND x.kind <> ?3 ORDER BY x.id";
+	    "WHERE x.id = (SELECT y.id FROM decisions y WHERE y.pair_id = ?1 AND y.kind <> ?3 AND y.id <> ?2 "
+	    " AND (?4 IS NULL OR y.created_at <= ?4) "
+	    " ORDER BY CASE WHEN ?4 IS NULL THEN y.replaced_by_id IS NULL ELSE 0 END DESC, y.id DESC LIMIT 1)";
 	sqlite3_stmt *st = db_stmt(sql);
 	if (!st)
 		return NULL;
 	db_bindf(st, "iit", (long long)json_integer_value(json_object_get(d, "pair_id")),
 	    (long long)json_integer_value(json_object_get(d, "id")), json_string_value(json_object_get(d, "kind")));
+	json_t *replaced_at = json_object_get(d, "replaced_at");
+	if (json_object_get(d, "replaced_by_id") && json_is_integer(replaced_at))
+		sqlite3_bind_int64(st, 4, json_integer_value(replaced_at));
+	else
+		sqlite3_bind_null(st, 4);
 	json_t *rows = db_rows_json(st, 0, NULL);
 	size_t i;
 	json_t *x;
@@ -341,11 +342,11 @@ static json_t *linked_decisions(json_t *d)
 	return rows;
 }
 
-/* GET /decisions/{id} : the decision, its linked decision, history links,
- * what the social worker may do; audited read */
-int decision_page(struct req *r)
+/* Fills the view of the decision page for decision id (visible: checked
+ * by the caller's load), the effective form showing v (what was typed on a
+ * refused POST) or today. Returns status, or an http_fail status. */
+static int decision_show(struct req *r, long long id, const struct fvals *v, int status)
 {
-	long long id = r->params[0];
 	json_t *d = decision_load(r, id);
 	if (!d)
 		return http_fail(r, 404, not_found);
@@ -357,24 +358,31 @@ int decision_page(struct req *r)
 		json_decref(one);
 		json_decref(transfers);
 	}
-	int soc = r->user.role == ROLE_SOC;
 	const char *state = json_string_value(json_object_get(d, "state"));
 	int open = str_eq(state, "in_force") || str_eq(state, "effective");
 	int granted = str_eq(json_string_value(json_object_get(d, "outcome")), "granted");
 	int support = str_eq(json_string_value(json_object_get(d, "kind")), "support");
-	json_object_set_new(r->view, "can_effect", json_boolean(soc && open && granted && support &&
-	    !json_object_get(d, "support_effective_date")));
-	json_object_set_new(r->view, "can_review", json_boolean(soc && !json_object_get(d, "replaced_by_id") &&
-	    !json_object_get(d, "ended_on")));
-	json_object_set_new(r->view, "can_end", json_boolean(soc && open && granted));
-	json_object_set_new(r->view, "can_assign", json_boolean(soc && open && granted && support));
+	json_t *who = db_row_for("SELECT weeded_on FROM persons WHERE id = ?", json_integer_value(json_object_get(d, "person_id")));
+	int live = who && !json_object_get(who, "weeded_on");
+	json_decref(who);
+	view_may(r, "can_effect", live && open && granted && support && !json_object_get(d, "support_effective_date"),
+	    "POST", "/decisions/%lld/effective", id);
+	view_may(r, "can_review", live && !json_object_get(d, "replaced_by_id") && !json_object_get(d, "ended_on"),
+	    "POST", "/decisions/%lld/review", id);
+	view_may(r, "can_end", live && open && granted, "POST", "/decisions/%lld/end", id);
+	view_may(r, "can_assign", live && open && granted && support, "POST", "/decisions/%lld/assignment", id);
 	json_object_set_new(r->view, "title", json_string(json_string_value(json_object_get(d, "kind_label"))));
 	char today[11];
 	date_today(today);
 	json_object_set_new(r->view, "today", json_string(today));
+	json_t *defaults = json_pack("{s:s}", "date", today);
+	form_view(r, formdef_find("decision_effective"), v, defaults);
+	json_decref(defaults);
 	json_t *linked = linked_decisions(d);
-	if (!linked)
+	if (!linked) {
+		json_decref(d);
 		return http_fail(r, 500, NULL);
+	}
 	json_object_set_new(r->view, "linked", linked);
 	long long pid = json_integer_value(json_object_get(d, "person_id"));
 	/* the JSON answer names the decision at the top too */
@@ -385,29 +393,51 @@ int decision_page(struct req *r)
 	json_object_set_new(r->view, "decision", d);
 	if (audit_log(r->user.id, "read", "decision", id, pid) < 0)
 		return http_fail(r, 500, NULL);
-	return 200;
+	return status;
 }
 
-/* POST /decisions/{id}/effective : a granted decision put into effect */
+/* GET /decisions/{id} : the decision, its linked decision, history links,
+ * what the social worker may do; audited read */
+int decision_page(struct req *r)
+{
+	return decision_show(r, r->params[0], NULL, 200);
+}
+
+/* POST /decisions/{id}/effective : a granted support decision put into
+ * effect (verkställd) on a date not in the future; errors at the field on
+ * the decision page, a stale page in the one conflict shape */
 int decision_effective(struct req *r)
 {
-	static const char sql[] = "UPDATE decisions SET support_effective_date = ?, version = version + 1, "
+	static const char sql[] = "UPDATE decisions SET support_effective_date = ?, effective_at = ?, version = version + 1, "
 	    "updated_at = ?, updated_by = ? WHERE id = ? AND version = ? AND replaced_by_id IS NULL "
-	    "AND outcome = 'granted' AND ended_on IS NULL";
+	    "AND outcome = 'granted' AND ended_on IS NULL AND support_effective_date IS NULL";
+	const struct formdef *def = formdef_find("decision_effective");
 	long long id = r->params[0];
 	json_t *d = decision_load(r, id);
 	if (!d)
 		return http_fail(r, 404, not_found);
 	long long pid = json_integer_value(json_object_get(d, "person_id"));
 	json_decref(d);
-	const char *date = http_param(r, "date");
+	struct fvals *v = form_read(r, def);
+	const char *date = fv_str(v, "date");
+	char today[11];
+	date_today(today);
+	if (date && strcmp(date, today) > 0)
+		view_error(r, "date", "Registrera verkställigheten när den har skett; datumet kan inte vara i framtiden.");
+	if (view_has_errors(r))
+		return decision_show(r, id, v, 400);
 	long long version = parse_id(http_param(r, "version"));
-	r->back = arena_printf(&r->arena, "/decisions/%lld", id);
-	if (!valid_date(date))
-		return http_fail(r, 400, "Ange verkställighetsdatum som ÅÅÅÅ-MM-DD.");
-	int rc = audit_update(r->user.id, "decision", id, pid, sql, "tiiii", date, now_unix(), r->user.id, id, version);
-	if (rc == 0)
-		return http_fail(r, 409, "Beslutet har ändrats sedan du öppnade sidan. Ladda om och försök igen.");
+	long long now = now_unix();
+	int rc = audit_update(r->user.id, "decision", id, pid, sql, "tiiiii", date, now, now, r->user.id, id, version);
+	if (rc == 0) {	/* what is saved now: the date someone else registered, if any */
+		json_t *cur = decision_load(r, id);
+		json_t *stored = json_pack("{s:s}", "date", cur && json_is_string(json_object_get(cur, "support_effective_date")) ?
+		    json_string_value(json_object_get(cur, "support_effective_date")) : "");
+		form_conflict(r, def, stored, "date", "beslutet", NULL);
+		json_decref(stored);
+		json_decref(cur);
+		return decision_show(r, id, v, 409);
+	}
 	if (rc < 0)
 		return http_fail(r, 500, NULL);
 	return http_redirect_done(r, arena_printf(&r->arena, "/decisions/%lld", id), DONE_SUPPORT_EFFECTIVE);
@@ -423,9 +453,26 @@ static void review_view(struct req *r, long long id, long long version, json_t *
 	json_object_set_new(r->view, "version", json_integer(version));
 }
 
+/* The one conflict shape for a review sent from a stale page (d reviewed,
+ * ended or changed since): what d holds now beside the form as typed
+ * (built before). Returns 409. */
+static int review_conflict(struct req *r, json_t *d, int support)
+{
+	const char *prefix = support ? "support" : "housing";
+	json_object_set(d, arena_printf(&r->arena, "%s_outcome", prefix), json_object_get(d, "outcome"));
+	json_object_set(d, arena_printf(&r->arena, "%s_motivering", prefix), json_object_get(d, "motivering"));
+	json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(d, "version"))));
+	const char *now = json_object_get(d, "replaced_by_id") ? "ett nytt beslut har ersatt det" :
+	    json_object_get(d, "ended_on") ? "beslutet är avslutat" : NULL;
+	return form_conflict(r, decision_def(!support, support), d, "decision_date", "beslutet", now);
+}
+
 /* Answers 409 when d cannot be reviewed (replaced or ended). */
 static int review_blocked(struct req *r, json_t *d, long long id)
 {
+	int weeded = person_refuse_weeded(r, json_integer_value(json_object_get(d, "person_id")));
+	if (weeded)
+		return weeded;	/* 410: nothing is decided about a weeded person */
 	if (!json_object_get(d, "replaced_by_id") && !json_object_get(d, "ended_on"))
 		return 0;
 	r->back = arena_printf(&r->arena, "/decisions/%lld", id);
@@ -462,14 +509,17 @@ int decision_review(struct req *r)
 	if (!d)
 		return http_fail(r, 404, not_found);
 	json_object_set_new(r->view, "previous", d);
-	int rc = review_blocked(r, d, id);
-	if (rc)
-		return rc;
+	int weeded = person_refuse_weeded(r, json_integer_value(json_object_get(d, "person_id")));
+	if (weeded)
+		return weeded;
 	int support = json_is_true(json_object_get(d, "is_support"));
 	long long version = parse_id(http_param(r, "version"));
 	struct decision_input in;
 	read_decision_input(r, &in, !support, support);
 	review_view(r, id, version, d);
+	if (json_object_get(d, "replaced_by_id") || json_object_get(d, "ended_on") ||
+	    version != json_integer_value(json_object_get(d, "version")))
+		return review_conflict(r, d, support);
 	if (view_has_errors(r))
 		return 400;
 	long long pid = json_integer_value(json_object_get(d, "person_id"));
@@ -480,16 +530,19 @@ int decision_review(struct req *r)
 	    pid, ref, json_integer_value(json_object_get(d, "district_id")), &in, support ? &in.support : &in.housing, id);
 	sqlite3_stmt *st = nid > 0 ? db_stmt(mark) : NULL;
 	int changed = 0;
-	rc = SQLITE_ERROR;
+	int rc = SQLITE_ERROR;
 	if (st) {
 		long long now = now_unix();
 		db_bindf(st, "iiiiii", nid, now, now, r->user.id, id, version);
 		rc = db_write(st, &changed);
 	}
-	if (rc == SQLITE_DONE && !changed) {
+	if (rc == SQLITE_DONE && !changed) {	/* changed between the check above and now */
 		db_rollback();
-		r->back = arena_printf(&r->arena, "/decisions/%lld", id);
-		return http_fail(r, 409, "Beslutet har redan omprövats eller ändrats av någon annan. Ingenting har sparats.");
+		json_t *now = decision_load(r, id);
+		if (!now)
+			return http_fail(r, 404, not_found);
+		json_object_set_new(r->view, "previous", now);
+		return review_conflict(r, now, support);
 	}
 	if (rc != SQLITE_DONE || audit_log(r->user.id, "create", "decision", nid, pid) < 0 ||
 	    audit_log(r->user.id, "update", "decision", id, pid) < 0 || db_commit() < 0) {

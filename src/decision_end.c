@@ -7,14 +7,14 @@
 #include "date.h"
 #include "db.h"
 #include "decision.h"
+#include "formdef.h"
 #include "handlers.h"
 #include "scope.h"
+#include "transfer.h"
 
 #include <string.h>
 
 static const char not_found[] = "Beslutet finns inte eller ingår inte i det du har tillgång till.";
-static const char *const end_reasons[] = { "goal_reached", "declined", "moved", "deceased", "other", NULL };
-static const char *const end_labels[] = { "Målet uppnått", "Brukaren avböjer", "Flyttat", "Avliden", "Annat", NULL };
 
 /* Loads decision id if visible, with state and labels; NULL otherwise. */
 static json_t *load(struct req *r, long long id)
@@ -32,25 +32,23 @@ static json_t *load(struct req *r, long long id)
 
 struct end_input {
 	const char *date, *reason, *note;
+	struct fvals *v;	/* as read, for the form shown again */
 };
 
-/* The end form's fields (what was typed kept). */
-static void end_view(struct req *r, json_t *d, long long id)
+/* The end form's fields (described in src/formdefs.c), showing v (what
+ * was typed) or today's date. */
+static void end_view(struct req *r, json_t *d, long long id, const struct fvals *v)
 {
 	char today[11];
 	date_today(today);
-	json_t *f = json_array();
-	const char *date = r->is_post ? http_param(r, "ended_on") : today;
-	view_field(r, f, "ended_on", "Datum då insatsen avslutas", "date", date, NULL);
-	json_t *sel = view_field(r, f, "end_reason", "Anledning", "select", NULL, NULL);
-	json_object_set_new(sel, "options", view_options(end_reasons, end_labels, http_param(r, "end_reason")));
-	view_field(r, f, "end_note", "Beskrivning (krävs vid Annat)", "textarea", http_param(r, "end_note"), NULL);
-	json_object_set_new(r->view, "fields", f);
+	json_t *stored = json_pack("{s:s}", "ended_on", today);
+	form_view(r, formdef_find("decision_end"), v, stored);
+	json_decref(stored);
 	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Avsluta beslutet: %s",
 	    json_string_value(json_object_get(d, "kind_label")))));
 	json_object_set_new(r->view, "action", json_string(arena_printf(&r->arena, "/decisions/%lld/end/confirm", id)));
-	const char *v = r->is_post ? http_param(r, "version") : NULL;
-	json_object_set_new(r->view, "version", v ? json_string(v) :
+	const char *ver = r->is_post ? http_param(r, "version") : NULL;
+	json_object_set_new(r->view, "version", ver ? json_string(ver) :
 	    json_sprintf("%lld", (long long)json_integer_value(json_object_get(d, "version"))));
 	json_object_set(r->view, "decision", d);
 }
@@ -63,13 +61,14 @@ static int endable(json_t *d)
 	    (str_eq(state, "in_force") || str_eq(state, "effective"));
 }
 
-/* Checks the end form against d. Errors to the view. Returns 0, 400, or
- * 409 when d is not an open granted decision. */
+/* Reads and checks the end form against d. Errors to the view. Returns
+ * 0, 400, or 409 when d is not an open granted decision. */
 static int end_check(struct req *r, json_t *d, struct end_input *in)
 {
-	in->date = http_param(r, "ended_on");
-	in->reason = http_param(r, "end_reason");
-	in->note = http_param(r, "end_note");
+	in->v = form_read(r, formdef_find("decision_end"));
+	in->date = fv_str(in->v, "ended_on");
+	in->reason = fv_str(in->v, "end_reason");
+	in->note = fv_text(in->v, "end_note");
 	if (!endable(d)) {
 		view_error(r, "ended_on", "Beslutet är inte ett gällande beviljat beslut och kan inte avslutas.");
 		return 409;
@@ -77,26 +76,20 @@ static int end_check(struct req *r, json_t *d, struct end_input *in)
 	const char *decided = json_string_value(json_object_get(d, "decision_date"));
 	char today[11];
 	date_today(today);
-	if (!in->date || !valid_date(in->date))
-		view_error(r, "ended_on", "Ange datum som ÅÅÅÅ-MM-DD.");
-	else if (strcmp(in->date, decided) < 0)
+	if (in->date && strcmp(in->date, decided) < 0)
 		view_error(r, "ended_on", "Insatsen kan inte avslutas före beslutsdatumet.");
-	else if (strcmp(in->date, today) > 0)
+	else if (in->date && strcmp(in->date, today) > 0)
 		view_error(r, "ended_on", "Registrera avslutet när det har skett; datumet kan inte vara i framtiden.");
-	if (!one_of(end_reasons, in->reason))
-		view_error(r, "end_reason", "Välj anledning: målet uppnått, brukaren avböjer, flyttat, avliden eller annat.");
-	else if (!strcmp(in->reason, "other") && (!in->note || !*in->note))
+	if (str_eq(in->reason, "other") && !*in->note && !view_has_field_error(r, "end_note"))
 		view_error(r, "end_note", "Beskriv anledningen när du väljer Annat.");
-	if (in->note && strlen(in->note) > 2000)
-		view_error(r, "end_note", "Texten får vara högst 2000 tecken.");
 	return view_has_errors(r) ? 400 : 0;
 }
 
 /* Shows the end form again with status (errors in the view). */
-static int end_form_error(struct req *r, json_t *d, long long id, int status)
+static int end_form_error(struct req *r, json_t *d, long long id, int status, const struct fvals *v)
 {
 	r->template = "decisions/end";
-	end_view(r, d, id);
+	end_view(r, d, id, v);
 	json_decref(d);
 	return status;
 }
@@ -114,7 +107,7 @@ int decision_end_form(struct req *r)
 		r->back = arena_printf(&r->arena, "/decisions/%lld", id);
 		return http_fail(r, 409, "Beslutet är inte ett gällande beviljat beslut och kan inte avslutas.");
 	}
-	end_view(r, d, id);
+	end_view(r, d, id, NULL);
 	json_decref(d);
 	return 200;
 }
@@ -131,7 +124,7 @@ int decision_end_confirm(struct req *r)
 	struct end_input in;
 	int rc = end_check(r, d, &in);
 	if (rc)
-		return end_form_error(r, d, id, rc);
+		return end_form_error(r, d, id, rc, in.v);
 	const char *kind = json_string_value(json_object_get(d, "kind_label"));
 	const char *name = json_string_value(json_object_get(d, "person_name"));
 	int support = json_is_true(json_object_get(d, "is_support"));
@@ -145,7 +138,7 @@ int decision_end_confirm(struct req *r)
 	view_confirm_fact(c, "Person", name);
 	view_confirm_fact(c, "Beslut", kind);
 	view_confirm_fact(c, "Datum", in.date);
-	view_confirm_fact(c, "Anledning", label_of(end_reasons, end_labels, in.reason));
+	view_confirm_fact(c, "Anledning", fchoice_label(decision_end_reasons, in.reason));
 	view_confirm_fact(c, "Beskrivning", in.note);
 	view_confirm_hidden(c, "version", http_param(r, "version"));
 	view_confirm_hidden(c, "ended_on", in.date);
@@ -170,7 +163,7 @@ int decision_end(struct req *r)
 	struct end_input in;
 	int rc = end_check(r, d, &in);
 	if (rc)
-		return end_form_error(r, d, id, rc);
+		return end_form_error(r, d, id, rc, in.v);
 	if (!http_confirmed(r)) {
 		json_decref(d);
 		r->back = arena_printf(&r->arena, "/decisions/%lld/end", id);
@@ -178,15 +171,19 @@ int decision_end(struct req *r)
 		    "formuläret och bekräfta på sidan som visas.");
 	}
 	long long now = now_unix();
-	rc = audit_update(r->user.id, "decision", id, pid, sql, "ttiiiiiii", in.date, in.reason, in.note ? in.note : "",
+	rc = audit_update(r->user.id, "decision", id, pid, sql, "tttiiiiii", in.date, in.reason, in.note,
 	    now, r->user.id, now, r->user.id, id, parse_id(http_param(r, "version")));
 	if (rc == 0) {
-		view_conflict(r, "ended_on", "beslutet");
 		json_decref(d);
 		d = load(r, id);
 		if (!d)
 			return http_fail(r, 500, NULL);
-		return end_form_error(r, d, id, 409);
+		form_conflict(r, formdef_find("decision_end"), NULL, "ended_on", "beslutet", NULL);
+		long long now_version = json_integer_value(json_object_get(d, "version"));
+		rc = end_form_error(r, d, id, 409, in.v);
+		/* the form carries the version saved now */
+		json_object_set_new(r->view, "version", json_sprintf("%lld", now_version));
+		return rc;
 	}
 	json_decref(d);
 	if (rc < 0)
@@ -203,6 +200,16 @@ int decision_letter(struct req *r)
 	if (!d)
 		return http_fail(r, 404, not_found);
 	long long pid = json_integer_value(json_object_get(d, "person_id"));
+	/* a snapshot: the district the decision was made in, also after a transfer */
+	json_t *transfers = transfer_history(pid);
+	if (!transfers) {
+		json_decref(d);
+		return http_fail(r, 500, NULL);
+	}
+	json_t *one = json_pack("[O]", d);
+	transfer_label_districts(one, "created_at", transfers);
+	json_decref(one);
+	json_decref(transfers);
 	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Beslutsmeddelande: %s",
 	    json_string_value(json_object_get(d, "kind_label")))));
 	json_object_set_new(r->view, "decision", d);
@@ -282,8 +289,8 @@ long long decision_support_unenforced(long long person_id)
  * Inside the caller's transaction. Returns 0 or -1. */
 static int mark_effective(long long user_id, long long id, long long person_id, const char *date)
 {
-	static const char sql[] = "UPDATE decisions SET support_effective_date = ?, version = version + 1, "
-	    "updated_at = ?, updated_by = ? WHERE id = ? AND support_effective_date IS NULL";
+	static const char sql[] = "UPDATE decisions SET support_effective_date = ?, effective_at = ?2, version = version + 1, "
+	    "updated_at = ?2, updated_by = ? WHERE id = ? AND support_effective_date IS NULL";
 	sqlite3_stmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
@@ -323,75 +330,93 @@ int decisions_backfill_effective(void)
 	return db_execf(sql, "");
 }
 
-/* The admin page's view: the current texts and the number of versions. */
-static void texts_view(struct req *r)
+/* The admin's current texts: {legal_basis, appeal, id (the newest
+ * version's id, the form's base_id), versions}. New reference, NULL on
+ * error. */
+static json_t *current_texts(void)
 {
-	static const char sql[] = "SELECT kind, text, id, (SELECT count(*) FROM decision_texts) AS versions "
+	static const char sql[] = "SELECT kind, text, (SELECT max(id) FROM decision_texts) AS top, "
+	    "(SELECT count(*) FROM decision_texts) AS versions "
 	    "FROM decision_texts t WHERE id = (SELECT max(id) FROM decision_texts u WHERE u.kind = t.kind)";
 	sqlite3_stmt *st = db_stmt(sql);
-	json_t *form = json_object();
-	while (st && sqlite3_step(st) == SQLITE_ROW) {
-		json_object_set_new(form, db_col_text(st, 0), json_string(db_col_text(st, 1)));
-		json_object_set_new(r->view, "versions", json_integer(sqlite3_column_int64(st, 3)));
+	if (!st)
+		return NULL;
+	json_t *cur = json_pack("{s:s, s:s, s:i, s:i}", "legal_basis", "", "appeal", "", "id", 0, "versions", 0);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_object_set_new(cur, db_col_text(st, 0), json_string(db_col_text(st, 1)));
+		json_object_set_new(cur, "id", json_integer(sqlite3_column_int64(st, 2)));
+		json_object_set_new(cur, "versions", json_integer(sqlite3_column_int64(st, 3)));
 	}
 	db_done(st);
-	if (r->is_post) {
-		const char *lb = http_param(r, "legal_basis"), *ap = http_param(r, "appeal");
-		json_object_set_new(form, "legal_basis", json_string(lb ? lb : ""));
-		json_object_set_new(form, "appeal", json_string(ap ? ap : ""));
+	if (rc != SQLITE_DONE) {
+		json_decref(cur);
+		return NULL;
 	}
-	json_t *f = json_array();
-	view_field(r, f, "legal_basis", "Lagrum", "textarea", json_string_value(json_object_get(form, "legal_basis")),
-	    "Står i varje beslutsmeddelande, till exempel Socialtjänstlagen (2001:453) 4 kap. 1 §.");
-	view_field(r, f, "appeal", "Besvärshänvisning (vid avslag)", "textarea", json_string_value(json_object_get(form, "appeal")),
-	    "Hur man överklagar: inom tre veckor, till förvaltningsrätten, via socialtjänsten.");
-	json_object_set_new(r->view, "fields", f);
-	json_decref(form);
+	return cur;
+}
+
+/* The admin page's view: the form (what was typed in v, else cur), the
+ * version the form is based on and the number of versions. */
+static void texts_view(struct req *r, json_t *cur, const struct fvals *v)
+{
+	json_object_set(r->view, "versions", json_object_get(cur, "versions"));
+	json_object_set(r->view, "base_id", json_object_get(cur, "id"));
+	form_view(r, formdef_find("decision_texts"), v, cur);
 	json_object_set_new(r->view, "title", json_string("Texter i beslutsmeddelanden"));
 }
 
 /* GET /admin/decision-texts */
 int decision_texts_form(struct req *r)
 {
-	texts_view(r);
+	json_t *cur = current_texts();
+	if (!cur)
+		return http_fail(r, 500, NULL);
+	texts_view(r, cur, NULL);
+	json_decref(cur);
 	return 200;
 }
 
 /* POST /admin/decision-texts : a new version of each text that changed
- * (old versions kept; letters already given keep their own copy) */
+ * (old versions kept; letters already given keep their own copy). A form
+ * opened before someone else saved (base_id not the newest version)
+ * answers the one conflict shape with what was typed, nothing saved. */
 int decision_texts_save(struct req *r)
 {
-	static const char cur[] = "SELECT text FROM decision_texts WHERE kind = ? ORDER BY id DESC LIMIT 1";
 	static const char ins[] = "INSERT INTO decision_texts(kind, text, created_at, created_by) VALUES(?, ?, ?, ?)";
 	static const char *const names[] = { "legal_basis", "appeal" };
-	const char *vals[2];
-	for (int i = 0; i < 2; i++) {
-		vals[i] = http_param(r, names[i]);
-		if (!vals[i] || !*vals[i])
-			view_error(r, names[i], i ? "Skriv besvärshänvisningen." : "Skriv lagrummet.");
-		else if (strlen(vals[i]) > 5000)
-			view_error(r, names[i], "Texten får vara högst 5000 tecken.");
+	const struct formdef *def = formdef_find("decision_texts");
+	json_t *cur = current_texts();
+	if (!cur)
+		return http_fail(r, 500, NULL);
+	struct fvals *v = form_read(r, def);
+	if (parse_id(http_param(r, "base_id")) != json_integer_value(json_object_get(cur, "id"))) {
+		form_conflict(r, def, cur, "legal_basis", "texterna", NULL);
+		texts_view(r, cur, v);
+		json_decref(cur);
+		return 409;
 	}
 	if (view_has_errors(r)) {
-		texts_view(r);
+		texts_view(r, cur, v);
+		json_decref(cur);
 		return 400;
 	}
-	if (db_begin() < 0)
+	if (db_begin() < 0) {
+		json_decref(cur);
 		return http_fail(r, 500, NULL);
+	}
 	for (int i = 0; i < 2; i++) {
-		sqlite3_stmt *st = db_stmt(cur);
-		int same = 0;
-		if (st) {
-			sqlite3_bind_text(st, 1, names[i], -1, SQLITE_STATIC);
-			same = sqlite3_step(st) == SQLITE_ROW && !strcmp(db_col_text(st, 0), vals[i]);
-			db_done(st);
-		}
-		if (!st || (!same && (db_execf(ins, "ttii", names[i], vals[i], now_unix(), r->user.id) < 0 ||
-		    audit_log(r->user.id, "create", "decision_text", sqlite3_last_insert_rowid(db()), 0) < 0))) {
+		const char *val = fv_text(v, names[i]);
+		if (str_eq(json_string_value(json_object_get(cur, names[i])), val))
+			continue;
+		if (db_execf(ins, "ttii", names[i], val, now_unix(), r->user.id) < 0 ||
+		    audit_log(r->user.id, "create", "decision_text", sqlite3_last_insert_rowid(db()), 0) < 0) {
 			db_rollback();
+			json_decref(cur);
 			return http_fail(r, 500, NULL);
 		}
 	}
+	json_decref(cur);
 	if (db_commit() < 0) {
 		db_rollback();
 		return http_fail(r, 500, NULL);

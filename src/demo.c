@@ -218,6 +218,10 @@ static int demo_cases(void)
 		memcpy(start, ddate, sizeof start);	/* decided the day of the last step */
 		date_add_months(start, 18, end);
 		date_add_days(start, 14, eff);
+		char today[11];
+		date_today(today);
+		if (strcmp(eff, today) > 0)	/* verkställd is registered when it has happened */
+			memcpy(eff, today, sizeof eff);
 		if (db_execf(ins_dec, "iiittttteiiiii", pid, rid, districts[d], start, start, end,
 		    decided_seen % 2 ? "internal" : "external", decided_seen % 2 ? "Bostad först SRF" : "Stiftelsen Hemstöd",
 		    decided_seen == 3 ? NULL : eff, soc[d], last, soc[d], last, soc[d]) < 0)

@@ -231,6 +231,23 @@ static int insert_incident(const struct ctx *c, long long tid, const char *kind,
 	    noon_of(date), c->fast, noon_of(date), c->fast);
 }
 
+/* Ends person_id's current decisions on the day they died (reason
+ * avliden), as the social worker would. Does nothing on a schema before
+ * migration 0013 (no ended_on; a test database made with an older
+ * schema). Returns 0 or -1. */
+static int end_on_death(long long person_id, const char *died, long long by)
+{
+	static const char has[] = "SELECT count(*) FROM pragma_table_info('decisions') WHERE name = 'ended_on'";
+	static const char sql[] = "UPDATE decisions SET ended_on = ?, end_reason = 'deceased', ended_at = ?, ended_by = ? "
+	    "WHERE person_id = ? AND replaced_by_id IS NULL AND ended_on IS NULL AND end_date >= ?1";
+	sqlite3_stmt *st = db_stmt(has);
+	long long n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	db_done(st);
+	if (n <= 0)
+		return n < 0 ? -1 : 0;
+	return db_execf(sql, "tiii", died, noon_of(died), by, person_id);
+}
+
 int demo_living(void)
 {
 	static const char ins_person[] =
@@ -267,6 +284,10 @@ int demo_living(void)
 			return -1;
 		long long pid = sqlite3_last_insert_rowid(db());
 		long long prev = 0;
+		/* a death ends the decisions; they are not renewed after it */
+		char died[11] = "";
+		if (s->end_reason && !strcmp(s->end_reason, "deceased"))
+			date_add_months(c.today, -s->ended, died);
 		for (;;) {
 			date_add_months(start, 18, end);
 			if (db_execf(ins_dec, "iittttiiiii", pid, c.districts[d], start, start, end, eff, c.soc[d],
@@ -277,11 +298,13 @@ int demo_living(void)
 			    noon_of(start), prev) < 0 || db_execf("UPDATE decisions SET replaces_id = ? WHERE id = ?", "ii", prev, did) < 0))
 				return -1;
 			prev = did;
-			if (strcmp(end, c.today) > 0)
+			if (strcmp(end, c.today) > 0 || (*died && strcmp(end, died) > 0))
 				break;
 			memcpy(start, end, sizeof start);
 			memcpy(eff, end, sizeof eff);
 		}
+		if (*died && end_on_death(pid, died, c.soc[d]) < 0)
+			return -1;
 		if (db_execf(ins_cm, "iiii", pid, c.cm[d], noon_of(start), c.chef) < 0)
 			return -1;
 		if (!s->moved_in)

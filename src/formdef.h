@@ -78,6 +78,7 @@ extern const struct fchoice incident_kinds[];
 extern const struct fchoice role_choices[];
 extern const struct fchoice visit_kinds[];
 extern const struct fchoice end_reason_choices[];	/* why a tenancy ended */
+extern const struct fchoice decision_end_reasons[];	/* why a decision was ended (avslutat) */
 extern const struct fchoice end_ground_choices[];	/* why an eviction happened */	/* role_name → role_label (auth.c) */
 
 /* Every form, ended by NULL. */

@@ -500,6 +500,109 @@ static const struct formdef transfer = {
 	.user = "chef1", .fields = transfer_fields
 };
 
+/* ---------- decisions (src/decision.c, src/decision_end.c) ---------- */
+
+static const struct fchoice decision_outcomes[] = { { "granted", "Beviljat" }, { "refused", "Avslag" }, { NULL, NULL } };
+static const struct fchoice support_kinds[] = {
+	{ "internal", "Internt (egen regi)" }, { "external", "Externt" }, { NULL, NULL }
+};
+const struct fchoice decision_end_reasons[] = {
+	{ "goal_reached", "Målet uppnått" }, { "declined", "Brukaren avböjer" }, { "moved", "Flyttat" },
+	{ "deceased", "Avliden" }, { "other", "Annat" }, { NULL, NULL }
+};
+
+/* the fields the decision form shares, made or reviewed */
+#define DECISION_COMMON_FIELDS \
+	{ .name = "decision_date", .label = "Beslutsdatum", .kind = FK_DATE, .required = 1, \
+	  .required_msg = "Ange beslutsdatum som ÅÅÅÅ-MM-DD.", \
+	  .bad_msg = "Ange beslutsdatum som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ, och ett datum som finns." }, \
+	{ .name = "start_date", .label = "Gäller från", .kind = FK_DATE, .required = 1, \
+	  .required_msg = "Ange startdatum som ÅÅÅÅ-MM-DD.", \
+	  .bad_msg = "Ange startdatum som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ, och ett datum som finns." }, \
+	{ .name = "end_date", .label = "Gäller till", .kind = FK_DATE, .hint = "Tomt blir 18 månader efter start.", \
+	  .bad_msg = "Ange slutdatum som ÅÅÅÅ-MM-DD, eller lämna tomt för 18 månader.", .sample = "" }, \
+	{ .name = "review_clause", .label = "Omprövningsförbehåll", .kind = FK_TEXTAREA, .required = 1, .max_chars = 2000, \
+	  .required_msg = "Skriv omprövningsförbehållet." }
+/* one decision's outcome and motivering; prefix "housing" or "support" */
+#define DECISION_PART_FIELDS(prefix) \
+	{ .name = prefix "_outcome", .label = "Beslut", .kind = FK_CHOICE, .choices = decision_outcomes, \
+	  .bad_msg = "Välj beviljat eller avslag." }, \
+	{ .name = prefix "_motivering", .label = "Motivering (krävs vid avslag)", .kind = FK_TEXTAREA, .max_chars = 5000, \
+	  .hint = "Står i beslutsmeddelandet till personen." }
+#define DECISION_SUPPORT_FIELDS \
+	{ .name = "support_kind", .label = "Stödinsatsen utförs", .kind = FK_CHOICE, .required = 1, .choices = support_kinds, \
+	  .required_msg = "Välj om stödinsatsen är intern eller extern.", \
+	  .bad_msg = "Välj om stödinsatsen är intern eller extern." }, \
+	{ .name = "provider", .label = "Utförare", .kind = FK_TEXT, .max_chars = 200, \
+	  .hint = "Krävs när stödinsatsen är extern." }, \
+	{ .name = "support_effective_date", .label = "Stödinsatsen verkställd", .kind = FK_DATE, \
+	  .hint = "Kan vara före inflyttningen; tomt om den inte är verkställd än. Inte ett datum i framtiden.", \
+	  .bad_msg = "Ange verkställighetsdatum som ÅÅÅÅ-MM-DD, eller lämna tomt.", .sample = "" }
+
+static const struct fdef decision_new_fields[] = {
+	DECISION_COMMON_FIELDS, DECISION_PART_FIELDS("housing"), DECISION_PART_FIELDS("support"), DECISION_SUPPORT_FIELDS,
+	{ .name = NULL }
+};
+static const struct formdef decision_new = {
+	.id = "decision_new", .page = "/referrals/{approved_referral}/decisions/new",
+	.action = "/referrals/{approved_referral}/decisions", .user = "soc1", .fields = decision_new_fields
+};
+static const struct fdef decision_review_housing_fields[] = {
+	DECISION_COMMON_FIELDS, DECISION_PART_FIELDS("housing"), { .name = NULL }
+};
+static const struct formdef decision_review_housing = {
+	.id = "decision_review_housing", .page = "/decisions/{open_housing_decision}/review",
+	.action = "/decisions/{open_housing_decision}/review", .user = "soc1", .fields = decision_review_housing_fields
+};
+static const struct fdef decision_review_support_fields[] = {
+	DECISION_COMMON_FIELDS, DECISION_PART_FIELDS("support"), DECISION_SUPPORT_FIELDS, { .name = NULL }
+};
+static const struct formdef decision_review_support = {
+	.id = "decision_review_support", .page = "/decisions/{open_support_decision}/review",
+	.action = "/decisions/{open_support_decision}/review", .user = "soc1", .fields = decision_review_support_fields
+};
+
+static const struct fdef decision_end_fields[] = {
+	{ .name = "ended_on", .label = "Datum då insatsen avslutas", .kind = FK_DATE, .required = 1,
+	  .required_msg = "Ange datum som ÅÅÅÅ-MM-DD.", .bad_msg = "Ange datum som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ, "
+	  "och ett datum som finns." },
+	{ .name = "end_reason", .label = "Anledning", .kind = FK_CHOICE, .required = 1, .choices = decision_end_reasons,
+	  .required_msg = "Välj anledning: målet uppnått, brukaren avböjer, flyttat, avliden eller annat.",
+	  .bad_msg = "Välj anledning: målet uppnått, brukaren avböjer, flyttat, avliden eller annat." },
+	{ .name = "end_note", .label = "Beskrivning (krävs vid Annat)", .kind = FK_TEXTAREA, .max_chars = 2000 },
+	{ .name = NULL }
+};
+static const struct formdef decision_end = {
+	.id = "decision_end", .page = "/decisions/{open_support_decision}/end",
+	.action = "/decisions/{open_support_decision}/end/confirm", .user = "soc1", .fields = decision_end_fields
+};
+
+static const struct fdef decision_effective_fields[] = {
+	{ .name = "date", .label = "Verkställd datum", .kind = FK_DATE, .required = 1,
+	  .hint = "Dagen stödinsatsen började ges. Inte ett datum i framtiden.",
+	  .required_msg = "Ange verkställighetsdatum som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ.",
+	  .bad_msg = "Ange verkställighetsdatum som ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, D/M eller D/M ÅÅÅÅ, och ett datum som finns." },
+	{ .name = NULL }
+};
+static const struct formdef decision_effective = {
+	.id = "decision_effective", .page = "/decisions/{unenforced_support}",
+	.action = "/decisions/{unenforced_support}/effective", .user = "soc2", .fields = decision_effective_fields
+};
+
+static const struct fdef decision_texts_fields[] = {
+	{ .name = "legal_basis", .label = "Lagrum", .kind = FK_TEXTAREA, .required = 1, .max_chars = 5000,
+	  .hint = "Står i varje beslutsmeddelande, till exempel Socialtjänstlagen (2001:453) 4 kap. 1 §.",
+	  .required_msg = "Skriv lagrummet.", .sample = "Socialtjänstlagen (2001:453) 4 kap. 1 §." },
+	{ .name = "appeal", .label = "Besvärshänvisning (vid avslag)", .kind = FK_TEXTAREA, .required = 1, .max_chars = 5000,
+	  .hint = "Hur man överklagar: inom tre veckor, till förvaltningsrätten, via socialtjänsten.",
+	  .required_msg = "Skriv besvärshänvisningen.", .sample = "Överklaga inom tre veckor till förvaltningsrätten." },
+	{ .name = NULL }
+};
+static const struct formdef decision_texts = {
+	.id = "decision_texts", .page = "/admin/decision-texts", .action = "/admin/decision-texts", .user = "admin1",
+	.fields = decision_texts_fields
+};
+
 /* ---------- the list ---------- */
 
 const struct formdef *const formdefs[] = {
@@ -510,6 +613,8 @@ const struct formdef *const formdefs[] = {
 	&district_new, &district_edit,
 	&life_area_new, &life_area_edit, &checklist_item_new, &checklist_item_edit, &settings,
 	&assignment, &assignment_text,
+	&decision_new, &decision_review_housing, &decision_review_support, &decision_end, &decision_effective,
+	&decision_texts,
 	&move_in, &takeover, &tenancy_end_form,
 	&visit, &checklist, &checklist_review,
 	&plan_new, &plan_edit,

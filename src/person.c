@@ -485,7 +485,8 @@ json_t *person_timeline(struct req *r, long long person_id)
 	    "   FROM decisions x WHERE x.pair_id = d.pair_id AND x.replaces_id IS NULL) END, "
 	    "  d.decision_date, '', u.name, NULL, NULL, NULL, NULL FROM decisions d LEFT JOIN users u ON u.id = d.decided_by "
 	    "  WHERE d.person_id = :id AND (d.replaces_id IS NOT NULL OR d.id = d.pair_id)"
-	    " UNION ALL SELECT d.updated_at, 'effective', d.id, d.kind, d.support_effective_date, '', NULL "
+	    /* when it was registered verkställd (0015), not the decision's last change */
+	    " UNION ALL SELECT coalesce(d.effective_at, d.updated_at), 'effective', d.id, d.kind, d.support_effective_date, '', NULL "
 	    " , NULL, NULL, NULL, NULL FROM decisions d WHERE d.person_id = :id AND d.support_effective_date IS NOT NULL"
 	    " UNION ALL SELECT d.ended_at, 'decision_end', d.id, d.kind, d.ended_on, d.end_note, u.name "
 	    " , NULL, NULL, NULL, NULL FROM decisions d LEFT JOIN users u ON u.id = d.ended_by "
@@ -600,11 +601,13 @@ int person_page(struct req *r)
 		json_object_set_new(r->view, "shows_plan", json_true());
 		view_may(r, "can_plan", !weeded, "POST", "/persons/%lld/plan", id);
 	}
-	int housed = 0;
+	int housed = 0, deceased = 0;
 	size_t ti;
 	json_t *tx;
 	json_array_foreach(json_object_get(r->view, "tenancies"), ti, tx) {
 		const char *reason = json_string_value(json_object_get(tx, "end_reason"));
+		if (str_eq(reason, "deceased"))	/* the rule of PERSON_DECEASED (tenancy.h) */
+			deceased = 1;
 		if (reason)
 			json_object_set_new(tx, "end_label", json_string(tenancy_end_label(reason)));
 		else
@@ -645,7 +648,8 @@ int person_page(struct req *r)
 	int support_open = current[1] && json_is_true(json_object_get(current[1], "active"));
 	if (support_open)
 		json_object_set(r->view, "current_decision", current[1]);
-	json_object_set_new(r->view, "support_without_apartment", json_boolean(support_open && !housed &&
+	json_object_set_new(r->view, "deceased", json_boolean(deceased));
+	json_object_set_new(r->view, "support_without_apartment", json_boolean(support_open && !housed && !deceased &&
 	    json_array_size(json_object_get(r->view, "tenancies")) > 0));
 	json_t *timeline = person_timeline(r, id);
 	if (!timeline)

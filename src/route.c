@@ -114,7 +114,7 @@ static const struct route routes[] = {
 	{ "POST", "/decisions/{id}/end",             ROLE_SOC,                  decision_end,         "decisions/end" },
 	{ "GET",  "/decisions/{id}/end/confirm",     ROLE_SOC,                  decision_end_confirm, "confirm" },
 	{ "POST", "/decisions/{id}/end/confirm",     ROLE_SOC,                  decision_end_confirm, "confirm" },
-	{ "POST", "/decisions/{id}/effective",       ROLE_SOC,                  decision_effective,   NULL },
+	{ "POST", "/decisions/{id}/effective",       ROLE_SOC,                  decision_effective,   "decisions/show" },
 	{ "GET",  "/decisions/{id}/review",          ROLE_SOC,                  decision_review_form, "decisions/form" },
 	{ "POST", "/decisions/{id}/review",          ROLE_SOC,                  decision_review,      "decisions/form" },
 	{ "GET",  "/decisions/{id}/assignment",      CASE,                      assignment_page,      "assignments/show" },

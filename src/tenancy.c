@@ -212,6 +212,8 @@ static int tenancy_view(struct req *r, long long id)
 		}
 	}
 	json_object_set_new(r->view, "is_case_side", json_boolean(r->user.role != ROLE_LANDLORD));
+	json_object_set_new(r->view, "deceased", json_boolean(str_eq(json_string_value(json_object_get(t, "end_reason")),
+	    "deceased")));
 	if (!json_object_get(r->view, "form"))
 		json_object_set_new(r->view, "form", json_pack("{s:I}", "version", json_integer_value(json_object_get(t, "version"))));
 	tenancy_forms_view(r, t, NULL);
@@ -242,7 +244,7 @@ static json_t *candidates(long long selected)
 	    "p.id = :sel AS selected FROM persons p JOIN districts d ON d.id = p.district_id "
 	    "WHERE EXISTS (SELECT 1 FROM decisions_open x WHERE x.person_id = p.id AND x.kind = 'housing') "
 	    "AND NOT EXISTS (SELECT 1 FROM tenancies o WHERE o.person_id = p.id AND o.end_date IS NULL) "
-	    "ORDER BY p.last_name, p.first_name, p.id";
+	    "AND NOT " PERSON_DECEASED("p") " ORDER BY p.last_name, p.first_name, p.id";
 	sqlite3_stmt *st = db_stmt(sql);
 	if (!st)
 		return NULL;
@@ -341,9 +343,16 @@ int tenancy_create(struct req *r)
 	json_decref(cands);
 	if (!eligible && !view_has_field_error(r, "person_id"))
 		view_error(r, "person_id", "Välj en person med gällande beslut som inte redan har ett boende.");
-	if (move_in && eligible && housing_check(r, person_id, move_in) < 0)
+	char today[11];
+	date_today(today);
+	if (move_in && strcmp(move_in, today) > 0)
+		view_error(r, "move_in_date", "Registrera inflyttningen när den har skett; datumet kan inte vara i framtiden.");
+	else if (move_in && eligible && housing_check(r, person_id, move_in) < 0)
 		return http_fail(r, 500, NULL);
 	const char *support_date = fv_str(v, "support_effective_date");
+	if (support_date && strcmp(support_date, today) > 0)
+		view_error(r, "support_effective_date",
+		    "Registrera verkställigheten när den har skett; datumet kan inte vara i framtiden.");
 	json_t *prior = db_row_for(count_sql, person_id);
 	long long derived = prior ? json_integer_value(json_object_get(prior, "top")) + 1 : 1;
 	json_decref(prior);

@@ -34,6 +34,12 @@ void tenancy_readiness(json_t *row, const char *today, long long months);
 /* Swedish label for an end reason (evicted, wanted, other, deceased). */
 const char *tenancy_end_label(const char *reason);
 
+/* SQL: the person p (an alias) has died: a tenancy of theirs ended
+ * "deceased". Such a person is not offered a move-in, not listed as
+ * without an apartment, and their pages do not offer a new tenancy. */
+#define PERSON_DECEASED(p) \
+	"EXISTS (SELECT 1 FROM tenancies dx WHERE dx.person_id = " p ".id AND dx.end_reason = 'deceased')"
+
 /* Persons in the viewer's scope with a current granted support decision (x) and no ongoing
  * tenancy, in the order the pages show them: moved out first (longest ago
  * first), then those still waiting, by name; not the deceased. Each half
@@ -50,7 +56,7 @@ const char *tenancy_end_label(const char *reason);
 	"ON x.person_id = p.id AND +x.replaced_by_id IS NULL AND +x.end_date >= :today AND +x.kind = 'support' " \
 	"AND +x.outcome = 'granted' AND +x.ended_on IS NULL " \
 	"WHERE p.housed = 0 AND " where " AND " cond " AND " SCOPE_PERSON("p") " " \
-	"AND NOT EXISTS (SELECT 1 FROM tenancies o WHERE o.person_id = p.id AND o.end_reason = 'deceased') " \
+	"AND NOT " PERSON_DECEASED("p") " " \
 	"ORDER BY " order " LIMIT :limit)"
 #define WITHOUT_APARTMENT_SQL(cols, where) \
 	WITHOUT_APARTMENT_HALF(cols, where, "0", "p.last_moved_out IS NOT NULL", \

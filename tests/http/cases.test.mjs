@@ -164,7 +164,7 @@ test('the whole path: soc files with client, team answers step by step, soc deci
   assert.match(page.body, /Hjälp med bostadsanskaffning – Bostad först/);
   assert.match(page.body, /Stödinsats Bostad först/);
   const sid = q(`SELECT id FROM decisions WHERE referral_id = ${walkRef} AND kind = 'support'`)[0].id;
-  assert.match((await soc1.get(`/decisions/${sid}`)).body, /extern, Stiftelsen Hemstöd/);
+  assert.match((await soc1.get(`/decisions/${sid}`)).body, /externt, Stiftelsen Hemstöd/);
 });
 
 test('steps by the wrong role: 403; from the wrong state: 409; nothing changes', async () => {
@@ -302,7 +302,7 @@ test('support decision put into effect (verkställd) before move-in', async () =
     'the change and its audit row');
   const stale = await soc1.post(`/decisions/${did.id}/effective`, { date: '2020-01-01', version: String(did.version) });
   assert.equal(stale.status, 409);
-  assert.match(stale.body, /Beslutet har ändrats sedan du öppnade sidan/);
+  assert.match(stale.body, /<h2>Sparat av någon annan<\/h2>/);
   assert.equal(q(`SELECT support_effective_date FROM decisions WHERE id = ${did.id}`)[0].support_effective_date, today, 'nothing overwritten');
   assert.equal(q(`SELECT count(*) AS n FROM audit WHERE action = 'update' AND entity = 'decision' AND entity_id = ${did.id}`)[0].n, 1,
     'no audit row for a change that did not happen');

@@ -90,11 +90,20 @@ test('the letter: outcome, motivering, legal basis, appeal for an avslag; a snap
   assert.doesNotMatch(granted, /Hur du överklagar/, 'no appeal text for a grant');
   // the admin edits both texts: the letter given keeps its own
   assert.equal((await c.admin1.get('/admin/decision-texts')).status, 200);
-  let r = await c.admin1.post('/admin/decision-texts', { legal_basis: '', appeal: 'x' });
+  const base_id = String((await json('/admin/decision-texts', c.admin1)).base_id);
+  let r = await c.admin1.post('/admin/decision-texts', { legal_basis: '', appeal: 'x', base_id });
   assert.equal(r.status, 400);
   assert.match(r.body, /Skriv lagrummet/);
-  r = await c.admin1.post('/admin/decision-texts', { legal_basis: 'SoL 4 kap. 1 § (ny lydelse).', appeal: 'Ny besvärshänvisning: skriv till nämnden.' });
+  r = await c.admin1.post('/admin/decision-texts', { legal_basis: 'SoL 4 kap. 1 § (ny lydelse).', appeal: 'Ny besvärshänvisning: skriv till nämnden.', base_id });
   assert.equal(r.status, 303, r.body.slice(0, 300));
+  // a second tab opened before that save: the one conflict shape, what was typed kept, nothing saved
+  const versions = q('SELECT count(*) AS n FROM decision_texts')[0].n;
+  r = await c.admin1.post('/admin/decision-texts', { legal_basis: 'Gammal flik: lagrum.', appeal: 'Gammal flik: överklagande.', base_id });
+  assert.equal(r.status, 409);
+  assert.match(r.body, /<h2>Sparat av någon annan<\/h2>/);
+  assert.match(r.body, /<dd>SoL 4 kap. 1 § \(ny lydelse\).<\/dd>/, 'what is saved now is shown');
+  assert.match(r.body, />Gammal flik: lagrum\.<\/textarea>/, 'what was typed is kept');
+  assert.equal(q('SELECT count(*) AS n FROM decision_texts')[0].n, versions, 'nothing saved');
   letter = (await c.soc1.get(`/decisions/${h.id}/letter`)).body;
   assert.match(letter, /förvaltningsrätten/, 'the old letter is unchanged');
   assert.doesNotMatch(letter, /Ny besvärshänvisning|ny lydelse/);
@@ -188,17 +197,26 @@ test('fortsatt insats soc follows the support decision alone', async () => {
 
 test('move-in before the housing decision starts: 4xx at the date, nothing written; then verkställd', async () => {
   const { pid, rid } = approved('Maja');
-  const start = addDays(today, 10);
-  assert.equal((await decide(rid, { start_date: start, end_date: '' })).status, 303);
+  const start = addDays(today, -10);
+  assert.equal((await decide(rid, { decision_date: start, start_date: start, end_date: '' })).status, 303);
   const apt = q(`INSERT INTO apartments(address, district_id, rooms, area_m2, rent, created_at, updated_at)
     VALUES('Inflyttsgatan 1', ${centrum}, 1, 30, 5000, 0, 0) RETURNING id`)[0].id;
   const count = () => q(`SELECT (SELECT count(*) FROM tenancies) AS t, (SELECT status FROM apartments WHERE id = ${apt}) AS s,
     (SELECT count(*) FROM decisions WHERE support_effective_date IS NOT NULL) AS e`)[0];
   const before = count();
-  let r = await c.fast1.post(`/apartments/${apt}/tenancies`, { person_id: String(pid), move_in_date: today });
+  const early = addDays(start, -5);
+  let r = await c.fast1.post(`/apartments/${apt}/tenancies`, { person_id: String(pid), move_in_date: early });
   assert.equal(r.status, 400);
   assert.match(r.body, new RegExp(`id="move_in_date-error"[^>]*>.*Beslutet om bostadsanskaffning gäller ${start}`));
-  assert.match(r.body, new RegExp(`id="move_in_date"[^>]*value="${today}"`), 'the date typed is kept');
+  assert.match(r.body, new RegExp(`id="move_in_date"[^>]*value="${early}"`), 'the date typed is kept');
+  assert.deepEqual(count(), before, 'nothing written');
+  // a move-in (and the support's verkställighet) is registered when it has happened
+  r = await c.fast1.post(`/apartments/${apt}/tenancies`, { person_id: String(pid), move_in_date: addDays(today, 3) });
+  assert.equal(r.status, 400);
+  assert.match(r.body, /id="move_in_date-error"[^>]*>.*datumet kan inte vara i framtiden/);
+  r = await c.fast1.post(`/apartments/${apt}/tenancies`, { person_id: String(pid), move_in_date: today, support_effective_date: addDays(today, 3) });
+  assert.equal(r.status, 400);
+  assert.match(r.body, /id="support_effective_date-error"[^>]*>.*datumet kan inte vara i framtiden/);
   assert.deepEqual(count(), before, 'nothing written');
   // a refused housing decision never lets anyone move in
   const refused = approved('Greta');
@@ -240,6 +258,180 @@ test('granted but not verkställt after three months: listed, oldest first, with
   assert.equal(r.status, 303);
   const left = (await json('/decisions/unenforced')).rows.filter((x) => x.person_id === pid).map((x) => x.kind);
   assert.deepEqual(left, ['housing'], 'the support is no longer listed');
+});
+
+test('ending with Annat: the note is stored and shown as typed (å, ä, ö), not a number', async () => {
+  const { rid } = approved('Åsa');
+  assert.equal((await decide(rid)).status, 303);
+  const [, s] = pair(rid);
+  const note = 'Flyttar till sin dotter i Överkalix – "nöjd" & glad.';
+  const r = await c.soc1.post(`/decisions/${s.id}/end`, { ended_on: today, end_reason: 'other', end_note: note,
+    version: String(s.version), confirmed: '1' });
+  assert.equal(r.status, 303, r.body.slice(0, 300));
+  assert.equal(q(`SELECT end_note FROM decisions WHERE id = ${s.id}`)[0].end_note, note);
+  assert.equal((await json(`/decisions/${s.id}`)).decision.end_note, note);
+  const page = (await c.soc1.get(`/decisions/${s.id}`)).body;
+  assert.ok(page.includes(`Avslutat</dt><dd>${today} – Annat: Flyttar till sin dotter i Överkalix – &quot;nöjd&quot; &amp; glad.</dd>`), 'the note on the page');
+});
+
+test('verkställd: not in the future, not an impossible date (errors at the field, typed value kept); a stale page answers 409', async () => {
+  const { rid } = approved('Tora');
+  assert.equal((await decide(rid)).status, 303);
+  const [, s] = pair(rid);
+  const page = (await c.soc1.get(`/decisions/${s.id}`)).body;
+  assert.match(page, /<input id="date" name="date" type="text"[^>]*value="\d{4}-\d\d-\d\d"/);
+  for (const [date, msg] of [[addDays(today, 30), /kan inte vara i framtiden/], ['2026-02-30', /Ange verkställighetsdatum/]]) {
+    const r = await c.soc1.post(`/decisions/${s.id}/effective`, { date, version: String(s.version) });
+    assert.equal(r.status, 400, date);
+    assert.match(r.body, new RegExp(`id="date-error"[^>]*>.*${msg.source}`), date);
+    assert.match(r.body, new RegExp(`id="date"[^>]*value="${date}"[^>]*aria-invalid="true"`), `${date} kept`);
+    assert.match(r.body, /Beslut för Tora Beslutsson/, 'the decision page again');
+  }
+  assert.equal(q(`SELECT support_effective_date FROM decisions WHERE id = ${s.id}`)[0].support_effective_date, null);
+  // the create form refuses a future date too
+  const other = approved('Tyra');
+  let r = await decide(other.rid, { support_effective_date: addDays(today, 5) });
+  assert.equal(r.status, 400);
+  assert.match(r.body, /id="support_effective_date-error"[^>]*>.*kan inte vara i framtiden/);
+  // stale: someone else marked it first
+  const yesterday = addDays(today, -1);
+  assert.equal((await c.soc1.post(`/decisions/${s.id}/effective`, { date: yesterday, version: String(s.version) })).status, 303);
+  r = await c.soc1.post(`/decisions/${s.id}/effective`, { date: today, version: String(s.version) });
+  assert.equal(r.status, 409);
+  assert.match(r.body, /<h2>Sparat av någon annan<\/h2>/);
+  assert.match(r.body, new RegExp(`<dt>Verkställd datum</dt><dd>${yesterday}</dd>`), 'the date saved by the other');
+  assert.equal(q(`SELECT support_effective_date FROM decisions WHERE id = ${s.id}`)[0].support_effective_date, yesterday);
+});
+
+test('a recorded death: not offered a move-in, no "a new tenancy can be registered" on the person or tenancy page', async () => {
+  const { pid, rid } = approved('Dora');
+  assert.equal((await decide(rid, { decision_date: addDays(today, -60), start_date: addDays(today, -60), end_date: '' })).status, 303);
+  const apt = q(`INSERT INTO apartments(address, district_id, rooms, area_m2, rent, created_at, updated_at)
+    VALUES('Dödsfallsgatan 1', ${centrum}, 1, 30, 5000, 0, 0) RETURNING id`)[0].id;
+  const free = q(`INSERT INTO apartments(address, district_id, rooms, area_m2, rent, created_at, updated_at)
+    VALUES('Dödsfallsgatan 2', ${centrum}, 1, 30, 5000, 0, 0) RETURNING id`)[0].id;
+  const tid = q(`INSERT INTO tenancies(person_id, apartment_id, move_in_date, end_date, end_reason, created_at, updated_at)
+    VALUES(${pid}, ${apt}, '${addDays(today, -50)}', '${addDays(today, -5)}', 'deceased', 0, 0) RETURNING id`)[0].id;
+  const form = (await c.fast1.get(`/apartments/${free}/tenancies/new`)).body;
+  assert.doesNotMatch(form, /Dora Beslutsson/, 'not in the Hyresgäst list');
+  const r = await c.fast1.post(`/apartments/${free}/tenancies`, { person_id: String(pid), move_in_date: today });
+  assert.equal(r.status, 400);
+  assert.equal(q(`SELECT count(*) AS n FROM tenancies WHERE person_id = ${pid}`)[0].n, 1, 'nothing written');
+  const person = (await c.soc1.get(`/persons/${pid}`)).body;
+  assert.doesNotMatch(person, /Stödinsatsen fortsätter ändå|nytt boende/);
+  const tenancy = (await c.soc1.get(`/tenancies/${tid}`)).body;
+  assert.doesNotMatch(tenancy, /ett nytt boende kan registreras/);
+  assert.match(tenancy, /Boendet avslutades när hyresgästen avled/);
+});
+
+test('old pairs both reviewed: each old decision names its other half, Ersatt; an empty legal basis is no Lagrum section', async () => {
+  const { pid } = approved('Olle');
+  const ins = (start, end, at) => q(`INSERT INTO decisions(person_id, district_id, decision_date, start_date, end_date, review_clause,
+    support_kind, created_at, updated_at) VALUES(${pid}, ${centrum}, '${start}', '${start}', '${end}', 'x', 'internal', ${at}, ${at}) RETURNING id`)[0].id;
+  const old = ins('2023-01-01', '2024-07-01', 1000), next = ins('2024-07-01', '2026-01-01', 2000);
+  q(`UPDATE decisions SET replaced_by_id = ${next}, replaced_at = 2000 WHERE id = ${old}`);
+  q(`UPDATE decisions SET replaces_id = ${old} WHERE id = ${next}`);
+  const twin = q(`SELECT id FROM decisions WHERE twin_of = ${old}`)[0].id;
+  const j = await json(`/decisions/${old}`);
+  assert.deepEqual(j.linked.map((x) => [x.id, x.state]), [[twin, 'replaced']], 'the housing decision beside it');
+  const page = (await c.soc1.get(`/decisions/${old}`)).body;
+  assert.doesNotMatch(page, /Inget länkat beslut/);
+  assert.match(page, new RegExp(`<a href="/decisions/${twin}">Hjälp med bostadsanskaffning – Bostad först</a>.*Ersatt`));
+  assert.deepEqual((await json(`/decisions/${twin}`)).linked.map((x) => x.id), [old]);
+  const letter = (await c.soc1.get(`/decisions/${old}/letter`)).body;
+  assert.equal(q(`SELECT legal_basis FROM decisions WHERE id = ${old}`)[0].legal_basis, '');
+  assert.doesNotMatch(letter, /<h2>Lagrum<\/h2>/, 'no empty section');
+});
+
+test('after a transfer: the letter keeps the district the decision was made in; the timeline dates verkställd when it was', async () => {
+  const { pid, rid } = approved('Flytt');
+  assert.equal((await decide(rid, { decision_date: addDays(today, -20), start_date: addDays(today, -20), end_date: '' })).status, 303);
+  let [, s] = pair(rid);
+  assert.equal((await c.soc1.post(`/decisions/${s.id}/effective`, { date: addDays(today, -10), version: String(s.version) })).status, 303);
+  // made and verkställd a while ago (before the transfer registered below)
+  q(`UPDATE decisions SET created_at = created_at - 86400, effective_at = effective_at - 3600 WHERE person_id = ${pid}`);
+  const hisingen = q("SELECT id FROM districts WHERE name = 'Hisingen'")[0].id;
+  const version = q(`SELECT version FROM persons WHERE id = ${pid}`)[0].version;
+  const r = await c.chef1.post(`/persons/${pid}/transfer`, { version: String(version), district_id: String(hisingen), date: today, confirmed: '1' });
+  assert.equal(r.status, 303, r.body.slice(0, 300));
+  // a later change of the decision (ended in the new district) must not move the verkställd entry
+  s = q(`SELECT * FROM decisions WHERE id = ${s.id}`)[0];
+  const soc2 = new Client(srv.url);
+  await soc2.login('soc2');
+  assert.equal((await soc2.post(`/decisions/${s.id}/end`, { ended_on: today, end_reason: 'goal_reached', version: String(s.version), confirmed: '1' })).status, 303);
+  const letter = (await c.chef1.get(`/decisions/${s.id}/letter`)).body;
+  assert.match(letter, /<dt>Stadsdel<\/dt><dd>Centrum<\/dd>/);
+  const person = (await c.chef1.get(`/persons/${pid}`)).body;
+  assert.match(person, new RegExp(`Stödinsatsen verkställdes <span class="muted">\\(${addDays(today, -10)}\\)</span>( <span class="muted">av [^<]*</span>)? <span class="muted">i Centrum</span>`));
+  assert.match(person, /Beslutet om stödinsats avslutades[^\n]*i Hisingen/);
+});
+
+test('an avslag shows what applies to it; a refusal at review is worded as not continuing; a replaced letter is marked', async () => {
+  const { rid } = approved('Avla');
+  // a refused support marked Externt needs no provider
+  let r = await decide(rid, { support_outcome: 'refused', support_motivering: 'Behovet tillgodoses på annat sätt.', support_kind: 'external', provider: '' });
+  assert.equal(r.status, 303, (r.body.match(/field-error[^\n]*/g) || []).join('\n'));
+  const [h, s] = pair(rid);
+  const page = (await c.soc1.get(`/decisions/${s.id}`)).body;
+  for (const gone of [/Beslutsperiod/, /Gällande avslag/, /Stödinsatsen utförs/, /Uppdragsbeskrivning/, /\(intern\)/])
+    assert.doesNotMatch(page, gone, String(gone));
+  const person = (await c.soc1.get(`/persons/${s.person_id}`)).body;
+  assert.match(person, new RegExp(`<a href="/decisions/${s.id}">Stödinsats Bostad först</a>:\\s*avslag`), 'no (internt) beside an avslag');
+  assert.doesNotMatch(person, /Gällande avslag/);
+  const hpage = (await c.soc1.get(`/decisions/${h.id}`)).body;
+  assert.match(hpage, new RegExp(`<a href="/decisions/${s.id}">Stödinsats Bostad först</a>: Avslag</li>`), 'the linked avslag without period or state');
+  // review the granted housing decision into an avslag: the letter says it does not continue
+  const f = await json(`/decisions/${h.id}/review`);
+  r = await c.soc1.post(`/decisions/${h.id}/review`, { ...f.form, housing_outcome: 'refused', housing_motivering: 'Behovet finns inte längre.', version: String(f.version) });
+  assert.equal(r.status, 303, r.body.slice(0, 300));
+  const nid = Number(r.headers.location.match(/\/decisions\/(\d+)/)[1]);
+  const letter = (await c.soc1.get(`/decisions/${nid}/letter`)).body;
+  assert.doesNotMatch(letter, /Din ansökan avslås|Du har ansökt om/);
+  assert.match(letter, /insatsen inte ska fortsätta/);
+  const old = (await c.soc1.get(`/decisions/${h.id}/letter`)).body;
+  assert.match(old, /<strong>Ersatt\.<\/strong> Beslutet har ersatts vid omprövning/);
+  // the unenforced list is always one click from the menu's "Beslut att ompröva"
+  assert.match((await c.soc1.get('/decisions')).body, /href="\/decisions\/unenforced"/);
+  assert.match((await c.chef1.get('/decisions')).body, /href="\/decisions\/unenforced"/);
+  const granted = approved('Inte');
+  assert.equal((await decide(granted.rid)).status, 303);
+  assert.match((await c.soc1.get(`/decisions/${pair(granted.rid)[1].id}`)).body, /<dt>Stödinsatsen utförs<\/dt><dd>internt, Bostad först SRF<\/dd>/);
+});
+
+test('the decision forms keep what was typed: an impossible date at the field; a stale review or end answers the one conflict shape', async () => {
+  const { rid } = approved('Stina');
+  let r = await decide(rid, { decision_date: '2026-02-30', housing_motivering: 'Skrivet för hand.' });
+  assert.equal(r.status, 400);
+  assert.match(r.body, /id="decision_date-error"[^>]*>.*Ange beslutsdatum/);
+  assert.match(r.body, /id="decision_date"[^>]*value="2026-02-30"/);
+  assert.match(r.body, />Skrivet för hand\.<\/textarea>/);
+  assert.equal((await decide(rid)).status, 303);
+  const [h, s] = pair(rid);
+  // two tabs open the review; the first saves, the second is stale
+  const f = await json(`/decisions/${h.id}/review`);
+  r = await c.soc1.post(`/decisions/${h.id}/review`, { ...f.form, version: String(f.version) });
+  assert.equal(r.status, 303);
+  const count = () => q(`SELECT count(*) AS n FROM decisions WHERE pair_id = ${h.pair_id}`)[0].n;
+  const before = count();
+  r = await c.soc1.post(`/decisions/${h.id}/review`, { ...f.form, housing_outcome: 'refused', housing_motivering: 'Min text i andra fliken.', version: String(f.version) });
+  assert.equal(r.status, 409);
+  assert.match(r.body, /<h2>Sparat av någon annan<\/h2>/);
+  assert.match(r.body, />Min text i andra fliken\.<\/textarea>/, 'what was typed is kept');
+  assert.match(r.body, /<option value="refused" selected>Avslag<\/option>/);
+  assert.match(r.body, /Visa det nya beslutet/);
+  assert.equal(count(), before, 'nothing written');
+  // the end form: an impossible date at the field, a stale version in the conflict shape
+  r = await c.soc1.post(`/decisions/${s.id}/end/confirm`, { ended_on: '2026-02-30', end_reason: 'other', end_note: 'Behåll mig', version: String(s.version) });
+  assert.equal(r.status, 400);
+  assert.match(r.body, /id="ended_on-error"/);
+  assert.match(r.body, />Behåll mig<\/textarea>/);
+  q(`UPDATE decisions SET version = version + 1 WHERE id = ${s.id}`);
+  r = await c.soc1.post(`/decisions/${s.id}/end`, { ended_on: today, end_reason: 'other', end_note: 'Behåll mig', version: String(s.version), confirmed: '1' });
+  assert.equal(r.status, 409);
+  assert.match(r.body, /<h2>Sparat av någon annan<\/h2>/);
+  assert.match(r.body, />Behåll mig<\/textarea>/);
+  assert.match(r.body, new RegExp(`name="version" value="${s.version + 1}"`), 'sending again replaces');
+  assert.equal(q(`SELECT ended_on FROM decisions WHERE id = ${s.id}`)[0].ended_on, null);
 });
 
 test('migration 0013 on a demo database made with 0012: every field kept, a housing twin per pair, audit rows intact', () => {

@@ -380,6 +380,18 @@ test('gallring keeps ongoing work; a weeded person offers no write action and re
   assert.equal(q(`SELECT count(*) AS n FROM person_transfers WHERE person_id = ${six.p}`)[0].n, 0);
   assert.equal(q(`SELECT count(*) AS n FROM person_case_managers WHERE person_id = ${six.p}`)[0].n, 0);
   assert.equal(q(`SELECT first_name FROM persons WHERE id = ${six.p}`)[0].first_name, 'Gallrad');
+  // the weeded person's decisions: shown, never reviewed again
+  for (const { id } of q(`SELECT id FROM decisions WHERE person_id = ${six.p} AND replaced_by_id IS NULL`)) {
+    const shown = await c.soc1.get(`/decisions/${id}`);
+    assert.equal(shown.status, 200);
+    assert.doesNotMatch(shown.body, /Ompröva beslutet|Avsluta beslutet|\/effective"/, `decision ${id} offers no action`);
+    assert.equal((await c.soc1.get(`/decisions/${id}/review`)).status, 410);
+    const before = q('SELECT count(*) AS n FROM decisions')[0].n;
+    const r = await c.soc1.post(`/decisions/${id}/review`, { version: '1', decision_date: daysAgo(1), start_date: daysAgo(1),
+      review_clause: 'x', housing_outcome: 'granted', support_outcome: 'granted', support_kind: 'internal' });
+    assert.equal(r.status, 410, `review of ${id}`);
+    assert.equal(q('SELECT count(*) AS n FROM decisions')[0].n, before);
+  }
 });
 
 test('the append-only journal: an ordinary UPDATE or DELETE still fails, for weeded and other persons', () => {
