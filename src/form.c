@@ -16,8 +16,9 @@ static int hexval(char c)
 	return -1;
 }
 
-/* Decodes s[0..len) into an arena string; returns NULL on bad input. */
-static char *decode(struct arena *a, const char *s, size_t len)
+/* Decodes s[0..len) into arena bytes (*olen of them, NUL-terminated);
+ * returns NULL on bad percent-encoding. */
+static char *decode(struct arena *a, const char *s, size_t len, size_t *olen)
 {
 	char *out = arena_alloc(a, len + 1);
 	size_t o = 0;
@@ -37,48 +38,86 @@ static char *decode(struct arena *a, const char *s, size_t len)
 		}
 	}
 	out[o] = '\0';
-	if (!text_is_clean(out, o))
-		return NULL;
+	*olen = o;
 	return out;
+}
+
+/* Reads the code point at p[i..len): its byte count into *n (0 for invalid
+ * UTF-8: overlong, surrogate, cut short) and whether it is allowed in
+ * stored text into *ok (not a C0 control but tab, CR and LF; not DEL, a C1
+ * control, or a bidi embedding, override or isolate, U+202A-U+202E and
+ * U+2066-U+2069, which can make stored text display as something else). */
+static void scan(const unsigned char *p, size_t i, size_t len, size_t *n, int *ok)
+{
+	unsigned char c = p[i];
+	*ok = 1;
+	if (c < 0x80) {
+		*n = 1;
+		*ok = !((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f);
+		return;
+	}
+	size_t k;
+	unsigned int cp;
+	if (c >= 0xc2 && c <= 0xdf) { k = 1; cp = c & 0x1f; }
+	else if (c >= 0xe0 && c <= 0xef) { k = 2; cp = c & 0x0f; }
+	else if (c >= 0xf0 && c <= 0xf4) { k = 3; cp = c & 0x07; }
+	else { *n = 0; return; }
+	if (i + k >= len) {
+		*n = 0;
+		return;
+	}
+	for (size_t j = 1; j <= k; j++) {
+		if ((p[i + j] & 0xc0) != 0x80) {
+			*n = 0;
+			return;
+		}
+		cp = (cp << 6) | (p[i + j] & 0x3f);
+	}
+	if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff)) {
+		*n = 0;
+		return;
+	}
+	*n = k + 1;
+	*ok = !((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || (cp >= 0x80 && cp < 0xa0));
 }
 
 int text_is_clean(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < len) {
-		unsigned char c = p[i];
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
-				return 0;
-			i++;
-			continue;
-		}
-		size_t n;
-		unsigned int cp;
-		if (c >= 0xc2 && c <= 0xdf) { n = 1; cp = c & 0x1f; }
-		else if (c >= 0xe0 && c <= 0xef) { n = 2; cp = c & 0x0f; }
-		else if (c >= 0xf0 && c <= 0xf4) { n = 3; cp = c & 0x07; }
-		else return 0;
-		if (i + n >= len)
+	for (size_t i = 0, n; i < len; i += n) {
+		int ok;
+		scan(p, i, len, &n, &ok);
+		if (!n || !ok)
 			return 0;
-		for (size_t k = 1; k <= n; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i + k] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || (cp >= 0x80 && cp < 0xa0))
-			return 0;	/* bidi overrides; C1 controls */
-		i += n + 1;
 	}
 	return 1;
 }
 
+char *text_clean(struct arena *a, const char *s, size_t len, size_t *out_len, int *cleaned)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *out = arena_alloc(a, len + 1);
+	size_t o = 0;
+	*cleaned = 0;
+	for (size_t i = 0, n; i < len; i += n) {
+		int ok;
+		scan(p, i, len, &n, &ok);
+		if (!n)
+			return NULL;
+		if (!ok) {
+			*cleaned = 1;
+			continue;
+		}
+		memcpy(out + o, s + i, n);
+		o += n;
+	}
+	out[o] = '\0';
+	*out_len = o;
+	return out;
+}
+
 /* Appends key/value (already arena-owned, len bytes) to f. */
-static void field_push(struct form *f, struct arena *a, const char *key, const char *value, size_t len)
+static void field_push(struct form *f, struct arena *a, const char *key, const char *value, size_t len, int cleaned)
 {
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 16;
@@ -91,12 +130,13 @@ static void field_push(struct form *f, struct arena *a, const char *key, const c
 	f->v[f->n].key = key;
 	f->v[f->n].value = value;
 	f->v[f->n].len = len;
+	f->v[f->n].cleaned = cleaned;
 	f->n++;
 }
 
 void form_add(struct form *f, struct arena *a, const char *key, const char *value)
 {
-	field_push(f, a, arena_strdup(a, key), arena_strdup(a, value), strlen(value));
+	field_push(f, a, arena_strdup(a, key), arena_strdup(a, value), strlen(value), 0);
 }
 
 int form_parse(struct form *f, struct arena *a, const char *s, size_t len)
@@ -109,11 +149,14 @@ int form_parse(struct form *f, struct arena *a, const char *s, size_t len)
 		if (j > i) {
 			const char *eq = memchr(s + i, '=', j - i);
 			size_t klen = eq ? (size_t)(eq - (s + i)) : j - i;
-			char *k = decode(a, s + i, klen);
-			char *v = eq ? decode(a, eq + 1, (size_t)((s + j) - (eq + 1))) : arena_strdup(a, "");
-			if (!k || !v || f->n >= FORM_MAX_FIELDS)
+			size_t kn, vn = 0, n = 0;
+			int cleaned = 0;
+			char *k = decode(a, s + i, klen, &kn);
+			char *raw = eq ? decode(a, eq + 1, (size_t)((s + j) - (eq + 1)), &vn) : arena_strdup(a, "");
+			char *v = raw ? text_clean(a, raw, vn, &n, &cleaned) : NULL;
+			if (!k || !text_is_clean(k, kn) || !v || f->n >= FORM_MAX_FIELDS)
 				return -1;
-			field_push(f, a, k, v, strlen(v));
+			field_push(f, a, k, v, n, cleaned);
 		}
 		i = j + 1;
 	}
@@ -265,15 +308,21 @@ int form_parse_multipart(struct form *f, struct form *files, struct arena *a, co
 		if (!next)
 			return -1;
 		size_t n = (size_t)(next - body);
-		if (!text_is_clean(name, strlen(name)) || (!is_file && !text_is_clean(body, n)))
+		if (!text_is_clean(name, strlen(name)))
 			return -1;
 		struct form *to = is_file ? files : f;
 		if (f->n + files->n >= FORM_MAX_FIELDS)
 			return -1;
-		char *v = arena_alloc(a, n + 1);
-		memcpy(v, body, n);
-		v[n] = '\0';
-		field_push(to, a, arena_strdup(a, name), v, n);
+		int cleaned = 0;
+		char *v;
+		if (is_file) {	/* raw bytes: the file's reader checks its own format */
+			v = arena_alloc(a, n + 1);
+			memcpy(v, body, n);
+			v[n] = '\0';
+		} else if (!(v = text_clean(a, body, n, &n, &cleaned))) {
+			return -1;
+		}
+		field_push(to, a, arena_strdup(a, name), v, n, cleaned);
 		p = next + dl;
 	}
 	return -1;

@@ -14,6 +14,7 @@ struct form_field {
 	const char *key;
 	const char *value;
 	size_t len;		/* bytes of value (a file part may hold NULs) */
+	int cleaned;		/* controls or bidi characters were taken out (text_clean) */
 };
 
 struct form {
@@ -22,9 +23,12 @@ struct form {
 };
 
 /*
- * Parses application/x-www-form-urlencoded data into f (appending).
- * Returns 0, or -1 on bad percent-encoding, invalid UTF-8, control
- * characters or more than FORM_MAX_FIELDS fields.
+ * Parses application/x-www-form-urlencoded data into f (appending). A
+ * value's control and bidi characters are taken out (text_clean) and the
+ * field marked cleaned, so the form can say so at the field and keep
+ * everything else typed. Returns 0, or -1 on bad percent-encoding, invalid
+ * UTF-8, a name that is not clean text, or more than FORM_MAX_FIELDS
+ * fields.
  */
 int form_parse(struct form *f, struct arena *a, const char *s, size_t len);
 
@@ -34,7 +38,8 @@ int form_parse(struct form *f, struct arena *a, const char *s, size_t len);
  * a file part (one with a filename) goes into files only, as raw bytes, so
  * no handler reading f can ever see unchecked bytes (a file's reader checks
  * its own format). Returns 0, or -1 when the body is malformed or a text
- * part is not clean.
+ * part is not valid UTF-8 (its control and bidi characters are taken out
+ * and the field marked cleaned, as form_parse does).
  */
 int form_parse_multipart(struct form *f, struct form *files, struct arena *a, const char *content_type,
     const char *s, size_t len);
@@ -53,6 +58,14 @@ const char *form_get(const struct form *f, const char *key);
  * its value, or NULL.
  */
 const char *cookie_get(struct arena *a, const char *header, const char *name);
+
+/*
+ * Copies s (len bytes) into the arena without the characters text_is_clean
+ * refuses; *cleaned says whether any were taken out, *out_len is the
+ * copy's length. Returns the copy (NUL-terminated), or NULL when s is not
+ * valid UTF-8 (nothing a browser sends from a form).
+ */
+char *text_clean(struct arena *a, const char *s, size_t len, size_t *out_len, int *cleaned);
 
 /* Returns 1 when s (len bytes) is valid UTF-8 without control characters
  * other than tab, CR and LF, and without the bidirectional embedding,

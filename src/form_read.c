@@ -121,6 +121,12 @@ static void read_field(struct req *r, const struct fdef *f, struct fvals *v, siz
 	const char *raw = http_param(r, f->name);
 	v->raw[i] = raw;
 	int empty = !raw || !*raw;
+	const struct form_field *sent = form_field_get(r->is_post ? &r->form : &r->query, f->name);
+	if (sent && sent->cleaned) {	/* shown back without them, not stored */
+		view_error(r, key, "Texten innehöll osynliga styrtecken (till exempel för textriktning) som inte kan sparas. "
+		    "De är borttagna: kontrollera texten och spara igen.");
+		return;
+	}
 	if (f->kind == FK_CHECK) {
 		v->num[i] = !empty;
 		v->val[i] = empty ? NULL : "1";

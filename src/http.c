@@ -396,7 +396,9 @@ struct qctx {
 };
 
 /* One query parameter; sizes from MHD, so a decoded %00 cannot hide the
- * rest of a value from the check. */
+ * rest of a value from the check. Control and bidi characters are taken
+ * out of the value (a search pasted with one still searches); invalid
+ * UTF-8 or an unclean name refuses the request. */
 static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
     const char *value, size_t value_size)
 {
@@ -404,12 +406,15 @@ static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char 
 	struct qctx *q = cls;
 	if (!value)
 		value = "", value_size = 0;
-	if (!text_is_clean(key, key_size) || !text_is_clean(value, value_size) ||
-	    q->r->query.n >= FORM_MAX_FIELDS) {
+	size_t n;
+	int cleaned;
+	char *v = text_clean(&q->r->arena, value, value_size, &n, &cleaned);
+	if (!text_is_clean(key, key_size) || !v || q->r->query.n >= FORM_MAX_FIELDS) {
 		q->bad = 1;
 		return MHD_NO;
 	}
-	form_add(&q->r->query, &q->r->arena, key, value);
+	form_add(&q->r->query, &q->r->arena, key, v);
+	q->r->query.v[q->r->query.n - 1].cleaned = cleaned;
 	return MHD_YES;
 }
 

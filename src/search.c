@@ -131,12 +131,47 @@ static enum search_kind parse_pnr(const char *q, const char *today, struct searc
 	return s->kind;
 }
 
+/* Copies q into out as a plain-space query: the spaces text copied from
+ * Word or a web page carries (no-break U+00A0, U+2000-U+200A, U+202F,
+ * U+205F, U+3000) become ' ', and the invisible marks (zero-width U+200B-
+ * U+200D, the direction marks U+200E-U+200F, U+2060, U+FEFF) go. Returns
+ * -1 when out is too small. */
+static int plain_spaces(const char *q, char *out, size_t outsize)
+{
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)q; *p;) {
+		unsigned cp = 0;
+		size_t n = 1;
+		if (p[0] == 0xc2 && p[1])
+			cp = ((p[0] & 0x1fu) << 6) | (p[1] & 0x3fu), n = 2;
+		else if ((p[0] & 0xf0) == 0xe0 && p[1] && p[2])
+			cp = ((p[0] & 0x0fu) << 12) | ((p[1] & 0x3fu) << 6) | (p[2] & 0x3fu), n = 3;
+		int space = cp == 0xa0 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x202f || cp == 0x205f || cp == 0x3000;
+		int gone = (cp >= 0x200b && cp <= 0x200f) || cp == 0x2060 || cp == 0xfeff;
+		if (!space && !gone)
+			n = (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3 : (p[0] & 0xf8) == 0xf0 ? 4 : 1;
+		if (o + n >= outsize)
+			return -1;
+		if (space)
+			out[o++] = ' ';
+		for (size_t k = 0; k < n && *p; k++, p++)
+			if (!space && !gone)
+				out[o++] = (char)*p;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
 enum search_kind search_parse(const char *q, const char *today, struct search *s)
 {
 	memset(s, 0, sizeof *s);
 	s->kind = SEARCH_NONE;
 	if (!q)
 		return s->kind;
+	char plain[SEARCH_MAX * 4];
+	if (plain_spaces(q, plain, sizeof plain) < 0)
+		return invalid(s, "Skriv högst 100 tecken i sökrutan.");
+	q = plain;
 	if (looks_like_pnr(q))
 		return parse_pnr(q, today, s);
 	char folded[SEARCH_MAX];

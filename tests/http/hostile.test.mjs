@@ -95,7 +95,7 @@ test('multipart file parts are not form values: every POST route, every field as
   assert.ok(q('SELECT count(*) AS n FROM audit').length === 1 && before >= 0);
 });
 
-test('the same fields as text parts or urlencoded with hostile bytes: 400, nothing stored', async () => {
+test('the same fields as text parts or urlencoded with hostile bytes: 400 at the field, nothing stored', async () => {
   const person = idFor('/persons', 'cm1');
   for (const bytes of HOSTILE) {
     const m = await postMultipart(c.cm1, '/visits', { person_id: String(person), date: '2026-11-30', kind: 'home', met: '1' },
@@ -105,14 +105,24 @@ test('the same fields as text parts or urlencoded with hostile bytes: 400, nothi
     const body = `csrf_token=${c.cm1.csrf}&person_id=${person}&date=2026-11-30&kind=home&note=${enc}`;
     const r = await c.cm1.request('POST', '/visits', { body });
     assert.equal(r.status, 400, `urlencoded ${bytes.toString('hex')}`);
+    // valid UTF-8 with controls or bidi: the form again, the error at the
+    // note, the other values kept; invalid UTF-8 is no form at all
+    const utf8 = Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes);
+    if (utf8) {
+      assert.match(r.body, /id="note-error"[\s\S]*?osynliga styrtecken/, `urlencoded ${bytes.toString('hex')}: said at the note`);
+      assert.match(r.body, /value="2026-11-30"/, 'the date typed is kept');
+    }
     const mp = multipart({ csrf_token: c.cm1.csrf, person_id: String(person), date: '2026-11-30', kind: 'home' }, {});
     const withText = Buffer.concat([mp.body.subarray(0, mp.body.length - (mp.type.split('=')[1].length + 6)),
       Buffer.from(`--${mp.type.split('=')[1]}\r\nContent-Disposition: form-data; name="note"\r\n\r\n`), bytes,
       Buffer.from(`\r\n--${mp.type.split('=')[1]}--\r\n`)]);
     const t = await c.cm1.request('POST', '/visits', { body: withText, headers: { 'Content-Type': mp.type } });
     assert.equal(t.status, 400, `text part ${bytes.toString('hex')}`);
+    // a search with controls or bidi pasted in still searches (without
+    // them); invalid UTF-8 is refused
     const g = await c.cm1.get(`/persons?q=${enc}`);
-    assert.equal(g.status, 400, `query ${bytes.toString('hex')}`);
+    assert.equal(g.status, utf8 ? 200 : 400, `query ${bytes.toString('hex')}`);
+    assert.ok(!/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(g.body), 'nothing unclean echoed');
   }
   assert.deepEqual(uncleanText(), []);
 });

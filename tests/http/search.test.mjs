@@ -90,12 +90,16 @@ test('a wrong check digit finds nothing and says so', async () => {
   assert.match(html, /aria-describedby="q-hint q-error" aria-invalid="true"/);
   assert.match(html, /Ingen person hittades för ”850312-2388”/);
   assert.match((await search(soc1, '19850312238')).search_error, /10 eller 12 siffror/);
+  assert.ok(ids(await search(soc1, '850312\u00A02387')).length === 1, 'a no-break space in the personnummer');
 });
 
 test('names: any case, with or without å/ä/ö, first, last or both in either order, prefixes', async () => {
   const finds = ['åkerström', 'ÅKERSTRÖM', 'Akerstrom', 'akerstrom', 'AKERSTROM', 'Åker', 'ak', 'Linnea', 'linnea',
     'LIN', 'Linnea Åkerström', 'linnea akerstrom', 'Åkerström Linnea', 'Akerstrom linnea', 'Linnea Åk', 'Lin Åke',
-    'lin ake', 'Åke Lin', 'Åkerström, Linnea', '  linnea   åkerström  '];
+    'lin ake', 'Åke Lin', 'Åkerström, Linnea', '  linnea   åkerström  ',
+    // pasted from Word or a web page: a no-break space, a direction mark,
+    // a zero-width space, a right-to-left override (the gate takes it out)
+    'Linnea\u00A0Åkerström', 'Linnea\u200E', '\u200BÅkerström', 'Linnea \u202EÅkerström'];
   for (const text of finds) assert.ok(ids(await search(soc1, text)).includes(linnea), text);
   for (const text of ['Linnea Berg', 'nnea', 'kerström', 'Åkerströmm', 'Linnea Åkerström X'])
     assert.ok(!ids(await search(soc1, text)).includes(linnea), `${text} does not find her`);
