@@ -255,9 +255,18 @@ static int header_param(const char *h, size_t len, const char *param, char *out,
 {
 	char pat[32];
 	snprintf(pat, sizeof pat, "%s=\"", param);
-	const char *p = find(h, len, pat, strlen(pat));
-	if (!p || (p > h && p[-1] != ' ' && p[-1] != ';'))
-		return -1;
+	/* the parameter itself, not the same letters inside another one's
+	 * name or quoted value ("filename=" holds name=, a field may be
+	 * called "filename="): the next match after a space or ';' */
+	const char *p = h, *end = h + len;
+	for (;;) {
+		p = find(p, (size_t)(end - p), pat, strlen(pat));
+		if (!p)
+			return -1;
+		if (p == h || p[-1] == ' ' || p[-1] == ';')
+			break;
+		p++;
+	}
 	p += strlen(pat);
 	const char *e = memchr(p, '"', (size_t)(h + len - p));
 	if (!e || (size_t)(e - p) >= outlen)

@@ -129,6 +129,16 @@ static void multipart(void)
 	static const char rlo[] = "--XX\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\na\xE2\x80\xAE" "b\r\n--XX--\r\n";
 	struct form h = { 0 }, hf = { 0 };
 	CHECK(form_parse_multipart(&h, &hf, &a, "multipart/form-data; boundary=XX", rlo, sizeof rlo - 1) == 0, "bidi override parses");
+	/* parameters found as parameters, not inside another one: filename
+	 * before name, and a field called "filename=" */
+	static const char order[] = "--XX\r\nContent-Disposition: form-data; filename=\"a.csv\"; name=\"file\"\r\n\r\nx\r\n--XX--\r\n";
+	struct form o = { 0 }, of = { 0 };
+	CHECK(form_parse_multipart(&o, &of, &a, "multipart/form-data; boundary=XX", order, sizeof order - 1) == 0 &&
+	    form_field_get(&of, "file") && !form_field_get(&o, "file"), "filename before name: a file part named file");
+	static const char odd[] = "--XX\r\nContent-Disposition: form-data; name=\"filename=\"; filename=\"f.csv\"\r\n\r\nx\r\n--XX--\r\n";
+	struct form d = { 0 }, df = { 0 };
+	CHECK(form_parse_multipart(&d, &df, &a, "multipart/form-data; boundary=XX", odd, sizeof odd - 1) == 0 &&
+	    form_field_get(&df, "filename=") && !d.n, "a file part whose name is \"filename=\" is still a file part");
 	const struct form_field *hx = form_field_get(&h, "note");
 	CHECK(hx && hx->cleaned && !strcmp(hx->value, "ab"), "the override is taken out of the text part and marked");
 	CHECK(!text_is_clean("a\xE2\x81\xA6" "b", 5), "isolate U+2066");
