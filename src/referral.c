@@ -596,8 +596,16 @@ int referral_step(struct req *r)
 		json_t *now = referral_load(r, id);
 		if (!now)
 			return http_fail(r, 404, not_found);
-		form_conflict(r, NULL, NULL, "steps", "remissen", NULL);
-		page_view(r, now, NULL, NULL);
+		/* the box shows the meeting as it is saved now; the step's
+		 * fields keep what was typed */
+		json_t *saved = json_pack("{s:O?, s:O?, s:O?, s:O?}", "date", json_object_get(now, "meeting_date"),
+		    "time", json_object_get(now, "meeting_time"), "place", json_object_get(now, "meeting_place"),
+		    "reason", json_object_get(now, "outcome_reason"));
+		form_conflict(r, in.v ? in.v->def : NULL, saved, "steps", "remissen",
+		    arena_printf(&r->arena, "status ”%s”", ref_state_label(json_string_value(json_object_get(now, "state")))));
+		json_decref(saved);
+		form_conflict_typed(r, in.v);
+		page_view(r, now, in.action, in.v);
 		json_object_set_new(r->view, "referral", now);
 		if (steps_view(r, id) < 0)
 			return http_fail(r, 500, NULL);
