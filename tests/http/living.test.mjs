@@ -392,7 +392,17 @@ test('monthly checklist: draft, sent, in the landlord inbox, reviewed with a com
   const sent = q(`SELECT * FROM checklists WHERE id = ${id}`)[0];
   assert.equal(sent.state, 'sent');
   assert.equal(JSON.parse(sent.items)[1].comment, 'Fläkten är smutsig');
-  assert.equal((await c.cm1.post(`/checklists/${id}`, { version: String(sent.version), save: '1' })).status, 409, 'a sent checklist is not edited');
+  // a stale tab saving its draft after the send: the checklist page again,
+  // a clear message, what was typed shown in the box, nothing stored
+  r = await c.cm1.post(`/checklists/${id}`, { version: String(cl.version + 1), save: '1', status_0: 'ok', status_2: 'action',
+    comment_2: 'Badrummet läcker', agreed_actions: 'Ringa rörmokare' });
+  assert.equal(r.status, 409, 'a sent checklist is not edited');
+  assert.match(r.body, /<h1[^>]*>[^<]*Checklista/, 'the checklist page, not a bare error page');
+  assert.match(r.body, /<a href="#conflict">Checklistan har skickats av [^<]+ sedan du öppnade sidan och kan inte längre ändras/);
+  assert.match(r.body, /<dd>Behöver åtgärdas: Badrummet läcker<\/dd>/, 'the typed comment is shown');
+  assert.match(r.body, /<dd>Ringa rörmokare<\/dd>/, 'the typed agreed actions are shown');
+  assert.doesNotMatch(r.body, /aria-invalid="true"/);
+  assert.equal(q(`SELECT version FROM checklists WHERE id = ${id}`)[0].version, sent.version, 'nothing stored');
   const inbox = (await c.fast1.get('/checklists', { json: true })).json().rows.map((x) => x.id);
   assert.ok(inbox.includes(id), 'in the landlord inbox');
   r = await c.fast1.post(`/checklists/${id}/review`, { version: String(sent.version), review_date: daysAgo(-1), review_comment: 'x' });
