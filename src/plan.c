@@ -348,6 +348,38 @@ int plan_edit_form(struct req *r)
 	return 200;
 }
 
+/* Adds to the conflict box (view.conflict.saved) the life areas that
+ * differ between the version the form was opened on (was, may be NULL)
+ * and the saved one (now): each changed field as "AREA: FIELD" with its
+ * saved text ("–" when emptied). */
+static void conflict_areas(struct req *r, json_t *was, json_t *now)
+{
+	json_t *c = json_object_get(r->view, "conflict");
+	json_t *saved = json_object_get(c, "saved");
+	if (!saved)
+		return;
+	json_t *areas = json_object_get(now, "areas");
+	size_t i;
+	json_t *a;
+	json_array_foreach(areas, i, a) {
+		json_t *label = json_object_get(a, "area");
+		json_t *old = NULL, *o;
+		size_t k;
+		json_array_foreach(json_object_get(was, "areas"), k, o)
+			if (json_equal(json_object_get(o, "area"), label))
+				old = o;
+		for (size_t f = 0; area_keys[f]; f++) {
+			const char *v = json_string_value(json_object_get(a, area_keys[f]));
+			const char *ov = json_string_value(json_object_get(old, area_keys[f]));
+			if (str_eq(v ? v : "", ov ? ov : ""))
+				continue;
+			json_array_append_new(saved, json_pack("{s:s, s:s}", "label", arena_printf(&r->arena, "%s: %s",
+			    json_string_value(label), area_labels[f]), "value", v && *v ? v : "–"));
+		}
+	}
+	json_object_set_new(c, "has_saved", json_boolean(json_array_size(saved) > 0));
+}
+
 /* POST /plans/{id} : a new version (stale base version: 409) */
 int plan_save(struct req *r)
 {
@@ -389,6 +421,9 @@ int plan_save(struct req *r)
 		json_t *v = version_load(id, current);
 		form_conflict(r, formdef_find("plan_edit"), v, "a0_goal", arena_printf(&r->arena, "planen (nu version %lld)", current),
 		    NULL);
+		json_t *was = version_load(id, base);
+		conflict_areas(r, was, v);
+		json_decref(was);
 		edit_view(r, v, action, current, typed);
 		json_decref(v);
 		return 409;

@@ -344,6 +344,8 @@ test('genomförandeplan: versions, compare, agreement, print; read by soc, hidde
   r = await c.cm1.post(`/plans/${plan.id}`, { base_version: '1', a0_area: 'Boende', a0_goal: 'Min gamla flik', follow_up_dates: today });
   assert.equal(r.status, 409, 'saved on top of an old version');
   assert.match(r.body, /Min gamla flik/, 'what was typed is kept');
+  assert.match(r.body, /id="conflict"[\s\S]*<dt>Boende: Mitt mål \(med deltagarens egna ord\)<\/dt><dd>Jag vill bo kvar och skaffa en katt\.<\/dd>/,
+    'the box shows the life area someone else changed, as saved');
   assert.equal(q(`SELECT count(*) AS n FROM plan_versions WHERE plan_id = ${plan.id}`)[0].n, 2);
   const cmp = (await c.cm1.get(`/plans/${plan.id}/compare?from=1&to=2`, { json: true })).json();
   const goal = cmp.rows.find((x) => x.field.startsWith('Mitt mål'));
