@@ -156,6 +156,10 @@ void view_error(struct req *r, const char *field, const char *msg);
  * and marks no field invalid (a conflict: anchor "conflict", the box). */
 void view_form_error(struct req *r, const char *anchor, const char *msg);
 
+/* view_error whose summary link leads to href (another page's field:
+ * "/referrals/7/edit#crit_far") instead of "#field". */
+void view_error_href(struct req *r, const char *field, const char *href, const char *msg);
+
 /* Returns 1 when view_error was called for field. */
 int view_has_field_error(struct req *r, const char *field);
 

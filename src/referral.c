@@ -499,13 +499,16 @@ static int step_check(struct req *r, long long id, json_t *ref, struct step_inpu
 	if (!strcmp(in->action, "hold_meeting") && in->date && strcmp(in->date, today) > 0)
 		view_error(r, arena_printf(&r->arena, "date-%s", in->action), "Ett hållet möte kan inte ha ett datum i framtiden.");
 	if (!strcmp(in->action, "send")) {
+		/* the fields are on the edit page: the summary leads there */
 		for (size_t i = 0; i < NCRIT; i++)
 			if (!json_is_integer(json_object_get(ref, criteria[i].key)))
-				view_error(r, criteria[i].key, arena_printf(&r->arena,
+				view_error_href(r, criteria[i].key, arena_printf(&r->arena, "/referrals/%lld/edit#%s", id,
+				    criteria[i].key), arena_printf(&r->arena,
 				    "Målgruppskriteriet ”%s” är inte besvarat. Ändra remissen innan den skickas.", criteria[i].label));
 		const char *wishes = json_string_value(json_object_get(ref, "client_wishes"));
 		if (!wishes || !*wishes)
-			view_error(r, "client_wishes", "Skriv brukarens egna önskemål innan remissen skickas.");
+			view_error_href(r, "client_wishes", arena_printf(&r->arena, "/referrals/%lld/edit#client_wishes", id),
+			    "Skriv brukarens egna önskemål innan remissen skickas.");
 	}
 
 	/* the page again, with the errors beside the step's form and what
