@@ -380,7 +380,30 @@ static void conflict_areas(struct req *r, json_t *was, json_t *now)
 	json_object_set_new(c, "has_saved", json_boolean(json_array_size(saved) > 0));
 }
 
-/* POST /plans/{id} : a new version (stale base version: 409) */
+/* Returns 1 when NULL and "" count as the same text and a equals b. */
+static int same_text(const char *a, const char *b)
+{
+	return str_eq(a ? a : "", b ? b : "");
+}
+
+/* Returns 1 when the posted plan (areas JSON text, the described fields
+ * v) is what version no of plan id already holds: saving it would add an
+ * identical version. */
+static int same_as_saved(long long id, long long no, const char *areas, const struct fvals *v)
+{
+	json_t *saved = version_load(id, no);
+	json_t *posted = json_loads(areas, 0, NULL);
+	int same = saved && posted && json_equal(posted, json_object_get(saved, "areas")) &&
+	    same_text(fv_text(v, "follow_up_dates"), json_string_value(json_object_get(saved, "follow_up_dates"))) &&
+	    same_text(fv_str(v, "agreed_date"), json_string_value(json_object_get(saved, "agreed_date"))) &&
+	    same_text(fv_text(v, "agreed_how"), json_string_value(json_object_get(saved, "agreed_how")));
+	json_decref(saved);
+	json_decref(posted);
+	return same;
+}
+
+/* POST /plans/{id} : a new version (stale base version: 409; nothing
+ * changed: no version, back to the plan with "Inget är ändrat") */
 int plan_save(struct req *r)
 {
 	static const char bump[] = "UPDATE plans SET current_version = current_version + 1, next_follow_up = ?, "
@@ -403,6 +426,10 @@ int plan_save(struct req *r)
 		edit_view(r, v, action, base, typed);
 		json_decref(v);
 		return 400;
+	}
+	if (base == current && same_as_saved(id, current, areas, typed)) {
+		free(areas);
+		return http_redirect_done(r, action, DONE_PLAN_UNCHANGED);
 	}
 	long long now = now_unix();
 	if (db_begin() < 0) {

@@ -347,6 +347,12 @@ test('genomförandeplan: versions, compare, agreement, print; read by soc, hidde
   assert.match(r.body, /id="conflict"[\s\S]*<dt>Boende: Mitt mål \(med deltagarens egna ord\)<\/dt><dd>Jag vill bo kvar och skaffa en katt\.<\/dd>/,
     'the box shows the life area someone else changed, as saved');
   assert.equal(q(`SELECT count(*) AS n FROM plan_versions WHERE plan_id = ${plan.id}`)[0].n, 2);
+  // saved again without a change: no new identical version, and the plan says so
+  r = await c.cm1.post(`/plans/${plan.id}`, { base_version: '2', a0_area: 'Boende', a0_goal: 'Jag vill bo kvar och skaffa en katt.',
+    a1_area: 'Ekonomi', a1_goal: '', follow_up_dates: daysAgo(-10) });
+  assert.equal(r.status, 303);
+  assert.match((await c.cm1.get(r.headers.location)).body, /Inget är ändrat – ingen ny version sparades\./);
+  assert.equal(q(`SELECT count(*) AS n FROM plan_versions WHERE plan_id = ${plan.id}`)[0].n, 2, 'no identical version');
   const cmp = (await c.cm1.get(`/plans/${plan.id}/compare?from=1&to=2`, { json: true })).json();
   const goal = cmp.rows.find((x) => x.field.startsWith('Mitt mål'));
   assert.deepEqual([goal.from, goal.to, goal.changed], ['Jag vill bo kvar.', 'Jag vill bo kvar och skaffa en katt.', true]);
