@@ -155,6 +155,7 @@ static char *read_plan(struct req *r, char next[11], struct fvals **out)
 	date_today(today);
 	json_t *areas = json_array();
 	int goals = 0;
+	size_t first_started = (size_t)-1;
 	for (size_t i = 0; i < MAX_AREAS; i++) {
 		const char *label = http_param(r, arena_printf(&r->arena, "a%zu_area", i));
 		if (!label)
@@ -175,10 +176,14 @@ static char *read_plan(struct req *r, char next[11], struct fvals **out)
 		}
 		if (any)
 			json_array_append(areas, a);
+		if (any && first_started == (size_t)-1)
+			first_started = i;
 		json_decref(a);
 	}
-	if (!goals)
-		view_error(r, "a0_goal", "Skriv minst ett mål med deltagarens egna ord.");
+	if (first_started == (size_t)-1)
+		first_started = 0;
+	if (!goals)	/* at the area being written (the first with text), else the first */
+		view_error(r, arena_printf(&r->arena, "a%zu_goal", first_started), "Skriv minst ett mål med deltagarens egna ord.");
 	*out = form_read(r, formdef_find("plan_new"));
 	const char *dates = fv_str(*out, "follow_up_dates");
 	next[0] = '\0';
@@ -262,7 +267,8 @@ int plan_create(struct req *r)
 	char *areas = read_plan(r, next, &v);
 	if (!areas) {
 		json_t *p = person_load(pid);
-		json_object_set_new(r->view, "title", json_string("Ny genomförandeplan"));
+		json_object_set_new(r->view, "title", json_string(p ? arena_printf(&r->arena, "Ny genomförandeplan: %s",
+		    json_string_value(json_object_get(p, "name"))) : "Ny genomförandeplan"));
 		json_object_set_new(r->view, "person", p ? p : json_object());
 		edit_view(r, NULL, arena_printf(&r->arena, "/persons/%lld/plan", pid), 0, v);
 		return 400;
@@ -416,7 +422,8 @@ int plan_save(struct req *r)
 	long long current = json_integer_value(json_object_get(plan, "current_version"));
 	long long person_id = json_integer_value(json_object_get(plan, "person_id"));
 	json_object_set_new(r->view, "plan", plan);
-	json_object_set_new(r->view, "title", json_string("Ändra genomförandeplan"));
+	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Ändra genomförandeplan: %s",
+	    json_string_value(json_object_get(plan, "person_name")))));
 	char next[11];
 	struct fvals *typed;
 	char *areas = read_plan(r, next, &typed);

@@ -326,8 +326,11 @@ test('genomförandeplan: versions, compare, agreement, print; read by soc, hidde
     follow_up_dates: '2026-13-01' });
   assert.equal(r.status, 400);
   assert.match(r.body, /Skriv minst ett mål/);
-  assert.match(r.body, /<details class="area has-error" open>\s*<summary><span class="mark"><\/span>Boende <span class="muted">– inte påbörjat, har fel/, 'the area with the error is open, marked');
-  assert.match(r.body, /<details class="area started">\s*<summary><span class="mark"><\/span>Ekonomi <span class="muted">– 1 av 7 fält ifyllda<\/span>/, 'a started area marked');
+  // the missing goal is asked for in the area being written (Ekonomi), and that area opens
+  assert.match(r.body, /<details class="area started has-error" open>\s*<summary><span class="mark"><\/span>Ekonomi <span class="muted">– 1 av 7 fält ifyllda, har fel/, 'the area with the error is the one written in, open, marked');
+  assert.match(r.body, /<details class="area">\s*<summary><span class="mark"><\/span>Boende <span class="muted">– inte påbörjat<\/span>/, 'an untouched area stays closed');
+  assert.match(r.body, /<a href="#a1_goal">Skriv minst ett mål/, 'the summary leads into the open area');
+  assert.match(r.body, /<h1>Ny genomförandeplan: [^<]+Testsson<\/h1>/, "the heading keeps the person's name");
   assert.match(r.body, />Budget<\/textarea>/, 'what was typed is kept');
   assert.match(r.body, /Skriv upp till tio datum/);
   r = await c.cm1.post(`/persons/${p}/plan`, { a0_area: 'Boende', a0_goal: 'Jag vill bo kvar.', a0_who: 'Jag och Cecilia',
@@ -344,6 +347,7 @@ test('genomförandeplan: versions, compare, agreement, print; read by soc, hidde
   r = await c.cm1.post(`/plans/${plan.id}`, { base_version: '1', a0_area: 'Boende', a0_goal: 'Min gamla flik', follow_up_dates: today });
   assert.equal(r.status, 409, 'saved on top of an old version');
   assert.match(r.body, /Min gamla flik/, 'what was typed is kept');
+  assert.match(r.body, /<h1>Ändra genomförandeplan: [^<]+Testsson<\/h1>/, "the heading keeps the person's name");
   assert.match(r.body, /id="conflict"[\s\S]*<dt>Boende: Mitt mål \(med deltagarens egna ord\)<\/dt><dd>Jag vill bo kvar och skaffa en katt\.<\/dd>/,
     'the box shows the life area someone else changed, as saved');
   assert.equal(q(`SELECT count(*) AS n FROM plan_versions WHERE plan_id = ${plan.id}`)[0].n, 2);
