@@ -57,8 +57,16 @@ int apartments_list(struct req *r)
 	json_object_set_new(r->view, "title", json_string("Lägenheter"));
 	view_may(r, "can_create", 1, "POST", "/apartments");
 	long long for_person = r->user.role == ROLE_LANDLORD ? parse_id(http_param(r, "for")) : 0;
-	if (for_person)	/* from "Väntar på lägenhet": the move-in is for this person */
+	if (for_person) {	/* from "Väntar på lägenhet": the move-in is for this person */
+		/* the name, as "Väntar på lägenhet" shows it: one waiting with an open housing decision */
+		static const char who_sql[] = "SELECT p.first_name || ' ' || p.last_name AS name FROM persons p WHERE p.id = ? "
+		    "AND EXISTS (SELECT 1 FROM decisions_open x WHERE x.person_id = p.id AND x.kind = 'housing')";
+		json_t *who = db_row_for(who_sql, for_person);
 		json_object_set_new(r->view, "for", json_integer(for_person));
+		if (who)
+			json_object_set(r->view, "for_name", json_object_get(who, "name"));
+		json_decref(who);
+	}
 	json_object_set_new(r->view, "statuses", fchoice_options(apartment_statuses, status));
 	return 200;
 }

@@ -360,6 +360,40 @@ static json_t *read_items(struct req *r, json_t *stored, int sending)
 	return out;
 }
 
+/* The answer to a draft saved after the checklist was sent (another tab,
+ * another person): 409, the checklist as it is now, and in the conflict
+ * box what was typed (the items' comments too), so nothing typed is lost
+ * from view. Takes over c and items. Returns 409. */
+static int sent_meanwhile(struct req *r, json_t *c, json_t *items, const struct fvals *v)
+{
+	const char *by = json_string_value(json_object_get(c, "sent_by_name"));
+	const char *msg = arena_printf(&r->arena, "Checklistan har skickats%s%s sedan du öppnade sidan och kan inte längre "
+	    "ändras. Det du skrev visas under ”Sparat av någon annan”; ingenting av det har sparats.", by ? " av " : "",
+	    by ? by : "");
+	form_conflict(r, formdef_find("checklist"), c, "done_date", "checklistan", NULL);
+	json_t *conflict = json_object_get(r->view, "conflict");
+	json_t *errors = json_object_get(r->view, "errors");
+	json_object_set_new(json_array_get(errors, json_array_size(errors) - 1), "message", json_string(msg));
+	json_object_set_new(conflict, "message", json_string(msg));
+	json_object_set_new(conflict, "closed", json_string(msg));
+	form_conflict_typed(r, v);
+	json_t *typed = json_object_get(conflict, "typed");
+	size_t i;
+	json_t *x;
+	json_array_foreach(items, i, x) {
+		const char *comment = json_string_value(json_object_get(x, "comment"));
+		const char *s = json_string_value(json_object_get(x, "status"));
+		if ((comment && *comment) || strcmp(s, "unchecked"))
+			json_array_append_new(typed, json_pack("{s:O, s:s}", "label", json_object_get(x, "label"), "value",
+			    arena_printf(&r->arena, "%s%s%s", label_of(statuses, status_labels, s), comment && *comment ? ": " : "",
+			    comment ? comment : "")));
+	}
+	json_object_set_new(conflict, "has_typed", json_boolean(json_array_size(typed) > 0));
+	json_decref(items);
+	checklist_view(r, c, NULL, NULL);
+	return 409;
+}
+
 /* POST /checklists/{id} : save the draft; with send=1 also send it */
 int checklist_save(struct req *r)
 {
@@ -386,12 +420,8 @@ int checklist_save(struct req *r)
 	else if (sending && !done && !view_has_field_error(r, "done_date"))
 		view_error(r, "done_date", "Ange när genomgången gjordes innan du skickar checklistan.");
 	json_object_set_new(r->view, "version", json_integer(version));
-	if (!str_eq(json_string_value(json_object_get(c, "state")), "draft")) {
-		json_decref(items);
-		json_decref(c);
-		r->back = arena_printf(&r->arena, "/checklists/%lld", id);
-		return http_fail(r, 409, "Checklistan är redan skickad och kan inte ändras.");
-	}
+	if (!str_eq(json_string_value(json_object_get(c, "state")), "draft"))
+		return sent_meanwhile(r, c, items, v);
 	if (view_has_errors(r)) {
 		checklist_view(r, c, items, v);
 		return 400;

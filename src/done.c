@@ -31,6 +31,7 @@ static const struct {
 	[DONE_DECISION_TEXTS_SAVED] = { "beslutstexter-sparade", "Texterna är sparade. Redan fattade beslut behåller sina texter." },
 	[DONE_ASSIGNMENT_SAVED] = { "uppdrag-sparat", "Uppdragsbeskrivningen är sparad." },
 	[DONE_PLAN_SAVED] = { "plan-sparad", "Genomförandeplanen är sparad." },
+	[DONE_PLAN_UNCHANGED] = { "plan-oandrad", "Inget är ändrat – ingen ny version sparades." },
 	[DONE_VISIT_SAVED] = { "besok-sparat", "Besöket är sparat." },
 	[DONE_VISIT_CORRECTED] = { "rattelse-sparad", "Rättelsen är sparad. Den tidigare anteckningen finns kvar." },
 	[DONE_APARTMENT_CREATED] = { "lagenhet-registrerad", "Lägenheten är registrerad." },

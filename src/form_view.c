@@ -164,7 +164,8 @@ int form_conflict(struct req *r, const struct formdef *d, json_t *stored, const 
 	    now_saved ? ": nu sparat är " : "", now_saved ? now_saved : "");
 	json_object_set_new(r->view, "conflict", json_pack("{s:s, s:s, s:o, s:b, s:b}", "what", what, "message", msg,
 	    "saved", saved, "has_saved", json_array_size(saved) > 0, "has_typed", 0));
-	view_error(r, field, msg);
+	(void)field;	/* a conflict is the form's, not one field's: no field is marked invalid */
+	view_form_error(r, "conflict", msg);
 	return 409;
 }
 

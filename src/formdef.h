@@ -174,7 +174,9 @@ void form_view_options(struct req *r, const char *name, json_t *options);
  * The one stale-form answer (409) for every form: view.conflict = {what,
  * message, saved: [{label, value}]} with what stored now holds for d's
  * fields (stored may be NULL: then saved is the extra text only), and
- * the message as an error at field. templates/conflict.mustache shows it.
+ * the message as an error of the whole form (view_form_error, the summary
+ * links to the box #conflict; no field is marked invalid, field is kept
+ * for the callers' sake). templates/conflict.mustache shows it.
  * now_saved (may be NULL) is added to the message ("nu sparat är 10
  * månader"). Returns 409.
  */

@@ -746,6 +746,11 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 		r->early = 400;
 	/* the path (no query) for the access log until MHD's decoded one */
 	size_t plen = q ? (size_t)(q - uri) : n;
+	/* a NUL in the path ("/persons/7%00") would cut MHD's decoded path
+	 * short ("/persons/7"): no page has one */
+	for (size_t i = 0; !r->early && i + 2 < plen; i++)
+		if (uri[i] == '%' && uri[i + 1] == '0' && uri[i + 2] == '0')
+			r->early = 404;
 	r->path = arena_strndup(&r->arena, uri, plen < MAX_URL ? plen : MAX_URL);
 	if (r->early && q)
 		((char *)q)[1] = '\0';

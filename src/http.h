@@ -152,6 +152,14 @@ void view_pager(struct req *r, const char *next_href, const char *first_href);
  */
 void view_error(struct req *r, const char *field, const char *msg);
 
+/* Records an error of the whole form: in the summary, linked to #anchor,
+ * and marks no field invalid (a conflict: anchor "conflict", the box). */
+void view_form_error(struct req *r, const char *anchor, const char *msg);
+
+/* view_error whose summary link leads to href (another page's field:
+ * "/referrals/7/edit#crit_far") instead of "#field". */
+void view_error_href(struct req *r, const char *field, const char *href, const char *msg);
+
 /* Returns 1 when view_error was called for field. */
 int view_has_field_error(struct req *r, const char *field);
 
@@ -194,7 +202,8 @@ json_t *view_field(struct req *r, json_t *fields, const char *name, const char *
 const char *view_value(struct req *r, json_t *stored, const char *name);
 
 /* The stale-form answer without saved values to show: form_conflict
- * (formdef.h) with what ("lägenheten", "planen"...). Returns 409. */
+ * (formdef.h) with what ("lägenheten", "planen"...), the summary linked
+ * to field (for pages without the conflict box). Returns 409. */
 int view_conflict(struct req *r, const char *field, const char *what);
 
 /*

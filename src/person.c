@@ -430,7 +430,7 @@ static const struct {
 	{ "takeover", NULL, "Förstahandskontraktet togs över" },
 	{ "move_out", NULL, "Boendet avslutades: %s" },	/* the reason */
 	{ "plan", NULL, "Genomförandeplanen version %s sparades" },	/* the number */
-	{ "incident", NULL, "En händelse registrerades" },
+	{ "incident", NULL, "En händelse registrerades: %s" },	/* the kind */
 	{ "checklist", "sent", "Månadschecklistan skickades till fastighetskontoret" },
 	{ "checklist", NULL, "Månadschecklistan granskades av fastighetskontoret" },
 	{ "transfer", NULL, "Ärendet flyttades till en annan stadsdel" },
@@ -457,6 +457,9 @@ static void label_timeline(struct req *r, json_t *rows)
 				label = arena_printf(&r->arena, label, tenancy_end_label(action));
 			else if (str_eq(kind, "plan"))
 				label = arena_printf(&r->arena, label, action ? action : "");
+			else if (str_eq(kind, "incident"))
+				label = arena_printf(&r->arena, label, *fchoice_label(incident_kinds, action) ?
+				    fchoice_label(incident_kinds, action) : "annat");
 			break;
 		}
 		json_object_set_new(e, "label", json_string(label));
@@ -500,15 +503,16 @@ json_t *person_timeline(struct req *r, long long person_id)
 	    "  WHERE c.person_id = :id AND c.ended_at IS NOT NULL"
 	    " UNION ALL SELECT t.created_at, 'move_in', t.id, 'start', t.move_in_date, a.address, u.name, NULL, NULL, NULL, NULL FROM tenancies t "
 	    "  JOIN apartments a ON a.id = t.apartment_id LEFT JOIN users u ON u.id = t.created_by WHERE t.person_id = :id"
-	    " UNION ALL SELECT t.updated_at, 'takeover', t.id, 'takeover', t.takeover_date, a.address, NULL, NULL, NULL, NULL, NULL FROM tenancies t "
-	    "  JOIN apartments a ON a.id = t.apartment_id WHERE t.person_id = :id AND t.takeover_date IS NOT NULL"
+	    " UNION ALL SELECT t.updated_at, 'takeover', t.id, 'takeover', t.takeover_date, a.address, u.name, NULL, NULL, NULL, NULL FROM tenancies t "
+	    "  JOIN apartments a ON a.id = t.apartment_id LEFT JOIN users u ON u.id = t.updated_by "
+	    "  WHERE t.person_id = :id AND t.takeover_date IS NOT NULL"
 	    " UNION ALL SELECT t.updated_at, 'move_out', t.id, t.end_reason, t.end_date, a.address, NULL, NULL, NULL, NULL, NULL FROM tenancies t "
 	    "  JOIN apartments a ON a.id = t.apartment_id WHERE t.person_id = :id AND t.end_date IS NOT NULL"
 	    " UNION ALL SELECT v.created_at, 'plan', pl.id, CAST(v.version_no AS TEXT), v.agreed_date, '', u.name, NULL, NULL, NULL, NULL FROM plan_versions v "
 	    "  JOIN plans pl ON pl.id = v.plan_id LEFT JOIN users u ON u.id = v.created_by "
 	    "  WHERE pl.person_id = :id AND :role IN ('case_manager', 'socialsekreterare')"
-	    " UNION ALL SELECT i.created_at, 'incident', i.id, i.kind, i.date, '', NULL, NULL, NULL, NULL, NULL FROM incidents i "
-	    "  JOIN tenancies t ON t.id = i.tenancy_id WHERE t.person_id = :id"
+	    " UNION ALL SELECT i.created_at, 'incident', i.id, i.kind, i.date, '', u.name, NULL, NULL, NULL, NULL FROM incidents i "
+	    "  JOIN tenancies t ON t.id = i.tenancy_id LEFT JOIN users u ON u.id = i.created_by WHERE t.person_id = :id"
 	    " UNION ALL SELECT c.sent_at, 'checklist', c.id, 'sent', c.month, '', NULL, NULL, NULL, NULL, NULL FROM checklists c "
 	    "  JOIN tenancies t ON t.id = c.tenancy_id WHERE t.person_id = :id AND c.sent_at IS NOT NULL"
 	    " UNION ALL SELECT c.reviewed_at, 'checklist', c.id, 'reviewed', c.month, c.review_comment, NULL, NULL, NULL, NULL, NULL FROM checklists c "

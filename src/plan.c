@@ -155,6 +155,7 @@ static char *read_plan(struct req *r, char next[11], struct fvals **out)
 	date_today(today);
 	json_t *areas = json_array();
 	int goals = 0;
+	size_t first_started = (size_t)-1;
 	for (size_t i = 0; i < MAX_AREAS; i++) {
 		const char *label = http_param(r, arena_printf(&r->arena, "a%zu_area", i));
 		if (!label)
@@ -175,10 +176,14 @@ static char *read_plan(struct req *r, char next[11], struct fvals **out)
 		}
 		if (any)
 			json_array_append(areas, a);
+		if (any && first_started == (size_t)-1)
+			first_started = i;
 		json_decref(a);
 	}
-	if (!goals)
-		view_error(r, "a0_goal", "Skriv minst ett mål med deltagarens egna ord.");
+	if (first_started == (size_t)-1)
+		first_started = 0;
+	if (!goals)	/* at the area being written (the first with text), else the first */
+		view_error(r, arena_printf(&r->arena, "a%zu_goal", first_started), "Skriv minst ett mål med deltagarens egna ord.");
 	*out = form_read(r, formdef_find("plan_new"));
 	const char *dates = fv_str(*out, "follow_up_dates");
 	next[0] = '\0';
@@ -262,7 +267,8 @@ int plan_create(struct req *r)
 	char *areas = read_plan(r, next, &v);
 	if (!areas) {
 		json_t *p = person_load(pid);
-		json_object_set_new(r->view, "title", json_string("Ny genomförandeplan"));
+		json_object_set_new(r->view, "title", json_string(p ? arena_printf(&r->arena, "Ny genomförandeplan: %s",
+		    json_string_value(json_object_get(p, "name"))) : "Ny genomförandeplan"));
 		json_object_set_new(r->view, "person", p ? p : json_object());
 		edit_view(r, NULL, arena_printf(&r->arena, "/persons/%lld/plan", pid), 0, v);
 		return 400;
@@ -348,7 +354,62 @@ int plan_edit_form(struct req *r)
 	return 200;
 }
 
-/* POST /plans/{id} : a new version (stale base version: 409) */
+/* Adds to the conflict box (view.conflict.saved) the life areas that
+ * differ between the version the form was opened on (was, may be NULL)
+ * and the saved one (now): each changed field as "AREA: FIELD" with its
+ * saved text ("–" when emptied). */
+static void conflict_areas(struct req *r, json_t *was, json_t *now)
+{
+	json_t *c = json_object_get(r->view, "conflict");
+	json_t *saved = json_object_get(c, "saved");
+	if (!saved)
+		return;
+	json_t *areas = json_object_get(now, "areas");
+	size_t i;
+	json_t *a;
+	json_array_foreach(areas, i, a) {
+		json_t *label = json_object_get(a, "area");
+		json_t *old = NULL, *o;
+		size_t k;
+		json_array_foreach(json_object_get(was, "areas"), k, o)
+			if (json_equal(json_object_get(o, "area"), label))
+				old = o;
+		for (size_t f = 0; area_keys[f]; f++) {
+			const char *v = json_string_value(json_object_get(a, area_keys[f]));
+			const char *ov = json_string_value(json_object_get(old, area_keys[f]));
+			if (str_eq(v ? v : "", ov ? ov : ""))
+				continue;
+			json_array_append_new(saved, json_pack("{s:s, s:s}", "label", arena_printf(&r->arena, "%s: %s",
+			    json_string_value(label), area_labels[f]), "value", v && *v ? v : "–"));
+		}
+	}
+	json_object_set_new(c, "has_saved", json_boolean(json_array_size(saved) > 0));
+}
+
+/* Returns 1 when NULL and "" count as the same text and a equals b. */
+static int same_text(const char *a, const char *b)
+{
+	return str_eq(a ? a : "", b ? b : "");
+}
+
+/* Returns 1 when the posted plan (areas JSON text, the described fields
+ * v) is what version no of plan id already holds: saving it would add an
+ * identical version. */
+static int same_as_saved(long long id, long long no, const char *areas, const struct fvals *v)
+{
+	json_t *saved = version_load(id, no);
+	json_t *posted = json_loads(areas, 0, NULL);
+	int same = saved && posted && json_equal(posted, json_object_get(saved, "areas")) &&
+	    same_text(fv_text(v, "follow_up_dates"), json_string_value(json_object_get(saved, "follow_up_dates"))) &&
+	    same_text(fv_str(v, "agreed_date"), json_string_value(json_object_get(saved, "agreed_date"))) &&
+	    same_text(fv_text(v, "agreed_how"), json_string_value(json_object_get(saved, "agreed_how")));
+	json_decref(saved);
+	json_decref(posted);
+	return same;
+}
+
+/* POST /plans/{id} : a new version (stale base version: 409; nothing
+ * changed: no version, back to the plan with "Inget är ändrat") */
 int plan_save(struct req *r)
 {
 	static const char bump[] = "UPDATE plans SET current_version = current_version + 1, next_follow_up = ?, "
@@ -361,7 +422,8 @@ int plan_save(struct req *r)
 	long long current = json_integer_value(json_object_get(plan, "current_version"));
 	long long person_id = json_integer_value(json_object_get(plan, "person_id"));
 	json_object_set_new(r->view, "plan", plan);
-	json_object_set_new(r->view, "title", json_string("Ändra genomförandeplan"));
+	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Ändra genomförandeplan: %s",
+	    json_string_value(json_object_get(plan, "person_name")))));
 	char next[11];
 	struct fvals *typed;
 	char *areas = read_plan(r, next, &typed);
@@ -371,6 +433,10 @@ int plan_save(struct req *r)
 		edit_view(r, v, action, base, typed);
 		json_decref(v);
 		return 400;
+	}
+	if (base == current && same_as_saved(id, current, areas, typed)) {
+		free(areas);
+		return http_redirect_done(r, action, DONE_PLAN_UNCHANGED);
 	}
 	long long now = now_unix();
 	if (db_begin() < 0) {
@@ -389,6 +455,9 @@ int plan_save(struct req *r)
 		json_t *v = version_load(id, current);
 		form_conflict(r, formdef_find("plan_edit"), v, "a0_goal", arena_printf(&r->arena, "planen (nu version %lld)", current),
 		    NULL);
+		json_t *was = version_load(id, base);
+		conflict_areas(r, was, v);
+		json_decref(was);
 		edit_view(r, v, action, current, typed);
 		json_decref(v);
 		return 409;

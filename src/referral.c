@@ -499,13 +499,16 @@ static int step_check(struct req *r, long long id, json_t *ref, struct step_inpu
 	if (!strcmp(in->action, "hold_meeting") && in->date && strcmp(in->date, today) > 0)
 		view_error(r, arena_printf(&r->arena, "date-%s", in->action), "Ett hållet möte kan inte ha ett datum i framtiden.");
 	if (!strcmp(in->action, "send")) {
+		/* the fields are on the edit page: the summary leads there */
 		for (size_t i = 0; i < NCRIT; i++)
 			if (!json_is_integer(json_object_get(ref, criteria[i].key)))
-				view_error(r, criteria[i].key, arena_printf(&r->arena,
+				view_error_href(r, criteria[i].key, arena_printf(&r->arena, "/referrals/%lld/edit#%s", id,
+				    criteria[i].key), arena_printf(&r->arena,
 				    "Målgruppskriteriet ”%s” är inte besvarat. Ändra remissen innan den skickas.", criteria[i].label));
 		const char *wishes = json_string_value(json_object_get(ref, "client_wishes"));
 		if (!wishes || !*wishes)
-			view_error(r, "client_wishes", "Skriv brukarens egna önskemål innan remissen skickas.");
+			view_error_href(r, "client_wishes", arena_printf(&r->arena, "/referrals/%lld/edit#client_wishes", id),
+			    "Skriv brukarens egna önskemål innan remissen skickas.");
 	}
 
 	/* the page again, with the errors beside the step's form and what
@@ -596,8 +599,16 @@ int referral_step(struct req *r)
 		json_t *now = referral_load(r, id);
 		if (!now)
 			return http_fail(r, 404, not_found);
-		form_conflict(r, NULL, NULL, "steps", "remissen", NULL);
-		page_view(r, now, NULL, NULL);
+		/* the box shows the meeting as it is saved now; the step's
+		 * fields keep what was typed */
+		json_t *saved = json_pack("{s:O?, s:O?, s:O?, s:O?}", "date", json_object_get(now, "meeting_date"),
+		    "time", json_object_get(now, "meeting_time"), "place", json_object_get(now, "meeting_place"),
+		    "reason", json_object_get(now, "outcome_reason"));
+		form_conflict(r, in.v ? in.v->def : NULL, saved, "steps", "remissen",
+		    arena_printf(&r->arena, "status ”%s”", ref_state_label(json_string_value(json_object_get(now, "state")))));
+		json_decref(saved);
+		form_conflict_typed(r, in.v);
+		page_view(r, now, in.action, in.v);
 		json_object_set_new(r->view, "referral", now);
 		if (steps_view(r, id) < 0)
 			return http_fail(r, 500, NULL);

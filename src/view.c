@@ -63,15 +63,28 @@ const char *http_param(struct req *r, const char *name)
 	return arena_strndup(&r->arena, v, n);
 }
 
-void view_error(struct req *r, const char *field, const char *msg)
+void view_form_error(struct req *r, const char *anchor, const char *msg)
 {
 	json_t *errors = json_object_get(r->view, "errors");
 	if (!errors) {
 		errors = json_array();
 		json_object_set_new(r->view, "errors", errors);
 	}
-	json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field, "message", msg));
+	json_array_append_new(errors, json_pack("{s:s, s:s, s:s}", "field", anchor, "message", msg,
+	    "href", arena_printf(&r->arena, "#%s", anchor)));
 	json_object_set_new(r->view, "has_errors", json_true());
+}
+
+void view_error_href(struct req *r, const char *field, const char *href, const char *msg)
+{
+	view_error(r, field, msg);
+	json_t *errors = json_object_get(r->view, "errors");
+	json_object_set_new(json_array_get(errors, json_array_size(errors) - 1), "href", json_string(href));
+}
+
+void view_error(struct req *r, const char *field, const char *msg)
+{
+	view_form_error(r, field, msg);
 	json_t *fe = json_object_get(r->view, "field_errors");
 	if (!fe) {
 		fe = json_object();
@@ -201,7 +214,15 @@ const char *view_value(struct req *r, json_t *stored, const char *name)
 
 int view_conflict(struct req *r, const char *field, const char *what)
 {
-	return form_conflict(r, NULL, NULL, field, what, NULL);
+	int rc = form_conflict(r, NULL, NULL, field, what, NULL);
+	/* pages without the conflict box (the decision's end) lead to the field */
+	json_t *errors = json_object_get(r->view, "errors");
+	json_t *last = json_array_get(errors, json_array_size(errors) - 1);
+	if (last) {
+		json_object_set_new(last, "field", json_string(field));
+		json_object_set_new(last, "href", json_string(arena_printf(&r->arena, "#%s", field)));
+	}
+	return rc;
 }
 
 json_t *view_confirm(struct req *r, const char *heading, const char *what, const char *undo,

@@ -203,7 +203,7 @@ test('landlord office: apartment form with errors, apartment page with its edit 
   // the move-in, by clicking only: start page "Väntar på lägenhet" -> Selma -> a free apartment -> Flytta in en person
   await fromStart(p, 'Väntar på lägenhet', 'Selma Stigsdotter');
   await p.waitForURL(/status=available&for=\d+/);
-  await p.getByText('Välj en ledig lägenhet för inflyttningen.').waitFor();
+  await p.getByText('Välj en ledig lägenhet för inflyttningen för Selma Stigsdotter.').waitFor();
   await look(p, 'free apartments for a move-in');
   await p.locator('table tbody tr a').first().click();
   await p.getByRole('link', { name: 'Flytta in en person' }).click();

@@ -119,6 +119,13 @@ test('the whole path: soc files with client, team answers step by step, soc deci
   assert.equal(early.status, 400, 'cannot send with unanswered criteria');
   assert.match(early.body, /inte besvarat/);
   assert.match(early.body, /Skriv brukarens egna önskemål/);
+  // the criteria and wishes are edited on the edit page: the summary leads there
+  assert.match(early.body, new RegExp(`<a href="/referrals/${walkRef}/edit#client_wishes">Skriv brukarens egna önskemål`));
+  assert.match(early.body, new RegExp(`<a href="/referrals/${walkRef}/edit#crit_far">Målgruppskriteriet`));
+  assert.doesNotMatch(early.body, /<a href="#(crit_|client_wishes)/, 'no link to a field this page does not have');
+  const editPage = await soc1.get(`/referrals/${walkRef}/edit`);
+  assert.match(editPage.body, /id="crit_far"/);
+  assert.match(editPage.body, /id="client_wishes"/);
   assert.equal(state(walkRef), 'draft');
   const v = q(`SELECT version FROM referrals WHERE id = ${walkRef}`)[0].version;
   const edit = await soc1.post(`/referrals/${walkRef}`, { ...allCriteria, crit_far_note: 'Sju år utan eget boende',

@@ -187,7 +187,8 @@ for (const form of forms) {
 }
 
 // One conflict shape for every stale form: 409, "Sparat av någon annan",
-// the summary's link to the form (here a person, an apartment and a
+// the summary's link to the box (#conflict), no field marked invalid (a
+// conflict is the form's, not its first field's) (here a person, an apartment and a
 // referral's step, each sent with a version someone else already used).
 test('a stale form answers 409 in the one conflict shape, nothing written', async () => {
   const stale = [
@@ -201,10 +202,36 @@ test('a stale form answers 409 in the one conflict shape, nothing written', asyn
     const version = q(`SELECT version FROM ${table} WHERE id = ${id}`)[0].version;
     const r = await (await as(user)).post(path, { ...form, version: String(version - 1 || 999) });
     assert.equal(r.status, 409, `${path}: ${r.status}`);
-    assert.match(r.body, /<div class="conflict" role="region" aria-label="Det som nu är sparat">\s*<h2>Sparat av någon annan<\/h2>/, path);
-    assert.match(r.body, /<a href="#[^"]+">Någon annan har ändrat /, `${path}: the summary leads to where it is`);
+    assert.match(r.body, /<div class="conflict" role="region" aria-label="Det som nu är sparat"[^>]*>\s*<h2>Sparat av någon annan<\/h2>/, path);
+    assert.match(r.body, /<a href="#conflict">Någon annan har ändrat /, `${path}: the summary leads to the box`);
+    assert.match(r.body, /id="conflict" tabindex="-1"/, `${path}: the box is where the summary leads`);
+    assert.doesNotMatch(r.body, /aria-invalid="true"/, `${path}: a conflict marks no field invalid`);
     assert.equal(q(`SELECT version FROM ${table} WHERE id = ${id}`)[0].version, version, `${path}: nothing written`);
   }
+});
+
+// Two tabs on a referral: A books the meeting, B (stale) books another.
+// B's page keeps what B typed in the step's fields, shows A's saved
+// meeting in the box, and the conflict is the form's: the summary leads to
+// the box and no field is marked invalid. The page links to the person.
+test('a stale referral step keeps what was typed, the box shows what is saved', async () => {
+  const cm = await as('cm1');
+  const id = q(`${records.referral_to_book} ORDER BY 1 DESC LIMIT 1`)[0].id;
+  const version = q(`SELECT version FROM referrals WHERE id = ${id}`)[0].version;
+  const a = await cm.post(`/referrals/${id}/steps`, { action: 'book_meeting', date: '2026-12-09', time: '14:00', place: 'Kontoret', version: String(version) });
+  assert.equal(a.status, 303, a.body.slice(0, 300));
+  const b = await cm.post(`/referrals/${id}/steps`, { action: 'book_meeting', date: '2026-12-10', time: '10:00', place: 'Annat ställe', version: String(version) });
+  assert.equal(b.status, 409);
+  assert.match(b.body, /<a href="#conflict">Någon annan har ändrat remissen/);
+  assert.doesNotMatch(b.body, /aria-invalid="true"/, 'no field is marked invalid');
+  assert.match(b.body, /id="place-book_meeting"[^>]*value="Annat ställe"|value="Annat ställe"[^>]*id="place-book_meeting"/, 'the typed place is kept');
+  assert.match(b.body, /value="2026-12-10"/, 'the typed date is kept');
+  const box = b.body.slice(b.body.indexOf('id="conflict"'), b.body.indexOf('</div>', b.body.indexOf('id="conflict"')));
+  assert.match(box, /<dd>Kontoret<\/dd>/, "the box shows A's saved place");
+  assert.match(box, /<dd>2026-12-09<\/dd>/, "the box shows A's saved date");
+  const pid = q(`SELECT person_id FROM referrals WHERE id = ${id}`)[0].person_id;
+  assert.match(b.body, new RegExp(`<a href="/persons/${pid}">Till personen: `));
+  assert.equal(q(`SELECT meeting_place FROM referrals WHERE id = ${id}`)[0].meeting_place, 'Kontoret', 'nothing written');
 });
 
 // The filter forms (GET) read dates as the other forms do: the access log's

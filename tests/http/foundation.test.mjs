@@ -313,6 +313,20 @@ for (const path of ['/static/../src/main.c', '/static/..%2f..%2fMakefile', '/sta
   });
 }
 
+// A NUL in the path would be cut off after decoding ("/persons/7%00" was
+// person 7): any path with %00 is not found, like every other malformed id.
+test('a path with %00 is 404, not the page before it', async () => {
+  const c = client();
+  await c.login('chef1');
+  const id = sql(srv.db, 'SELECT id FROM persons ORDER BY id LIMIT 1')[0].id;
+  assert.equal((await c.get(`/persons/${id}`)).status, 200);
+  for (const path of [`/persons/${id}%00`, `/persons/${id}%00/edit`, `/persons%00/${id}`, '/audit%00', `/persons/${id}%00?x=1`]) {
+    const r = await c.get(path);
+    assert.equal(r.status, 404, `${path} -> ${r.status}`);
+    assert.doesNotMatch(r.body, /<h1>[^<]*Testsson|Personnummer/, `${path}: no person shown`);
+  }
+});
+
 test('security headers on every kind of response', async () => {
   const c = client();
   const cases = [await c.get('/login'), await c.get('/nowhere'), await c.get('/healthz'), await c.get('/audit'),

@@ -326,8 +326,11 @@ test('genomförandeplan: versions, compare, agreement, print; read by soc, hidde
     follow_up_dates: '2026-13-01' });
   assert.equal(r.status, 400);
   assert.match(r.body, /Skriv minst ett mål/);
-  assert.match(r.body, /<details class="area has-error" open>\s*<summary><span class="mark"><\/span>Boende <span class="muted">– inte påbörjat, har fel/, 'the area with the error is open, marked');
-  assert.match(r.body, /<details class="area started">\s*<summary><span class="mark"><\/span>Ekonomi <span class="muted">– 1 av 7 fält ifyllda<\/span>/, 'a started area marked');
+  // the missing goal is asked for in the area being written (Ekonomi), and that area opens
+  assert.match(r.body, /<details class="area started has-error" open>\s*<summary><span class="mark"><\/span>Ekonomi <span class="muted">– 1 av 7 fält ifyllda, har fel/, 'the area with the error is the one written in, open, marked');
+  assert.match(r.body, /<details class="area">\s*<summary><span class="mark"><\/span>Boende <span class="muted">– inte påbörjat<\/span>/, 'an untouched area stays closed');
+  assert.match(r.body, /<a href="#a1_goal">Skriv minst ett mål/, 'the summary leads into the open area');
+  assert.match(r.body, /<h1>Ny genomförandeplan: [^<]+Testsson<\/h1>/, "the heading keeps the person's name");
   assert.match(r.body, />Budget<\/textarea>/, 'what was typed is kept');
   assert.match(r.body, /Skriv upp till tio datum/);
   r = await c.cm1.post(`/persons/${p}/plan`, { a0_area: 'Boende', a0_goal: 'Jag vill bo kvar.', a0_who: 'Jag och Cecilia',
@@ -344,7 +347,16 @@ test('genomförandeplan: versions, compare, agreement, print; read by soc, hidde
   r = await c.cm1.post(`/plans/${plan.id}`, { base_version: '1', a0_area: 'Boende', a0_goal: 'Min gamla flik', follow_up_dates: today });
   assert.equal(r.status, 409, 'saved on top of an old version');
   assert.match(r.body, /Min gamla flik/, 'what was typed is kept');
+  assert.match(r.body, /<h1>Ändra genomförandeplan: [^<]+Testsson<\/h1>/, "the heading keeps the person's name");
+  assert.match(r.body, /id="conflict"[\s\S]*<dt>Boende: Mitt mål \(med deltagarens egna ord\)<\/dt><dd>Jag vill bo kvar och skaffa en katt\.<\/dd>/,
+    'the box shows the life area someone else changed, as saved');
   assert.equal(q(`SELECT count(*) AS n FROM plan_versions WHERE plan_id = ${plan.id}`)[0].n, 2);
+  // saved again without a change: no new identical version, and the plan says so
+  r = await c.cm1.post(`/plans/${plan.id}`, { base_version: '2', a0_area: 'Boende', a0_goal: 'Jag vill bo kvar och skaffa en katt.',
+    a1_area: 'Ekonomi', a1_goal: '', follow_up_dates: daysAgo(-10) });
+  assert.equal(r.status, 303);
+  assert.match((await c.cm1.get(r.headers.location)).body, /Inget är ändrat – ingen ny version sparades\./);
+  assert.equal(q(`SELECT count(*) AS n FROM plan_versions WHERE plan_id = ${plan.id}`)[0].n, 2, 'no identical version');
   const cmp = (await c.cm1.get(`/plans/${plan.id}/compare?from=1&to=2`, { json: true })).json();
   const goal = cmp.rows.find((x) => x.field.startsWith('Mitt mål'));
   assert.deepEqual([goal.from, goal.to, goal.changed], ['Jag vill bo kvar.', 'Jag vill bo kvar och skaffa en katt.', true]);
@@ -392,7 +404,17 @@ test('monthly checklist: draft, sent, in the landlord inbox, reviewed with a com
   const sent = q(`SELECT * FROM checklists WHERE id = ${id}`)[0];
   assert.equal(sent.state, 'sent');
   assert.equal(JSON.parse(sent.items)[1].comment, 'Fläkten är smutsig');
-  assert.equal((await c.cm1.post(`/checklists/${id}`, { version: String(sent.version), save: '1' })).status, 409, 'a sent checklist is not edited');
+  // a stale tab saving its draft after the send: the checklist page again,
+  // a clear message, what was typed shown in the box, nothing stored
+  r = await c.cm1.post(`/checklists/${id}`, { version: String(cl.version + 1), save: '1', status_0: 'ok', status_2: 'action',
+    comment_2: 'Badrummet läcker', agreed_actions: 'Ringa rörmokare' });
+  assert.equal(r.status, 409, 'a sent checklist is not edited');
+  assert.match(r.body, /<h1[^>]*>[^<]*Checklista/, 'the checklist page, not a bare error page');
+  assert.match(r.body, /<a href="#conflict">Checklistan har skickats av [^<]+ sedan du öppnade sidan och kan inte längre ändras/);
+  assert.match(r.body, /<dd>Behöver åtgärdas: Badrummet läcker<\/dd>/, 'the typed comment is shown');
+  assert.match(r.body, /<dd>Ringa rörmokare<\/dd>/, 'the typed agreed actions are shown');
+  assert.doesNotMatch(r.body, /aria-invalid="true"/);
+  assert.equal(q(`SELECT version FROM checklists WHERE id = ${id}`)[0].version, sent.version, 'nothing stored');
   const inbox = (await c.fast1.get('/checklists', { json: true })).json().rows.map((x) => x.id);
   assert.ok(inbox.includes(id), 'in the landlord inbox');
   r = await c.fast1.post(`/checklists/${id}/review`, { version: String(sent.version), review_date: daysAgo(-1), review_comment: 'x' });

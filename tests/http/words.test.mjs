@@ -426,4 +426,33 @@ test('the demo has no checklist for a month its tenancy does not cover', async (
   assert.deepEqual(outside, []);
 });
 
+// Wording on the living pages: an ongoing tenancy says "Status: Pågår"
+// (no end label); the timeline says who took over the contract and who
+// registered an incident, and of which kind; the access log's filter of
+// actions is not called "Händelse" (an entity type is); the free
+// apartments opened for one person say whom they are for.
+test('ongoing tenancy, timeline events with who and kind, audit filter label, free apartments for whom', async () => {
+  const soc1District = `(SELECT district_id FROM users WHERE username = 'soc1')`;
+  const t = q(`SELECT t.id, t.person_id FROM tenancies t JOIN persons p ON p.id = t.person_id
+    WHERE t.end_date IS NULL AND p.district_id = ${soc1District} ORDER BY t.id LIMIT 1`)[0];
+  const page = await c.soc1.get(`/tenancies/${t.id}`);
+  assert.equal(page.status, 200);
+  assert.doesNotMatch(page.body, /<dt>Avslutat<\/dt>/, 'an ongoing tenancy shows no end label');
+  assert.match(page.body, /<dt>Status<\/dt><dd>Pågår/);
+  q(`UPDATE tenancies SET takeover_date = '${today}', updated_by = ${uid('cm1')} WHERE id = ${t.id}`);
+  q(`INSERT INTO incidents(tenancy_id, kind, date, landlord_text, housing_related, created_at, created_by, updated_at, updated_by)
+     VALUES(${t.id}, 'damage', '${today}', 'Trasig dörr', 1, strftime('%s', 'now'), ${uid('cm1')}, strftime('%s', 'now'), ${uid('cm1')})`);
+  const cm1Name = q("SELECT name FROM users WHERE username = 'cm1'")[0].name;
+  const person = (await c.soc1.get(`/persons/${t.person_id}`)).body;
+  assert.match(person, new RegExp(`Förstahandskontraktet togs över <span class="muted">\\(${today}\\)</span>[^<]*<span class="muted">av ${cm1Name}</span>`));
+  assert.match(person, new RegExp(`En händelse registrerades: Skada <span class="muted">\\(${today}\\)</span>[^<]*<span class="muted">av ${cm1Name}</span>`));
+  const audit = (await c.chef1.get('/audit')).body;
+  assert.match(audit, /<label for="action">Vad som gjordes<\/label>/);
+  assert.doesNotMatch(audit, /<label for="action">Händelse<\/label>/);
+  const waiting = q(`SELECT p.id, p.first_name || ' ' || p.last_name AS name FROM persons p
+    WHERE EXISTS (SELECT 1 FROM decisions_open x WHERE x.person_id = p.id AND x.kind = 'housing') ORDER BY p.id LIMIT 1`)[0];
+  const free = await c.fast1.get(`/apartments?status=available&for=${waiting.id}`);
+  assert.match(free.body, new RegExp(`Välj en ledig lägenhet för inflyttningen för ${waiting.name}\\.`));
+});
+
 await run({ after: () => srv.stop() });

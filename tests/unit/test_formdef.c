@@ -168,7 +168,11 @@ static void reader(void)
 	CHECK_STR(json_string_value(json_object_get(c, "what")), "testet");
 	json_t *saved = json_object_get(c, "saved");
 	CHECK_STR(json_string_value(json_object_get(json_array_get(saved, 4), "value")), "Röd");
-	CHECK(error_at(&r, "name") && strstr(error_at(&r, "name"), "Någon annan har ändrat testet"), "the error at the field");
+	/* the form's error, not a field's: in the summary, linked to the box */
+	CHECK(error_at(&r, "name") == NULL, "no field marked invalid");
+	json_t *e = json_array_get(json_object_get(r.view, "errors"), 0);
+	CHECK_STR(json_string_value(json_object_get(e, "href")), "#conflict");
+	CHECK(strstr(json_string_value(json_object_get(e, "message")), "Någon annan har ändrat testet") != NULL, "the message in the summary");
 	json_decref(stored);
 	done_req(&r);
 }
