@@ -24,6 +24,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <pthread.h>
 #include <strings.h>
@@ -884,10 +885,15 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 }
 
 /* MHD's accept policy: the per-address limit (conn.h). */
+/* Set when the server stops: new connections are closed at once. */
+static atomic_int stopping;
+
 static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 {
 	(void)cls;
 	(void)addrlen;
+	if (atomic_load(&stopping))
+		return MHD_NO;
 	return conn_admit(addr) ? MHD_YES : MHD_NO;
 }
 
@@ -965,8 +971,13 @@ int server_run(const struct server_opts *o)
 	int sig;
 	sigwait(&set, &sig);
 	fprintf(stderr, "bostadforst: stopping (signal %d)\n", sig);
-	/* stop accepting, let requests in flight finish (at most 3 s) */
-	MHD_quiesce_daemon(d);
+	/* stop accepting, let requests in flight finish (at most 3 s). Not
+	 * MHD_quiesce_daemon: with a thread pool it takes the listening socket
+	 * out of each worker's epoll set from this thread while a worker at its
+	 * connection limit may do the same, and the loser's failed epoll_ctl is
+	 * a PANIC (abort) in libmicrohttpd; refusing in on_accept needs no
+	 * shared state but a flag. */
+	atomic_store(&stopping, 1);
 	hashpool_stop();	/* answers the queued logins; later ones check inline */
 	for (int i = 0; i < 30; i++) {
 		const union MHD_DaemonInfo *ci = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
