@@ -234,27 +234,36 @@ int transfer_form(struct req *r)
 	return 200;
 }
 
+/* The start of both POSTs: the person (*p, a new reference the caller
+ * frees) and the form read and checked into in. Returns 0 when the form is
+ * good, else the status of the page it set (404, the form again with its
+ * errors: 400, or 500); then *p is NULL. */
+static int transfer_read(struct req *r, long long id, json_t **p, struct transfer_input *in)
+{
+	int status;
+	*p = transfer_person(r, id, &status);
+	if (!*p)
+		return status;
+	http_saw_person(r, id);
+	int checked = transfer_check(r, id, *p, in);
+	if (checked > 0)
+		return 0;
+	int rc = checked < 0 ? -1 : transfer_view(r, id, *p, in->v);
+	json_decref(*p);
+	*p = NULL;
+	return rc < 0 ? http_fail(r, 500, NULL) : 400;
+}
+
 /* GET or POST /persons/{id}/transfer/confirm : the form checked, and what
  * the transfer will do; its button posts confirmed=1 */
 int transfer_confirm(struct req *r)
 {
 	long long id = r->params[0];
-	int status;
-	json_t *p = transfer_person(r, id, &status);
-	if (!p)
-		return status;
-	http_saw_person(r, id);
+	json_t *p;
 	struct transfer_input in;
-	int checked = transfer_check(r, id, p, &in);
-	if (checked < 0) {
-		json_decref(p);
-		return http_fail(r, 500, NULL);
-	}
-	if (!checked) {
-		int rc = transfer_view(r, id, p, in.v);
-		json_decref(p);
-		return rc < 0 ? http_fail(r, 500, NULL) : 400;
-	}
+	int status = transfer_read(r, id, &p, &in);
+	if (status)
+		return status;
 	json_t *opts = district_options(in.district);
 	const char *to = "";
 	size_t i;
@@ -329,21 +338,11 @@ fail:
 int transfer_submit(struct req *r)
 {
 	long long id = r->params[0];
-	int status;
-	json_t *p = transfer_person(r, id, &status);
-	if (!p)
-		return status;
+	json_t *p;
 	struct transfer_input in;
-	int checked = transfer_check(r, id, p, &in);
-	if (checked < 0) {
-		json_decref(p);
-		return http_fail(r, 500, NULL);
-	}
-	if (!checked) {
-		int rc = transfer_view(r, id, p, in.v);
-		json_decref(p);
-		return rc < 0 ? http_fail(r, 500, NULL) : 400;
-	}
+	int status = transfer_read(r, id, &p, &in);
+	if (status)
+		return status;
 	if (!http_confirmed(r)) {
 		json_decref(p);
 		r->back = arena_printf(&r->arena, "/persons/%lld/transfer", id);
