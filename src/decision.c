@@ -458,13 +458,35 @@ static void review_view(struct req *r, long long id, long long version, json_t *
  * (built before). Returns 409. */
 static int review_conflict(struct req *r, json_t *d, int support)
 {
+	/* reviewed in the meantime: what stands now is the newest decision of
+	 * the chain, and "spara igen" reviews that one with what was typed */
+	json_t *newest = NULL;
+	long long next = json_integer_value(json_object_get(d, "replaced_by_id"));
+	for (int hops = 0; next && hops < 20; hops++) {
+		json_t *n = decision_load(r, next);
+		if (!n)
+			break;
+		json_decref(newest);
+		newest = n;
+		next = json_integer_value(json_object_get(n, "replaced_by_id"));
+	}
+	json_t *now_d = newest ? newest : d;
 	const char *prefix = support ? "support" : "housing";
-	json_object_set(d, arena_printf(&r->arena, "%s_outcome", prefix), json_object_get(d, "outcome"));
-	json_object_set(d, arena_printf(&r->arena, "%s_motivering", prefix), json_object_get(d, "motivering"));
-	json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(d, "version"))));
-	const char *now = json_object_get(d, "replaced_by_id") ? "ett nytt beslut har ersatt det" :
-	    json_object_get(d, "ended_on") ? "beslutet är avslutat" : NULL;
-	return form_conflict(r, decision_def(!support, support), d, "decision_date", "beslutet", now);
+	json_object_set(now_d, arena_printf(&r->arena, "%s_outcome", prefix), json_object_get(now_d, "outcome"));
+	json_object_set(now_d, arena_printf(&r->arena, "%s_motivering", prefix), json_object_get(now_d, "motivering"));
+	json_object_set_new(r->view, "version", json_integer(json_integer_value(json_object_get(now_d, "version"))));
+	const char *now = NULL;
+	if (newest) {
+		long long nid = json_integer_value(json_object_get(newest, "id"));
+		review_view(r, nid, json_integer_value(json_object_get(newest, "version")), newest);
+		now = arena_printf(&r->arena, "ett nytt beslut från omprövningen %s (det som visas här); sparar du igen "
+		    "omprövas det nya beslutet med det du skrev", json_string_value(json_object_get(newest, "decision_date")));
+	} else if (json_object_get(d, "ended_on")) {
+		now = "ett avslutat beslut, som inte kan omprövas";
+	}
+	int rc = form_conflict(r, decision_def(!support, support), now_d, "decision_date", "beslutet", now);
+	json_decref(newest);
+	return rc;
 }
 
 /* Answers 409 when d cannot be reviewed (replaced or ended). */

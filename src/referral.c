@@ -607,7 +607,6 @@ int referral_step(struct req *r)
 		form_conflict(r, in.v ? in.v->def : NULL, saved, "steps", "remissen",
 		    arena_printf(&r->arena, "status ”%s”", ref_state_label(json_string_value(json_object_get(now, "state")))));
 		json_decref(saved);
-		form_conflict_typed(r, in.v);
 		page_view(r, now, in.action, in.v);
 		json_object_set_new(r->view, "referral", now);
 		if (steps_view(r, id) < 0)

@@ -46,6 +46,11 @@ export async function suite() {
         if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of [45]\d\d/.test(m.text())) problems.push(`${page.url()}: ${m.text()}`);
       });
       page.on('pageerror', (e) => problems.push(`${page.url()}: ${e}`));
+      // an asset the page asks for (the style sheet, the icon, the
+      // browser's own /favicon.ico) answers; a page's own 4xx is a test's
+      page.on('response', (res) => {
+        if (res.status() >= 400 && /\/(static\/|favicon)/.test(new URL(res.url()).pathname)) problems.push(`${page.url()}: ${res.status()} ${res.url()}`);
+      });
       return page;
     },
     async as(username, viewport = PHONE) {

@@ -420,6 +420,15 @@ test('the decision forms keep what was typed: an impossible date at the field; a
   assert.match(r.body, /<option value="refused" selected>Avslag<\/option>/);
   assert.match(r.body, /Visa det nya beslutet/);
   assert.equal(count(), before, 'nothing written');
+  // what stands now is the first tab's new decision, and sending again
+  // reviews that one with what the second tab typed
+  const first = q(`SELECT id, version, decision_date FROM decisions WHERE replaces_id = ${h.id}`)[0];
+  assert.match(r.body, new RegExp(`nu sparat är ett nytt beslut från omprövningen ${first.decision_date}`));
+  assert.match(r.body, new RegExp(`action="/decisions/${first.id}/review"`), 'the form now reviews the new decision');
+  assert.match(r.body, new RegExp(`name="version" value="${first.version}"`));
+  r = await c.soc1.post(`/decisions/${first.id}/review`, { ...f.form, housing_outcome: 'refused', housing_motivering: 'Min text i andra fliken.', version: String(first.version) });
+  assert.equal(r.status, 303, 'saved again: the new decision is reviewed');
+  assert.equal(q(`SELECT motivering FROM decisions WHERE replaces_id = ${first.id}`)[0].motivering, 'Min text i andra fliken.');
   // the end form: an impossible date at the field, a stale version in the conflict shape
   r = await c.soc1.post(`/decisions/${s.id}/end/confirm`, { ended_on: '2026-02-30', end_reason: 'other', end_note: 'Behåll mig', version: String(s.version) });
   assert.equal(r.status, 400);
