@@ -55,6 +55,16 @@ void decision_labels(json_t *row)
 	json_object_set_new(row, "show_state", json_boolean(!(str_eq(outcome, "refused") && str_eq(state, "in_force"))));
 }
 
+json_t *decision_rows(sqlite3_stmt *st)
+{
+	json_t *rows = db_rows_json(st, 0, NULL);
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+		decision_labels(x);
+	return rows;
+}
+
 /* One decision of the form: its outcome and motivering. */
 struct part {
 	const char *outcome, *motivering;
@@ -334,12 +344,7 @@ static json_t *linked_decisions(json_t *d)
 		sqlite3_bind_int64(st, 4, json_integer_value(replaced_at));
 	else
 		sqlite3_bind_null(st, 4);
-	json_t *rows = db_rows_json(st, 0, NULL);
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x)
-		decision_labels(x);
-	return rows;
+	return decision_rows(st);
 }
 
 /* Fills the view of the decision page for decision id (visible: checked

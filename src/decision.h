@@ -23,6 +23,10 @@
  * state, end_reason and support_kind members. */
 void decision_labels(json_t *row);
 
+/* Steps st (bound, from db_stmt) to the end: its rows as JSON, each with
+ * decision_labels. Returns a new reference, or NULL on a database error. */
+json_t *decision_rows(struct sqlite3_stmt *st);
+
 /* Granted decisions (viewer's scope) not put into effect (verkställda)
  * more than three months after the decision date, oldest first, with
  * days_waiting; at most limit rows. New reference, NULL on error. */

@@ -233,12 +233,7 @@ json_t *decisions_unenforced_rows(const struct req *r, int limit)
 		return NULL;
 	scope_bind(st, r);
 	db_bind_named_int(st, ":limit", limit);
-	json_t *rows = db_rows_json(st, 0, NULL);
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x)
-		decision_labels(x);
-	return rows;
+	return decision_rows(st);
 }
 
 /* GET /decisions/unenforced : beviljat, not verkställt, over three months */
