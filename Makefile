@@ -6,7 +6,7 @@
 #   make fuzz   the libFuzzer targets (tests/fuzz/), FUZZ_SECONDS (60) each
 #   make bench  throughput figures (tests/bench/)
 
-PKGS     = libmicrohttpd sqlite3 jansson libsodium xlsxwriter
+PKGS     = libmicrohttpd sqlite3 jansson libsodium xlsxwriter libpq
 WARN     = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings
 ifdef CI
 WARN    += -Werror
@@ -20,7 +20,7 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 SRCS     = $(wildcard src/*.c)
 LIB_SRCS = $(filter-out src/main.c,$(SRCS))
 HDRS     = $(wildcard src/*.h)
-ASSETS   = $(sort $(shell find templates migrations static -type f))
+ASSETS   = $(sort $(shell find templates migrations migrations-pg static -type f 2>/dev/null))
 UNIT     = $(patsubst tests/unit/%.c,build/asan/%,$(wildcard tests/unit/test_*.c))
 
 # libFuzzer targets: clang (Debian's clang 14 and libclang-rt-14-dev). The

@@ -45,7 +45,7 @@ int apartments_list(struct req *r)
 	const char *status = http_param(r, "status");
 	if (status && *status && strcmp(status, "available") && strcmp(status, "let") && strcmp(status, "blocked"))
 		status = NULL;
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	db_bind_named_text(st, ":status", status);

@@ -17,10 +17,10 @@ static json_t *current_text(void)
 {
 	static const char sql[] = "SELECT id, text, date(created_at, 'unixepoch', 'localtime') AS created "
 	    "FROM assignment_texts ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return NULL;
-	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
+	json_t *o = db_step(st) == DB_ROW ? db_row_json(st) : NULL;
 	db_done(st);
 	return o;
 }
@@ -116,8 +116,8 @@ int assignment_save(struct req *r)
 		return http_fail(r, 500, NULL);
 	}
 	long long now = now_unix();
-	int changed = 0, rc = SQLITE_ERROR;
-	sqlite3_stmt *st = db_stmt(exists ? upd : ins);
+	int changed = 0, rc = DB_ERROR;
+	dbstmt *st = db_stmt(exists ? upd : ins);
 	if (st) {
 		if (exists)
 			db_bindf(st, "ttiiiii", goals, followups ? followups : "", text_id, now, r->user.id, id, version);
@@ -125,7 +125,7 @@ int assignment_save(struct req *r)
 			db_bindf(st, "iiittiiii", pid, id, text_id, goals, followups ? followups : "", now, r->user.id, now, r->user.id);
 		rc = db_write(st, &changed);
 	}
-	if (rc == SQLITE_DONE && !changed) {
+	if (rc == DB_DONE && !changed) {
 		db_rollback();
 		json_object_set_new(form, "version", json_integer(json_integer_value(json_object_get(stored, "version"))));
 		form_conflict(r, d, stored, "goals", "uppdragsbeskrivningen", NULL);
@@ -133,7 +133,7 @@ int assignment_save(struct req *r)
 		return 409;
 	}
 	json_decref(stored);
-	if (rc != SQLITE_DONE || audit_log(r->user.id, exists ? "update" : "create", "assignment", id, pid) < 0 ||
+	if (rc != DB_DONE || audit_log(r->user.id, exists ? "update" : "create", "assignment", id, pid) < 0 ||
 	    db_commit() < 0) {
 		db_rollback();
 		return http_fail(r, 500, NULL);
@@ -176,9 +176,9 @@ int assignment_text_form(struct req *r)
 	json_t *t = current_text();
 	if (!t)
 		return http_fail(r, 500, NULL);
-	sqlite3_stmt *st = db_stmt(count);
-	if (st && sqlite3_step(st) == SQLITE_ROW)
-		json_object_set_new(r->view, "versions", json_integer(sqlite3_column_int64(st, 0)));
+	dbstmt *st = db_stmt(count);
+	if (st && db_step(st) == DB_ROW)
+		json_object_set_new(r->view, "versions", json_integer(db_col_int64(st, 0)));
 	db_done(st);
 	json_object_set_new(r->view, "form", t);
 	form_view(r, formdef_find("assignment_text"), NULL, t);
@@ -210,13 +210,13 @@ int assignment_text_save(struct req *r)
 		return 400;
 	if (db_begin() < 0)
 		return http_fail(r, 500, NULL);
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	int ok = 0;
 	if (st) {
 		db_bindf(st, "tii", text, now_unix(), r->user.id);
-		ok = db_write(st, NULL) == SQLITE_DONE;
+		ok = db_write(st, NULL) == DB_DONE;
 	}
-	if (!ok || audit_log(r->user.id, "create", "assignment_text", sqlite3_last_insert_rowid(db()), 0) < 0 ||
+	if (!ok || audit_log(r->user.id, "create", "assignment_text", db_last_id(), 0) < 0 ||
 	    db_commit() < 0) {
 		db_rollback();
 		return http_fail(r, 500, NULL);

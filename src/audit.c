@@ -17,16 +17,16 @@ long long audit_insert(long long user_id, const char *entity, long long person_i
 {
 	if (db_begin() < 0)
 		return -1;
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	int ok = 0;
 	if (st) {
 		va_list ap;
 		va_start(ap, fmt);
 		db_vbindf(st, fmt, ap);
 		va_end(ap);
-		ok = db_write(st, NULL) == SQLITE_DONE;
+		ok = db_write(st, NULL) == DB_DONE;
 	}
-	long long id = sqlite3_last_insert_rowid(db());
+	long long id = db_last_id();
 	if (!ok || audit_log(user_id, "create", entity, id, person_id) < 0 || db_commit() < 0) {
 		db_rollback();
 		return -1;
@@ -39,8 +39,8 @@ int audit_update(long long user_id, const char *entity, long long entity_id, lon
 {
 	if (db_begin() < 0)
 		return -1;
-	sqlite3_stmt *st = db_stmt(sql);
-	int changed = 0, rc = SQLITE_ERROR;
+	dbstmt *st = db_stmt(sql);
+	int changed = 0, rc = DB_ERROR;
 	if (st) {
 		va_list ap;
 		va_start(ap, fmt);
@@ -48,11 +48,11 @@ int audit_update(long long user_id, const char *entity, long long entity_id, lon
 		va_end(ap);
 		rc = db_write(st, &changed);
 	}
-	if (rc == SQLITE_DONE && !changed) {
+	if (rc == DB_DONE && !changed) {
 		db_rollback();
 		return 0;
 	}
-	if (rc != SQLITE_DONE || audit_log(user_id, "update", entity, entity_id, person_id) < 0 || db_commit() < 0) {
+	if (rc != DB_DONE || audit_log(user_id, "update", entity, entity_id, person_id) < 0 || db_commit() < 0) {
 		db_rollback();
 		return -1;
 	}
@@ -62,12 +62,12 @@ int audit_update(long long user_id, const char *entity, long long entity_id, lon
 /* Runs a cached PRAGMA statement on this thread's connection. Returns 0 or -1. */
 static int run_pragma(const char *sql)
 {
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
-	int rc = sqlite3_step(st);
+	int rc = db_step(st);
 	db_done(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+	return rc == DB_DONE || rc == DB_ROW ? 0 : -1;
 }
 
 /* Returns 1 for actions that record a look, not a change. */
@@ -84,29 +84,29 @@ int audit_log(long long user_id, const char *action, const char *entity,
 	/* a lone record of a read is committed without waiting for the disk:
 	 * it survives a crash of the server, and reaches the disk with the
 	 * next change or checkpoint (see docs/design.md, "Audit durability") */
-	int lazy = sqlite3_get_autocommit(db()) && is_read_like(action);
+	int lazy = !db_in_transaction() && is_read_like(action);
 	if (lazy && run_pragma("PRAGMA synchronous=NORMAL") < 0)
 		return -1;
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st) {
 		if (lazy)
 			run_pragma("PRAGMA synchronous=FULL");
 		return -1;
 	}
-	sqlite3_bind_int64(st, 1, now_unix());
+	db_bind_int64(st, 1, now_unix());
 	if (user_id)
-		sqlite3_bind_int64(st, 2, user_id);
-	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, entity, -1, SQLITE_TRANSIENT);
+		db_bind_int64(st, 2, user_id);
+	db_bind_text(st, 3, action, -1);
+	db_bind_text(st, 4, entity, -1);
 	if (entity_id)
-		sqlite3_bind_int64(st, 5, entity_id);
+		db_bind_int64(st, 5, entity_id);
 	if (person_id)
-		sqlite3_bind_int64(st, 6, person_id);
-	int rc = sqlite3_step(st);
+		db_bind_int64(st, 6, person_id);
+	int rc = db_step(st);
 	db_done(st);
 	if (lazy && run_pragma("PRAGMA synchronous=FULL") < 0)
-		rc = SQLITE_ERROR;
-	if (rc != SQLITE_DONE) {
+		rc = DB_ERROR;
+	if (rc != DB_DONE) {
 		fprintf(stderr, "audit: write failed (%s)\n", action);
 		return -1;
 	}
@@ -123,13 +123,13 @@ int audit_seen(long long user_id, const char *entity, const long long *ids, size
 	int rc = db_begin();
 	long long now = now_unix();
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		sqlite3_stmt *st = db_stmt(sql);
+		dbstmt *st = db_stmt(sql);
 		if (!st) {
 			rc = -1;
 			break;
 		}
 		db_bindf(st, "iiti", now, user_id, entity, ids[i]);
-		rc = db_write(st, NULL) == SQLITE_DONE ? 0 : -1;
+		rc = db_write(st, NULL) == DB_DONE ? 0 : -1;
 	}
 	if (rc == 0 && db_commit() < 0)
 		rc = -1;
@@ -274,11 +274,11 @@ int audit_list(struct req *r)
 			view_error(r, "person", "Sök med personens id-nummer. Personnummer kan bara chefen söka på.");
 		} else if (is_pnr) {
 			static const char by_pnr[] = "SELECT id FROM persons WHERE personnummer = :pnr";
-			sqlite3_stmt *st = db_stmt(by_pnr);
+			dbstmt *st = db_stmt(by_pnr);
 			if (!st)
 				return http_fail(r, 500, NULL);
 			db_bind_named_text(st, ":pnr", p.normalized);
-			person_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+			person_id = db_step(st) == DB_ROW ? db_col_int64(st, 0) : -1;
 			db_done(st);
 		} else if (!person_id) {
 			view_error(r, "person", "Skriv personnumret (ÅÅÅÅMMDD-NNNN, ÅÅMMDD-NNNN) eller personens id-nummer.");
@@ -286,11 +286,11 @@ int audit_list(struct req *r)
 	}
 	if (user && *user) {	/* a name nobody has is a typing error, not "no rows" */
 		static const char known[] = "SELECT 1 FROM users WHERE username = :u";
-		sqlite3_stmt *st = db_stmt(known);
+		dbstmt *st = db_stmt(known);
 		if (!st)
 			return http_fail(r, 500, NULL);
 		db_bind_named_text(st, ":u", user);
-		int found = sqlite3_step(st) == SQLITE_ROW;
+		int found = db_step(st) == DB_ROW;
 		db_done(st);
 		if (!found)
 			view_error(r, "user", "Det finns ingen användare med det användarnamnet.");
@@ -315,22 +315,22 @@ int audit_list(struct req *r)
 		return 400;
 	}
 
-	sqlite3_stmt *st = db_stmt(audit_sql);
+	dbstmt *st = db_stmt(audit_sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	db_bind_text_or_null(st, 1, user);
 	db_bind_text_or_null(st, 2, entity);
 	db_bind_text_or_null(st, 3, action);
 	if (from && *from)
-		sqlite3_bind_int64(st, 4, local_midnight(from));
+		db_bind_int64(st, 4, local_midnight(from));
 	if (to && *to)
-		sqlite3_bind_int64(st, 5, local_midnight(to) + 24 * 3600);
+		db_bind_int64(st, 5, local_midnight(to) + 24 * 3600);
 	if (before_id && !csv)
-		sqlite3_bind_int64(st, 6, before_id);
-	sqlite3_bind_int(st, 7, csv ? AUDIT_CSV_MAX + 1 : AUDIT_PAGE + 1);
+		db_bind_int64(st, 6, before_id);
+	db_bind_int(st, 7, csv ? AUDIT_CSV_MAX + 1 : AUDIT_PAGE + 1);
 	if (person_id > 0)
-		sqlite3_bind_int64(st, 8, person_id);
-	sqlite3_bind_int(st, 9, names);
+		db_bind_int64(st, 8, person_id);
+	db_bind_int(st, 9, names);
 
 	struct buf out;
 	buf_init(&out);
@@ -342,18 +342,18 @@ int audit_list(struct req *r)
 	json_t *rows = json_array();
 	long long last_id = 0;
 	int n = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		if (++n > (csv ? AUDIT_CSV_MAX : AUDIT_PAGE))
 			break;
 		char when[17], eid[24] = "", pid[24] = "";
-		local_time(sqlite3_column_int64(st, 1), when);
-		last_id = sqlite3_column_int64(st, 0);
-		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
-			snprintf(eid, sizeof eid, "%lld", (long long)sqlite3_column_int64(st, 5));
-		if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
-			snprintf(pid, sizeof pid, "%lld", (long long)sqlite3_column_int64(st, 6));
+		local_time(db_col_int64(st, 1), when);
+		last_id = db_col_int64(st, 0);
+		if (db_col_type(st, 5) != DB_NULL)
+			snprintf(eid, sizeof eid, "%lld", (long long)db_col_int64(st, 5));
+		if (db_col_type(st, 6) != DB_NULL) {
+			snprintf(pid, sizeof pid, "%lld", (long long)db_col_int64(st, 6));
 			if (names)	/* the manager sees who: that is a look at the person too */
-				http_saw_person(r, sqlite3_column_int64(st, 6));
+				http_saw_person(r, db_col_int64(st, 6));
 		}
 		const char *cells[] = { when, db_col_text(st, 2), action_label(db_col_text(st, 3)),
 			entity_label(r, db_col_text(st, 4)), eid, pid, db_col_text(st, 7), db_col_text(st, 8) };
@@ -367,7 +367,7 @@ int audit_list(struct req *r)
 		json_array_append_new(rows, row);
 	}
 	db_done(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (rc != DB_ROW && rc != DB_DONE) {
 		json_decref(rows);
 		buf_free(&out);
 		return http_fail(r, 500, NULL);

@@ -73,12 +73,12 @@ static int load_csrf_key(void)
 	static const char sel[] = "SELECT value FROM secrets WHERE name = 'csrf'";
 	static const char ins[] = "INSERT OR IGNORE INTO secrets(name, value) VALUES('csrf', ?)";
 	for (int attempt = 0; attempt < 2; attempt++) {
-		sqlite3_stmt *st = db_stmt(sel);
+		dbstmt *st = db_stmt(sel);
 		if (!st)
 			return -1;
-		if (sqlite3_step(st) == SQLITE_ROW &&
-		    sqlite3_column_bytes(st, 0) == (int)sizeof csrf_key) {
-			memcpy(csrf_key, sqlite3_column_blob(st, 0), sizeof csrf_key);
+		if (db_step(st) == DB_ROW &&
+		    db_col_bytes(st, 0) == (int)sizeof csrf_key) {
+			memcpy(csrf_key, db_col_blob(st, 0), sizeof csrf_key);
 			db_done(st);
 			return 0;
 		}
@@ -88,11 +88,11 @@ static int load_csrf_key(void)
 		st = db_stmt(ins);
 		if (!st)
 			return -1;
-		sqlite3_bind_blob(st, 1, key, sizeof key, SQLITE_TRANSIENT);
-		int rc = sqlite3_step(st);
+		db_bind_blob(st, 1, key, sizeof key);
+		int rc = db_step(st);
 		db_done(st);
 		sodium_memzero(key, sizeof key);
-		if (rc != SQLITE_DONE)
+		if (rc != DB_DONE)
 			return -1;
 	}
 	return -1;
@@ -220,30 +220,30 @@ int session_create(long long user_id, char token[65])
 	unsigned char h[32];
 	auth_new_token(token);
 	token_hash(token, h);
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
 	long long now = now_unix();
-	sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, user_id);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_int64(st, 4, now);
-	int rc = sqlite3_step(st);
+	db_bind_blob(st, 1, h, sizeof h);
+	db_bind_int64(st, 2, user_id);
+	db_bind_int64(st, 3, now);
+	db_bind_int64(st, 4, now);
+	int rc = db_step(st);
 	db_done(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == DB_DONE ? 0 : -1;
 }
 
 /* Runs a one-parameter-set UPDATE on sessions. Returns 0 or -1. */
 static int session_update(const char *sql, long long a, long long b)
 {
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, a);
-	sqlite3_bind_int64(st, 2, b);
-	int rc = sqlite3_step(st);
+	db_bind_int64(st, 1, a);
+	db_bind_int64(st, 2, b);
+	int rc = db_step(st);
 	db_done(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == DB_DONE ? 0 : -1;
 }
 
 int session_load(const char *token, struct user *u, struct arena *a)
@@ -262,24 +262,24 @@ int session_load(const char *token, struct user *u, struct arena *a)
 		return 0;
 	unsigned char h[32];
 	token_hash(token, h);
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
-	sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
+	db_bind_blob(st, 1, h, sizeof h);
+	int rc = db_step(st);
+	if (rc != DB_ROW) {
 		db_done(st);
-		return rc == SQLITE_DONE ? 0 : -1;
+		return rc == DB_DONE ? 0 : -1;
 	}
-	long long sid = sqlite3_column_int64(st, 0);
-	long long created = sqlite3_column_int64(st, 1);
-	long long seen = sqlite3_column_int64(st, 2);
-	int active = sqlite3_column_int(st, 9);
-	u->id = sqlite3_column_int64(st, 3);
+	long long sid = db_col_int64(st, 0);
+	long long created = db_col_int64(st, 1);
+	long long seen = db_col_int64(st, 2);
+	int active = db_col_int(st, 9);
+	u->id = db_col_int64(st, 3);
 	u->username = arena_strdup(a, db_col_text(st, 4));
 	u->name = arena_strdup(a, db_col_text(st, 5));
 	u->role = role_from_name(db_col_text(st, 6));
-	u->district_id = sqlite3_column_int64(st, 7);
+	u->district_id = db_col_int64(st, 7);
 	u->district = arena_strdup(a, db_col_text(st, 8));
 	db_done(st);
 
@@ -300,14 +300,14 @@ int session_end(const char *token)
 	static const char sql[] = "UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL";
 	unsigned char h[32];
 	token_hash(token, h);
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, now_unix());
-	sqlite3_bind_blob(st, 2, h, sizeof h, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
+	db_bind_int64(st, 1, now_unix());
+	db_bind_blob(st, 2, h, sizeof h);
+	int rc = db_step(st);
 	db_done(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == DB_DONE ? 0 : -1;
 }
 
 int session_end_user(long long user_id)
@@ -370,16 +370,16 @@ static long long bucket_wait(const struct bucket *b, int limit, long long now)
 }
 
 /* Reads one bucket with st (already bound but for nothing). Returns 0 or -1. */
-static int bucket_read(sqlite3_stmt *st, struct bucket *b)
+static int bucket_read(dbstmt *st, struct bucket *b)
 {
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		b->n = sqlite3_column_int64(st, 0);
-		b->running = sqlite3_column_int64(st, 1);
-		b->last_ms = sqlite3_column_int64(st, 2);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		b->n = db_col_int64(st, 0);
+		b->running = db_col_int64(st, 1);
+		b->last_ms = db_col_int64(st, 2);
 	}
 	db_done(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return rc == DB_ROW ? 0 : -1;
 }
 
 /* Returns the longer wait of the account's and the address's bucket, or -1. */
@@ -396,22 +396,22 @@ static long long throttle_check(const unsigned char key[16], const char *addr, l
 	    "SELECT count(*), coalesce(sum(done = 0 AND at_ms > ?3), 0), coalesce(max(at_ms), 0) "
 	    "FROM login_attempts WHERE address = ?1 AND at_ms > ?2";
 	struct bucket acc = { 0, 0, 0 }, adr = { 0, 0, 0 };
-	sqlite3_stmt *st = db_stmt(by_account);
+	dbstmt *st = db_stmt(by_account);
 	if (!st)
 		return -1;
-	sqlite3_bind_blob(st, 1, key, 16, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, addr, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 3, throttle_account_limit);
-	sqlite3_bind_int64(st, 4, now - THROTTLE_WINDOW_MS);
-	sqlite3_bind_int64(st, 5, now - THROTTLE_STALE_MS);
+	db_bind_blob(st, 1, key, 16);
+	db_bind_text(st, 2, addr, -1);
+	db_bind_int(st, 3, throttle_account_limit);
+	db_bind_int64(st, 4, now - THROTTLE_WINDOW_MS);
+	db_bind_int64(st, 5, now - THROTTLE_STALE_MS);
 	if (bucket_read(st, &acc) < 0)
 		return -1;
 	st = db_stmt(by_address);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, addr, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, now - THROTTLE_WINDOW_MS);
-	sqlite3_bind_int64(st, 3, now - THROTTLE_STALE_MS);
+	db_bind_text(st, 1, addr, -1);
+	db_bind_int64(st, 2, now - THROTTLE_WINDOW_MS);
+	db_bind_int64(st, 3, now - THROTTLE_STALE_MS);
 	if (bucket_read(st, &adr) < 0)
 		return -1;
 	long long w1 = bucket_wait(&acc, throttle_account_limit, now);
@@ -448,20 +448,20 @@ long long throttle_reserve(const char *username, const char *address, long long 
 		goto out;
 	wait = throttle_check(key, addr, now_ms);
 	if (wait == 0) {
-		sqlite3_stmt *st = db_stmt(ins);
+		dbstmt *st = db_stmt(ins);
 		if (!st)
 			goto fail;
-		sqlite3_bind_int64(st, 1, now_ms);
-		sqlite3_bind_blob(st, 2, key, 16, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 3, addr, -1, SQLITE_TRANSIENT);
-		if (db_write(st, NULL) != SQLITE_DONE)
+		db_bind_int64(st, 1, now_ms);
+		db_bind_blob(st, 2, key, 16);
+		db_bind_text(st, 3, addr, -1);
+		if (db_write(st, NULL) != DB_DONE)
 			goto fail;
-		*id = sqlite3_last_insert_rowid(db());
+		*id = db_last_id();
 		st = db_stmt(prune);
 		if (!st)
 			goto fail;
-		sqlite3_bind_int64(st, 1, now_ms - THROTTLE_WINDOW_MS);
-		if (db_write(st, NULL) != SQLITE_DONE)
+		db_bind_int64(st, 1, now_ms - THROTTLE_WINDOW_MS);
+		if (db_write(st, NULL) != DB_DONE)
 			goto fail;
 	}
 	if (wait >= 0 && db_commit() == 0)
@@ -485,15 +485,15 @@ void throttle_settle(long long id, int result)
 	static const char unused[] = "DELETE FROM login_attempts WHERE id = ?1";
 	if (!id || db_lazy_commits(1) < 0)
 		return;
-	sqlite3_stmt *st = db_stmt(result > 0 ? ok : result == 0 ? failed : unused);
+	dbstmt *st = db_stmt(result > 0 ? ok : result == 0 ? failed : unused);
 	if (st) {
-		sqlite3_bind_int64(st, 1, id);
-		if (db_write(st, NULL) != SQLITE_DONE)
+		db_bind_int64(st, 1, id);
+		if (db_write(st, NULL) != DB_DONE)
 			fprintf(stderr, "throttle: could not settle an attempt\n");
 	}
 	if (result > 0 && (st = db_stmt(unused)) != NULL) {	/* a success is no attempt to count */
-		sqlite3_bind_int64(st, 1, id);
-		if (db_write(st, NULL) != SQLITE_DONE)
+		db_bind_int64(st, 1, id);
+		if (db_write(st, NULL) != DB_DONE)
 			fprintf(stderr, "throttle: could not settle an attempt\n");
 	}
 	db_lazy_commits(0);

@@ -444,8 +444,8 @@ static int check_foreign_keys(sqlite3 *h, char **msg)
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (rows++ == 0)
-			snprintf(first, sizeof first, "%.64s row %lld -> %.64s", db_col_text(st, 0),
-			    sqlite3_column_int64(st, 1), db_col_text(st, 2));
+			snprintf(first, sizeof first, "%.64s row %lld -> %.64s", (const char *)sqlite3_column_text(st, 0),
+			    sqlite3_column_int64(st, 1), (const char *)sqlite3_column_text(st, 2));
 	if (rc != SQLITE_DONE) {
 		append_flat(&b, sqlite3_errmsg(h));
 		rows = rows ? rows : 1;

@@ -120,7 +120,7 @@ json_t *checklist_missing_items(struct req *r, int overdue, int limit)
 	char today[11], due[8], late[8];
 	date_today(today);
 	checklist_months(today, due, late);
-	sqlite3_stmt *st = db_stmt(r->user.role == ROLE_CM ? cm_sql : r->user.role == ROLE_SOC ? soc_sql : sql);
+	dbstmt *st = db_stmt(r->user.role == ROLE_CM ? cm_sql : r->user.role == ROLE_SOC ? soc_sql : sql);
 	if (!st)
 		return NULL;
 	scope_bind(st, r);
@@ -174,7 +174,7 @@ int checklists_list(struct req *r)
 	const char *state = http_param(r, "state");
 	if (!one_of(filter, state) || (landlord && !strcmp(state, "draft")))
 		state = landlord ? "sent" : "all";
-	sqlite3_stmt *st = db_stmt(strcmp(state, "all") ? state_sql : all_sql);
+	dbstmt *st = db_stmt(strcmp(state, "all") ? state_sql : all_sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	scope_bind(st, r);
@@ -242,11 +242,11 @@ int checklist_create(struct req *r)
 		return http_fail(r, 400, arena_printf(&r->arena, "Boendet började %s, så det finns ingen checklista för %s. "
 		    "Checklistor görs för månader då boendet pågår, från %s. Ingen checklista har skapats.", move_in, name, first));
 	}
-	sqlite3_stmt *st = db_stmt(existing_sql);
+	dbstmt *st = db_stmt(existing_sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	db_bindf(st, "it", tid, month);
-	long long existing = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	long long existing = db_step(st) == DB_ROW ? db_col_int64(st, 0) : 0;
 	db_done(st);
 	if (existing)
 		return http_redirect(r, arena_printf(&r->arena, "/checklists/%lld", existing));

@@ -32,10 +32,10 @@ static int list_view(struct req *r, const struct list_kind *k)
 {
 	static const char sql[] = "SELECT id, label, position, active, version FROM config_items WHERE list = ? "
 	    "ORDER BY active DESC, position, id";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
-	sqlite3_bind_text(st, 1, k->list, -1, SQLITE_STATIC);
+	db_bind_text(st, 1, k->list, -1);
 	json_t *rows = db_rows_json(st, 0, NULL);
 	if (!rows)
 		return http_fail(r, 500, NULL);
@@ -90,7 +90,7 @@ int config_create(struct req *r)
 		int rc = list_view(r, k);
 		return rc == 200 ? 409 : rc;
 	}
-	long long id = sqlite3_last_insert_rowid(db());
+	long long id = db_last_id();
 	if (audit_log(r->user.id, "create", "config_item", id, 0) < 0 || db_commit() < 0) {
 		db_rollback();
 		return http_fail(r, 500, NULL);
@@ -124,21 +124,21 @@ int config_update(struct req *r)
 	}
 	if (db_begin() < 0)
 		return http_fail(r, 500, NULL);
-	sqlite3_stmt *st = db_stmt(sql);
-	int changed = 0, rc = SQLITE_ERROR;
+	dbstmt *st = db_stmt(sql);
+	int changed = 0, rc = DB_ERROR;
 	if (st) {
 		db_bindf(st, "tiiiiiti", label, position, (long long)active, now_unix(), r->user.id,
 		    id, k->list, version);
 		rc = db_write(st, &changed);
 	}
-	if (rc == SQLITE_DONE && !changed) {
+	if (rc == DB_DONE && !changed) {
 		db_rollback();
 		form_conflict(r, NULL, NULL, arena_printf(&r->arena, "label-%lld", id), k->item, NULL);
 		form_conflict_typed(r, v);
 		int lrc = list_view(r, k);
 		return lrc == 200 ? 409 : lrc;
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != DB_DONE) {
 		db_rollback();
 		view_error(r, arena_printf(&r->arena, "label-%lld", id), "Det finns redan en punkt med den benämningen.");
 		int lrc = list_view(r, k);

@@ -1,36 +1,60 @@
-/* db.c - per-thread SQLite connections, statement cache, migrations. */
+/*
+ * db.c - the storage seam: per-thread connections, the statement cache,
+ * transactions, migrations and the row helpers, over SQLite (here) or
+ * PostgreSQL (db_pg.c). A dbstmt is a sqlite3_stmt under SQLite and a
+ * struct pgstmt under PostgreSQL; one process uses one engine, chosen by
+ * db_open/db_migrate from the target's form.
+ */
 #define _POSIX_C_SOURCE 200809L
 #include "db.h"
 #include "assets.h"
 #include "date.h"
+#include "db_pg.h"
 #include "form.h"
 #include "util.h"
 
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#define LITE(st) ((sqlite3_stmt *)(void *)(st))
+#define PG (engine == DB_POSTGRESQL)
+
 struct cached {
 	const char *sql;
-	sqlite3_stmt *st;
+	dbstmt *st;
 };
 
 struct conn {
-	sqlite3 *h;
+	sqlite3 *h;		/* SQLite */
+	struct pgconn *pg;	/* PostgreSQL */
 	struct cached *cache;
 	size_t n, cap;
 	struct conn *next;
 };
 
+static enum db_engine engine;
 static char *db_path;
 static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct conn *conns;
 static _Thread_local struct conn *tl;
 static const char *plan_log;	/* BF_PLAN_LOG, see log_plan */
 static _Thread_local int storage_fault;	/* see db_storage_fault */
+
+enum db_engine db_engine(void)
+{
+	return engine;
+}
+
+int db_is_postgresql(const char *target)
+{
+	return strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0 ||
+	    (strchr(target, '=') && !strchr(target, '/'));
+}
 
 /* Remembers a result code that says the storage failed: the disk is full
  * (SQLITE_FULL), an I/O error (SQLITE_IOERR_*), or the file cannot be
@@ -41,6 +65,11 @@ static int note(int rc)
 	if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_READONLY)
 		storage_fault = 1;
 	return rc;
+}
+
+void db_note_storage_fault(void)
+{
+	storage_fault = 1;
 }
 
 int db_storage_fault(void)
@@ -203,23 +232,13 @@ int db_schema_version(sqlite3 *h)
 	return v;
 }
 
-int db_open(const char *path, char *err, size_t errlen)
+/* Checks version v of the database at target against this program.
+ * Returns 0, or -1 with err. */
+static int check_version(int v, const char *target, char *err, size_t errlen)
 {
-	/* no global allocation statistics: they take one process-wide mutex on
-	 * every SQLite malloc, which both worker threads then queue on. Only
-	 * possible before SQLite initialises; later calls fail harmlessly. */
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	plan_log = getenv("BF_PLAN_LOG");
-	const char *slow = getenv("BF_SLOW_MS");
-	slow_ns = slow ? atoll(slow) * 1000000LL : 0;
-	sqlite3 *h = open_handle(path, err, errlen);
-	if (!h)
-		return -1;
-	int v = db_schema_version(h);
-	sqlite3_close(h);
 	int known = db_known_version();
 	if (v < 0) {
-		snprintf(err, errlen, "%s is not a bostadforst database", path);
+		snprintf(err, errlen, "%s is not a bostadforst database", PG ? "the PostgreSQL database" : target);
 		return -1;
 	}
 	if (v > known) {
@@ -229,17 +248,121 @@ int db_open(const char *path, char *err, size_t errlen)
 	}
 	if (v < known) {
 		snprintf(err, errlen, "database schema version %d is older than this program (%d); "
-		    "run: bostadforst migrate --db %s", v, known, path);
+		    "run: bostadforst migrate --db %s", v, known, PG ? "<the same connection string>" : target);
 		return -1;
 	}
-	free(db_path);
-	db_path = xstrdup(path);
 	return 0;
 }
 
-int db_migrate(const char *path, char *err, size_t errlen)
+int db_open(const char *target, char *err, size_t errlen)
 {
-	sqlite3 *h = open_handle(path, err, errlen);
+	plan_log = getenv("BF_PLAN_LOG");
+	const char *slow = getenv("BF_SLOW_MS");
+	slow_ns = slow ? atoll(slow) * 1000000LL : 0;
+	int v;
+	if (db_is_postgresql(target)) {
+		engine = DB_POSTGRESQL;
+		struct pgconn *c = pg_connect(target, err, errlen);
+		if (!c)
+			return -1;
+		v = pg_schema_version(c);
+		pg_disconnect(c);
+	} else {
+		engine = DB_SQLITE;
+		/* no global allocation statistics: they take one process-wide mutex on
+		 * every SQLite malloc, which both worker threads then queue on. Only
+		 * possible before SQLite initialises; later calls fail harmlessly. */
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		sqlite3 *h = open_handle(target, err, errlen);
+		if (!h)
+			return -1;
+		v = db_schema_version(h);
+		sqlite3_close(h);
+	}
+	if (check_version(v, target, err, errlen) < 0)
+		return -1;
+	free(db_path);
+	db_path = xstrdup(target);
+	return 0;
+}
+
+/* Returns the embedded PostgreSQL twin of SQLite migration file name
+ * ("0001_init.sql"), or NULL when migrations-pg/ lacks it. */
+static const struct asset *pg_twin(const char *name)
+{
+	for (size_t i = 0; i < nassets; i++)
+		if (strncmp(assets[i].path, "migrations-pg/", 14) == 0 && strcmp(assets[i].path + 14, name) == 0)
+			return &assets[i];
+	return NULL;
+}
+
+/* db_migrate for PostgreSQL: the SQLite built-ins (functions.sql, replaced
+ * every time), then each pending migration in its own transaction, all
+ * under an advisory lock so that two nodes started together migrate once. */
+static int pg_migrate(const char *target, char *err, size_t errlen)
+{
+	struct pgconn *c = pg_connect(target, err, errlen);
+	if (!c)
+		return -1;
+	int applied = -1;
+	if (pg_exec(c, "SELECT pg_advisory_lock(7352)", err, errlen) < 0)
+		goto out;
+	const struct asset *fn = pg_twin("functions.sql");
+	if (!fn || pg_exec(c, (const char *)fn->data, err, errlen) < 0)
+		goto out;
+	int v = pg_schema_version(c), known = db_known_version();
+	if (v < 0 || v > known) {
+		snprintf(err, errlen, v < 0 ? "not a bostadforst database" :
+		    "database schema version is newer than this program; refusing");
+		goto out;
+	}
+	if (pg_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations (version bigint PRIMARY KEY, "
+	    "name text NOT NULL, applied_at bigint NOT NULL)", err, errlen) < 0)
+		goto out;
+	applied = 0;
+	int n = 0;
+	for (size_t i = 0; i < nassets; i++) {
+		if (strncmp(assets[i].path, "migrations/", 11) != 0)
+			continue;
+		if (++n <= v)
+			continue;
+		if (n > known)
+			break;
+		const char *name = assets[i].path + 11;
+		const struct asset *m = pg_twin(name);
+		if (!m) {
+			snprintf(err, errlen, "migrations-pg/%s is missing", name);
+			applied = -1;
+			break;
+		}
+		char ins[200];
+		snprintf(ins, sizeof ins, "INSERT INTO schema_migrations(version, name, applied_at) "
+		    "VALUES(%d, '%s', extract(epoch from now())::bigint)", n, name);
+		if (pg_exec(c, "BEGIN", err, errlen) < 0 || pg_exec(c, (const char *)m->data, err, errlen) < 0 ||
+		    pg_exec(c, ins, err, errlen) < 0 || pg_exec(c, "COMMIT", err, errlen) < 0) {
+			char why[400];
+			snprintf(why, sizeof why, "%s", err);
+			snprintf(err, errlen, "migrations-pg/%s: %s", name, why);
+			pg_exec(c, "ROLLBACK", NULL, 0);
+			applied = -1;
+			break;
+		}
+		applied++;
+	}
+	pg_exec(c, "SELECT pg_advisory_unlock(7352)", NULL, 0);
+out:
+	pg_disconnect(c);
+	return applied;
+}
+
+int db_migrate(const char *target, char *err, size_t errlen)
+{
+	if (db_is_postgresql(target)) {
+		engine = DB_POSTGRESQL;
+		return pg_migrate(target, err, errlen);
+	}
+	engine = DB_SQLITE;
+	sqlite3 *h = open_handle(target, err, errlen);
 	if (!h)
 		return -1;
 	int applied = 0;
@@ -295,26 +418,42 @@ fail:
 	return -1;
 }
 
-sqlite3 *db(void)
+/* Returns this thread's connection, opened on first use, or NULL. */
+static struct conn *conn(void)
 {
 	if (tl)
-		return tl->h;
+		return tl;
 	if (!db_path)
 		return NULL;
 	char err[256];
-	sqlite3 *h = open_handle(db_path, err, sizeof err);
-	if (!h) {
+	struct conn *c = xcalloc(1, sizeof *c);
+	if (PG)
+		c->pg = pg_connect(db_path, err, sizeof err);
+	else
+		c->h = open_handle(db_path, err, sizeof err);
+	if (!c->h && !c->pg) {
 		fprintf(stderr, "db: %s\n", err);
+		free(c);
+		storage_fault = 1;
 		return NULL;
 	}
-	struct conn *c = xcalloc(1, sizeof *c);
-	c->h = h;
 	pthread_mutex_lock(&conns_lock);
 	c->next = conns;
 	conns = c;
 	pthread_mutex_unlock(&conns_lock);
 	tl = c;
-	return h;
+	return c;
+}
+
+int db_connect(void)
+{
+	return conn() ? 0 : -1;
+}
+
+sqlite3 *db_sqlite(void)
+{
+	struct conn *c = conn();
+	return c ? c->h : NULL;
 }
 
 /* BF_PLAN_LOG=FILE: the query plan of every statement db_stmt prepares is
@@ -323,7 +462,7 @@ sqlite3 *db(void)
 static pthread_mutex_t plan_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Appends "-- SQL" and the EXPLAIN QUERY PLAN rows (id parent detail) of
- * sql to the plan log. */
+ * sql to the plan log. SQLite only. */
 static void log_plan(const char *sql)
 {
 	char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
@@ -347,43 +486,216 @@ static void log_plan(const char *sql)
 	sqlite3_finalize(st);
 }
 
-sqlite3_stmt *db_stmt(const char *sql)
+/* Prepares sql on connection c, persistent when cached. Returns NULL and
+ * logs on an error. */
+static dbstmt *prepare(struct conn *c, const char *sql, int cached)
 {
-	if (!db())
-		return NULL;
-	for (size_t i = 0; i < tl->n; i++)
-		if (tl->cache[i].sql == sql)
-			return tl->cache[i].st;
+	if (c->pg)
+		return pg_prepare(c->pg, sql, cached);
 	sqlite3_stmt *st;
-	if (note(sqlite3_prepare_v3(tl->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL)) != SQLITE_OK) {
-		fprintf(stderr, "db: prepare failed: %s\n", sqlite3_errmsg(tl->h));
+	if (note(sqlite3_prepare_v3(c->h, sql, -1, cached ? SQLITE_PREPARE_PERSISTENT : 0, &st, NULL)) != SQLITE_OK) {
+		fprintf(stderr, "db: prepare failed: %s\n", sqlite3_errmsg(c->h));
 		return NULL;
 	}
-	if (plan_log)
+	return (dbstmt *)(void *)st;
+}
+
+dbstmt *db_stmt(const char *sql)
+{
+	struct conn *c = conn();
+	if (!c)
+		return NULL;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->cache[i].sql == sql)
+			return c->cache[i].st;
+	dbstmt *st = prepare(c, sql, 1);
+	if (!st)
+		return NULL;
+	if (plan_log && !PG)
 		log_plan(sql);
-	if (tl->n == tl->cap) {
-		tl->cap = tl->cap ? tl->cap * 2 : 32;
-		tl->cache = xrealloc(tl->cache, tl->cap * sizeof *tl->cache);
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 32;
+		c->cache = xrealloc(c->cache, c->cap * sizeof *c->cache);
 	}
-	tl->cache[tl->n++] = (struct cached){ sql, st };
+	c->cache[c->n++] = (struct cached){ sql, st };
 	return st;
 }
 
-void db_done(sqlite3_stmt *st)
+dbstmt *db_prepare(const char *sql)
 {
-	if (st) {
-		note(sqlite3_reset(st));	/* the last step's error, if any */
-		sqlite3_clear_bindings(st);
+	struct conn *c = conn();
+	return c ? prepare(c, sql, 0) : NULL;
+}
+
+void db_finalize(dbstmt *st)
+{
+	if (!st)
+		return;
+	if (PG)
+		pg_finalize(st);
+	else
+		sqlite3_finalize(LITE(st));
+}
+
+void db_done(dbstmt *st)
+{
+	if (!st)
+		return;
+	if (PG) {
+		pg_reset(st);
+		return;
 	}
+	note(sqlite3_reset(LITE(st)));	/* the last step's error, if any */
+	sqlite3_clear_bindings(LITE(st));
+}
+
+int db_step(dbstmt *st)
+{
+	if (PG)
+		return pg_step(st);
+	int rc = sqlite3_step(LITE(st));
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc;
+	note(rc);
+	return rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY ? DB_CONSTRAINT_UNIQUE : rc;
+}
+
+void db_bind_int64(dbstmt *st, int idx, long long v)
+{
+	if (PG)
+		pg_bind_int64(st, idx, v);
+	else
+		sqlite3_bind_int64(LITE(st), idx, v);
+}
+
+void db_bind_int(dbstmt *st, int idx, int v)
+{
+	db_bind_int64(st, idx, v);
+}
+
+void db_bind_double(dbstmt *st, int idx, double v)
+{
+	if (PG)
+		pg_bind_double(st, idx, v);
+	else
+		sqlite3_bind_double(LITE(st), idx, v);
+}
+
+void db_bind_text(dbstmt *st, int idx, const char *s, int n)
+{
+	if (!s)
+		db_bind_null(st, idx);
+	else if (PG)
+		pg_bind_text(st, idx, s, n < 0 ? (int)strlen(s) : n);
+	else
+		sqlite3_bind_text(LITE(st), idx, s, n, SQLITE_TRANSIENT);
+}
+
+void db_bind_blob(dbstmt *st, int idx, const void *p, int n)
+{
+	if (PG)
+		pg_bind_blob(st, idx, p, n);
+	else
+		sqlite3_bind_blob(LITE(st), idx, p, n, SQLITE_TRANSIENT);
+}
+
+void db_bind_null(dbstmt *st, int idx)
+{
+	if (PG)
+		pg_bind_null(st, idx);
+	else
+		sqlite3_bind_null(LITE(st), idx);
+}
+
+int db_bind_index(dbstmt *st, const char *name)
+{
+	return PG ? pg_bind_index(st, name) : sqlite3_bind_parameter_index(LITE(st), name);
+}
+
+long long db_col_int64(dbstmt *st, int i)
+{
+	return PG ? pg_col_int64(st, i) : sqlite3_column_int64(LITE(st), i);
+}
+
+int db_col_int(dbstmt *st, int i)
+{
+	return (int)db_col_int64(st, i);
+}
+
+double db_col_double(dbstmt *st, int i)
+{
+	return PG ? pg_col_double(st, i) : sqlite3_column_double(LITE(st), i);
+}
+
+const char *db_col_str(dbstmt *st, int i)
+{
+	return PG ? pg_col_str(st, i) : (const char *)sqlite3_column_text(LITE(st), i);
+}
+
+const void *db_col_blob(dbstmt *st, int i)
+{
+	return PG ? pg_col_blob(st, i) : sqlite3_column_blob(LITE(st), i);
+}
+
+int db_col_bytes(dbstmt *st, int i)
+{
+	return PG ? pg_col_bytes(st, i) : sqlite3_column_bytes(LITE(st), i);
+}
+
+int db_col_type(dbstmt *st, int i)
+{
+	return PG ? pg_col_type(st, i) : sqlite3_column_type(LITE(st), i);
+}
+
+int db_col_count(dbstmt *st)
+{
+	return PG ? pg_col_count(st) : sqlite3_column_count(LITE(st));
+}
+
+const char *db_col_name(dbstmt *st, int i)
+{
+	return PG ? pg_col_name(st, i) : sqlite3_column_name(LITE(st), i);
+}
+
+long long db_last_id(void)
+{
+	struct conn *c = conn();
+	return !c ? 0 : c->pg ? pg_last_id(c->pg) : sqlite3_last_insert_rowid(c->h);
+}
+
+int db_changes(void)
+{
+	struct conn *c = conn();
+	return !c ? 0 : c->pg ? pg_changes(c->pg) : sqlite3_changes(c->h);
+}
+
+const char *db_errmsg(void)
+{
+	struct conn *c = conn();
+	return !c ? "no database connection" : c->pg ? pg_errmsg(c->pg) : sqlite3_errmsg(c->h);
+}
+
+int db_in_transaction(void)
+{
+	struct conn *c = conn();
+	return !c ? 0 : c->pg ? pg_in_transaction(c->pg) : !sqlite3_get_autocommit(c->h);
 }
 
 int db_exec(const char *sql)
 {
-	sqlite3 *h = db();
-	if (!h)
+	struct conn *c = conn();
+	if (!c)
 		return -1;
+	if (c->pg) {
+		char err[300];
+		if (pg_exec(c->pg, sql, err, sizeof err) < 0) {
+			fprintf(stderr, "db: %s\n", err);
+			return -1;
+		}
+		return 0;
+	}
 	char *msg = NULL;
-	if (note(sqlite3_exec(h, sql, NULL, NULL, &msg)) != SQLITE_OK) {
+	if (note(sqlite3_exec(c->h, sql, NULL, NULL, &msg)) != SQLITE_OK) {
 		fprintf(stderr, "db: %s\n", msg ? msg : "error");
 		sqlite3_free(msg);
 		return -1;
@@ -393,12 +705,15 @@ int db_exec(const char *sql)
 
 int db_lazy_commits(int lazy)
 {
+	if (PG)
+		return db_exec(lazy ? "SET synchronous_commit = off" : "SET synchronous_commit = on");
 	return db_exec(lazy ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
 }
 
 int db_begin(void)
 {
-	return db_exec("BEGIN IMMEDIATE");
+	/* 7351: the writers' turn, the same discipline as BEGIN IMMEDIATE */
+	return db_exec(PG ? "BEGIN; SELECT pg_advisory_xact_lock(7351)" : "BEGIN IMMEDIATE");
 }
 
 int db_commit(void)
@@ -408,23 +723,59 @@ int db_commit(void)
 
 void db_rollback(void)
 {
-	sqlite3 *h = db();
-	if (h && !sqlite3_get_autocommit(h))
-		note(sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL));
+	struct conn *c = conn();
+	if (!c)
+		return;
+	if (c->pg) {
+		if (pg_in_transaction(c->pg))
+			pg_exec(c->pg, "ROLLBACK", NULL, 0);
+	} else if (!sqlite3_get_autocommit(c->h))
+		note(sqlite3_exec(c->h, "ROLLBACK", NULL, NULL, NULL));
 }
 
-void db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
+int db_secure_delete(int on)
+{
+	if (PG)
+		return 0;	/* no such switch: VACUUM in db_scrub does what can be done */
+	return db_exec(on ? "PRAGMA secure_delete = ON" : "PRAGMA secure_delete = OFF");
+}
+
+void db_scrub(int *vacuumed, int *checkpointed)
+{
+	*vacuumed = db_exec("VACUUM") == 0;
+	if (PG) {
+		*checkpointed = 1;	/* the server's own checkpoints recycle its log */
+		return;
+	}
+	int logn = 0, done = 0;
+	*checkpointed = sqlite3_wal_checkpoint_v2(tl->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, &logn, &done) == SQLITE_OK;
+}
+
+void db_bind_text_or_null(dbstmt *st, int idx, const char *s)
 {
 	if (s && *s)
-		sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, idx, s, -1);
 	else
-		sqlite3_bind_null(st, idx);
+		db_bind_null(st, idx);
 }
 
-const char *db_col_text(sqlite3_stmt *st, int i)
+const char *db_col_text(dbstmt *st, int i)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
-	return s ? (const char *)s : "";
+	const char *s = db_col_str(st, i);
+	return s ? s : "";
+}
+
+/* Closes connection c and frees its statements. */
+static void close_conn(struct conn *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		db_finalize(c->cache[i].st);
+	free(c->cache);
+	if (c->pg)
+		pg_disconnect(c->pg);
+	else
+		sqlite3_close(c->h);
+	free(c);
 }
 
 void db_thread_end(void)
@@ -439,11 +790,7 @@ void db_thread_end(void)
 			break;
 		}
 	pthread_mutex_unlock(&conns_lock);
-	for (size_t i = 0; i < c->n; i++)
-		sqlite3_finalize(c->cache[i].st);
-	free(c->cache);
-	sqlite3_close(c->h);
-	free(c);
+	close_conn(c);
 	tl = NULL;
 }
 
@@ -455,17 +802,13 @@ void db_close_all(void)
 	pthread_mutex_unlock(&conns_lock);
 	while (c) {
 		struct conn *next = c->next;
-		for (size_t i = 0; i < c->n; i++)
-			sqlite3_finalize(c->cache[i].st);
-		free(c->cache);
-		sqlite3_close(c->h);
-		free(c);
+		close_conn(c);
 		c = next;
 	}
 	tl = NULL;
 }
 
-void db_bindf(sqlite3_stmt *st, const char *fmt, ...)
+void db_bindf(dbstmt *st, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -473,37 +816,32 @@ void db_bindf(sqlite3_stmt *st, const char *fmt, ...)
 	va_end(ap);
 }
 
-void db_vbindf(sqlite3_stmt *st, const char *fmt, va_list ap)
+void db_vbindf(dbstmt *st, const char *fmt, va_list ap)
 {
 	for (int i = 0; fmt[i]; i++) {
 		int idx = i + 1;
 		switch (fmt[i]) {
 		case 'i':
-			sqlite3_bind_int64(st, idx, va_arg(ap, long long));
+			db_bind_int64(st, idx, va_arg(ap, long long));
 			break;
-		case 't': {
-			const char *s = va_arg(ap, const char *);
-			if (s)
-				sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
-			else
-				sqlite3_bind_null(st, idx);
+		case 't':
+			db_bind_text(st, idx, va_arg(ap, const char *), -1);
 			break;
-		}
 		case 'e':
 			db_bind_text_or_null(st, idx, va_arg(ap, const char *));
 			break;
 		case 'n':
-			sqlite3_bind_null(st, idx);
+			db_bind_null(st, idx);
 			break;
 		case 'd':
-			sqlite3_bind_double(st, idx, va_arg(ap, double));
+			db_bind_double(st, idx, va_arg(ap, double));
 			break;
 		case 'u': {
 			long long v = va_arg(ap, long long);
 			if (v)
-				sqlite3_bind_int64(st, idx, v);
+				db_bind_int64(st, idx, v);
 			else
-				sqlite3_bind_null(st, idx);
+				db_bind_null(st, idx);
 			break;
 		}
 		default:
@@ -524,22 +862,21 @@ json_t *db_text_json(const char *s, size_t n)
 	return j;
 }
 
-json_t *db_row_json(sqlite3_stmt *st)
+json_t *db_row_json(dbstmt *st)
 {
 	json_t *o = json_object();
-	int n = sqlite3_column_count(st);
+	int n = db_col_count(st);
 	for (int i = 0; i < n; i++) {
-		const char *name = sqlite3_column_name(st, i);
-		switch (sqlite3_column_type(st, i)) {
-		case SQLITE_INTEGER:
-			json_object_set_new(o, name, json_integer(sqlite3_column_int64(st, i)));
+		const char *name = db_col_name(st, i);
+		switch (db_col_type(st, i)) {
+		case DB_INTEGER:
+			json_object_set_new(o, name, json_integer(db_col_int64(st, i)));
 			break;
-		case SQLITE_FLOAT:
-			json_object_set_new(o, name, json_real(sqlite3_column_double(st, i)));
+		case DB_FLOAT:
+			json_object_set_new(o, name, json_real(db_col_double(st, i)));
 			break;
-		case SQLITE_TEXT:
-			json_object_set_new(o, name, db_text_json((const char *)sqlite3_column_text(st, i),
-			    (size_t)sqlite3_column_bytes(st, i)));
+		case DB_TEXT:
+			json_object_set_new(o, name, db_text_json(db_col_str(st, i), (size_t)db_col_bytes(st, i)));
 			break;
 		default:
 			break;
@@ -548,13 +885,13 @@ json_t *db_row_json(sqlite3_stmt *st)
 	return o;
 }
 
-json_t *db_rows_json(sqlite3_stmt *st, int max, int *more)
+json_t *db_rows_json(dbstmt *st, int max, int *more)
 {
 	json_t *a = json_array();
 	int r, n = 0;
 	if (more)
 		*more = 0;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((r = db_step(st)) == DB_ROW) {
 		if (max && n++ >= max) {
 			if (more)
 				*more = 1;
@@ -563,80 +900,80 @@ json_t *db_rows_json(sqlite3_stmt *st, int max, int *more)
 		json_array_append_new(a, db_row_json(st));
 	}
 	db_done(st);
-	if (r != SQLITE_ROW && r != SQLITE_DONE) {
+	if (r != DB_ROW && r != DB_DONE) {
 		json_decref(a);
 		return NULL;
 	}
 	return a;
 }
 
-int db_write(sqlite3_stmt *st, int *changes)
+int db_write(dbstmt *st, int *changes)
 {
-	int rc = sqlite3_step(st);
+	int rc = db_step(st);
 	if (changes)
-		*changes = sqlite3_changes(sqlite3_db_handle(st));
+		*changes = db_changes();
 	db_done(st);
 	return rc;
 }
 
-void db_bind_named_int(sqlite3_stmt *st, const char *name, long long v)
+void db_bind_named_int(dbstmt *st, const char *name, long long v)
 {
-	int i = sqlite3_bind_parameter_index(st, name);
+	int i = db_bind_index(st, name);
 	if (i)
-		sqlite3_bind_int64(st, i, v);
+		db_bind_int64(st, i, v);
 }
 
-void db_bind_named_text(sqlite3_stmt *st, const char *name, const char *s)
+void db_bind_named_text(dbstmt *st, const char *name, const char *s)
 {
-	int i = sqlite3_bind_parameter_index(st, name);
+	int i = db_bind_index(st, name);
 	if (i)
 		db_bind_text_or_null(st, i, s);
 }
 
 json_t *db_rows_for(const char *sql, long long id)
 {
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return NULL;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	return db_rows_json(st, 0, NULL);
 }
 
 json_t *db_row_for(const char *sql, long long id)
 {
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return NULL;
-	sqlite3_bind_int64(st, 1, id);
-	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
+	db_bind_int64(st, 1, id);
+	json_t *o = db_step(st) == DB_ROW ? db_row_json(st) : NULL;
 	db_done(st);
 	return o;
 }
 
 int db_execf(const char *sql, const char *fmt, ...)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db(), sql, -1, &st, NULL) != SQLITE_OK)
+	dbstmt *st = db_prepare(sql);
+	if (!st)
 		return -1;
 	va_list ap;
 	va_start(ap, fmt);
 	db_vbindf(st, fmt, ap);
 	va_end(ap);
-	int rc = note(sqlite3_step(st));
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)	/* the message names a constraint, never a value */
-		fprintf(stderr, "db: %s\n", sqlite3_errmsg(db()));
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+	int rc = db_step(st);
+	if (rc != DB_DONE && rc != DB_ROW)	/* the message names a constraint, never a value */
+		fprintf(stderr, "db: %s\n", db_errmsg());
+	db_finalize(st);
+	return rc == DB_DONE || rc == DB_ROW ? 0 : -1;
 }
 
 long long db_setting_int(const char *name, long long dflt)
 {
 	static const char sql[] = "SELECT CAST(value AS INTEGER) FROM settings WHERE name = ?";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return dflt;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	long long v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : dflt;
+	db_bind_text(st, 1, name, -1);
+	long long v = db_step(st) == DB_ROW ? db_col_int64(st, 0) : dflt;
 	db_done(st);
 	return v;
 }

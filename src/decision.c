@@ -55,7 +55,7 @@ void decision_labels(json_t *row)
 	json_object_set_new(row, "show_state", json_boolean(!(str_eq(outcome, "refused") && str_eq(state, "in_force"))));
 }
 
-json_t *decision_rows(sqlite3_stmt *st)
+json_t *decision_rows(dbstmt *st)
 {
 	json_t *rows = db_rows_json(st, 0, NULL);
 	size_t i;
@@ -175,12 +175,12 @@ static void default_form(struct req *r, const char *kind, const char *provider, 
 static const char *current_text(struct req *r, const char *kind)
 {
 	static const char sql[] = "SELECT text FROM decision_texts WHERE kind = ? ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	const char *s = "";
 	if (!st)
 		return s;
-	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	db_bind_text(st, 1, kind, -1);
+	if (db_step(st) == DB_ROW)
 		s = arena_printf(&r->arena, "%s", db_col_text(st, 0));
 	db_done(st);
 	return s;
@@ -199,7 +199,7 @@ static long long insert_decision(struct req *r, const char *kind, long long pair
 	    "created_at, created_by, updated_at, updated_by, kind, outcome, motivering, pair_id, legal_basis, appeal_text, "
 	    "effective_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 	    "CASE WHEN ?10 IS NOT NULL THEN ?13 END)";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
 	long long now = now_unix();
@@ -210,14 +210,14 @@ static long long insert_decision(struct req *r, const char *kind, long long pair
 	    replaces, r->user.id, now, r->user.id, now, r->user.id, kind, p->outcome, p->motivering ? p->motivering : "",
 	    pair, current_text(r, "legal_basis"), refused ? current_text(r, "appeal") : "");
 	if (!referral_id)
-		sqlite3_bind_null(st, 2);
+		db_bind_null(st, 2);
 	if (!replaces)
-		sqlite3_bind_null(st, 11);
+		db_bind_null(st, 11);
 	if (!pair)
-		sqlite3_bind_null(st, 20);
-	if (db_write(st, NULL) != SQLITE_DONE)
+		db_bind_null(st, 20);
+	if (db_write(st, NULL) != DB_DONE)
 		return -1;
-	return sqlite3_last_insert_rowid(db());
+	return db_last_id();
 }
 
 /* Loads the referral a decision is made from, if visible. */
@@ -334,16 +334,16 @@ static json_t *linked_decisions(json_t *d)
 	    "WHERE x.id = (SELECT y.id FROM decisions y WHERE y.pair_id = ?1 AND y.kind <> ?3 AND y.id <> ?2 "
 	    " AND (?4 IS NULL OR y.created_at <= ?4) "
 	    " ORDER BY CASE WHEN ?4 IS NULL THEN y.replaced_by_id IS NULL ELSE 0 END DESC, y.id DESC LIMIT 1)";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return NULL;
 	db_bindf(st, "iit", (long long)json_integer_value(json_object_get(d, "pair_id")),
 	    (long long)json_integer_value(json_object_get(d, "id")), json_string_value(json_object_get(d, "kind")));
 	json_t *replaced_at = json_object_get(d, "replaced_at");
 	if (json_object_get(d, "replaced_by_id") && json_is_integer(replaced_at))
-		sqlite3_bind_int64(st, 4, json_integer_value(replaced_at));
+		db_bind_int64(st, 4, json_integer_value(replaced_at));
 	else
-		sqlite3_bind_null(st, 4);
+		db_bind_null(st, 4);
 	return decision_rows(st);
 }
 
@@ -555,15 +555,15 @@ int decision_review(struct req *r)
 		return http_fail(r, 500, NULL);
 	long long nid = insert_decision(r, support ? "support" : "housing", json_integer_value(json_object_get(d, "pair_id")),
 	    pid, ref, json_integer_value(json_object_get(d, "district_id")), &in, support ? &in.support : &in.housing, id);
-	sqlite3_stmt *st = nid > 0 ? db_stmt(mark) : NULL;
+	dbstmt *st = nid > 0 ? db_stmt(mark) : NULL;
 	int changed = 0;
-	int rc = SQLITE_ERROR;
+	int rc = DB_ERROR;
 	if (st) {
 		long long now = now_unix();
 		db_bindf(st, "iiiiii", nid, now, now, r->user.id, id, version);
 		rc = db_write(st, &changed);
 	}
-	if (rc == SQLITE_DONE && !changed) {	/* changed between the check above and now */
+	if (rc == DB_DONE && !changed) {	/* changed between the check above and now */
 		db_rollback();
 		json_t *now = decision_load(r, id);
 		if (!now)
@@ -571,7 +571,7 @@ int decision_review(struct req *r)
 		json_object_set_new(r->view, "previous", now);
 		return review_conflict(r, now, support);
 	}
-	if (rc != SQLITE_DONE || audit_log(r->user.id, "create", "decision", nid, pid) < 0 ||
+	if (rc != DB_DONE || audit_log(r->user.id, "create", "decision", nid, pid) < 0 ||
 	    audit_log(r->user.id, "update", "decision", id, pid) < 0 || db_commit() < 0) {
 		db_rollback();
 		return http_fail(r, 500, NULL);
@@ -588,7 +588,7 @@ json_t *decisions_due_rows(const struct req *r, int within_days, int limit)
 	    "WHERE d.replaced_by_id IS NULL AND d.ended_on IS NULL AND d.outcome = 'granted' "
 	    "AND d.end_date <= date('now', 'localtime', '+' || :within || ' days') "
 	    "AND " SCOPE_DECISION("d") " ORDER BY d.end_date, d.id LIMIT :limit";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return NULL;
 	scope_bind(st, r);

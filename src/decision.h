@@ -25,7 +25,7 @@ void decision_labels(json_t *row);
 
 /* Steps st (bound, from db_stmt) to the end: its rows as JSON, each with
  * decision_labels. Returns a new reference, or NULL on a database error. */
-json_t *decision_rows(struct sqlite3_stmt *st);
+json_t *decision_rows(struct dbstmt *st);
 
 /* Granted decisions (viewer's scope) not put into effect (verkställda)
  * more than three months after the decision date, oldest first, with

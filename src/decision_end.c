@@ -228,7 +228,7 @@ json_t *decisions_unenforced_rows(const struct req *r, int limit)
 	    "WHERE d.outcome = 'granted' AND d.support_effective_date IS NULL AND d.replaced_by_id IS NULL "
 	    "AND d.ended_on IS NULL AND d.decision_date < date('now', 'localtime', '-3 months') "
 	    "AND " SCOPE_DECISION("d") " ORDER BY d.decision_date, d.id LIMIT :limit";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return NULL;
 	scope_bind(st, r);
@@ -254,15 +254,15 @@ long long decision_housing_in_force(long long person_id, const char *date)
 	    "SELECT id FROM decisions WHERE person_id = ? AND kind = 'housing' AND outcome = 'granted' "
 	    "AND replaced_by_id IS NULL AND start_date <= ?2 AND end_date >= ?2 AND (ended_on IS NULL OR ended_on > ?2) "
 	    "ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
 	db_bindf(st, "it", person_id, date);
 	long long id = 0;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE)
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		id = db_col_int64(st, 0);
+	else if (rc != DB_DONE)
 		id = -1;
 	db_done(st);
 	return id;
@@ -286,12 +286,12 @@ static int mark_effective(long long user_id, long long id, long long person_id, 
 {
 	static const char sql[] = "UPDATE decisions SET support_effective_date = ?, effective_at = ?2, version = version + 1, "
 	    "updated_at = ?2, updated_by = ? WHERE id = ? AND support_effective_date IS NULL";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
 	db_bindf(st, "tiii", date, now_unix(), user_id, id);
 	int changed = 0;
-	if (db_write(st, &changed) != SQLITE_DONE)
+	if (db_write(st, &changed) != DB_DONE)
 		return -1;
 	return changed ? audit_log(user_id, "update", "decision", id, person_id) : 0;
 }
@@ -317,8 +317,8 @@ int decisions_backfill_effective(void)
 	    "FROM tenancies t WHERE t.person_id = decisions.person_id AND t.move_in_date <= decisions.end_date "
 	    "AND (t.end_date IS NULL OR t.end_date >= decisions.start_date)) "
 	    "WHERE twin_of IS NOT NULL AND kind = 'housing' AND support_effective_date IS NULL";
-	sqlite3_stmt *st = db_stmt(has);
-	long long n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	dbstmt *st = db_stmt(has);
+	long long n = st && db_step(st) == DB_ROW ? db_col_int64(st, 0) : -1;
 	db_done(st);
 	if (n <= 0)
 		return n < 0 ? -1 : 0;
@@ -333,18 +333,18 @@ static json_t *current_texts(void)
 	static const char sql[] = "SELECT kind, text, (SELECT max(id) FROM decision_texts) AS top, "
 	    "(SELECT count(*) FROM decision_texts) AS versions "
 	    "FROM decision_texts t WHERE id = (SELECT max(id) FROM decision_texts u WHERE u.kind = t.kind)";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return NULL;
 	json_t *cur = json_pack("{s:s, s:s, s:i, s:i}", "legal_basis", "", "appeal", "", "id", 0, "versions", 0);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		json_object_set_new(cur, db_col_text(st, 0), json_string(db_col_text(st, 1)));
-		json_object_set_new(cur, "id", json_integer(sqlite3_column_int64(st, 2)));
-		json_object_set_new(cur, "versions", json_integer(sqlite3_column_int64(st, 3)));
+		json_object_set_new(cur, "id", json_integer(db_col_int64(st, 2)));
+		json_object_set_new(cur, "versions", json_integer(db_col_int64(st, 3)));
 	}
 	db_done(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != DB_DONE) {
 		json_decref(cur);
 		return NULL;
 	}
@@ -405,7 +405,7 @@ int decision_texts_save(struct req *r)
 		if (str_eq(json_string_value(json_object_get(cur, names[i])), val))
 			continue;
 		if (db_execf(ins, "ttii", names[i], val, now_unix(), r->user.id) < 0 ||
-		    audit_log(r->user.id, "create", "decision_text", sqlite3_last_insert_rowid(db()), 0) < 0) {
+		    audit_log(r->user.id, "create", "decision_text", db_last_id(), 0) < 0) {
 			db_rollback();
 			json_decref(cur);
 			return http_fail(r, 500, NULL);

@@ -37,12 +37,12 @@ static const struct {
 static int is_demo_db(void)
 {
 	static const char sql[] = "SELECT 1 FROM secrets WHERE name = 'demo'";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
-	int rc = sqlite3_step(st);
+	int rc = db_step(st);
 	db_done(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
 /* ---------- fictive persons and their cases ---------- */
@@ -95,11 +95,11 @@ void demo_pnr(int i, char out[14])
 long long demo_user_id(const char *username)
 {
 	static const char sql[] = "SELECT id FROM users WHERE username = ?";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return 0;
 	db_bindf(st, "t", username);
-	long long id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	long long id = db_step(st) == DB_ROW ? db_col_int64(st, 0) : 0;
 	db_done(st);
 	return id;
 }
@@ -138,14 +138,14 @@ static int demo_cases(void)
 		snprintf(birth, sizeof birth, "%.4s-%.2s-%.2s", pnr, pnr + 4, pnr + 6);
 		const char *sex = ((pnr[11] - '0') % 2) ? "M" : "K";
 		long long created = now - (long long)(200 - i * 5) * 86400;
-		sqlite3_stmt *st = db_stmt(ins_person);
+		dbstmt *st = db_stmt(ins_person);
 		if (!st)
 			return -1;
 		db_bindf(st, "ttttttiiiii", pnr, birth, sex, first_names[i], last_names[i], "070-123 45 67",
 		    districts[d], created, soc[d], created, soc[d]);
-		if (db_write(st, NULL) != SQLITE_DONE)
+		if (db_write(st, NULL) != DB_DONE)
 			return -1;
-		long long pid = sqlite3_last_insert_rowid(db());
+		long long pid = db_last_id();
 
 		int pi = i % (int)NPATHS;
 		const char *state = paths[pi].state;
@@ -179,21 +179,21 @@ static int demo_cases(void)
 		    "Jag vill ha en egen lägenhet nära mina barn och slippa härbärget.", "Cirka 6 år",
 		    "Bor på härbärge, har kontakt med beroendemottagningen.", "Stöd med ekonomi och kontakt med hyresvärd.");
 		if (nsteps)
-			sqlite3_bind_int64(st, 9, t0 + step_gap);
+			db_bind_int64(st, 9, t0 + step_gap);
 		else
-			sqlite3_bind_null(st, 9);
-		sqlite3_bind_int64(st, 10, last);
+			db_bind_null(st, 9);
+		db_bind_int64(st, 10, last);
 		db_bind_text_or_null(st, 11, has_meeting ? meeting : NULL);
 		db_bind_text_or_null(st, 12, has_held ? held : NULL);
-		sqlite3_bind_text(st, 13, reason, -1, SQLITE_STATIC);
+		db_bind_text(st, 13, reason, -1);
 		db_bind_text_or_null(st, 14, final);
-		sqlite3_bind_int64(st, 15, t0);
-		sqlite3_bind_int64(st, 16, soc[d]);
-		sqlite3_bind_int64(st, 17, last);
-		sqlite3_bind_int64(st, 18, soc[d]);
-		if (db_write(st, NULL) != SQLITE_DONE)
+		db_bind_int64(st, 15, t0);
+		db_bind_int64(st, 16, soc[d]);
+		db_bind_int64(st, 17, last);
+		db_bind_int64(st, 18, soc[d]);
+		if (db_write(st, NULL) != DB_DONE)
 			return -1;
-		long long rid = sqlite3_last_insert_rowid(db());
+		long long rid = db_last_id();
 
 		const char *from = "draft";
 		if (db_execf(ins_step, "iiitttet", rid, t0, soc[d], "create", "draft", "draft", NULL, "") < 0)
@@ -226,7 +226,7 @@ static int demo_cases(void)
 		    decided_seen % 2 ? "internal" : "external", decided_seen % 2 ? "Bostad först SRF" : "Stiftelsen Hemstöd",
 		    decided_seen == 3 ? NULL : eff, soc[d], last, soc[d], last, soc[d]) < 0)
 			return -1;
-		long long did = sqlite3_last_insert_rowid(db());
+		long long did = db_last_id();
 		if (decided_seen == 2) {
 			/* reviewed: a new pair replaces the old one */
 			char s2[11], e2[11];
@@ -235,7 +235,7 @@ static int demo_cases(void)
 			if (db_execf(ins_dec, "iiittttteiiiii", pid, rid, districts[d], s2, s2, e2, "internal",
 			    "Bostad först SRF", s2, soc[d], last, soc[d], last, soc[d]) < 0)
 				return -1;
-			long long nid = sqlite3_last_insert_rowid(db());
+			long long nid = db_last_id();
 			if (db_execf("UPDATE decisions SET replaced_by_id = ?, replaced_at = ? WHERE id = ?", "iii", nid, last, did) < 0 ||
 			    db_execf("UPDATE decisions SET replaces_id = ? WHERE id = ?", "ii", did, nid) < 0)
 				return -1;

@@ -70,7 +70,7 @@ static long long insert_apartment(const struct ctx *c, int k, int d, const char 
 	if (db_execf(sql, "tiiiitttiiii", address, c->districts[d], (long long)(1 + k % 2), (long long)(28 + k * 2),
 	    (long long)(4700 + k * 150), k % 2 ? "Poseidon" : "Bostadsbolaget", contract, status, c->now, c->fast, c->now, c->fast) < 0)
 		return -1;
-	return sqlite3_last_insert_rowid(db());
+	return db_last_id();
 }
 
 /* One tenancy; returns its id or -1. */
@@ -84,7 +84,7 @@ static long long insert_tenancy(const struct ctx *c, long long pid, long long ap
 	    reason && !strcmp(reason, "other") ? "Flyttade till sin sambo i en annan kommun." : "",
 	    at, c->fast, end ? noon_of(end) : at, c->fast) < 0)
 		return -1;
-	return sqlite3_last_insert_rowid(db());
+	return db_last_id();
 }
 
 /* Weekly home visits from 'from' to 'to' (at most a year), some phone
@@ -114,7 +114,7 @@ static int insert_visits(const struct ctx *c, long long pid, long long cm, const
 		if (db_execf(sql, "ittitnii", pid, d, "home", (long long)!missed,
 		    missed ? "Ingen öppnade. Lämnade lapp och ringde senare samma dag." : notes[week % 4], noon_of(d) + 3600, cm) < 0)
 			return -1;
-		last_id = sqlite3_last_insert_rowid(db());
+		last_id = db_last_id();
 		if (week % 4 == 2) {
 			char call[11];
 			date_add_days(d, 2, call);
@@ -207,7 +207,7 @@ static int insert_plan(const struct ctx *c, long long pid, long long cm, int k, 
 	long long at = noon_of(agreed);
 	if (db_execf(plan_sql, "iitiiii", pid, (long long)versions, follow, at, cm, at, cm) < 0)
 		return -1;
-	long long plan_id = sqlite3_last_insert_rowid(db());
+	long long plan_id = db_last_id();
 	for (int v = 1; v <= versions; v++) {
 		char vdate[11];
 		date_add_days(agreed, (v - 1) * 120, vdate);
@@ -240,8 +240,8 @@ static int end_on_death(long long person_id, const char *died, long long by)
 	static const char has[] = "SELECT count(*) FROM pragma_table_info('decisions') WHERE name = 'ended_on'";
 	static const char sql[] = "UPDATE decisions SET ended_on = ?, end_reason = 'deceased', ended_at = ?, ended_by = ? "
 	    "WHERE person_id = ? AND replaced_by_id IS NULL AND ended_on IS NULL AND end_date >= ?1";
-	sqlite3_stmt *st = db_stmt(has);
-	long long n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	dbstmt *st = db_stmt(has);
+	long long n = st && db_step(st) == DB_ROW ? db_col_int64(st, 0) : -1;
 	db_done(st);
 	if (n <= 0)
 		return n < 0 ? -1 : 0;
@@ -282,7 +282,7 @@ int demo_living(void)
 		if (db_execf(ins_person, "ttttttiiiii", pnr, birth, (pnr[11] - '0') % 2 ? "M" : "K", s->first, s->last,
 		    "070-765 43 21", c.districts[d], at, c.soc[d], at, c.soc[d]) < 0)
 			return -1;
-		long long pid = sqlite3_last_insert_rowid(db());
+		long long pid = db_last_id();
 		long long prev = 0;
 		/* a death ends the decisions; they are not renewed after it */
 		char died[11] = "";
@@ -293,7 +293,7 @@ int demo_living(void)
 			if (db_execf(ins_dec, "iittttiiiii", pid, c.districts[d], start, start, end, eff, c.soc[d],
 			    noon_of(start), c.soc[d], noon_of(start), c.soc[d]) < 0)
 				return -1;
-			long long did = sqlite3_last_insert_rowid(db());
+			long long did = db_last_id();
 			if (prev && (db_execf("UPDATE decisions SET replaced_by_id = ?, replaced_at = ? WHERE id = ?", "iii", did,
 			    noon_of(start), prev) < 0 || db_execf("UPDATE decisions SET replaces_id = ? WHERE id = ?", "ii", prev, did) < 0))
 				return -1;

@@ -11,46 +11,46 @@
 long long district_id_by_name(const char *name)
 {
 	static const char sql[] = "SELECT id FROM districts WHERE name = ?";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	long long id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	db_bind_text(st, 1, name, -1);
+	int rc = db_step(st);
+	long long id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
 	db_done(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? id : -1;
+	return rc == DB_ROW || rc == DB_DONE ? id : -1;
 }
 
 long long district_insert(const char *name, long long by)
 {
 	static const char sql[] = "INSERT INTO districts(name, created_at, created_by, updated_at, updated_by) "
 	    "VALUES(?, ?, ?, ?, ?)";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
 	long long now = now_unix();
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, now);
+	db_bind_text(st, 1, name, -1);
+	db_bind_int64(st, 2, now);
 	if (by)
-		sqlite3_bind_int64(st, 3, by);
-	sqlite3_bind_int64(st, 4, now);
+		db_bind_int64(st, 3, by);
+	db_bind_int64(st, 4, now);
 	if (by)
-		sqlite3_bind_int64(st, 5, by);
-	int rc = sqlite3_step(st);
+		db_bind_int64(st, 5, by);
+	int rc = db_step(st);
 	db_done(st);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+	if (rc == DB_CONSTRAINT_UNIQUE)
 		return -2;
-	return rc == SQLITE_DONE ? sqlite3_last_insert_rowid(db()) : -1;
+	return rc == DB_DONE ? db_last_id() : -1;
 }
 
 int district_exists(long long id)
 {
 	static const char sql[] = "SELECT 1 FROM districts WHERE id = ? AND active = 1";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return 0;
-	sqlite3_bind_int64(st, 1, id);
-	int ok = sqlite3_step(st) == SQLITE_ROW;
+	db_bind_int64(st, 1, id);
+	int ok = db_step(st) == DB_ROW;
 	db_done(st);
 	return ok;
 }
@@ -59,12 +59,12 @@ json_t *district_options(long long selected)
 {
 	static const char sql[] = "SELECT id, name FROM districts WHERE active = 1 OR id = ? ORDER BY name";
 	json_t *a = json_array();
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return a;
-	sqlite3_bind_int64(st, 1, selected);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(st, 0);
+	db_bind_int64(st, 1, selected);
+	while (db_step(st) == DB_ROW) {
+		long long id = db_col_int64(st, 0);
 		json_array_append_new(a, json_pack("{s:I, s:s, s:b}", "value", (json_int_t)id,
 		    "label", db_col_text(st, 1), "selected", id == selected));
 	}
@@ -79,15 +79,15 @@ static int load_districts(struct req *r)
 	    "SELECT d.id, d.name, d.active, d.version, "
 	    "(SELECT count(*) FROM users u WHERE u.district_id = d.id) "
 	    "FROM districts d ORDER BY d.name";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
 	json_t *a = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while (db_step(st) == DB_ROW)
 		json_array_append_new(a, json_pack("{s:I, s:s, s:b, s:I, s:I}",
-		    "id", (json_int_t)sqlite3_column_int64(st, 0), "name", db_col_text(st, 1),
-		    "active", sqlite3_column_int(st, 2), "version", (json_int_t)sqlite3_column_int64(st, 3),
-		    "users", (json_int_t)sqlite3_column_int64(st, 4)));
+		    "id", (json_int_t)db_col_int64(st, 0), "name", db_col_text(st, 1),
+		    "active", db_col_int(st, 2), "version", (json_int_t)db_col_int64(st, 3),
+		    "users", (json_int_t)db_col_int64(st, 4)));
 	db_done(st);
 	form_row_errors(r, a, "name");
 	json_object_set_new(r->view, "districts", a);
@@ -141,11 +141,11 @@ int district_update(struct req *r)
 	long long id = r->params[0];
 	long long version = parse_id(http_param(r, "version"));
 
-	sqlite3_stmt *st = db_stmt(exists);
+	dbstmt *st = db_stmt(exists);
 	if (!st)
 		return http_fail(r, 500, NULL);
-	sqlite3_bind_int64(st, 1, id);
-	int found = sqlite3_step(st) == SQLITE_ROW;
+	db_bind_int64(st, 1, id);
+	int found = db_step(st) == DB_ROW;
 	db_done(st);
 	if (!found)
 		return http_fail(r, 404, "Stadsdelen finns inte.");
@@ -163,19 +163,19 @@ int district_update(struct req *r)
 			db_rollback();
 			return http_fail(r, 500, NULL);
 		}
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(st, 2, active);
-		sqlite3_bind_int64(st, 3, now_unix());
-		sqlite3_bind_int64(st, 4, r->user.id);
-		sqlite3_bind_int64(st, 5, id);
-		sqlite3_bind_int64(st, 6, version);
-		int rc = sqlite3_step(st);
-		int changed = sqlite3_changes(db());
+		db_bind_text(st, 1, name, -1);
+		db_bind_int(st, 2, active);
+		db_bind_int64(st, 3, now_unix());
+		db_bind_int64(st, 4, r->user.id);
+		db_bind_int64(st, 5, id);
+		db_bind_int64(st, 6, version);
+		int rc = db_step(st);
+		int changed = db_changes();
 		db_done(st);
-		if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		if (rc == DB_CONSTRAINT_UNIQUE) {
 			db_rollback();
 			view_error(r, arena_printf(&r->arena, "name-%lld", id), "Det finns redan en stadsdel med det namnet.");
-		} else if (rc != SQLITE_DONE) {
+		} else if (rc != DB_DONE) {
 			db_rollback();
 			return http_fail(r, 500, NULL);
 		} else if (!changed) {

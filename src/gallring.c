@@ -101,7 +101,7 @@ void gallring_free(struct gallring_result *res)
 /* Reads the candidates into res. Returns 0 or -1. */
 static int find(const char *today, struct gallring_result *res)
 {
-	sqlite3_stmt *st = db_stmt(candidates_sql);
+	dbstmt *st = db_stmt(candidates_sql);
 	if (!st)
 		return -1;
 	db_bind_named_text(st, ":cutoff", res->cutoff);
@@ -110,15 +110,15 @@ static int find(const char *today, struct gallring_result *res)
 	size_t cap = 64;
 	res->persons = xmalloc(cap * sizeof *res->persons);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		if (res->n == cap)
 			res->persons = xrealloc(res->persons, (cap *= 2) * sizeof *res->persons);
 		struct gallring_person *g = &res->persons[res->n++];
-		g->id = sqlite3_column_int64(st, 0);
+		g->id = db_col_int64(st, 0);
 		snprintf(g->personkod, sizeof g->personkod, "%s", db_col_text(st, 1));
 	}
 	db_done(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == DB_DONE ? 0 : -1;
 }
 
 /* Weeds the persons in res inside the open transaction. Returns 0 or -1. */
@@ -133,34 +133,33 @@ static int weed(const char *today, long long user_id, const char *via, int years
 	}
 	long long now = now_unix();
 	for (size_t i = 0; blank_sql[i]; i++) {
-		sqlite3_stmt *st;
-		if (sqlite3_prepare_v2(db(), blank_sql[i], -1, &st, NULL) != SQLITE_OK) {
-			fprintf(stderr, "gallring: %s\n", sqlite3_errmsg(db()));
+		dbstmt *st = db_prepare(blank_sql[i]);
+		if (!st) {
+			fprintf(stderr, "gallring: %s\n", db_errmsg());
 			return -1;
 		}
 		db_bind_named_text(st, ":today", today);
 		db_bind_named_int(st, ":now", now);
-		if (sqlite3_bind_parameter_index(st, ":by")) {
+		if (db_bind_index(st, ":by")) {
 			if (user_id)
-				sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":by"), user_id);
+				db_bind_int64(st, db_bind_index(st, ":by"), user_id);
 		}
-		int rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
+		int rc = db_step(st);
+		db_finalize(st);
+		if (rc != DB_DONE)
 			return -1;
 	}
 	if (db_execf("DELETE FROM gallring_guard", "") < 0)
 		return -1;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db(), "INSERT INTO gallring_runs(at, by, via, years, cutoff, persons) VALUES(?, ?, ?, ?, ?, ?)",
-	    -1, &st, NULL) != SQLITE_OK)
+	dbstmt *st = db_prepare("INSERT INTO gallring_runs(at, by, via, years, cutoff, persons) VALUES(?, ?, ?, ?, ?, ?)");
+	if (!st)
 		return -1;
 	db_bindf(st, "iutiti", now, user_id, via, (long long)years, res->cutoff, (long long)res->n);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	int rc = db_step(st);
+	db_finalize(st);
+	if (rc != DB_DONE)
 		return -1;
-	res->run_id = sqlite3_last_insert_rowid(db());
+	res->run_id = db_last_id();
 	return audit_log(user_id, "update", "gallring", res->run_id, 0);
 }
 
@@ -178,7 +177,7 @@ int gallring_run(int years, int dry_run, long long user_id, const char *via, str
 		return 0;
 	}
 	/* the old values zeroed where they lay, in the file and the WAL */
-	if (db_exec("PRAGMA secure_delete = ON") < 0)
+	if (db_secure_delete(1) < 0)
 		return -1;
 	int rc = -1;
 	if (db_begin() == 0) {
@@ -192,14 +191,12 @@ int gallring_run(int years, int dry_run, long long user_id, const char *via, str
 		 * space (a row rewritten leaves its old cell behind): VACUUM
 		 * writes every page anew, the checkpoint copies them into the file
 		 * and TRUNCATE empties the WAL that held the old ones */
-		res->vacuumed = db_exec("VACUUM") == 0;	/* the weeding is committed either way */
-		int logn = 0, done = 0;
-		res->checkpointed = sqlite3_wal_checkpoint_v2(db(), NULL, SQLITE_CHECKPOINT_TRUNCATE, &logn, &done) == SQLITE_OK;
+		db_scrub(&res->vacuumed, &res->checkpointed);	/* the weeding is committed either way */
 		if (!res->vacuumed || !res->checkpointed)
 			fprintf(stderr, "gallring: run %lld committed, but %s failed; run VACUUM and a checkpoint later\n",
 			    res->run_id, res->vacuumed ? "the WAL checkpoint" : "VACUUM");
 	}
-	db_exec("PRAGMA secure_delete = OFF");
+	db_secure_delete(0);
 	if (rc < 0)
 		gallring_free(res);
 	return rc;
@@ -213,7 +210,7 @@ static int page_view(struct req *r, int years)
 	static const char runs_sql[] =
 	    "SELECT g.id, date(g.at, 'unixepoch', 'localtime') AS date, g.persons, g.years, g.cutoff, g.via, u.name AS by_name "
 	    "FROM gallring_runs g LEFT JOIN users u ON u.id = g.by ORDER BY g.id DESC LIMIT 20";
-	sqlite3_stmt *st = db_stmt(runs_sql);
+	dbstmt *st = db_stmt(runs_sql);
 	json_t *runs = st ? db_rows_json(st, 0, NULL) : NULL;
 	if (!runs)
 		return -1;

@@ -55,23 +55,22 @@ static const char *const sqls[NSTMT] = {
 	"INSERT INTO users(username, name, role, district_id, password_hash, created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?)",
 };
 
-static sqlite3_stmt *stmt[NSTMT];
+static dbstmt *stmt[NSTMT];
 
 /* Binds fmt's values to statement k, steps it; returns the new row id or -1. */
 static long long put(int k, const char *fmt, ...)
 {
-	sqlite3_stmt *st = stmt[k];
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	dbstmt *st = stmt[k];
+	db_done(st);
 	va_list ap;
 	va_start(ap, fmt);
 	db_vbindf(st, fmt, ap);
 	va_end(ap);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		fprintf(stderr, "generate: %s\n", sqlite3_errmsg(db()));
+	if (db_step(st) != DB_DONE) {
+		fprintf(stderr, "generate: %s\n", db_errmsg());
 		return -1;
 	}
-	return sqlite3_last_insert_rowid(db());
+	return db_last_id();
 }
 
 /* A valid, unique personnummer for generated person i. */
@@ -103,8 +102,8 @@ int generate_persons(long long n)
 	date_today(today);
 	long long now = now_unix();
 	for (int k = 0; k < NSTMT; k++)
-		if (sqlite3_prepare_v2(db(), sqls[k], -1, &stmt[k], NULL) != SQLITE_OK) {
-			fprintf(stderr, "generate: %s\n", sqlite3_errmsg(db()));
+		if (!(stmt[k] = db_prepare(sqls[k]))) {
+			fprintf(stderr, "generate: %s\n", db_errmsg());
 			return -1;
 		}
 	char *hash = auth_hash_password(DEMO_PASSWORD);
@@ -118,11 +117,10 @@ int generate_persons(long long n)
 	char items[2048];
 	{
 		/* the checklist items as a checklist stores them */
-		sqlite3_stmt *st;
-		sqlite3_prepare_v2(db(), "SELECT json_group_array(json_object('label', label, 'status', 'ok', 'comment', '')) "
-		    "FROM config_items WHERE list = 'checklist_item' AND active = 1", -1, &st, NULL);
-		snprintf(items, sizeof items, "%s", sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : "[]");
-		sqlite3_finalize(st);
+		dbstmt *st = db_prepare("SELECT json_group_array(json_object('label', label, 'status', 'ok', 'comment', '')) "
+		    "FROM config_items WHERE list = 'checklist_item' AND active = 1");
+		snprintf(items, sizeof items, "%s", st && db_step(st) == DB_ROW ? db_col_str(st, 0) : "[]");
+		db_finalize(st);
 	}
 	if (db_begin() < 0)
 		goto out;
@@ -132,7 +130,7 @@ int generate_persons(long long n)
 		snprintf(name, sizeof name, "Stadsdel %lld", d + 1);
 		if (db_execf("INSERT INTO districts(name, created_at, updated_at) VALUES(?, ?, ?)", "tii", name, now, now) < 0)
 			goto out;
-		districts[d] = sqlite3_last_insert_rowid(db());
+		districts[d] = db_last_id();
 	}
 	cms[0] = demo_user_id("cm1");
 	cms[1] = demo_user_id("cm2");
@@ -248,7 +246,7 @@ out:
 	if (rc < 0)
 		db_rollback();
 	for (int k = 0; k < NSTMT; k++)
-		sqlite3_finalize(stmt[k]);
+		db_finalize(stmt[k]);
 	free(districts);
 	free(cms);
 	free(hash);

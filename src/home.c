@@ -129,7 +129,7 @@ static json_t *my_persons(struct req *r)
  * page items. New reference, NULL on error. */
 static json_t *sql_items(struct req *r, const char *sql)
 {
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return NULL;
 	scope_bind(st, r);
@@ -252,7 +252,7 @@ static const char access_changes_sql[] =
 /* The managers' list of access changes to acknowledge, as view objects. */
 static json_t *access_changes(struct req *r)
 {
-	sqlite3_stmt *st = db_stmt(access_changes_sql);
+	dbstmt *st = db_stmt(access_changes_sql);
 	if (!st)
 		return NULL;
 	json_t *rows = db_rows_json(st, 0, NULL);
@@ -375,8 +375,8 @@ int home_page(struct req *r)
 int healthz(struct req *r)
 {
 	static const char sql[] = "SELECT 1";
-	sqlite3_stmt *st = db_stmt(sql);
-	int ok = st && sqlite3_step(st) == SQLITE_ROW;
+	dbstmt *st = db_stmt(sql);
+	int ok = st && db_step(st) == DB_ROW;
 	db_done(st);
 	r->text = ok ? "ok" : "database unavailable";
 	return ok ? 200 : 503;

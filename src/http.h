@@ -19,7 +19,7 @@
 #include "util.h"
 
 struct route;
-struct sqlite3_stmt;
+struct dbstmt;
 struct netrange;
 struct conn;
 
@@ -214,7 +214,7 @@ int view_conflict(struct req *r, const char *field, const char *what);
  * that ends in id and select the id. Returns the rows (borrowed from the
  * view), or NULL on a database error.
  */
-json_t *view_keyset_page(struct req *r, struct sqlite3_stmt *st, int page, const char *const keys[], const char *first_href);
+json_t *view_keyset_page(struct req *r, struct dbstmt *st, int page, const char *const keys[], const char *first_href);
 
 /*
  * The confirmation page before a dangerous change (templates/confirm.mustache):

@@ -402,31 +402,31 @@ static int find_tenancy(const struct ctx *c, const struct irow *row, long long d
 	static const char sql[] = "SELECT t.id, t.person_id, p.personkod, t.takeover_date, t.end_date, t.end_reason, "
 	    "t.known_until, t.imported, t.import_support_until, t.import_note FROM tenancies t JOIN persons p ON p.id = t.person_id "
 	    "WHERE t.move_in_date = ? AND " DISTRICT_ON("p", "?") " = ? AND p.sex IS ? ORDER BY t.id";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
 	char sex[2] = { row->sex, 0 }, on[16];
 	snprintf(on, sizeof on, "%04d-12-31", c->year);
 	db_bindf(st, "ttit", row->move_in, on, district, sex);
 	int rc, hit = 0;
-	while (!hit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (is_taken(c, sqlite3_column_int64(st, 0)) ||
-		    !same_code(c, row, (const char *)sqlite3_column_text(st, 2), row->move_in))
+	while (!hit && (rc = db_step(st)) == DB_ROW) {
+		if (is_taken(c, db_col_int64(st, 0)) ||
+		    !same_code(c, row, db_col_str(st, 2), row->move_in))
 			continue;
 		memset(f, 0, sizeof *f);
-		f->tenancy = sqlite3_column_int64(st, 0);
-		f->person = sqlite3_column_int64(st, 1);
+		f->tenancy = db_col_int64(st, 0);
+		f->person = db_col_int64(st, 1);
 		snprintf(f->takeover, sizeof f->takeover, "%s", db_col_text(st, 3));
 		snprintf(f->end_date, sizeof f->end_date, "%s", db_col_text(st, 4));
 		snprintf(f->end_reason, sizeof f->end_reason, "%s", db_col_text(st, 5));
 		snprintf(f->known_until, sizeof f->known_until, "%s", db_col_text(st, 6));
-		f->imported = sqlite3_column_int(st, 7);
+		f->imported = db_col_int(st, 7);
 		snprintf(f->support_until, sizeof f->support_until, "%s", db_col_text(st, 8));
 		f->import_note = xstrdup(db_col_text(st, 9));
 		hit = 1;
 	}
 	db_done(st);
-	return hit ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return hit ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
 /* Finds the row's person among the district's (a second chance of one
@@ -436,25 +436,25 @@ static long long find_person(const struct ctx *c, const struct irow *row, long l
 {
 	static const char sql[] = "SELECT id, personkod, birth_date FROM persons WHERE district_id = ? AND sex IS ? "
 	    "AND personkod IS NOT NULL";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
 	char sex[2] = { row->sex, 0 };
 	db_bindf(st, "it", district, sex);
 	long long id = 0;
 	int rc;
-	while (!id && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (!id && (rc = db_step(st)) == DB_ROW) {
 		char name[64], sx;
 		int age, suffix;
-		if (is_taken(c, -sqlite3_column_int64(st, 0)) || iv_personkod(db_col_text(st, 1), name, &age, &sx, &suffix) < 0 ||
+		if (is_taken(c, -db_col_int64(st, 0)) || iv_personkod(db_col_text(st, 1), name, &age, &sx, &suffix) < 0 ||
 		    strcmp(name, row->name) || (row->suffix && suffix != row->suffix))
 			continue;
 		int born = atoi(db_col_text(st, 2));
 		if (!born || abs((c->year - row->age) - born) <= 1)
-			id = sqlite3_column_int64(st, 0);
+			id = db_col_int64(st, 0);
 	}
 	db_done(st);
-	return id ? id : rc == SQLITE_DONE ? 0 : -1;
+	return id ? id : rc == DB_DONE ? 0 : -1;
 }
 
 /* Adds a "what happens" line for the dry run and the result page. */
@@ -629,7 +629,7 @@ static int write_rows(struct ctx *c, long long district, long long uid, int dry)
 					rc = -1;
 					break;
 				}
-				pid = sqlite3_last_insert_rowid(db());
+				pid = db_last_id();
 				take(c, -pid);
 			}
 			json_object_set_new(persons, key, json_integer(pid));
@@ -644,7 +644,7 @@ static int write_rows(struct ctx *c, long long district, long long uid, int dry)
 			rc = -1;
 			break;
 		}
-		long long apt = sqlite3_last_insert_rowid(db());
+		long long apt = db_last_id();
 		if (db_execf(ins_tenancy, "iitieeeetteeiuiu", pid, apt, r->move_in, r->ordinal, r->group_b ? r->takeover : NULL,
 		    r->end_date, r->end_reason, r->end_ground, r->end_note ? r->end_note : "", r->import_note ? r->import_note : "",
 		    r->housed == 1 ? (*r->unknown_after ? r->unknown_after : c->d) : NULL,
@@ -652,7 +652,7 @@ static int write_rows(struct ctx *c, long long district, long long uid, int dry)
 			rc = -1;
 			break;
 		}
-		long long tid = sqlite3_last_insert_rowid(db());
+		long long tid = db_last_id();
 		take(c, tid);
 		if (audit_log(uid, "import", "tenancy", tid, pid) < 0 ||
 		    (r->contact[0] && db_execf(ins_visit, "itiu", pid, r->contact, now, uid) < 0))

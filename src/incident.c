@@ -54,7 +54,7 @@ int incidents_list(struct req *r)
 		state = "open";
 	if (!*fchoice_label(incident_kinds, kind))
 		kind = NULL;
-	sqlite3_stmt *st = db_stmt(r->user.role == ROLE_CM ? caseload_sql : sql);
+	dbstmt *st = db_stmt(r->user.role == ROLE_CM ? caseload_sql : sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	scope_bind(st, r);

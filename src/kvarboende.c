@@ -62,9 +62,9 @@ static long long tz_offset(void)
 }
 
 /* Prepares sql and binds the viewer, :d and :df. NULL on error. */
-static sqlite3_stmt *prepare(const struct req *r, const char *sql, const char *date, long long district)
+static dbstmt *prepare(const struct req *r, const char *sql, const char *date, long long district)
 {
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return NULL;
 	scope_bind(st, r);
@@ -102,14 +102,14 @@ static int counts(const struct req *r, json_t *k, const char *date, long long di
 	    "FROM (" BASE ")";
 	enum { STARTED, ONGOING, FIRST_HAND, EVICTED, WANTED, OTHER, DECEASED, PERSONS, HOUSED, UNKNOWN, PERSONS_UNKNOWN,
 		EV_DISTURBANCE, EV_ARREARS, EV_OTHER, SECOND, IMPORTED, PERSONS_DECEASED, NCOLS };
-	sqlite3_stmt *st = prepare(r, sql, date, district);
-	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+	dbstmt *st = prepare(r, sql, date, district);
+	if (!st || db_step(st) != DB_ROW) {
 		db_done(st);
 		return -1;
 	}
 	long long v[NCOLS];
 	for (int i = 0; i < NCOLS; i++)
-		v[i] = sqlite3_column_int64(st, i);
+		v[i] = db_col_int64(st, i);
 	db_done(st);
 	json_object_set_new(k, "persons_moved_in", json_integer(v[PERSONS]));
 	json_object_set_new(k, "persons_housed", json_integer(v[HOUSED]));
@@ -145,7 +145,7 @@ static int cohorts(const struct req *r, json_t *k, const char *date, long long d
 	    "sum(m24 <= :d AND " KNOWN_AT("m24") " AND (end_date IS NULL OR end_date > m24)) AS housed24 "
 	    "FROM (SELECT b.*, add_months(move_in_date, 12) AS m12, add_months(move_in_date, 24) AS m24 FROM (" BASE ") b) "
 	    "GROUP BY year ORDER BY year";
-	sqlite3_stmt *st = prepare(r, sql, date, district);
+	dbstmt *st = prepare(r, sql, date, district);
 	if (!st)
 		return -1;
 	json_t *rows = db_rows_json(st, 0, NULL);
@@ -170,7 +170,7 @@ static int kaplan_meier(const struct req *r, json_t *k, const char *date, long l
 	    " - julianday(move_in_date)) / 30.4375 AS INTEGER) AS m, "
 	    "sum(NOT ongoing AND NOT unknown AND end_reason <> 'deceased') AS events, count(*) AS n "
 	    "FROM (" BASE ") GROUP BY m ORDER BY m";
-	sqlite3_stmt *st = prepare(r, sql, date, district);
+	dbstmt *st = prepare(r, sql, date, district);
 	if (!st)
 		return -1;
 	json_t *rows = db_rows_json(st, 0, NULL);
@@ -213,22 +213,22 @@ static int cmp_double(const void *a, const void *b)
  * (row_number() and count(*) OVER over half a million rows). */
 static json_t *median(const struct req *r, const char *sql, const char *date, long long district)
 {
-	sqlite3_stmt *st = prepare(r, sql, date, district);
+	dbstmt *st = prepare(r, sql, date, district);
 	if (!st)
 		return NULL;
 	size_t n = 0, cap = 1024;
 	double *v = xmalloc(cap * sizeof *v);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (db_col_type(st, 0) == DB_NULL)
 			continue;
 		if (n == cap)
 			v = xrealloc(v, (cap *= 2) * sizeof *v);
-		v[n++] = sqlite3_column_double(st, 0);
+		v[n++] = db_col_double(st, 0);
 	}
 	db_done(st);
 	json_t *out = NULL;
-	if (rc == SQLITE_DONE) {
+	if (rc == DB_DONE) {
 		qsort(v, n, sizeof *v, cmp_double);
 		out = n == 0 ? json_null() : json_real(n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
 	}
@@ -264,20 +264,20 @@ static int waiting(const struct req *r, json_t *k, const char *date, long long d
  * array, its length in *n; NULL on error. */
 static long long *id_list(const struct req *r, const char *sql, const char *date, long long district, size_t *n)
 {
-	sqlite3_stmt *st = prepare(r, sql, date, district);
+	dbstmt *st = prepare(r, sql, date, district);
 	if (!st)
 		return NULL;
 	size_t cap = 1024;
 	long long *ids = xmalloc(cap * sizeof *ids);
 	int rc;
 	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		if (*n == cap)
 			ids = xrealloc(ids, (cap *= 2) * sizeof *ids);
-		ids[(*n)++] = sqlite3_column_int64(st, 0);
+		ids[(*n)++] = db_col_int64(st, 0);
 	}
 	db_done(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != DB_DONE) {
 		free(ids);
 		return NULL;
 	}
@@ -355,7 +355,7 @@ static struct person_weeks *housed_weeks(const struct req *r, const char *date, 
 	    "JOIN persons p ON p.id = t.person_id "
 	    "WHERE t.move_in_date <= :today AND (t.end_date IS NULL OR t.end_date > :from) AND t.imported = 0 "
 	    "AND (:df IS NULL OR " DISTRICT_ON("p", ":d") " = :df) AND " SCOPE_REPORT("p", ":d") " ORDER BY t.person_id";
-	sqlite3_stmt *st = prepare(r, sql, date, district);
+	dbstmt *st = prepare(r, sql, date, district);
 	if (!st)
 		return NULL;
 	db_bind_named_text(st, ":from", strcmp(w->wstart, w->first) < 0 ? w->wstart : w->first);
@@ -364,8 +364,8 @@ static struct person_weeks *housed_weeks(const struct req *r, const char *date, 
 	int rc;
 	*n = 0;
 	*need = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *in = (const char *)sqlite3_column_text(st, 1), *out = (const char *)sqlite3_column_text(st, 2);
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *in = db_col_str(st, 1), *out = db_col_str(st, 2);
 		/* checklist months: the month it began to the month before the
 		 * one it ended in */
 		long long m0 = month_no(in), m1 = out ? month_no(out) - 1 : w->w1;
@@ -384,7 +384,7 @@ static struct person_weeks *housed_weeks(const struct req *r, const char *date, 
 		if (to < from)
 			continue;	/* before the window, or ended on the day it began */
 		unsigned short mask = (unsigned short)(((1u << (to / 7 + 1)) - 1) & ~((1u << (from / 7)) - 1));
-		long long id = sqlite3_column_int64(st, 0);
+		long long id = db_col_int64(st, 0);
 		if (*n && pw[*n - 1].id == id) {
 			pw[*n - 1].housed |= mask;
 			continue;
@@ -394,7 +394,7 @@ static struct person_weeks *housed_weeks(const struct req *r, const char *date, 
 		pw[(*n)++] = (struct person_weeks){ id, mask, 0 };
 	}
 	db_done(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != DB_DONE) {
 		free(pw);
 		return NULL;
 	}
@@ -420,18 +420,18 @@ static int home_visit_weeks(const struct req *r, const char *date, long long dis
 	    "AND v.date >= :first AND v.date <= :today";
 	size_t nc = 0;
 	long long *corrected = id_list(r, corrected_sql, date, district, &nc);
-	sqlite3_stmt *st = corrected ? prepare(r, visits_sql, date, district) : NULL;
+	dbstmt *st = corrected ? prepare(r, visits_sql, date, district) : NULL;
 	if (!st) {
 		free(corrected);
 		return -1;
 	}
 	db_bind_named_text(st, ":first", w->first);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long at = find_person(pw, np, sqlite3_column_int64(st, 1));
-		if (at < 0 || find_id(corrected, nc, sqlite3_column_int64(st, 0)) >= 0)
+	while ((rc = db_step(st)) == DB_ROW) {
+		long at = find_person(pw, np, db_col_int64(st, 1));
+		if (at < 0 || find_id(corrected, nc, db_col_int64(st, 0)) >= 0)
 			continue;
-		long days = date_diff_days(w->first, (const char *)sqlite3_column_text(st, 2));
+		long days = date_diff_days(w->first, db_col_str(st, 2));
 		if (days >= 0 && days <= w->last)
 			pw[at].visited |= (unsigned short)(1u << (days / 7));
 	}
@@ -442,7 +442,7 @@ static int home_visit_weeks(const struct req *r, const char *date, long long dis
 		*weeks += __builtin_popcount(pw[i].housed);
 		*with_visit += __builtin_popcount(pw[i].housed & pw[i].visited);
 	}
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == DB_DONE ? 0 : -1;
 }
 
 /* The follow-up figures.
@@ -507,18 +507,18 @@ static int compliance(const struct req *r, json_t *k, const char *date, long lon
 		 * show sent_at with 'localtime' */
 		struct tm dl = { .tm_year = atoi(next) - 1900, .tm_mon = atoi(next + 5) - 1, .tm_mday = 11, .tm_isdst = -1 };
 		long long deadline = (long long)mktime(&dl);
-		sqlite3_stmt *st = prepare(r, done_sql, date, district);
+		dbstmt *st = prepare(r, done_sql, date, district);
 		if (!st)
 			return -1;
 		db_bind_named_text(st, ":month", month);
 		db_bind_named_text(st, ":last", last);
 		db_bind_named_int(st, ":deadline", deadline);
-		if (sqlite3_step(st) != SQLITE_ROW) {
+		if (db_step(st) != DB_ROW) {
 			db_done(st);
 			return -1;
 		}
-		on_time += sqlite3_column_int64(st, 0);
-		reviewed += sqlite3_column_int64(st, 1);
+		on_time += db_col_int64(st, 0);
+		reviewed += db_col_int64(st, 1);
 		db_done(st);
 	}
 	json_object_set_new(k, "compliance", json_pack("{s:I, s:I, s:o, s:I, s:I, s:I, s:o, s:o}",

@@ -31,18 +31,18 @@ static int find_login(const char *username, struct login_row *out)
 	static const char sql[] = "SELECT id, password_hash, active FROM users WHERE username = ?";
 	out->id = 0;
 	out->hash = NULL;
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, username, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
-		if (sqlite3_column_int(st, 2))
+	db_bind_text(st, 1, username, -1);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		out->id = db_col_int64(st, 0);
+		if (db_col_int(st, 2))
 			out->hash = xstrdup(db_col_text(st, 1));
 	}
 	db_done(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+	return rc == DB_ROW || rc == DB_DONE ? 0 : -1;
 }
 
 /* Stores a fresh hash when the parameters changed since it was made. */
@@ -54,11 +54,11 @@ static void maybe_rehash(long long id, const char *hash, const char *password)
 	char *h = auth_hash_password(password);
 	if (!h)
 		return;
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (st) {
-		sqlite3_bind_text(st, 1, h, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 2, id);
-		sqlite3_step(st);
+		db_bind_text(st, 1, h, -1);
+		db_bind_int64(st, 2, id);
+		db_step(st);
 		db_done(st);
 	}
 	free(h);

@@ -24,14 +24,14 @@
 int person_visible(const struct req *r, long long id)
 {
 	static const char sql[] = "SELECT 1 FROM persons p WHERE p.id = :id AND " SCOPE_PERSON("p");
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
 	scope_bind(st, r);
 	db_bind_named_int(st, ":id", id);
-	int rc = sqlite3_step(st);
+	int rc = db_step(st);
 	db_done(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
 json_t *person_load(long long id)
@@ -46,14 +46,14 @@ json_t *person_load(long long id)
 int person_refuse_weeded(struct req *r, long long id)
 {
 	static const char sql[] = "SELECT weeded_on FROM persons WHERE id = ?";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	db_bindf(st, "i", id);
-	int rc = sqlite3_step(st);
-	const char *on = rc == SQLITE_ROW ? arena_printf(&r->arena, "%s", db_col_text(st, 0)) : "";
+	int rc = db_step(st);
+	const char *on = rc == DB_ROW ? arena_printf(&r->arena, "%s", db_col_text(st, 0)) : "";
 	db_done(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != DB_ROW && rc != DB_DONE)
 		return http_fail(r, 500, NULL);
 	if (!*on)
 		return 0;
@@ -128,11 +128,11 @@ int person_refuse_weeded(struct req *r, long long id)
 #define CASELOAD_WHERE "c.user_id = :uid AND c.ended_at IS NULL"
 
 /* Binds text, "" included (db_bind_named_text binds "" as NULL). */
-static void bind_str(sqlite3_stmt *st, const char *name, const char *s)
+static void bind_str(dbstmt *st, const char *name, const char *s)
 {
-	int i = sqlite3_bind_parameter_index(st, name);
+	int i = db_bind_index(st, name);
 	if (i)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, i, s, -1);
 }
 
 static int starts(const char *s, const char *prefix)
@@ -143,7 +143,7 @@ static int starts(const char *s, const char *prefix)
 /* Prepares the name search for the viewer (the district d, when not 0,
  * walks that district's indexes) and binds the keyset of the person after
  * (0: the first page). Returns the statement or NULL. */
-static sqlite3_stmt *name_search(struct req *r, const struct search *s, long long d, long long df, long long after)
+static dbstmt *name_search(struct req *r, const struct search *s, long long d, long long df, long long after)
 {
 	static const char all_sql[] = PERSONS_NAME_SEARCH("persons p", "1");
 	static const char district_sql[] = PERSONS_NAME_SEARCH("persons p", "p.district_id = :d");
@@ -152,11 +152,11 @@ static sqlite3_stmt *name_search(struct req *r, const struct search *s, long lon
 	static const char key_sql[] = "SELECT search_first, search_last FROM persons WHERE id = ?";
 	const char *k1 = "", *k2 = "";
 	if (after) {
-		sqlite3_stmt *st = db_stmt(key_sql);
+		dbstmt *st = db_stmt(key_sql);
 		if (!st)
 			return NULL;
 		db_bindf(st, "i", after);
-		if (sqlite3_step(st) == SQLITE_ROW) {
+		if (db_step(st) == DB_ROW) {
 			const char *first = arena_strdup(&r->arena, db_col_text(st, 0));
 			const char *last = arena_strdup(&r->arena, db_col_text(st, 1));
 			const char *whole = arena_printf(&r->arena, "%s %s", first, last);
@@ -169,7 +169,7 @@ static sqlite3_stmt *name_search(struct req *r, const struct search *s, long lon
 		}
 		db_done(st);
 	}
-	sqlite3_stmt *st = db_stmt(r->user.role == ROLE_CM ? caseload_sql : d ? district_sql : all_sql);
+	dbstmt *st = db_stmt(r->user.role == ROLE_CM ? caseload_sql : d ? district_sql : all_sql);
 	if (!st)
 		return NULL;
 	scope_bind(st, r);
@@ -188,7 +188,7 @@ static sqlite3_stmt *name_search(struct req *r, const struct search *s, long lon
 }
 
 /* Prepares the personnummer search, from just after the person after. */
-static sqlite3_stmt *pnr_search(struct req *r, const struct search *s, long long df, long long after)
+static dbstmt *pnr_search(struct req *r, const struct search *s, long long df, long long after)
 {
 	static const char all_sql[] = PERSONS_PNR_SEARCH("persons p", "1");
 	static const char caseload_sql[] = PERSONS_PNR_SEARCH(CASELOAD_FROM, CASELOAD_WHERE);
@@ -196,17 +196,17 @@ static sqlite3_stmt *pnr_search(struct req *r, const struct search *s, long long
 	char from[32];
 	snprintf(from, sizeof from, "%s", s->pnr);
 	if (after) {
-		sqlite3_stmt *st = db_stmt(key_sql);
+		dbstmt *st = db_stmt(key_sql);
 		if (!st)
 			return NULL;
 		db_bindf(st, "i", after);
 		/* every stored number is 13 characters of 0-9 and '-': the
 		 * number and a space sorts after it and before the next */
-		if (sqlite3_step(st) == SQLITE_ROW && strcmp(db_col_text(st, 0), s->pnr) > 0)
+		if (db_step(st) == DB_ROW && strcmp(db_col_text(st, 0), s->pnr) > 0)
 			snprintf(from, sizeof from, "%s ", db_col_text(st, 0));
 		db_done(st);
 	}
-	sqlite3_stmt *st = db_stmt(r->user.role == ROLE_CM ? caseload_sql : all_sql);
+	dbstmt *st = db_stmt(r->user.role == ROLE_CM ? caseload_sql : all_sql);
 	if (!st)
 		return NULL;
 	scope_bind(st, r);
@@ -239,7 +239,7 @@ int persons_list(struct req *r)
 	if (s.kind == SEARCH_INVALID) {
 		rows = json_array();
 	} else {
-		sqlite3_stmt *st;
+		dbstmt *st;
 		if (s.kind == SEARCH_NAME)	/* a socialsekreterare's own district, or the one chosen */
 			st = name_search(r, &s, df ? df : r->user.role == ROLE_SOC ? r->user.district_id : 0, df, after);
 		else if (s.kind == SEARCH_PNR)
@@ -348,14 +348,14 @@ int person_new_form(struct req *r)
 static long long person_by_pnr(const char *pnr)
 {
 	static const char sql[] = "SELECT id FROM persons WHERE personnummer = ?";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
 	db_bindf(st, "t", pnr);
-	int rc = sqlite3_step(st);
-	long long id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	int rc = db_step(st);
+	long long id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
 	db_done(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? id : -1;
+	return rc == DB_ROW || rc == DB_DONE ? id : -1;
 }
 
 /* POST /persons : register; a known personnummer shows the existing person */
@@ -388,7 +388,7 @@ int person_create(struct req *r)
 	long long now = now_unix(), id;
 	if (db_begin() < 0)
 		return http_fail(r, 500, NULL);
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		goto fail;
 	char sex[2] = { in.reserve ? (in.sex ? in.sex[0] : 'X') : in.parsed.sex, '\0' };
@@ -396,9 +396,9 @@ int person_create(struct req *r)
 	    in.reserve ? in.birth_date : in.parsed.birth_date, sex, in.first_name, in.last_name,
 	    in.phone ? in.phone : "", in.email ? in.email : "", in.address ? in.address : "",
 	    r->user.district_id, now, r->user.id, now, r->user.id);
-	if (db_write(st, NULL) != SQLITE_DONE)
+	if (db_write(st, NULL) != DB_DONE)
 		goto fail;
-	id = sqlite3_last_insert_rowid(db());
+	id = db_last_id();
 	if (audit_log(r->user.id, "create", "person", id, id) < 0 || db_commit() < 0)
 		goto fail;
 	return http_redirect_done(r, arena_printf(&r->arena, "/persons/%lld", id), DONE_PERSON_CREATED);
@@ -757,11 +757,11 @@ int person_assign_cm(struct req *r)
 	if (weeded)
 		return weeded;
 	long long uid = parse_id(http_param(r, "user_id"));
-	sqlite3_stmt *st = db_stmt(check);
+	dbstmt *st = db_stmt(check);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	db_bindf(st, "i", uid);
-	int ok = sqlite3_step(st) == SQLITE_ROW;
+	int ok = db_step(st) == DB_ROW;
 	db_done(st);
 	if (!ok) {
 		r->back = arena_printf(&r->arena, "/persons/%lld", id);
@@ -770,16 +770,16 @@ int person_assign_cm(struct req *r)
 	if (db_begin() < 0)
 		return http_fail(r, 500, NULL);
 	st = db_stmt(ins);
-	int rc = SQLITE_ERROR;
+	int rc = DB_ERROR;
 	if (st) {
 		db_bindf(st, "iiii", id, uid, now_unix(), r->user.id);
 		rc = db_write(st, NULL);
 	}
-	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+	if (rc == DB_CONSTRAINT_UNIQUE) {
 		db_rollback();
 		return http_redirect(r, arena_printf(&r->arena, "/persons/%lld", id));	/* already assigned */
 	}
-	if (rc != SQLITE_DONE || audit_log(r->user.id, "update", "person_case_manager", uid, id) < 0 || db_commit() < 0) {
+	if (rc != DB_DONE || audit_log(r->user.id, "update", "person_case_manager", uid, id) < 0 || db_commit() < 0) {
 		db_rollback();
 		return http_fail(r, 500, NULL);
 	}
@@ -799,15 +799,15 @@ int person_end_cm(struct req *r)
 		return weeded;
 	if (db_begin() < 0)
 		return http_fail(r, 500, NULL);
-	sqlite3_stmt *st = db_stmt(sql);
-	int changed = 0, rc = SQLITE_ERROR;
+	dbstmt *st = db_stmt(sql);
+	int changed = 0, rc = DB_ERROR;
 	if (st) {
 		db_bindf(st, "iiii", now_unix(), r->user.id, id, uid);
 		rc = db_write(st, &changed);
 	}
-	if (rc != SQLITE_DONE || !changed) {
+	if (rc != DB_DONE || !changed) {
 		db_rollback();
-		return rc == SQLITE_DONE ? http_fail(r, 404, "Den tilldelningen finns inte.") : http_fail(r, 500, NULL);
+		return rc == DB_DONE ? http_fail(r, 404, "Den tilldelningen finns inte.") : http_fail(r, 500, NULL);
 	}
 	if (audit_log(r->user.id, "update", "person_case_manager", uid, id) < 0 || db_commit() < 0) {
 		db_rollback();

@@ -41,11 +41,11 @@ static json_t *version_load(long long plan_id, long long no)
 	static const char sql[] = "SELECT v.version_no, v.areas, v.follow_up_dates, v.agreed_date, v.agreed_how, "
 	    "date(v.created_at, 'unixepoch', 'localtime') AS saved, u.name AS author "
 	    "FROM plan_versions v LEFT JOIN users u ON u.id = v.created_by WHERE v.plan_id = ? AND v.version_no = ?";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return NULL;
 	db_bindf(st, "ii", plan_id, no);
-	json_t *v = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
+	json_t *v = db_step(st) == DB_ROW ? db_row_json(st) : NULL;
 	db_done(st);
 	if (v) {
 		json_t *areas = json_loads(json_string_value(json_object_get(v, "areas")), 0, NULL);
@@ -279,7 +279,7 @@ int plan_create(struct req *r)
 		return http_fail(r, 500, NULL);
 	}
 	int ok = db_execf(ins, "ieiiii", pid, next, now, r->user.id, now, r->user.id) == 0;
-	long long id = sqlite3_last_insert_rowid(db());
+	long long id = db_last_id();
 	ok = ok && insert_version(r, id, 1, areas, v) == 0;
 	free(areas);
 	if (!ok) {
@@ -443,13 +443,13 @@ int plan_save(struct req *r)
 		free(areas);
 		return http_fail(r, 500, NULL);
 	}
-	sqlite3_stmt *st = db_stmt(bump);
-	int changed = 0, rc = SQLITE_ERROR;
+	dbstmt *st = db_stmt(bump);
+	int changed = 0, rc = DB_ERROR;
 	if (st) {
 		db_bindf(st, "eiiii", next, now, r->user.id, id, base);
 		rc = db_write(st, &changed);
 	}
-	if (rc == SQLITE_DONE && !changed) {
+	if (rc == DB_DONE && !changed) {
 		db_rollback();
 		free(areas);
 		json_t *v = version_load(id, current);
@@ -462,7 +462,7 @@ int plan_save(struct req *r)
 		json_decref(v);
 		return 409;
 	}
-	int ok = rc == SQLITE_DONE && insert_version(r, id, base + 1, areas, typed) == 0;
+	int ok = rc == DB_DONE && insert_version(r, id, base + 1, areas, typed) == 0;
 	free(areas);
 	if (!ok || audit_log(r->user.id, "update", "plan", id, person_id) < 0 || db_commit() < 0) {
 		db_rollback();

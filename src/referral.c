@@ -121,26 +121,26 @@ int referral_new_form(struct req *r)
 }
 
 /* Binds the referral fields of f at parameters :crit_known... */
-static void bind_fields(sqlite3_stmt *st, json_t *f)
+static void bind_fields(dbstmt *st, json_t *f)
 {
 	for (size_t i = 0; i < NCRIT; i++) {
 		char name[64], note[64];
 		snprintf(name, sizeof name, ":%s", criteria[i].key);
 		snprintf(note, sizeof note, ":%s_note", criteria[i].key);
 		json_t *v = json_object_get(f, criteria[i].key);
-		int idx = sqlite3_bind_parameter_index(st, name);
+		int idx = db_bind_index(st, name);
 		if (v)
-			sqlite3_bind_int64(st, idx, json_integer_value(v));
+			db_bind_int64(st, idx, json_integer_value(v));
 		else
-			sqlite3_bind_null(st, idx);
-		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, note),
-		    json_string_value(json_object_get(f, note + 1)), -1, SQLITE_TRANSIENT);
+			db_bind_null(st, idx);
+		db_bind_text(st, db_bind_index(st, note),
+		    json_string_value(json_object_get(f, note + 1)), -1);
 	}
 	for (size_t i = 0; i < NTEXTS; i++) {
 		char name[64];
 		snprintf(name, sizeof name, ":%s", texts[i]);
-		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name),
-		    json_string_value(json_object_get(f, texts[i])), -1, SQLITE_TRANSIENT);
+		db_bind_text(st, db_bind_index(st, name),
+		    json_string_value(json_object_get(f, texts[i])), -1);
 	}
 	db_bind_named_int(st, ":client_participated", json_integer_value(json_object_get(f, "client_participated")));
 }
@@ -152,12 +152,12 @@ static int add_step(const struct req *r, long long id, const char *action, const
 {
 	static const char sql[] = "INSERT INTO referral_steps(referral_id, at, by, action, from_state, to_state, date, note, "
 	    "time, place) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
 	db_bindf(st, "iiitttetee", id, now_unix(), r->user.id, action, from, to, s ? s->date : NULL,
 	    s && s->note ? s->note : "", s ? s->time : NULL, s ? s->place : NULL);
-	return db_write(st, NULL) == SQLITE_DONE ? 0 : -1;
+	return db_write(st, NULL) == DB_DONE ? 0 : -1;
 }
 
 /* POST /persons/{id}/referrals : a new draft */
@@ -189,7 +189,7 @@ int referral_create(struct req *r)
 		json_decref(f);
 		return http_fail(r, 500, NULL);
 	}
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	long long id = 0;
 	int ok = 0;
 	if (st) {
@@ -197,8 +197,8 @@ int referral_create(struct req *r)
 		db_bind_named_int(st, ":pid", pid);
 		db_bind_named_int(st, ":now", now_unix());
 		db_bind_named_int(st, ":uid", r->user.id);
-		ok = db_write(st, NULL) == SQLITE_DONE;
-		id = sqlite3_last_insert_rowid(db());
+		ok = db_write(st, NULL) == DB_DONE;
+		id = db_last_id();
 	}
 	json_decref(f);
 	if (!ok || add_step(r, id, "create", "draft", "draft", NULL) < 0 ||
@@ -374,7 +374,7 @@ int referral_update(struct req *r)
 	}
 	if (db_begin() < 0)
 		goto fail;
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	int changed = 0;
 	if (!st)
 		goto fail;
@@ -383,7 +383,7 @@ int referral_update(struct req *r)
 	db_bind_named_int(st, ":uid", r->user.id);
 	db_bind_named_int(st, ":id", id);
 	db_bind_named_int(st, ":version", version);
-	if (db_write(st, &changed) != SQLITE_DONE)
+	if (db_write(st, &changed) != DB_DONE)
 		goto fail;
 	if (!changed) {
 		db_rollback();
@@ -421,7 +421,7 @@ int referral_apply_step(const struct req *r, long long id, const char *action, c
 	    "WHEN 'final_cannot' THEN 'cannot' ELSE final_answer END, "
 	    "version = version + 1, updated_at = :now, updated_by = :uid "
 	    "WHERE id = :id AND version = :version AND state = :from";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
 	db_bind_named_text(st, ":to", to);
@@ -431,13 +431,13 @@ int referral_apply_step(const struct req *r, long long id, const char *action, c
 	db_bind_named_text(st, ":date", s ? s->date : NULL);
 	db_bind_named_text(st, ":time", s ? s->time : NULL);
 	db_bind_named_text(st, ":place", s ? s->place : NULL);
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":note"), note, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, db_bind_index(st, ":note"), note, -1);
 	db_bind_named_int(st, ":uid", r->user.id);
 	db_bind_named_int(st, ":id", id);
 	db_bind_named_int(st, ":version", version);
 	db_bind_named_text(st, ":from", from);
 	int changed = 0;
-	if (db_write(st, &changed) != SQLITE_DONE)
+	if (db_write(st, &changed) != DB_DONE)
 		return -1;
 	if (!changed)
 		return 409;
@@ -677,7 +677,7 @@ int referrals_list(struct req *r)
 	}
 	/* a socialsekreterare's list is their district's: say so to the planner */
 	long long dq = df ? df : r->user.role == ROLE_SOC ? r->user.district_id : 0;
-	sqlite3_stmt *st = db_stmt(dq ? district_sql : sql);
+	dbstmt *st = db_stmt(dq ? district_sql : sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	scope_bind(st, r);
@@ -725,7 +725,7 @@ json_t *referrals_waiting(const struct req *r, unsigned on_role, int limit)
 	}
 	char *s = json_dumps(states, JSON_COMPACT);
 	json_decref(states);
-	sqlite3_stmt *st = db_stmt(r->user.role == ROLE_SOC ? district_sql : sql);
+	dbstmt *st = db_stmt(r->user.role == ROLE_SOC ? district_sql : sql);
 	json_t *rows = NULL;
 	if (st) {
 		scope_bind(st, r);

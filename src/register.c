@@ -11,13 +11,13 @@
 static int code_free(const char *code)
 {
 	static const char sql[] = "SELECT 1 FROM persons WHERE personkod = ?";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
 	db_bindf(st, "t", code);
-	int rc = sqlite3_step(st);
+	int rc = db_step(st);
 	db_done(st);
-	return rc == SQLITE_DONE ? 1 : rc == SQLITE_ROW ? 0 : -1;
+	return rc == DB_DONE ? 1 : rc == DB_ROW ? 0 : -1;
 }
 
 int personkod_free(const char *base, char out[48])
@@ -37,50 +37,50 @@ int personkod_assign(long long person_id)
 	static const char who[] = "SELECT p.personkod, p.first_name, p.last_name, p.birth_date, p.sex, "
 	    "(SELECT min(t.move_in_date) FROM tenancies t WHERE t.person_id = p.id) FROM persons p WHERE p.id = ?";
 	static const char set[] = "UPDATE persons SET personkod = ? WHERE id = ? AND personkod IS NULL";
-	sqlite3_stmt *st = db_stmt(who);
+	dbstmt *st = db_stmt(who);
 	if (!st)
 		return -1;
 	db_bindf(st, "i", person_id);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
+	int rc = db_step(st);
+	if (rc != DB_ROW) {
 		db_done(st);
-		return rc == SQLITE_DONE ? 0 : -1;
+		return rc == DB_DONE ? 0 : -1;
 	}
-	if (sqlite3_column_type(st, 0) != SQLITE_NULL || sqlite3_column_type(st, 5) == SQLITE_NULL) {
+	if (db_col_type(st, 0) != DB_NULL || db_col_type(st, 5) == DB_NULL) {
 		db_done(st);
 		return 0;	/* has one, or has not moved in */
 	}
 	char base[32], code[48];
-	status_personkod(db_col_text(st, 1), db_col_text(st, 2), sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL :
+	status_personkod(db_col_text(st, 1), db_col_text(st, 2), db_col_type(st, 3) == DB_NULL ? NULL :
 	    db_col_text(st, 3), db_col_text(st, 4), db_col_text(st, 5), base);
 	db_done(st);
 	if (personkod_free(base, code) < 0)
 		return -1;
-	sqlite3_stmt *up = db_stmt(set);
+	dbstmt *up = db_stmt(set);
 	if (!up)
 		return -1;
 	db_bindf(up, "ti", code, person_id);
-	return db_write(up, NULL) == SQLITE_DONE ? 0 : -1;
+	return db_write(up, NULL) == DB_DONE ? 0 : -1;
 }
 
 long long personkod_backfill(void)
 {
 	static const char sql[] = "SELECT t.person_id, min(t.move_in_date) AS first FROM tenancies t "
 	    "JOIN persons p ON p.id = t.person_id WHERE p.personkod IS NULL GROUP BY t.person_id ORDER BY first, t.person_id";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
 	size_t n = 0, cap = 256;
 	long long *ids = xmalloc(cap * sizeof *ids);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		if (n == cap)
 			ids = xrealloc(ids, (cap *= 2) * sizeof *ids);
-		ids[n++] = sqlite3_column_int64(st, 0);
+		ids[n++] = db_col_int64(st, 0);
 	}
 	db_done(st);
-	long long given = rc == SQLITE_DONE ? 0 : -1;
-	int own = n && sqlite3_get_autocommit(db());	/* else inside the caller's transaction */
+	long long given = rc == DB_DONE ? 0 : -1;
+	int own = n && !db_in_transaction();	/* else inside the caller's transaction */
 	if (given == 0 && own && db_begin() < 0)
 		given = -1;
 	for (size_t i = 0; i < n && given >= 0; i++)

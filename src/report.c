@@ -47,35 +47,35 @@ enum { COL_GROUP_B = 17 };
 
 /* Returns column i as text, NULL for NULL; stored bytes that are not
  * well-formed UTF-8 read as "\uFFFD" (an export must stay readable). */
-static const char *col(sqlite3_stmt *st, int i)
+static const char *col(dbstmt *st, int i)
 {
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (db_col_type(st, i) == DB_NULL)
 		return NULL;
-	const char *s = (const char *)sqlite3_column_text(st, i);
-	return utf8_valid(s, (size_t)sqlite3_column_bytes(st, i)) ? s : "\xEF\xBF\xBD";
+	const char *s = db_col_str(st, i);
+	return utf8_valid(s, (size_t)db_col_bytes(st, i)) ? s : "\xEF\xBF\xBD";
 }
 
 /* Reads the current row into row (pointers valid until the next step). */
-static void read_row(sqlite3_stmt *st, struct status_row *row)
+static void read_row(dbstmt *st, struct status_row *row)
 {
 	row->personkod = col(st, 0), row->first_name = col(st, 1), row->last_name = col(st, 2);
 	row->birth_date = col(st, 3), row->sex = col(st, 4), row->first_move_in = col(st, 5);
 	row->move_in = col(st, 6), row->takeover = col(st, 7), row->end_date = col(st, 8), row->end_reason = col(st, 9);
 	row->end_ground = col(st, 10), row->end_note = col(st, 11), row->import_note = col(st, 12);
 	row->known_until = col(st, 13);
-	row->ordinal = sqlite3_column_int64(st, 14);
-	row->insats = sqlite3_column_int(st, 15);
+	row->ordinal = db_col_int64(st, 14);
+	row->insats = db_col_int(st, 15);
 	row->last_contact = col(st, 16);
 }
 
 /* Prepares the year's query for the viewer. NULL on error. */
-static sqlite3_stmt *report_stmt(const struct req *r, int year, long long district, int only_year, long long limit,
+static dbstmt *report_stmt(const struct req *r, int year, long long district, int only_year, long long limit,
     long long offset)
 {
 	char y0[11], d[11];
 	snprintf(y0, sizeof y0, "%04d-01-01", year);
 	snprintf(d, sizeof d, "%04d-12-31", year);
-	sqlite3_stmt *st = db_stmt(report_sql);
+	dbstmt *st = db_stmt(report_sql);
 	if (!st)
 		return NULL;
 	scope_bind(st, r);
@@ -113,14 +113,14 @@ static char *report_csv(const struct req *r, int year, long long district, int o
 	header_rows(year, head, year_cell, sizeof year_cell);
 	for (int i = 0; i < 4; i++)
 		csv_row(&b, head[i], STATUS_COLS);
-	sqlite3_stmt *st = report_stmt(r, year, district, only_year, -1, 0);
+	dbstmt *st = report_stmt(r, year, district, only_year, -1, 0);
 	if (!st) {
 		buf_free(&b);
 		return NULL;
 	}
 	char *local = xmalloc(STATUS_STORE);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		struct status_row row;
 		const char *cells[STATUS_COLS];
 		read_row(st, &row);
@@ -129,7 +129,7 @@ static char *report_csv(const struct req *r, int year, long long district, int o
 	}
 	free(local);
 	db_done(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != DB_DONE) {
 		buf_free(&b);
 		return NULL;
 	}
@@ -249,12 +249,12 @@ static char *report_xlsx(const struct req *r, int year, long long district, int 
 			if (*head[h][i])
 				worksheet_write_string(ws, (lxw_row_t)h, (lxw_col_t)i, head[h][i], bold);
 	worksheet_freeze_panes(ws, 4, 1);
-	sqlite3_stmt *st = report_stmt(r, year, district, only_year, -1, 0);
+	dbstmt *st = report_stmt(r, year, district, only_year, -1, 0);
 	lxw_row_t row = 4;
-	int rc = SQLITE_ERROR;
+	int rc = DB_ERROR;
 	char *store = xmalloc(STATUS_STORE);
 	if (st) {
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		while ((rc = db_step(st)) == DB_ROW) {
 			struct status_row sr;
 			const char *cells[STATUS_COLS];
 			read_row(st, &sr);
@@ -285,7 +285,7 @@ static char *report_xlsx(const struct req *r, int year, long long district, int 
 		worksheet_write_string(rules, i, 0, status_rules[i], NULL);
 	lxw_error err = workbook_close(wb);
 	char *out = NULL;
-	FILE *f = rc == SQLITE_DONE && err == LXW_NO_ERROR ? fopen(path, "rb") : NULL;
+	FILE *f = rc == DB_DONE && err == LXW_NO_ERROR ? fopen(path, "rb") : NULL;
 	if (f) {
 		struct buf b;
 		buf_init(&b);
@@ -360,13 +360,13 @@ int report_status(struct req *r)
 	long long page = parse_id(http_param(r, "page"));
 	if (!page)
 		page = 1;
-	sqlite3_stmt *st = report_stmt(r, year, district, only_year, PAGE_ROWS + 1, (page - 1) * PAGE_ROWS);
+	dbstmt *st = report_stmt(r, year, district, only_year, PAGE_ROWS + 1, (page - 1) * PAGE_ROWS);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	json_t *rows = json_array();
 	char *store = xmalloc(STATUS_STORE);
 	int n = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n++ < PAGE_ROWS) {
+	while ((rc = db_step(st)) == DB_ROW && n++ < PAGE_ROWS) {
 		struct status_row sr;
 		const char *cells[STATUS_COLS];
 		read_row(st, &sr);
@@ -374,9 +374,9 @@ int report_status(struct req *r)
 		json_t *a = json_array();
 		for (int i = 0; i < STATUS_COLS; i++)
 			json_array_append_new(a, json_pack("{s:s}", "v", cells[i]));
-		json_array_append_new(rows, json_pack("{s:o, s:b}", "cells", a, "group_b", sqlite3_column_int(st, COL_GROUP_B)));
+		json_array_append_new(rows, json_pack("{s:o, s:b}", "cells", a, "group_b", db_col_int(st, COL_GROUP_B)));
 	}
-	int more = rc == SQLITE_ROW;
+	int more = rc == DB_ROW;
 	free(store);
 	db_done(st);
 	static const char *const keys[] = { "year", "district", "only_year", NULL };

@@ -4,23 +4,23 @@
 #include "http.h"
 #include "date.h"
 
-void scope_bind(sqlite3_stmt *st, const struct req *r)
+void scope_bind(dbstmt *st, const struct req *r)
 {
 	db_bind_named_text(st, ":role", role_name(r->user.role));
 	db_bind_named_int(st, ":district", r->user.district_id);
 	db_bind_named_int(st, ":uid", r->user.id);
-	if (sqlite3_bind_parameter_index(st, ":today")) {
+	if (db_bind_index(st, ":today")) {
 		char today[11];
 		date_today(today);
 		db_bind_named_text(st, ":today", today);
 	}
-	if (sqlite3_bind_parameter_index(st, ":months"))
+	if (db_bind_index(st, ":months"))
 		db_bind_named_int(st, ":months", db_setting_int("takeover_months", 9));
 }
 
 json_t *scope_rows(const char *sql, const struct req *r, long long id)
 {
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return NULL;
 	scope_bind(st, r);
@@ -30,12 +30,12 @@ json_t *scope_rows(const char *sql, const struct req *r, long long id)
 
 json_t *scope_row(const char *sql, const struct req *r, long long id)
 {
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return NULL;
 	scope_bind(st, r);
 	db_bind_named_int(st, ":id", id);
-	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
+	json_t *o = db_step(st) == DB_ROW ? db_row_json(st) : NULL;
 	db_done(st);
 	return o;
 }

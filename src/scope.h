@@ -10,7 +10,7 @@
 #define BF_SCOPE_H
 
 #include <jansson.h>
-#include <sqlite3.h>
+#include "db.h"
 
 struct req;
 
@@ -69,7 +69,7 @@ struct req;
 /* Binds :role, :district and :uid (those present) for the request's user,
  * and :today (the local date) and :months (the takeover setting) when the
  * statement uses them. */
-void scope_bind(sqlite3_stmt *st, const struct req *r);
+void scope_bind(dbstmt *st, const struct req *r);
 
 /* Runs sql (a static string using :id and the scope parameters) and
  * returns its first row as an object, or NULL when there is none (out of

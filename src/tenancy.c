@@ -102,7 +102,7 @@ int tenancies_list(struct req *r)
 	if (!one_of(states, state))
 		state = "ongoing";
 	const char *ready = http_param(r, "ready");
-	sqlite3_stmt *st = db_stmt(r->user.role == ROLE_CM ? caseload_sql : sql);
+	dbstmt *st = db_stmt(r->user.role == ROLE_CM ? caseload_sql : sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	scope_bind(st, r);
@@ -245,7 +245,7 @@ static json_t *candidates(long long selected)
 	    "WHERE EXISTS (SELECT 1 FROM decisions_open x WHERE x.person_id = p.id AND x.kind = 'housing') "
 	    "AND NOT EXISTS (SELECT 1 FROM tenancies o WHERE o.person_id = p.id AND o.end_date IS NULL) "
 	    "AND NOT " PERSON_DECEASED("p") " ORDER BY p.last_name, p.first_name, p.id";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return NULL;
 	db_bind_named_int(st, ":sel", selected);
@@ -376,18 +376,18 @@ int tenancy_create(struct req *r)
 	long long now = now_unix();
 	if (db_begin() < 0)
 		return http_fail(r, 500, NULL);
-	sqlite3_stmt *st = db_stmt(ins);
+	dbstmt *st = db_stmt(ins);
 	int ok = 0;
 	if (st) {
 		db_bindf(st, "iititiiii", person_id, apt_id, move_in, ordinal, ordinal != derived && reason ? reason : "",
 		    now, r->user.id, now, r->user.id);
-		ok = db_write(st, NULL) == SQLITE_DONE;
+		ok = db_write(st, NULL) == DB_DONE;
 	}
-	long long id = sqlite3_last_insert_rowid(db());
+	long long id = db_last_id();
 	st = ok ? db_stmt(let) : NULL;
 	if (st) {
 		db_bindf(st, "iii", now, r->user.id, apt_id);
-		ok = db_write(st, NULL) == SQLITE_DONE;
+		ok = db_write(st, NULL) == DB_DONE;
 	}
 	if (!ok || personkod_assign(person_id) < 0 || audit_log(r->user.id, "create", "tenancy", id, person_id) < 0 ||
 	    decisions_move_in(r->user.id, person_id, move_in, support_date && *support_date ? support_date : move_in) < 0 ||
@@ -674,7 +674,7 @@ int persons_without_apartment(struct req *r)
 	"(SELECT count(*) FROM tenancies o WHERE o.person_id = p.id) AS tenancies"
 	static const char sql[] = WITHOUT_APARTMENT_SQL(WITHOUT_APARTMENT_COLS, "1");
 	static const char district_sql[] = WITHOUT_APARTMENT_SQL(WITHOUT_APARTMENT_COLS, "p.district_id = :district");
-	sqlite3_stmt *st = db_stmt(r->user.role == ROLE_SOC ? district_sql : sql);
+	dbstmt *st = db_stmt(r->user.role == ROLE_SOC ? district_sql : sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	scope_bind(st, r);

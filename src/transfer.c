@@ -88,26 +88,26 @@ static int transfer_earliest(long long person_id, const char *today, char earlie
     int *after_transfer)
 {
 	static const char prev_sql[] = "SELECT max(date) FROM person_transfers WHERE person_id = ?";
-	sqlite3_stmt *st = db_stmt(last_entry_sql);
+	dbstmt *st = db_stmt(last_entry_sql);
 	if (!st)
 		return -1;
 	db_bind_named_int(st, ":p", person_id);
 	db_bind_named_text(st, ":today", today);
-	int rc = sqlite3_step(st);
-	snprintf(last, 11, "%s", rc == SQLITE_ROW ? db_col_text(st, 0) : "");
+	int rc = db_step(st);
+	snprintf(last, 11, "%s", rc == DB_ROW ? db_col_text(st, 0) : "");
 	db_done(st);
-	if (rc != SQLITE_ROW)
+	if (rc != DB_ROW)
 		return -1;
 	snprintf(earliest, 11, "%s", last);
 	*after_transfer = 0;
 	if (!(st = db_stmt(prev_sql)))
 		return -1;
 	db_bindf(st, "i", person_id);
-	rc = sqlite3_step(st);
+	rc = db_step(st);
 	char prev[11];
-	snprintf(prev, sizeof prev, "%s", rc == SQLITE_ROW ? db_col_text(st, 0) : "");
+	snprintf(prev, sizeof prev, "%s", rc == DB_ROW ? db_col_text(st, 0) : "");
 	db_done(st);
-	if (rc != SQLITE_ROW)
+	if (rc != DB_ROW)
 		return -1;
 	if (valid_date(prev)) {
 		char next[11];
@@ -307,12 +307,12 @@ static int transfer_write(long long user_id, long long id, long long from, const
 	long long now = now_unix();
 	if (db_begin() < 0)
 		return -1;
-	sqlite3_stmt *st = db_stmt(person);
+	dbstmt *st = db_stmt(person);
 	if (!st)
 		goto fail;
 	db_bindf(st, "iiuii", in->district, now, user_id, id, in->version);
 	int changed = 0;
-	if (db_write(st, &changed) != SQLITE_DONE)
+	if (db_write(st, &changed) != DB_DONE)
 		goto fail;
 	if (!changed) {
 		db_rollback();
@@ -321,9 +321,9 @@ static int transfer_write(long long user_id, long long id, long long from, const
 	if (!(st = db_stmt(ins)))
 		goto fail;
 	db_bindf(st, "iiitiu", id, from, in->district, in->date, now, user_id);
-	if (db_write(st, NULL) != SQLITE_DONE)
+	if (db_write(st, NULL) != DB_DONE)
 		goto fail;
-	long long tid = sqlite3_last_insert_rowid(db());
+	long long tid = db_last_id();
 	if (db_execf(refs, "ii", in->district, id) < 0 || db_execf(decs, "ii", in->district, id) < 0 ||
 	    audit_log(user_id, "create", "person_transfer", tid, id) < 0 ||
 	    audit_log(user_id, "update", "person", id, id) < 0 || db_commit() < 0)

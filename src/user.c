@@ -29,29 +29,29 @@ int user_insert(const char *username, const char *name, int role,
 {
 	static const char sql[] = "INSERT INTO users(username, name, role, district_id, password_hash, "
 	    "created_at, created_by, updated_at, updated_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
 	long long now = now_unix();
-	sqlite3_bind_text(st, 1, username, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, name ? name : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, role_name(role), -1, SQLITE_STATIC);
+	db_bind_text(st, 1, username, -1);
+	db_bind_text(st, 2, name ? name : "", -1);
+	db_bind_text(st, 3, role_name(role), -1);
 	if (district_id > 0)
-		sqlite3_bind_int64(st, 4, district_id);
-	sqlite3_bind_text(st, 5, hash, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 6, now);
+		db_bind_int64(st, 4, district_id);
+	db_bind_text(st, 5, hash, -1);
+	db_bind_int64(st, 6, now);
 	if (by)
-		sqlite3_bind_int64(st, 7, by);
-	sqlite3_bind_int64(st, 8, now);
+		db_bind_int64(st, 7, by);
+	db_bind_int64(st, 8, now);
 	if (by)
-		sqlite3_bind_int64(st, 9, by);
-	int rc = sqlite3_step(st);
+		db_bind_int64(st, 9, by);
+	int rc = db_step(st);
 	db_done(st);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+	if (rc == DB_CONSTRAINT_UNIQUE)
 		return -2;
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return -1;
-	*id = sqlite3_last_insert_rowid(db());
+	*id = db_last_id();
 	return 0;
 }
 
@@ -59,16 +59,16 @@ int user_set_password(const char *username, const char *hash)
 {
 	static const char sql[] = "UPDATE users SET password_hash = ?, version = version + 1, "
 	    "updated_at = ? WHERE username = ?";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, now_unix());
-	sqlite3_bind_text(st, 3, username, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	int n = sqlite3_changes(db());
+	db_bind_text(st, 1, hash, -1);
+	db_bind_int64(st, 2, now_unix());
+	db_bind_text(st, 3, username, -1);
+	int rc = db_step(st);
+	int n = db_changes();
 	db_done(st);
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return -1;
 	if (!n)
 		return -2;
@@ -77,20 +77,20 @@ int user_set_password(const char *username, const char *hash)
 	st = db_stmt(end);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, now_unix());
-	sqlite3_bind_text(st, 2, username, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
+	db_bind_int64(st, 1, now_unix());
+	db_bind_text(st, 2, username, -1);
+	rc = db_step(st);
 	db_done(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == DB_DONE ? 0 : -1;
 }
 
 long long user_count(void)
 {
 	static const char sql[] = "SELECT count(*) FROM users";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
-	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	long long n = db_step(st) == DB_ROW ? db_col_int64(st, 0) : -1;
 	db_done(st);
 	return n;
 }
@@ -114,23 +114,23 @@ int users_list(struct req *r)
 	    "WHERE (?1 IS NULL OR u.username > ?1) ORDER BY u.username LIMIT ?2";
 	static const char *const keys[] = { NULL };
 	const char *after = http_param(r, "after");
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	db_bind_text_or_null(st, 1, after);
-	sqlite3_bind_int(st, 2, USERS_PAGE + 1);
+	db_bind_int(st, 2, USERS_PAGE + 1);
 	json_t *rows = json_array();
 	int n = 0;
 	const char *last = NULL;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (db_step(st) == DB_ROW) {
 		if (++n > USERS_PAGE)
 			break;
 		int role = role_from_name(db_col_text(st, 3));
 		last = arena_strdup(&r->arena, db_col_text(st, 1));
 		json_array_append_new(rows, json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}",
-		    "id", (json_int_t)sqlite3_column_int64(st, 0), "username", last,
+		    "id", (json_int_t)db_col_int64(st, 0), "username", last,
 		    "name", db_col_text(st, 2), "role_label", role_label(role),
-		    "district", db_col_text(st, 4), "active", sqlite3_column_int(st, 5)));
+		    "district", db_col_text(st, 4), "active", db_col_int(st, 5)));
 	}
 	db_done(st);
 	json_object_set_new(r->view, "rows", rows);
@@ -242,18 +242,18 @@ static json_t *load_user(long long id)
 	static const char sql[] =
 	    "SELECT u.username, u.name, u.role, coalesce(u.district_id, 0), coalesce(d.name, ''), "
 	    "u.active, u.version FROM users u LEFT JOIN districts d ON d.id = u.district_id WHERE u.id = ?";
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return NULL;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	json_t *o = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (db_step(st) == DB_ROW) {
 		int role = role_from_name(db_col_text(st, 2));
 		o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:b, s:I}",
 		    "username", db_col_text(st, 0), "name", db_col_text(st, 1),
 		    "role", role_name(role), "role_label", role_label(role),
-		    "district_id", (json_int_t)sqlite3_column_int64(st, 3), "district", db_col_text(st, 4),
-		    "active", sqlite3_column_int(st, 5), "version", (json_int_t)sqlite3_column_int64(st, 6));
+		    "district_id", (json_int_t)db_col_int64(st, 3), "district", db_col_text(st, 4),
+		    "active", db_col_int(st, 5), "version", (json_int_t)db_col_int64(st, 6));
 	}
 	db_done(st);
 	return o;
@@ -312,23 +312,23 @@ int user_update(struct req *r)
 		json_decref(stored);
 		return http_fail(r, 500, NULL);
 	}
-	sqlite3_stmt *st = db_stmt(sql);
-	int rc = SQLITE_ERROR, changed = 0;
+	dbstmt *st = db_stmt(sql);
+	int rc = DB_ERROR, changed = 0;
 	if (st) {
-		sqlite3_bind_text(st, 1, in.name, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, role_name(in.role), -1, SQLITE_STATIC);
+		db_bind_text(st, 1, in.name, -1);
+		db_bind_text(st, 2, role_name(in.role), -1);
 		if (in.district_id)
-			sqlite3_bind_int64(st, 3, in.district_id);
-		sqlite3_bind_int(st, 4, in.active);
-		sqlite3_bind_int64(st, 5, now_unix());
-		sqlite3_bind_int64(st, 6, r->user.id);
-		sqlite3_bind_int64(st, 7, id);
-		sqlite3_bind_int64(st, 8, in.version);
-		rc = sqlite3_step(st);
-		changed = sqlite3_changes(db());
+			db_bind_int64(st, 3, in.district_id);
+		db_bind_int(st, 4, in.active);
+		db_bind_int64(st, 5, now_unix());
+		db_bind_int64(st, 6, r->user.id);
+		db_bind_int64(st, 7, id);
+		db_bind_int64(st, 8, in.version);
+		rc = db_step(st);
+		changed = db_changes();
 		db_done(st);
 	}
-	if (rc == SQLITE_DONE && !changed) {
+	if (rc == DB_DONE && !changed) {
 		/* someone saved in between: show theirs beside what was typed */
 		db_rollback();
 		json_object_set_new(json_object_get(r->view, "form"), "version",
@@ -338,7 +338,7 @@ int user_update(struct req *r)
 		return 409;
 	}
 	json_decref(stored);
-	if (rc != SQLITE_DONE || (!in.active && session_end_user(id) < 0) ||
+	if (rc != DB_DONE || (!in.active && session_end_user(id) < 0) ||
 	    audit_log(r->user.id, "update", "user", id, 0) < 0 || db_commit() < 0) {
 		db_rollback();
 		return http_fail(r, 500, NULL);
@@ -367,13 +367,13 @@ int user_password_reset(struct req *r)
 	if (!hash)
 		return http_fail(r, 503, NULL);
 	int ok = db_begin() == 0;
-	sqlite3_stmt *st = ok ? db_stmt(sql) : NULL;
+	dbstmt *st = ok ? db_stmt(sql) : NULL;
 	if (st) {
-		sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 2, now_unix());
-		sqlite3_bind_int64(st, 3, r->user.id);
-		sqlite3_bind_int64(st, 4, id);
-		ok = sqlite3_step(st) == SQLITE_DONE;
+		db_bind_text(st, 1, hash, -1);
+		db_bind_int64(st, 2, now_unix());
+		db_bind_int64(st, 3, r->user.id);
+		db_bind_int64(st, 4, id);
+		ok = db_step(st) == DB_DONE;
 		db_done(st);
 	} else {
 		ok = 0;

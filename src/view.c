@@ -268,7 +268,7 @@ int one_of(const char *const values[], const char *value)
 	return *label_of(values, values, value) != '\0';
 }
 
-json_t *view_keyset_page(struct req *r, sqlite3_stmt *st, int page, const char *const keys[], const char *first_href)
+json_t *view_keyset_page(struct req *r, dbstmt *st, int page, const char *const keys[], const char *first_href)
 {
 	long long after = parse_id(http_param(r, "after"));
 	if (after)

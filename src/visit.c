@@ -38,7 +38,7 @@ static int overview(struct req *r)
 	static const char caseload_sql[] = OVERVIEW("person_case_managers c CROSS JOIN persons p ON p.id = c.person_id",
 	    "c.user_id = :uid AND c.ended_at IS NULL");
 	static const char *const keys[] = { NULL };
-	sqlite3_stmt *st = db_stmt(r->user.role == ROLE_CM ? caseload_sql : sql);
+	dbstmt *st = db_stmt(r->user.role == ROLE_CM ? caseload_sql : sql);
 	if (!st)
 		return http_fail(r, 500, NULL);
 	scope_bind(st, r);
@@ -142,7 +142,7 @@ static int journal_view(struct req *r, long long person_id)
 	json_object_set_new(r->view, "title", json_string(arena_printf(&r->arena, "Besök: %s",
 	    json_string_value(json_object_get(p, "name")))));
 	const char *before = http_param(r, "before");
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return 500;
 	scope_bind(st, r);
@@ -236,15 +236,15 @@ int visit_create(struct req *r)
 		json_decref(corrected);
 		return http_fail(r, 500, NULL);
 	}
-	sqlite3_stmt *st = db_stmt(sql);
+	dbstmt *st = db_stmt(sql);
 	int ok = 0;
 	if (st) {
 		db_bindf(st, "ittitnii", person_id, date, kind, (long long)(met[0] == '1'), note, now_unix(), r->user.id);
 		if (corrects)
-			sqlite3_bind_int64(st, 6, corrects);
-		ok = db_write(st, NULL) == SQLITE_DONE;
+			db_bind_int64(st, 6, corrects);
+		ok = db_write(st, NULL) == DB_DONE;
 	}
-	long long id = sqlite3_last_insert_rowid(db());
+	long long id = db_last_id();
 	if (!ok) {
 		/* the UNIQUE corrects_id: someone corrected it a moment ago; the
 		 * one conflict answer, the entry beside what was typed */

@@ -24,6 +24,7 @@
 #include "form.h"
 #include "import.h"
 
+#include <sqlite3.h>
 #include <unistd.h>
 
 static char dir[512];
@@ -77,7 +78,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	if (db_execf("INSERT INTO districts(name, created_at, updated_at) VALUES('Norr', 0, 0)", "") < 0)
 		abort();
-	district = sqlite3_last_insert_rowid(db());
+	district = db_last_id();
 	struct import_result res = { 0 };
 	buf_init(&res.errors);
 	buf_init(&res.changes);
@@ -164,14 +165,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct import_result res = { 0 };
 	buf_init(&res.errors);
 	buf_init(&res.changes);
-	int before = sqlite3_total_changes(db());
+	int before = sqlite3_total_changes(db_sqlite());
 	int rc = status_import(copy, size, district, 0, 1, &res);
 	FUZZ_ASSERT(rc == 0 || rc == 1, "status_import rc %d (a database error in a dry run)\n%s", rc,
 	    res.errors.data ? res.errors.data : "");
 	FUZZ_ASSERT(rc == 1 || res.nerrors == 0, "rc 0 with %d errors", res.nerrors);
 	FUZZ_ASSERT(rc == 0 || res.nerrors > 0, "rc 1 without an error");
-	FUZZ_ASSERT(sqlite3_total_changes(db()) == before, "a dry run wrote");
-	FUZZ_ASSERT(sqlite3_get_autocommit(db()), "a transaction left open");
+	FUZZ_ASSERT(sqlite3_total_changes(db_sqlite()) == before, "a dry run wrote");
+	FUZZ_ASSERT(!db_in_transaction(), "a transaction left open");
 	if (text_is_clean(copy, size)) {
 		FUZZ_ASSERT(!res.errors.len || text_is_clean(res.errors.data, res.errors.len), "error lines not clean:\n%s",
 		    res.errors.data);

@@ -70,9 +70,9 @@ static void sessions(void)
 	CHECK(session_load(forged, &u, &ar) == 0 && u.id == 0, "forged token");
 	CHECK(session_load("short", &u, &ar) == 0, "malformed token");
 	/* the database holds only a hash of the token */
-	sqlite3_stmt *st = db_stmt("SELECT count(*) FROM sessions WHERE token_hash = CAST(? AS BLOB)");
-	sqlite3_bind_text(st, 1, tok, -1, SQLITE_STATIC);
-	CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0, "raw token not stored");
+	dbstmt *st = db_stmt("SELECT count(*) FROM sessions WHERE token_hash = CAST(? AS BLOB)");
+	db_bind_text(st, 1, tok, -1);
+	CHECK(db_step(st) == DB_ROW && db_col_int(st, 0) == 0, "raw token not stored");
 	db_done(st);
 	CHECK(session_end(tok) == 0 && session_load(tok, &u, &ar) == 0, "logout ends it");
 
@@ -96,9 +96,9 @@ static void sessions(void)
 /* Counts login_attempts rows (all, or the running ones). */
 static long long attempts(int running_only)
 {
-	sqlite3_stmt *st = db_stmt(running_only ? "SELECT count(*) FROM login_attempts WHERE done = 0" :
+	dbstmt *st = db_stmt(running_only ? "SELECT count(*) FROM login_attempts WHERE done = 0" :
 	    "SELECT count(*) FROM login_attempts");
-	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	long long n = db_step(st) == DB_ROW ? db_col_int64(st, 0) : -1;
 	db_done(st);
 	return n;
 }
@@ -202,8 +202,8 @@ static void throttling(void)
 	/* the 503 case: a reservation taken back is no attempt */
 	CHECK(throttle_reserve("unused", "10.4.4.4", t, &id) == 0, "reserved");
 	throttle_settle(id, -1);
-	sqlite3_stmt *st = db_stmt("SELECT count(*) FROM login_attempts WHERE address = '10.4.4.4'");
-	CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0, "taken back");
+	dbstmt *st = db_stmt("SELECT count(*) FROM login_attempts WHERE address = '10.4.4.4'");
+	CHECK(db_step(st) == DB_ROW && db_col_int(st, 0) == 0, "taken back");
 	db_done(st);
 
 	/* old rows are pruned as new ones are written */
@@ -213,8 +213,8 @@ static void throttling(void)
 
 	/* the username is stored only as a keyed hash */
 	st = db_stmt("SELECT typeof(account), length(account) FROM login_attempts");
-	CHECK(sqlite3_step(st) == SQLITE_ROW && strcmp(db_col_text(st, 0), "blob") == 0 &&
-	    sqlite3_column_int(st, 1) == 16, "account is a 16-byte hash");
+	CHECK(db_step(st) == DB_ROW && strcmp(db_col_text(st, 0), "blob") == 0 &&
+	    db_col_int(st, 1) == 16, "account is a 16-byte hash");
 	db_done(st);
 	CHECK(auth_checks() == 3, "the three checks in passwords() counted: %llu", auth_checks());
 }

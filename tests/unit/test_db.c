@@ -20,21 +20,21 @@ int main(void)
 	CHECK(db_migrate(path, err, sizeof err) == 0, "second run applies nothing");
 	CHECK(db_open(path, err, sizeof err) == 0, "open: %s", err);
 
-	sqlite3_stmt *a = db_stmt("SELECT 1");
-	sqlite3_stmt *b = db_stmt("SELECT 1");
+	dbstmt *a = db_stmt("SELECT 1");
+	dbstmt *b = db_stmt("SELECT 1");
 	CHECK(a != NULL, "prepared");
 	static const char sql[] = "SELECT 2";
 	CHECK(db_stmt(sql) == db_stmt(sql), "cached by address");
 	(void)b;
 
-	sqlite3_stmt *st = db_stmt("PRAGMA journal_mode");
-	CHECK(sqlite3_step(st) == SQLITE_ROW && strcmp(db_col_text(st, 0), "wal") == 0, "WAL");
+	dbstmt *st = db_stmt("PRAGMA journal_mode");
+	CHECK(db_step(st) == DB_ROW && strcmp(db_col_text(st, 0), "wal") == 0, "WAL");
 	db_done(st);
 	st = db_stmt("PRAGMA foreign_keys");
-	CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1, "foreign keys on");
+	CHECK(db_step(st) == DB_ROW && db_col_int(st, 0) == 1, "foreign keys on");
 	db_done(st);
 	st = db_stmt("PRAGMA synchronous");
-	CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 2, "synchronous=FULL");
+	CHECK(db_step(st) == DB_ROW && db_col_int(st, 0) == 2, "synchronous=FULL");
 	db_done(st);
 
 	/* audit is append-only */
@@ -42,7 +42,7 @@ int main(void)
 	CHECK(db_exec("UPDATE audit SET action = 'read'") < 0, "UPDATE refused");
 	CHECK(db_exec("DELETE FROM audit") < 0, "DELETE refused");
 	st = db_stmt("SELECT count(*) FROM audit");
-	CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1, "row still there");
+	CHECK(db_step(st) == DB_ROW && db_col_int(st, 0) == 1, "row still there");
 	db_done(st);
 	CHECK(audit_log(0, "nonsense", "user", 0, 0) < 0, "unknown action refused by CHECK");
 
@@ -51,7 +51,7 @@ int main(void)
 	CHECK(db_exec("INSERT INTO districts(name, created_at, updated_at) VALUES('X', 0, 0)") == 0, "insert");
 	db_rollback();
 	st = db_stmt("SELECT count(*) FROM districts");
-	CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0, "rolled back");
+	CHECK(db_step(st) == DB_ROW && db_col_int(st, 0) == 0, "rolled back");
 	db_done(st);
 
 	/* days_between: calendar days between dates, a Unix time as its local date */
@@ -60,12 +60,12 @@ int main(void)
 	st = db_stmt("SELECT days_between('2026-01-31', '2026-02-24'), days_between(1792877400, '2026-10-26'), "
 	    "days_between('2026-10-26', 1792877400), days_between(NULL, '2026-01-01'), days_between('2026-02-30', '2026-03-01'), "
 	    "days_between(date('now', 'localtime'), date('now', 'localtime', '+24 days'))");
-	CHECK(st && sqlite3_step(st) == SQLITE_ROW, "days_between runs");
-	CHECK(sqlite3_column_int(st, 0) == 24, "over a month end: %d", sqlite3_column_int(st, 0));
-	CHECK(sqlite3_column_int(st, 1) == 2, "from Saturday 23:30 across the autumn change: %d", sqlite3_column_int(st, 1));
-	CHECK(sqlite3_column_int(st, 2) == -2, "backwards: %d", sqlite3_column_int(st, 2));
-	CHECK(sqlite3_column_type(st, 3) == SQLITE_NULL && sqlite3_column_type(st, 4) == SQLITE_NULL, "NULL and a bad date");
-	CHECK(sqlite3_column_int(st, 5) == 24, "24 days ahead is 24: %d", sqlite3_column_int(st, 5));
+	CHECK(st && db_step(st) == DB_ROW, "days_between runs");
+	CHECK(db_col_int(st, 0) == 24, "over a month end: %d", db_col_int(st, 0));
+	CHECK(db_col_int(st, 1) == 2, "from Saturday 23:30 across the autumn change: %d", db_col_int(st, 1));
+	CHECK(db_col_int(st, 2) == -2, "backwards: %d", db_col_int(st, 2));
+	CHECK(db_col_type(st, 3) == DB_NULL && db_col_type(st, 4) == DB_NULL, "NULL and a bad date");
+	CHECK(db_col_int(st, 5) == 24, "24 days ahead is 24: %d", db_col_int(st, 5));
 	db_done(st);
 
 	/* a database from a newer program is refused */

@@ -96,15 +96,14 @@ static void cut_on_a_character(void)
 	int rc = import(b.data, 0, &res);
 	CHECK(rc == 0, "imported (%d): %s", rc, res.errors.data);
 	done(&res);
-	sqlite3_stmt *st;
-	sqlite3_prepare_v2(db(), "SELECT t.import_note FROM tenancies t JOIN persons p ON p.id = t.person_id "
-	    "WHERE p.personkod LIKE 'Info-50-M%'", -1, &st, NULL);
-	CHECK(sqlite3_step(st) == SQLITE_ROW, "the tenancy is stored");
-	const char *note = (const char *)sqlite3_column_text(st, 0);
-	size_t n = (size_t)sqlite3_column_bytes(st, 0);
+	dbstmt *st = db_prepare("SELECT t.import_note FROM tenancies t JOIN persons p ON p.id = t.person_id "
+	    "WHERE p.personkod LIKE 'Info-50-M%'");
+	CHECK(db_step(st) == DB_ROW, "the tenancy is stored");
+	const char *note = db_col_str(st, 0);
+	size_t n = (size_t)db_col_bytes(st, 0);
 	CHECK(note && n < 4000 && n > 3990 && utf8_valid(note, n) && !strcmp(note + n - 3, "\xE2\x80\xA6"),
 	    "the note is whole characters and ends in an ellipsis: %zu bytes", n);
-	sqlite3_finalize(st);
+	db_finalize(st);
 	buf_free(&b);
 }
 
@@ -115,7 +114,7 @@ int main(void)
 	snprintf(path, sizeof path, "%s/t.db", dir);
 	CHECK(db_migrate(path, err, sizeof err) >= 0 && db_open(path, err, sizeof err) == 0, "db: %s", err);
 	CHECK(db_execf("INSERT INTO districts(name, created_at, updated_at) VALUES('Norr', 0, 0)", "") == 0, "district");
-	district = sqlite3_last_insert_rowid(db());
+	district = db_last_id();
 	struct import_result res;
 	CHECK(import(HEAD "Doris-62-K;2021-03-01;ja;ja;;;;;;;;;;\r\n", 0, &res) == 0, "the register: %s", res.errors.data);
 	done(&res);

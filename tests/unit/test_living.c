@@ -85,26 +85,23 @@ int main(void)
 	const char *cases[][3] = { { "2026-01-31", "1", "2026-02-28" }, { "2024-08-31", "18", "2026-02-28" },
 		{ "2026-05-15", "9", "2027-02-15" }, { "2026-03-31", "-1", "2026-02-28" } };
 	for (size_t i = 0; i < 4; i++) {
-		sqlite3_stmt *st;
-		sqlite3_prepare_v2(db(), "SELECT add_months(?, ?)", -1, &st, NULL);
-		sqlite3_bind_text(st, 1, cases[i][0], -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, atoi(cases[i][1]));
-		CHECK(sqlite3_step(st) == SQLITE_ROW, "add_months row");
-		CHECK_STR((const char *)sqlite3_column_text(st, 0), cases[i][2]);
-		sqlite3_finalize(st);
+		dbstmt *st = db_prepare("SELECT add_months(?, ?)");
+		db_bind_text(st, 1, cases[i][0], -1);
+		db_bind_int(st, 2, atoi(cases[i][1]));
+		CHECK(db_step(st) == DB_ROW, "add_months row");
+		CHECK_STR(db_col_str(st, 0), cases[i][2]);
+		db_finalize(st);
 	}
-	sqlite3_stmt *st;
-	sqlite3_prepare_v2(db(), "SELECT add_months('not a date', 1) IS NULL", -1, &st, NULL);
-	CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1, "malformed date gives NULL");
-	sqlite3_finalize(st);
+	dbstmt *st = db_prepare("SELECT add_months('not a date', 1) IS NULL");
+	CHECK(db_step(st) == DB_ROW && db_col_int(st, 0) == 1, "malformed date gives NULL");
+	db_finalize(st);
 	/* journal entries are append-only */
-	CHECK(sqlite3_exec(db(), "INSERT INTO districts(name, created_at, updated_at) VALUES('X', 0, 0);"
+	CHECK(db_exec("INSERT INTO districts(name, created_at, updated_at) VALUES('X', 0, 0);"
 	    "INSERT INTO persons(personnummer, first_name, last_name, district_id, created_at, updated_at) "
 	    "VALUES('19800101-0000', 'A', 'B', 1, 0, 0);"
-	    "INSERT INTO visits(person_id, date, kind, met, note, created_at) VALUES(1, '2026-01-01', 'home', 1, 'x', 0)",
-	    NULL, NULL, NULL) == SQLITE_OK, "insert visit: %s", sqlite3_errmsg(db()));
-	CHECK(sqlite3_exec(db(), "UPDATE visits SET note = 'y'", NULL, NULL, NULL) != SQLITE_OK, "visit update refused");
-	CHECK(sqlite3_exec(db(), "DELETE FROM visits", NULL, NULL, NULL) != SQLITE_OK, "visit delete refused");
+	    "INSERT INTO visits(person_id, date, kind, met, note, created_at) VALUES(1, '2026-01-01', 'home', 1, 'x', 0)") == 0, "insert visit: %s", db_errmsg());
+	CHECK(db_exec("UPDATE visits SET note = 'y'") != 0, "visit update refused");
+	CHECK(db_exec("DELETE FROM visits") != 0, "visit delete refused");
 	db_close_all();
 	snprintf(path, sizeof path, "rm -rf %s", dir);
 	CHECK(system(path) == 0, "cleanup");

@@ -1,0 +1,746 @@
+/*
+ * db_pg.c - the PostgreSQL engine behind db.h, over libpq.
+ *
+ * Statements are written once, in SQLite's dialect; pg_translate turns
+ * them into PostgreSQL's (placeholders, planner hints) and
+ * migrations-pg/functions.sql supplies the SQLite built-ins they call.
+ * Parameters travel as text and the server infers their types from the
+ * statement, as SQLite's loose typing expects; a parameter the server
+ * cannot type from its context (":x IS NULL" alone) is sent as text.
+ * Results come back as text and are typed here from the column's type.
+ *
+ * A lost connection (a failover) marks the storage fault, so the request
+ * is answered 503 with Retry-After; the next statement outside a
+ * transaction reconnects and prepares its statements again. Inside a
+ * transaction there is no silent reconnect: the rest of the handler's
+ * statements fail and it rolls back.
+ */
+#define _GNU_SOURCE	/* strcasestr */
+#include "db_pg.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* PostgreSQL type OIDs (pg_type.h is not part of libpq-dev's API) */
+enum {
+	OID_BOOL = 16, OID_BYTEA = 17, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23,
+	OID_TEXT = 25, OID_OID = 26, OID_FLOAT4 = 700, OID_FLOAT8 = 701, OID_NUMERIC = 1700,
+};
+
+struct pgconn {
+	PGconn *pg;
+	char *target;
+	unsigned gen;		/* bumped by a reconnect: statements prepare again */
+	unsigned next_name;	/* server-side statement names s1, s2, ... */
+	int in_txn;		/* inside BEGIN ... COMMIT/ROLLBACK */
+	long long last_id;
+	int changes;
+	char errmsg[256];
+};
+
+struct pgstmt {
+	struct pgconn *c;
+	char *sql;		/* translated */
+	int nparams;
+	char **names;		/* ":name" per $N, NULL for positional */
+	unsigned *types;	/* per $N: 0 inferred, or OID_TEXT after 42P18 */
+	int returning;		/* "RETURNING id" added */
+	int oneoff;		/* not cached: run unnamed, never prepared by name */
+	char name[16];		/* the server's statement, "" until prepared */
+	unsigned gen;
+	char **vals;
+	int *lens, *fmts;
+	PGresult *res;
+	int row, nrows, done;
+	unsigned char **blobs;	/* unescaped bytea per column, for this row */
+	size_t *blob_lens;
+	int blob_row;
+};
+
+#define S(st) ((struct pgstmt *)(void *)(st))
+
+/* Tables whose INSERTs get "RETURNING id" (an identity id column), as
+ * " a b c ", read at connect. */
+static pthread_mutex_t id_tables_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *id_tables;
+
+/* libpq prints NOTICEs ("already exists, skipping") to stderr by default. */
+static void quiet(void *arg, const PGresult *res)
+{
+	(void)arg;
+	(void)res;
+}
+
+/* Returns the local time zone's name for the session (TZ, else
+ * /etc/localtime's target, else UTC). */
+static void local_zone(char *out, size_t len)
+{
+	const char *tz = getenv("TZ");
+	if (tz && *tz) {
+		snprintf(out, len, "%s", tz[0] == ':' ? tz + 1 : tz);
+		return;
+	}
+	char link[256];
+	ssize_t n = readlink("/etc/localtime", link, sizeof link - 1);
+	if (n > 0) {
+		link[n] = '\0';
+		const char *z = strstr(link, "zoneinfo/");
+		if (z) {
+			snprintf(out, len, "%s", z + 9);
+			return;
+		}
+	}
+	snprintf(out, len, "UTC");
+}
+
+/* Sets the session up after a (re)connect. Returns 0 or -1 with err. */
+static int setup(struct pgconn *c, char *err, size_t errlen)
+{
+	PQsetNoticeReceiver(c->pg, quiet, NULL);
+	char zone[128], sql[400];
+	local_zone(zone, sizeof zone);
+	for (char *p = zone; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("/_+-", *p))
+			*p = '_';
+	snprintf(sql, sizeof sql, "SET search_path = sqlite_compat, pg_catalog, public; "
+	    "SET TimeZone = '%s'; SET client_encoding = 'UTF8'", zone);
+	if (pg_exec(c, sql, err, errlen) < 0)
+		return -1;
+	PGresult *r = PQexec(c->pg, "SELECT table_name FROM information_schema.columns WHERE "
+	    "table_schema = current_schema() AND column_name = 'id' AND is_identity = 'YES'");
+	if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+		struct buf b;
+		buf_init(&b);
+		buf_puts(&b, " ");
+		for (int i = 0; i < PQntuples(r); i++) {
+			buf_puts(&b, PQgetvalue(r, i, 0));
+			buf_puts(&b, " ");
+		}
+		pthread_mutex_lock(&id_tables_lock);
+		free(id_tables);
+		id_tables = xstrdup(b.data);
+		pthread_mutex_unlock(&id_tables_lock);
+		buf_free(&b);
+	}
+	PQclear(r);
+	return 0;
+}
+
+struct pgconn *pg_connect(const char *target, char *err, size_t errlen)
+{
+	PGconn *pg = PQconnectdb(target);
+	if (!pg || PQstatus(pg) != CONNECTION_OK) {
+		/* libpq's message names the host, never the password */
+		snprintf(err, errlen, "cannot connect to PostgreSQL: %s", pg ? PQerrorMessage(pg) : "out of memory");
+		size_t n = strlen(err);
+		while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
+			err[--n] = '\0';
+		PQfinish(pg);
+		return NULL;
+	}
+	struct pgconn *c = xcalloc(1, sizeof *c);
+	c->pg = pg;
+	c->target = xstrdup(target);
+	if (setup(c, err, errlen) < 0) {
+		pg_disconnect(c);
+		return NULL;
+	}
+	return c;
+}
+
+void pg_disconnect(struct pgconn *c)
+{
+	if (!c)
+		return;
+	PQfinish(c->pg);
+	free(c->target);
+	free(c);
+}
+
+/* Notes a failed result's SQLSTATE: remembers the message and marks the
+ * storage fault for a lost connection, a read-only server, a shutdown, a
+ * lack of resources or a serialization failure. Returns the db.h code. */
+static int failed(struct pgconn *c, const PGresult *r)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	snprintf(c->errmsg, sizeof c->errmsg, "%s", msg ? msg : PQerrorMessage(c->pg));
+	if (PQstatus(c->pg) != CONNECTION_OK || !state || strncmp(state, "08", 2) == 0 ||
+	    strncmp(state, "53", 2) == 0 || strncmp(state, "57P", 3) == 0 || strcmp(state, "25006") == 0 ||
+	    strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
+		db_note_storage_fault();
+	if (state && strcmp(state, "23505") == 0)
+		return DB_CONSTRAINT_UNIQUE;
+	if (state && strncmp(state, "23", 2) == 0)
+		return DB_CONSTRAINT;
+	return DB_ERROR;
+}
+
+/* Keeps in_txn from the server's view after a command (unknown when the
+ * connection is gone: then it stays as it was). */
+static void track_txn(struct pgconn *c)
+{
+	PGTransactionStatusType t = PQtransactionStatus(c->pg);
+	if (t == PQTRANS_IDLE)
+		c->in_txn = 0;
+	else if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR)
+		c->in_txn = 1;
+}
+
+/* Reconnects a lost connection when no transaction is open. Returns 0
+ * when the connection is usable. */
+static int usable(struct pgconn *c)
+{
+	if (PQstatus(c->pg) == CONNECTION_OK)
+		return 0;
+	if (c->in_txn)
+		return -1;	/* the handler's transaction is gone: it must roll back */
+	PQreset(c->pg);
+	if (PQstatus(c->pg) != CONNECTION_OK) {
+		snprintf(c->errmsg, sizeof c->errmsg, "no connection to PostgreSQL");
+		db_note_storage_fault();
+		return -1;
+	}
+	c->gen++;
+	char err[200];
+	return setup(c, err, sizeof err);
+}
+
+int pg_exec(struct pgconn *c, const char *sql, char *err, size_t errlen)
+{
+	int rollback = strncmp(sql, "ROLLBACK", 8) == 0;
+	if (usable(c) < 0) {
+		if (rollback)
+			c->in_txn = 0;
+		if (err)
+			snprintf(err, errlen, "%s", c->errmsg[0] ? c->errmsg : "no connection to PostgreSQL");
+		return -1;
+	}
+	PGresult *r = PQexec(c->pg, sql);
+	ExecStatusType s = PQresultStatus(r);
+	int ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY;
+	if (!ok) {
+		failed(c, r);
+		if (err)
+			snprintf(err, errlen, "%s", c->errmsg);
+	}
+	PQclear(r);
+	track_txn(c);
+	if (rollback)
+		c->in_txn = 0;
+	return ok ? 0 : -1;
+}
+
+int pg_schema_version(struct pgconn *c)
+{
+	PGresult *r = PQexec(c->pg, "SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0 "
+	    "ELSE (SELECT coalesce(max(version), 0) FROM schema_migrations) END");
+	int v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? atoi(PQgetvalue(r, 0, 0)) : -1;
+	PQclear(r);
+	return v;
+}
+
+/* ---- translation ---- */
+
+/* Returns 1 when word w (length n) equals kw, ignoring case. */
+static int word_is(const char *w, size_t n, const char *kw)
+{
+	return strlen(kw) == n && strncasecmp(w, kw, n) == 0;
+}
+
+static int ident_char(int ch)
+{
+	return isalnum(ch) || ch == '_';
+}
+
+/* Returns the index for parameter name (length n), assigning the next
+ * number at its first use as SQLite does. */
+static int param_index(char ***names, int *max, const char *name, size_t n)
+{
+	for (int i = 0; i < *max; i++)
+		if ((*names)[i] && strlen((*names)[i]) == n && strncmp((*names)[i], name, n) == 0)
+			return i + 1;
+	int idx = ++*max;
+	*names = xrealloc(*names, (size_t)idx * sizeof **names);
+	(*names)[idx - 1] = xstrndup(name, n);
+	return idx;
+}
+
+/* Makes names hold max entries (new positional ones NULL). */
+static void grow_names(char ***names, int *have, int max)
+{
+	if (max <= *have)
+		return;
+	*names = xrealloc(*names, (size_t)max * sizeof **names);
+	for (int i = *have; i < max; i++)
+		(*names)[i] = NULL;
+	*have = max;
+}
+
+char *pg_translate(const char *sql, const char *idt, int *nparams, char ***names_out, int *returning)
+{
+	struct buf b;
+	buf_init(&b);
+	char **names = NULL;
+	int max = 0;
+	const char *p = sql;
+	while (*p) {
+		char ch = *p;
+		if (ch == '\'' || ch == '"') {	/* a literal or a quoted name, as it is */
+			const char *q = p + 1;
+			while (*q && !(*q == ch && q[1] != ch))
+				q += *q == ch ? 2 : 1;
+			if (*q)
+				q++;
+			buf_append(&b, p, (size_t)(q - p));
+			p = q;
+		} else if (ch == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (ch == ':' && p[1] == ':') {
+			buf_append(&b, p, 2);
+			p += 2;
+		} else if (ch == '?' || ((ch == ':' || ch == '@') && (isalpha((unsigned char)p[1]) || p[1] == '_'))) {
+			int idx;
+			if (ch == '?' && isdigit((unsigned char)p[1])) {
+				idx = (int)strtol(p + 1, (char **)&p, 10);
+				if (idx > max)
+					grow_names(&names, &max, idx);
+			} else if (ch == '?') {
+				grow_names(&names, &max, max + 1);
+				idx = max;
+				p++;
+			} else {
+				const char *q = p + 1;
+				while (ident_char((unsigned char)*q))
+					q++;
+				idx = param_index(&names, &max, p, (size_t)(q - p));
+				p = q;
+			}
+			buf_printf(&b, "$%d", idx);
+		} else if (ch == '+' && (isalpha((unsigned char)p[1]) || p[1] == '_') && b.len &&
+		    (isspace((unsigned char)b.data[b.len - 1]) || b.data[b.len - 1] == '(')) {
+			p++;	/* SQLite's "+col": keeps its planner off an index */
+		} else if (isalpha((unsigned char)ch) || ch == '_') {
+			const char *q = p;
+			while (ident_char((unsigned char)*q))
+				q++;
+			size_t n = (size_t)(q - p);
+			int after_ident = b.len && (ident_char((unsigned char)b.data[b.len - 1]) || b.data[b.len - 1] == '.');
+			if (!after_ident && word_is(p, n, "INDEXED")) {	/* "INDEXED BY name": SQLite's index hint */
+				const char *r = q;
+				while (isspace((unsigned char)*r))
+					r++;
+				if (strncasecmp(r, "BY", 2) == 0 && isspace((unsigned char)r[2])) {
+					r += 2;
+					while (isspace((unsigned char)*r))
+						r++;
+					while (ident_char((unsigned char)*r))
+						r++;
+					p = r;
+					continue;
+				}
+			}
+			if (!after_ident && word_is(p, n, "char") && *q == '(') {
+				buf_puts(&b, "chr");
+				p = q;
+				continue;
+			}
+			buf_append(&b, p, n);
+			p = q;
+		} else {
+			buf_append(&b, p, 1);
+			p++;
+		}
+	}
+	/* trailing blanks and semicolons off, for RETURNING */
+	while (b.len && (isspace((unsigned char)b.data[b.len - 1]) || b.data[b.len - 1] == ';'))
+		b.data[--b.len] = '\0';
+	*returning = 0;
+	const char *s = b.data ? b.data : "";
+	while (isspace((unsigned char)*s))
+		s++;
+	if (idt && strncasecmp(s, "INSERT", 6) == 0) {
+		const char *into = strcasestr(s, " INTO ");
+		int has_returning = strcasestr(s, "RETURNING") != NULL;
+		if (into && !has_returning) {
+			into += 6;
+			while (isspace((unsigned char)*into))
+				into++;
+			size_t n = 0;
+			while (ident_char((unsigned char)into[n]))
+				n++;
+			char key[80];
+			if (n > 0 && n < sizeof key - 2) {
+				snprintf(key, sizeof key, " %.*s ", (int)n, into);
+				if (strstr(idt, key)) {
+					buf_puts(&b, " RETURNING id");
+					*returning = 1;
+				}
+			}
+		}
+	}
+	*nparams = max;
+	if (names_out)
+		*names_out = names;
+	else {
+		for (int i = 0; i < max; i++)
+			free(names[i]);
+		free(names);
+	}
+	if (!b.data)
+		buf_puts(&b, "");
+	return b.data;
+}
+
+/* ---- statements ---- */
+
+dbstmt *pg_prepare(struct pgconn *c, const char *sql, int cached)
+{
+	struct pgstmt *st = xcalloc(1, sizeof *st);
+	st->c = c;
+	st->oneoff = !cached;
+	pthread_mutex_lock(&id_tables_lock);
+	st->sql = pg_translate(sql, id_tables, &st->nparams, &st->names, &st->returning);
+	pthread_mutex_unlock(&id_tables_lock);
+	int n = st->nparams ? st->nparams : 1;
+	st->types = xcalloc((size_t)n, sizeof *st->types);
+	st->vals = xcalloc((size_t)n, sizeof *st->vals);
+	st->lens = xcalloc((size_t)n, sizeof *st->lens);
+	st->fmts = xcalloc((size_t)n, sizeof *st->fmts);
+	st->blob_row = -1;
+	return (dbstmt *)(void *)st;
+}
+
+/* Frees the current result and the row's unescaped blobs. */
+static void clear_result(struct pgstmt *st)
+{
+	if (st->blobs) {
+		int n = st->res ? PQnfields(st->res) : 0;
+		for (int i = 0; i < n; i++)
+			PQfreemem(st->blobs[i]);
+		free(st->blobs);
+		free(st->blob_lens);
+		st->blobs = NULL;
+		st->blob_lens = NULL;
+	}
+	PQclear(st->res);
+	st->res = NULL;
+	st->row = st->nrows = st->done = 0;
+	st->blob_row = -1;
+}
+
+void pg_reset(dbstmt *s)
+{
+	struct pgstmt *st = S(s);
+	clear_result(st);
+	for (int i = 0; i < st->nparams; i++) {
+		free(st->vals[i]);
+		st->vals[i] = NULL;
+		st->fmts[i] = 0;
+		st->lens[i] = 0;
+	}
+}
+
+void pg_finalize(dbstmt *s)
+{
+	struct pgstmt *st = S(s);
+	if (!st)
+		return;
+	pg_reset(s);
+	if (!st->oneoff && st->name[0] && st->gen == st->c->gen && PQstatus(st->c->pg) == CONNECTION_OK) {
+		char sql[40];
+		snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
+		PQclear(PQexec(st->c->pg, sql));
+	}
+	for (int i = 0; i < st->nparams; i++)
+		free(st->names[i]);
+	free(st->names);
+	free(st->types);
+	free(st->vals);
+	free(st->lens);
+	free(st->fmts);
+	free(st->sql);
+	free(st);
+}
+
+/* Runs st with its bound values: a cached statement prepared on the
+ * server once per connection (again after a reconnect), a one-off one
+ * unnamed. A parameter the server cannot type from the statement is typed
+ * text and the statement tried again. Returns the result (the caller
+ * checks and frees it), NULL when it could not be prepared (errmsg set). */
+static PGresult *run(struct pgstmt *st)
+{
+	struct pgconn *c = st->c;
+	for (int tries = 0; tries <= st->nparams; tries++) {
+		PGresult *r;
+		if (st->oneoff)
+			r = PQexecParams(c->pg, st->sql, st->nparams, st->types, (const char *const *)st->vals,
+			    st->lens, st->fmts, 0);
+		else if (!st->name[0] || st->gen != c->gen) {
+			snprintf(st->name, sizeof st->name, "s%u", ++c->next_name);
+			st->gen = c->gen;
+			r = PQprepare(c->pg, st->name, st->sql, st->nparams, st->types);
+			if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+				PQclear(r);
+				r = PQexecPrepared(c->pg, st->name, st->nparams, (const char *const *)st->vals,
+				    st->lens, st->fmts, 0);
+			} else
+				st->name[0] = '\0';
+		} else
+			r = PQexecPrepared(c->pg, st->name, st->nparams, (const char *const *)st->vals,
+			    st->lens, st->fmts, 0);
+		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+		const char *dollar = msg ? strchr(msg, '$') : NULL;
+		if (state && strcmp(state, "42P18") == 0 && dollar) {
+			int k = atoi(dollar + 1);
+			if (k >= 1 && k <= st->nparams && !st->types[k - 1]) {
+				st->types[k - 1] = OID_TEXT;
+				PQclear(r);
+				continue;
+			}
+		}
+		if (state && state[0] == '4' && state[1] == '2')	/* a syntax or name error: a bug to see */
+			fprintf(stderr, "db: %s\n  in: %.600s\n", msg ? msg : "", st->sql);
+		return r;
+	}
+	return NULL;
+}
+
+int pg_step(dbstmt *s)
+{
+	struct pgstmt *st = S(s);
+	struct pgconn *c = st->c;
+	if (!st->res && !st->done) {
+		if (usable(c) < 0)
+			return DB_ERROR;
+		PGresult *r = run(st);
+		ExecStatusType t = PQresultStatus(r);
+		track_txn(c);
+		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
+			int rc = failed(c, r);
+			PQclear(r);
+			st->done = 1;
+			return rc;
+		}
+		const char *n = PQcmdTuples(r);
+		c->changes = n && *n ? atoi(n) : 0;
+		if (st->returning) {
+			if (PQntuples(r) > 0)
+				c->last_id = strtoll(PQgetvalue(r, PQntuples(r) - 1, 0), NULL, 10);
+			PQclear(r);
+			st->done = 1;
+			return DB_DONE;
+		}
+		st->res = r;
+		st->nrows = PQntuples(r);
+		st->row = -1;
+	}
+	if (st->done || !st->res)
+		return DB_DONE;
+	if (++st->row < st->nrows)
+		return DB_ROW;
+	st->done = 1;
+	return DB_DONE;
+}
+
+/* Sets parameter idx to a copy of s[0..n) in format fmt (0 text, 1 binary). */
+static void bind(struct pgstmt *st, int idx, const char *s, int n, int fmt)
+{
+	if (idx < 1 || idx > st->nparams)
+		return;
+	free(st->vals[idx - 1]);
+	st->vals[idx - 1] = NULL;
+	if (s) {
+		st->vals[idx - 1] = xmalloc((size_t)n + 1);
+		memcpy(st->vals[idx - 1], s, (size_t)n);
+		st->vals[idx - 1][n] = '\0';
+	}
+	st->lens[idx - 1] = n;
+	st->fmts[idx - 1] = fmt;
+}
+
+void pg_bind_int64(dbstmt *s, int idx, long long v)
+{
+	char t[24];
+	int n = snprintf(t, sizeof t, "%lld", v);
+	bind(S(s), idx, t, n, 0);
+}
+
+void pg_bind_double(dbstmt *s, int idx, double v)
+{
+	char t[40];
+	int n = snprintf(t, sizeof t, "%.17g", v);
+	bind(S(s), idx, t, n, 0);
+}
+
+void pg_bind_text(dbstmt *s, int idx, const char *v, int n)
+{
+	/* a NUL cannot be in PostgreSQL text; the text ends there, as C's does */
+	const char *z = memchr(v, '\0', (size_t)n);
+	bind(S(s), idx, v, z ? (int)(z - v) : n, 0);
+}
+
+void pg_bind_blob(dbstmt *s, int idx, const void *p, int n)
+{
+	bind(S(s), idx, p ? p : "", n, 1);
+}
+
+void pg_bind_null(dbstmt *s, int idx)
+{
+	bind(S(s), idx, NULL, 0, 0);
+}
+
+int pg_bind_index(dbstmt *s, const char *name)
+{
+	struct pgstmt *st = S(s);
+	for (int i = 0; i < st->nparams; i++)
+		if (st->names[i] && strcmp(st->names[i], name) == 0)
+			return i + 1;
+	return 0;
+}
+
+/* Returns 1 when column i of the current row holds a value. */
+static int present(struct pgstmt *st, int i)
+{
+	return st->res && st->row >= 0 && st->row < st->nrows && i >= 0 && i < PQnfields(st->res) &&
+	    !PQgetisnull(st->res, st->row, i);
+}
+
+long long pg_col_int64(dbstmt *s, int i)
+{
+	struct pgstmt *st = S(s);
+	if (!present(st, i))
+		return 0;
+	const char *v = PQgetvalue(st->res, st->row, i);
+	if (PQftype(st->res, i) == OID_BOOL)
+		return v[0] == 't';
+	return strtoll(v, NULL, 10);
+}
+
+double pg_col_double(dbstmt *s, int i)
+{
+	struct pgstmt *st = S(s);
+	if (!present(st, i))
+		return 0;
+	if (PQftype(st->res, i) == OID_BOOL)
+		return PQgetvalue(st->res, st->row, i)[0] == 't';
+	return strtod(PQgetvalue(st->res, st->row, i), NULL);
+}
+
+const char *pg_col_str(dbstmt *s, int i)
+{
+	struct pgstmt *st = S(s);
+	if (!present(st, i))
+		return NULL;
+	const char *v = PQgetvalue(st->res, st->row, i);
+	if (PQftype(st->res, i) == OID_BOOL)
+		return v[0] == 't' ? "1" : "0";
+	if (PQftype(st->res, i) == OID_BYTEA)
+		return pg_col_blob(s, i);
+	return v;
+}
+
+const void *pg_col_blob(dbstmt *s, int i)
+{
+	struct pgstmt *st = S(s);
+	if (!present(st, i))
+		return NULL;
+	if (PQftype(st->res, i) != OID_BYTEA)
+		return PQgetvalue(st->res, st->row, i);
+	int nf = PQnfields(st->res);
+	if (st->blob_row != st->row) {
+		if (st->blobs)
+			for (int k = 0; k < nf; k++) {
+				PQfreemem(st->blobs[k]);
+				st->blobs[k] = NULL;
+			}
+		else {
+			st->blobs = xcalloc((size_t)nf, sizeof *st->blobs);
+			st->blob_lens = xcalloc((size_t)nf, sizeof *st->blob_lens);
+		}
+		st->blob_row = st->row;
+	}
+	if (!st->blobs[i])
+		st->blobs[i] = PQunescapeBytea((const unsigned char *)PQgetvalue(st->res, st->row, i), &st->blob_lens[i]);
+	return st->blobs[i];
+}
+
+int pg_col_bytes(dbstmt *s, int i)
+{
+	struct pgstmt *st = S(s);
+	if (!present(st, i))
+		return 0;
+	if (PQftype(st->res, i) == OID_BYTEA) {
+		pg_col_blob(s, i);
+		return st->blobs && st->blobs[i] ? (int)st->blob_lens[i] : 0;
+	}
+	if (PQftype(st->res, i) == OID_BOOL)
+		return 1;
+	return PQgetlength(st->res, st->row, i);
+}
+
+int pg_col_type(dbstmt *s, int i)
+{
+	struct pgstmt *st = S(s);
+	if (!present(st, i))
+		return DB_NULL;
+	switch (PQftype(st->res, i)) {
+	case OID_BOOL:
+	case OID_INT2:
+	case OID_INT4:
+	case OID_INT8:
+	case OID_OID:
+		return DB_INTEGER;
+	case OID_FLOAT4:
+	case OID_FLOAT8:
+		return DB_FLOAT;
+	case OID_NUMERIC:	/* sum() of integers: an integer, as in SQLite */
+		return strpbrk(PQgetvalue(st->res, st->row, i), ".eEN") ? DB_FLOAT : DB_INTEGER;
+	case OID_BYTEA:
+		return DB_BLOB;
+	default:
+		return DB_TEXT;
+	}
+}
+
+int pg_col_count(dbstmt *s)
+{
+	struct pgstmt *st = S(s);
+	if (st->res)
+		return PQnfields(st->res);
+	return 0;
+}
+
+const char *pg_col_name(dbstmt *s, int i)
+{
+	struct pgstmt *st = S(s);
+	return st->res ? PQfname(st->res, i) : "";
+}
+
+long long pg_last_id(struct pgconn *c)
+{
+	return c->last_id;
+}
+
+int pg_changes(struct pgconn *c)
+{
+	return c->changes;
+}
+
+const char *pg_errmsg(struct pgconn *c)
+{
+	return c->errmsg[0] ? c->errmsg : "no error";
+}
+
+int pg_in_transaction(struct pgconn *c)
+{
+	return c->in_txn;
+}
