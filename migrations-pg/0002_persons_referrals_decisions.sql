@@ -1,4 +1,5 @@
--- 0002 (PostgreSQL; see migrations-pg/0001 for the rules): persons, case-manager assignment, referrals and their steps, the
+-- PostgreSQL version of migrations/0002_persons_referrals_decisions.sql (the rules: migrations-pg/0001_init.sql).
+-- 0002: persons, case-manager assignment, referrals and their steps, the
 -- two linked decisions, the assignment to the provider (uppdrag).
 -- Later tables (tenancies, visits, checklists, incidents) hang off persons.
 

@@ -1,3 +1,4 @@
+-- PostgreSQL version of migrations/0003_housing.sql (the rules: migrations-pg/0001_init.sql).
 -- 0003: the housing side: apartments, tenancies (second-hand contract,
 -- takeover, end), incidents, and settings the admin may change.
 

@@ -1,4 +1,5 @@
--- 0004 (PostgreSQL; see migrations-pg/0001 for the rules): living there: the admin's lists (life areas, checklist items), the
+-- PostgreSQL version of migrations/0004_living.sql (the rules: migrations-pg/0001_init.sql).
+-- 0004: living there: the admin's lists (life areas, checklist items), the
 -- genomförandeplan in versions, visits as a journal, monthly checklists.
 
 -- The admin-configurable lists. Items are never deleted, only made

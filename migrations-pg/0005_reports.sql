@@ -1,3 +1,4 @@
+-- PostgreSQL version of migrations/0005_reports.sql (the rules: migrations-pg/0001_init.sql).
 -- 0005: the statusrapport and the kvarboende dashboard: a note kept from
 -- imported reports ("annan info"), and indexes for the year queries.
 ALTER TABLE tenancies ADD COLUMN import_note text NOT NULL DEFAULT '';

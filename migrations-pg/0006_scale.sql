@@ -1,3 +1,4 @@
+-- PostgreSQL version of migrations/0006_scale.sql (the rules: migrations-pg/0001_init.sql).
 -- 0006: what the query-plan test and make bench found at a million persons.
 
 -- the referral page's decision link read every decision

@@ -1,3 +1,4 @@
+-- PostgreSQL version of migrations/0007_register.sql (the rules: migrations-pg/0001_init.sql).
 -- 0007: the statusrapport as the register seed 000 describes, one register
 -- from the programme's start updated at each year end:
 --   persons.personkod     given once, at the first move-in (statusrapport.h

@@ -1,3 +1,4 @@
+-- PostgreSQL version of migrations/0008_login_throttle.sql (the rules: migrations-pg/0001_init.sql).
 -- 0008: login throttling that slows down instead of locking out, counted
 -- in the database so every server on it shares the counts (src/auth.h,
 -- docs/design.md "Logins under load"). A row is written *before* its

@@ -1,4 +1,5 @@
--- 0009 (PostgreSQL; see migrations-pg/0001 for the rules): separation of duties. A change to a user account that gives case
+-- PostgreSQL version of migrations/0009_access_changes.sql (the rules: migrations-pg/0001_init.sql).
+-- 0009: separation of duties. A change to a user account that gives case
 -- access (a new or changed manager, socialsekreterare or case manager, a
 -- password reset) is listed on the managers' start page until a manager
 -- acknowledges it, so an administrator cannot quietly make an account that

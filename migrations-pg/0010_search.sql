@@ -1,3 +1,4 @@
+-- PostgreSQL version of migrations/0010_search.sql (the rules: migrations-pg/0001_init.sql).
 -- 0010: search that finds people. One box takes a name in any case, with or
 -- without å, ä, ö, é and the like ("Akerstrom" finds Åkerström), the start
 -- of a first name, a last name or both, in either order ("Lin Åke"). SQLite's
@@ -8,6 +9,9 @@
 --     search_last >= :t AND search_last < :t || char(1114111)
 -- (U+10FFFF, above every character), which an index answers at a million
 -- persons; src/person.c has the queries, docs/design.md the why.
+-- (PostgreSQL has no char(): chr(1114111), or the character itself
+-- '\U0010FFFF' as UTF-8 in the SQL text, which both engines read; in a 'C'
+-- collation database the range means the same as in SQLite.)
 ALTER TABLE persons ADD COLUMN search_first text NOT NULL DEFAULT '';
 ALTER TABLE persons ADD COLUMN search_last text NOT NULL DEFAULT '';
 

@@ -1,3 +1,4 @@
+-- PostgreSQL version of migrations/0011_confirm.sql (the rules: migrations-pg/0001_init.sql).
 -- 0011: a takeover registered while the readiness indicator said "not
 -- ready" (the waiting time not over, open rent arrears, an open
 -- disturbance, or a takeover date before the waiting time was over)

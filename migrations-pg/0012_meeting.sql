@@ -1,3 +1,4 @@
+-- PostgreSQL version of migrations/0012_meeting.sql (the rules: migrations-pg/0001_init.sql).
 -- 0012: the information meeting's time and place. Booking it asks for a
 -- date, a time (HH:MM, local) and a place. The referral keeps the current
 -- booking beside meeting_date; each step row keeps what that booking said,

@@ -1,3 +1,4 @@
+-- PostgreSQL version of migrations/0013_decisions.sql (the rules: migrations-pg/0001_init.sql).
 -- 0013: the two linked decisions become two records (issue 15).
 --
 -- Until now one row of `decisions` was the pair (bostadsanskaffning +

@@ -1,3 +1,4 @@
+-- PostgreSQL version of migrations/0014_transfer_gallring.sql (the rules: migrations-pg/0001_init.sql).
 -- 0014: a person moves to another stadsdel (transfer), and old records are
 -- weeded (gallring).
 --

@@ -1,3 +1,4 @@
+-- PostgreSQL version of migrations/0015_decision_effective_at.sql (the rules: migrations-pg/0001_init.sql).
 -- 0015: when a decision was registered verkställd (effective_at, Unix
 -- seconds), so the person's timeline dates and places the event by when it
 -- happened, not by the decision's last change (updated_at moves with a
