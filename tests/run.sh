@@ -1,6 +1,6 @@
 #!/bin/sh
 # run.sh - runs every suite (unit under ASan+UBSan, the fuzz targets for
-# FUZZ_SECONDS each (10 here), HTTP, browser) and sums their closing
+# FUZZ_SECONDS each (10 here), HTTP, PostgreSQL, browser) and sums their closing
 # "N passed, N failed" lines into one last line.
 set -u
 cd "$(dirname "$0")/.."
@@ -61,6 +61,9 @@ echo $? >"$fuzz_out.rc"; echo $(($(date +%s) - fuzz_t0)) >"$fuzz_out.secs") &
 fuzz_pid=$!
 for t in tests/http/*.test.mjs; do
 	run_suite "http/$(basename "$t" .test.mjs)" node "$t"
+done
+for t in tests/pg/*.test.mjs; do
+	run_suite "pg/$(basename "$t" .test.mjs)" node "$t"
 done
 wait "$fuzz_pid"
 name=fuzz out=$(cat "$fuzz_out") rc=$(cat "$fuzz_out.rc") secs=$(cat "$fuzz_out.secs")

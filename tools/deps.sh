@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh - installs what bostadforst needs from Debian when it is missing.
 # Usage: tools/deps.sh build|test|bench
-#   build: compiler, pkg-config and the six libraries (libpq: PostgreSQL)
+#   build: compiler, pkg-config, the five libraries, libpq and PostgreSQL 15
 #   test:  build + chromium, sqlite3 CLI, unzip (reads back XLSX), clang and
 #          libclang-rt-14-dev (libFuzzer, tests/fuzz/), nginx and openssl
 #          (tests/http/deploy.test.mjs runs deploy/nginx in front of the server),
@@ -29,6 +29,11 @@ if command -v pkg-config >/dev/null 2>&1; then
 else
 	missing="$missing libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev libxlsxwriter-dev libpq-dev"
 fi
+# PostgreSQL 15, the second storage engine (--db postgresql://...): the
+# server and psql for its tests (tests/lib/pg.mjs starts a throwaway
+# cluster); installing it starts no service on these machines
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing="$missing postgresql-15"
+need_cmd psql postgresql-client-15
 if [ "$what" != build ]; then
 	need_cmd chromium chromium
 	need_cmd sqlite3 sqlite3

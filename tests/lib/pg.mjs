@@ -1,0 +1,124 @@
+// pg.mjs - a throwaway PostgreSQL 15 cluster for one test run.
+//
+//   const pg = await startPg();           // initdb + start, ~0.6 s
+//   const url = await pg.createDb('x');   // postgresql://bf_app:...@127.0.0.1:PORT/x
+//   pg.psql(url, ['-c', 'SELECT 1']);     // psql on that URL (ON_ERROR_STOP)
+//   await pg.stop();                      // stop the server, remove the folder
+//
+// The cluster lives in a temp folder owned by `postgres` (initdb refuses
+// root), listens on 127.0.0.1 only, on a free port (never the ports the
+// cluster test uses: 5441-5443, 5000, 2379, 8008-8010), with its socket in
+// the folder. The superuser `postgres` connects over the socket without a
+// password; the app role `bf_app` logs in over TCP with a password
+// (scram-sha-256), as the server will. Every database is created with
+// ENCODING UTF8, LC_COLLATE 'C', LC_CTYPE 'C' (see migrations-pg/0001):
+// text sorts by code point like SQLite's BINARY and lower() folds A-Z only.
+// stop() also runs on process exit, SIGINT and SIGTERM.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+
+export const PG_BIN = '/usr/lib/postgresql/15/bin';
+const AVOID = new Set([5441, 5442, 5443, 5000, 2379, 8008, 8009, 8010]);
+const APP_PASSWORD = 'bf_app_test_pw';
+
+// A port nobody listens on now (the kernel's pick, checked against AVOID).
+async function freePort() {
+  for (;;) {
+    const port = await new Promise((resolve, reject) => {
+      const s = net.createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+    });
+    if (!AVOID.has(port)) return port;
+  }
+}
+
+// Runs a command as the postgres user; throws with its output on failure.
+function asPostgres(cmd, args) {
+  const r = spawnSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+export async function startPg() {
+  if (!existsSync(join(PG_BIN, 'initdb'))) throw new Error('PostgreSQL 15 missing: make deps-test');
+  const t0 = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'bf-pg-'));
+  chmodSync(dir, 0o755);
+  const data = join(dir, 'data'), sock = join(dir, 'sock');
+  execFileSync('install', ['-d', '-o', 'postgres', '-g', 'postgres', '-m', '700', data, sock]);
+  asPostgres(join(PG_BIN, 'initdb'), ['-D', data, '-U', 'postgres', '--auth-local=trust',
+    '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
+  let port = 0, stopped = false;
+  const stopSync = () => {
+    if (stopped) return;
+    stopped = true;
+    spawnSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop'],
+      { stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const onSignal = (sig) => { stopSync(); process.exit(sig === 'SIGINT' ? 130 : 143); };
+  process.on('exit', stopSync);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  // a port can be taken between the check and the start: try a few
+  for (let i = 0; ; i++) {
+    port = await freePort();
+    const r = spawnSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, 'pg_ctl'), '-D', data, '-l', join(data, 'log'),
+      '-w', '-o', `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`, 'start'],
+      { encoding: 'utf8' });
+    if (r.status === 0) break;
+    if (i === 4) { stopSync(); throw new Error(`pg_ctl start failed: ${r.stdout}${r.stderr}`); }
+  }
+  const env = { ...process.env, PGCLIENTENCODING: 'UTF8', PGOPTIONS: '', PGPASSWORD: '' };
+  const su = ['-h', sock, '-p', String(port), '-U', 'postgres', '-X', '-q', '-v', 'ON_ERROR_STOP=1'];
+  const superPsql = (db, ...cmds) => {
+    const args = [...su, '-d', db];
+    for (const c of cmds) args.push('-c', c);	// one transaction per -c (CREATE DATABASE needs that)
+    return execFileSync('psql', args, { encoding: 'utf8', env });
+  };
+  superPsql('postgres', `CREATE ROLE bf_app LOGIN PASSWORD '${APP_PASSWORD}'`);
+  const url = (name) => `postgresql://bf_app:${APP_PASSWORD}@127.0.0.1:${port}/${name}`;
+  const pg = {
+    port, dir, sock,
+    startMs: Date.now() - t0,
+    url,
+    // A fresh database owned by bf_app; returns its libpq URL.
+    async createDb(name) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
+      superPsql('postgres', `CREATE DATABASE ${name} OWNER bf_app ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
+      superPsql(name, 'ALTER SCHEMA public OWNER TO bf_app');
+      return url(name);
+    },
+    // psql on a URL with ON_ERROR_STOP; returns { status, stdout, stderr }.
+    psql(target, args, input) {
+      return spawnSync('psql', [target, '-X', '-q', '-v', 'ON_ERROR_STOP=1', ...args],
+        { encoding: 'utf8', env, input });
+    },
+    // as psql, but throws on failure and returns stdout
+    psqlOk(target, args, input) {
+      const r = pg.psql(target, args, input);
+      if (r.status !== 0) throw new Error(`psql ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    },
+    superPsql,
+    async stop() { stopSync(); },
+  };
+  return pg;
+}
+
+// Command line: `node tests/lib/pg.mjs` starts a cluster, makes a database,
+// prints the timings and its URL, and stops it again.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const t0 = Date.now();
+  const pg = await startPg();
+  const t1 = Date.now();
+  const u = await pg.createDb('probe');
+  const t2 = Date.now();
+  process.stdout.write(pg.psqlOk(u, ['-At', '-c', 'SELECT version()']));
+  await pg.stop();
+  console.log(`start ${t1 - t0} ms, createDb ${t2 - t1} ms, stop ${Date.now() - t2} ms; url ${u}`);
+}
