@@ -242,6 +242,14 @@ CREATE OR REPLACE AGGREGATE sqlite_compat.json_group_array(json) (
 	SFUNC = array_append, STYPE = json[], INITCOND = '{}',
 	FINALFUNC = sqlite_compat.bf_json_array_text
 );
+-- sum(a = b AND ...): SQLite counts the rows where a comparison holds by
+-- summing it (a comparison is 0 or 1 there); PostgreSQL's comparisons are
+-- boolean, and sum(boolean) is this: the number of true ones (NULL
+-- counts nothing).
+CREATE OR REPLACE FUNCTION sqlite_compat.bf_sum_bool(s bigint, b boolean) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN coalesce(s, 0) + CASE WHEN b THEN 1 ELSE 0 END;
+CREATE OR REPLACE AGGREGATE sqlite_compat.sum(boolean) (SFUNC = sqlite_compat.bf_sum_bool, STYPE = bigint);
+
 CREATE OR REPLACE FUNCTION sqlite_compat.json_each(a text) RETURNS TABLE (key bigint, value text)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 	SELECT o - 1, e FROM json_array_elements_text(a::json) WITH ORDINALITY AS x(e, o)

@@ -59,17 +59,6 @@ int audit_update(long long user_id, const char *entity, long long entity_id, lon
 	return 1;
 }
 
-/* Runs a cached PRAGMA statement on this thread's connection. Returns 0 or -1. */
-static int run_pragma(const char *sql)
-{
-	dbstmt *st = db_stmt(sql);
-	if (!st)
-		return -1;
-	int rc = db_step(st);
-	db_done(st);
-	return rc == DB_DONE || rc == DB_ROW ? 0 : -1;
-}
-
 /* Returns 1 for actions that record a look, not a change. */
 static int is_read_like(const char *action)
 {
@@ -85,12 +74,12 @@ int audit_log(long long user_id, const char *action, const char *entity,
 	 * it survives a crash of the server, and reaches the disk with the
 	 * next change or checkpoint (see docs/design.md, "Audit durability") */
 	int lazy = !db_in_transaction() && is_read_like(action);
-	if (lazy && run_pragma("PRAGMA synchronous=NORMAL") < 0)
+	if (lazy && db_lazy_commits(1) < 0)
 		return -1;
 	dbstmt *st = db_stmt(sql);
 	if (!st) {
 		if (lazy)
-			run_pragma("PRAGMA synchronous=FULL");
+			db_lazy_commits(0);
 		return -1;
 	}
 	db_bind_int64(st, 1, now_unix());
@@ -104,7 +93,7 @@ int audit_log(long long user_id, const char *action, const char *entity,
 		db_bind_int64(st, 6, person_id);
 	int rc = db_step(st);
 	db_done(st);
-	if (lazy && run_pragma("PRAGMA synchronous=FULL") < 0)
+	if (lazy && db_lazy_commits(0) < 0)
 		rc = DB_ERROR;
 	if (rc != DB_DONE) {
 		fprintf(stderr, "audit: write failed (%s)\n", action);
@@ -118,7 +107,7 @@ int audit_seen(long long user_id, const char *entity, const long long *ids, size
 	static const char sql[] = "INSERT INTO audit(at, user_id, action, entity, person_id) VALUES(?, ?, 'read', ?, ?)";
 	if (!n)
 		return 0;
-	if (run_pragma("PRAGMA synchronous=NORMAL") < 0)
+	if (db_lazy_commits(1) < 0)
 		return -1;
 	int rc = db_begin();
 	long long now = now_unix();
@@ -135,7 +124,7 @@ int audit_seen(long long user_id, const char *entity, const long long *ids, size
 		rc = -1;
 	if (rc < 0)
 		db_rollback();
-	if (run_pragma("PRAGMA synchronous=FULL") < 0)
+	if (db_lazy_commits(0) < 0)
 		rc = -1;
 	if (rc < 0)
 		fprintf(stderr, "audit: write failed (read list)\n");

@@ -71,7 +71,7 @@ int role_needs_district(int role)
 static int load_csrf_key(void)
 {
 	static const char sel[] = "SELECT value FROM secrets WHERE name = 'csrf'";
-	static const char ins[] = "INSERT OR IGNORE INTO secrets(name, value) VALUES('csrf', ?)";
+	static const char ins[] = "INSERT INTO secrets(name, value) VALUES('csrf', ?) ON CONFLICT DO NOTHING";
 	for (int attempt = 0; attempt < 2; attempt++) {
 		dbstmt *st = db_stmt(sel);
 		if (!st)
@@ -391,7 +391,7 @@ static long long throttle_check(const unsigned char key[16], const char *addr, l
 	    "SELECT coalesce(sum(CASE WHEN address = ?2 THEN n ELSE min(n, ?3) END), 0), "
 	    "coalesce(sum(running), 0), coalesce(max(last), 0) FROM ("
 	    "SELECT address, count(*) AS n, sum(done = 0 AND at_ms > ?5) AS running, max(at_ms) AS last "
-	    "FROM login_attempts WHERE account = ?1 AND at_ms > ?4 AND cleared = 0 GROUP BY address)";
+	    "FROM login_attempts WHERE account = ?1 AND at_ms > ?4 AND cleared = 0 GROUP BY address) AS per_address";
 	static const char by_address[] =
 	    "SELECT count(*), coalesce(sum(done = 0 AND at_ms > ?3), 0), coalesce(max(at_ms), 0) "
 	    "FROM login_attempts WHERE address = ?1 AND at_ms > ?2";

@@ -703,6 +703,20 @@ int db_exec(const char *sql)
 	return 0;
 }
 
+int db_has_column(const char *table, const char *column)
+{
+	static const char lite[] = "SELECT count(*) FROM pragma_table_info(?) WHERE name = ?";
+	static const char pg[] = "SELECT count(*) FROM information_schema.columns "
+	    "WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?";
+	dbstmt *st = db_stmt(PG ? pg : lite);
+	if (!st)
+		return -1;
+	db_bindf(st, "tt", table, column);
+	int n = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
+	db_done(st);
+	return n < 0 ? -1 : n > 0;
+}
+
 int db_lazy_commits(int lazy)
 {
 	if (PG)

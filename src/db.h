@@ -174,6 +174,10 @@ void db_scrub(int *vacuumed, int *checkpointed);
 int db_storage_fault(void);
 void db_storage_fault_clear(void);
 
+/* Returns 1 when table has column (a database made with an older schema
+ * may lack it), 0 when not, -1 on error. */
+int db_has_column(const char *table, const char *column);
+
 /* Runs sql (no results) on this thread's connection. Returns 0 or -1. */
 int db_exec(const char *sql);
 

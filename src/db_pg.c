@@ -4,9 +4,13 @@
  * Statements are written once, in SQLite's dialect; pg_translate turns
  * them into PostgreSQL's (placeholders, planner hints) and
  * migrations-pg/functions.sql supplies the SQLite built-ins they call.
- * Parameters travel as text and the server infers their types from the
- * statement, as SQLite's loose typing expects; a parameter the server
- * cannot type from its context (":x IS NULL" alone) is sent as text.
+ * Parameters travel as text. An integer, a real or a blob is declared as
+ * bigint, double precision or bytea (PostgreSQL would otherwise type a
+ * parameter in a SELECT list as text, where SQLite keeps what was bound);
+ * a text is left for the server to infer from the statement, and one it
+ * cannot type from its context (":x IS NULL" alone) is sent as text. A
+ * cached statement is prepared again when a later binding declares other
+ * types (a NULL fits any).
  * Results come back as text and are typed here from the column's type.
  *
  * A lost connection (a failover) marks the storage fault, so the request
@@ -32,6 +36,7 @@ enum {
 	OID_BOOL = 16, OID_BYTEA = 17, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23,
 	OID_TEXT = 25, OID_OID = 26, OID_FLOAT4 = 700, OID_FLOAT8 = 701, OID_NUMERIC = 1700,
 };
+#define ANY_TYPE 0xffffffffu	/* a NULL: fits a parameter of any type */
 
 struct pgconn {
 	PGconn *pg;
@@ -49,7 +54,8 @@ struct pgstmt {
 	char *sql;		/* translated */
 	int nparams;
 	char **names;		/* ":name" per $N, NULL for positional */
-	unsigned *types;	/* per $N: 0 inferred, or OID_TEXT after 42P18 */
+	unsigned *types;	/* per $N as prepared: 0 inferred, or an OID */
+	unsigned *bound;	/* per $N as bound now: 0 text, ANY_TYPE for NULL, or an OID */
 	int returning;		/* "RETURNING id" added */
 	int oneoff;		/* not cached: run unnamed, never prepared by name */
 	char name[16];		/* the server's statement, "" until prepared */
@@ -239,9 +245,15 @@ int pg_exec(struct pgconn *c, const char *sql, char *err, size_t errlen)
 
 int pg_schema_version(struct pgconn *c)
 {
-	PGresult *r = PQexec(c->pg, "SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0 "
-	    "ELSE (SELECT coalesce(max(version), 0) FROM schema_migrations) END");
-	int v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? atoi(PQgetvalue(r, 0, 0)) : -1;
+	PGresult *r = PQexec(c->pg, "SELECT to_regclass('schema_migrations') IS NOT NULL");
+	int v = -1;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		v = PQgetvalue(r, 0, 0)[0] == 't' ? 1 : 0;
+	PQclear(r);
+	if (v != 1)
+		return v;
+	r = PQexec(c->pg, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+	v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? atoi(PQgetvalue(r, 0, 0)) : -1;
 	PQclear(r);
 	return v;
 }
@@ -411,6 +423,9 @@ dbstmt *pg_prepare(struct pgconn *c, const char *sql, int cached)
 	pthread_mutex_unlock(&id_tables_lock);
 	int n = st->nparams ? st->nparams : 1;
 	st->types = xcalloc((size_t)n, sizeof *st->types);
+	st->bound = xcalloc((size_t)n, sizeof *st->bound);
+	for (int i = 0; i < n; i++)
+		st->bound[i] = ANY_TYPE;
 	st->vals = xcalloc((size_t)n, sizeof *st->vals);
 	st->lens = xcalloc((size_t)n, sizeof *st->lens);
 	st->fmts = xcalloc((size_t)n, sizeof *st->fmts);
@@ -445,6 +460,7 @@ void pg_reset(dbstmt *s)
 		st->vals[i] = NULL;
 		st->fmts[i] = 0;
 		st->lens[i] = 0;
+		st->bound[i] = ANY_TYPE;	/* unbound is NULL, as in SQLite */
 	}
 }
 
@@ -463,6 +479,7 @@ void pg_finalize(dbstmt *s)
 		free(st->names[i]);
 	free(st->names);
 	free(st->types);
+	free(st->bound);
 	free(st->vals);
 	free(st->lens);
 	free(st->fmts);
@@ -478,6 +495,18 @@ void pg_finalize(dbstmt *s)
 static PGresult *run(struct pgstmt *st)
 {
 	struct pgconn *c = st->c;
+	for (int i = 0; i < st->nparams; i++) {
+		unsigned b = st->bound[i];
+		if (b == ANY_TYPE || b == st->types[i] || (b == 0 && st->types[i] == OID_TEXT))
+			continue;
+		st->types[i] = b;
+		if (st->name[0] && !st->oneoff) {	/* prepared with other types: again, anew */
+			char sql[40];
+			snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
+			PQclear(PQexec(c->pg, sql));
+			st->name[0] = '\0';
+		}
+	}
 	for (int tries = 0; tries <= st->nparams; tries++) {
 		PGresult *r;
 		if (st->oneoff)
@@ -551,11 +580,13 @@ int pg_step(dbstmt *s)
 	return DB_DONE;
 }
 
-/* Sets parameter idx to a copy of s[0..n) in format fmt (0 text, 1 binary). */
-static void bind(struct pgstmt *st, int idx, const char *s, int n, int fmt)
+/* Sets parameter idx to a copy of s[0..n) in format fmt (0 text, 1
+ * binary), declared as type (0: the server infers it). */
+static void bind(struct pgstmt *st, int idx, const char *s, int n, int fmt, unsigned type)
 {
 	if (idx < 1 || idx > st->nparams)
 		return;
+	st->bound[idx - 1] = s ? type : ANY_TYPE;
 	free(st->vals[idx - 1]);
 	st->vals[idx - 1] = NULL;
 	if (s) {
@@ -571,31 +602,31 @@ void pg_bind_int64(dbstmt *s, int idx, long long v)
 {
 	char t[24];
 	int n = snprintf(t, sizeof t, "%lld", v);
-	bind(S(s), idx, t, n, 0);
+	bind(S(s), idx, t, n, 0, OID_INT8);
 }
 
 void pg_bind_double(dbstmt *s, int idx, double v)
 {
 	char t[40];
 	int n = snprintf(t, sizeof t, "%.17g", v);
-	bind(S(s), idx, t, n, 0);
+	bind(S(s), idx, t, n, 0, OID_FLOAT8);
 }
 
 void pg_bind_text(dbstmt *s, int idx, const char *v, int n)
 {
 	/* a NUL cannot be in PostgreSQL text; the text ends there, as C's does */
 	const char *z = memchr(v, '\0', (size_t)n);
-	bind(S(s), idx, v, z ? (int)(z - v) : n, 0);
+	bind(S(s), idx, v, z ? (int)(z - v) : n, 0, 0);
 }
 
 void pg_bind_blob(dbstmt *s, int idx, const void *p, int n)
 {
-	bind(S(s), idx, p ? p : "", n, 1);
+	bind(S(s), idx, p ? p : "", n, 1, OID_BYTEA);
 }
 
 void pg_bind_null(dbstmt *s, int idx)
 {
-	bind(S(s), idx, NULL, 0, 0);
+	bind(S(s), idx, NULL, 0, 0, 0);
 }
 
 int pg_bind_index(dbstmt *s, const char *name)

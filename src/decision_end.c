@@ -311,15 +311,12 @@ int decisions_move_in(long long user_id, long long person_id, const char *date, 
 
 int decisions_backfill_effective(void)
 {
-	static const char has[] = "SELECT count(*) AS n FROM pragma_table_info('decisions') WHERE name = 'twin_of'";
 	static const char sql[] =
 	    "UPDATE decisions SET support_effective_date = (SELECT max(min(t.move_in_date), decisions.start_date) "
 	    "FROM tenancies t WHERE t.person_id = decisions.person_id AND t.move_in_date <= decisions.end_date "
 	    "AND (t.end_date IS NULL OR t.end_date >= decisions.start_date)) "
 	    "WHERE twin_of IS NOT NULL AND kind = 'housing' AND support_effective_date IS NULL";
-	dbstmt *st = db_stmt(has);
-	long long n = st && db_step(st) == DB_ROW ? db_col_int64(st, 0) : -1;
-	db_done(st);
+	int n = db_has_column("decisions", "twin_of");
 	if (n <= 0)
 		return n < 0 ? -1 : 0;
 	return db_execf(sql, "");

@@ -303,7 +303,13 @@ int demo_seed(void)
 	if (demo_cases() < 0 || demo_apartments() < 0 || demo_living() < 0 || personkod_backfill() < 0 ||
 	    decisions_backfill_effective() < 0)
 		goto fail;
-	if (db_exec("INSERT INTO secrets(name, value) VALUES('demo', x'01')") < 0 || db_commit() < 0)
+	dbstmt *mark = db_prepare("INSERT INTO secrets(name, value) VALUES('demo', ?)");
+	if (!mark)
+		goto fail;
+	db_bind_blob(mark, 1, "\1", 1);
+	int marked = db_step(mark) == DB_DONE;
+	db_finalize(mark);
+	if (!marked || db_commit() < 0)
 		goto fail;
 	free(hash);
 	return 1;

@@ -142,12 +142,12 @@ static int insert_checklists(const struct ctx *c, long long tid, long long cm, c
 	    "INSERT INTO checklists(tenancy_id, month, state, items, done_date, agreed_actions, participant_comment, sent_at, "
 	    "sent_by, review_date, review_comment, reviewed_at, reviewed_by, created_at, created_by, updated_at, updated_by) "
 	    "SELECT ?1, ?2, ?3, json_group_array(json_object('label', label, 'status', "
-	    " CASE WHEN ?4 AND position = 7 THEN 'action' ELSE 'ok' END, 'comment', "
-	    " CASE WHEN ?4 AND position = 7 THEN 'Soporna behöver bäras ut oftare.' ELSE '' END)), "
-	    "?5, CASE WHEN ?4 THEN 'Vi bär ut soporna tillsammans vid varje hembesök.' ELSE '' END, "
-	    "'Det känns bra att ha en egen lägenhet.', nullif(?6, 0), CASE WHEN ?6 THEN ?7 END, ?8, ?9, nullif(?10, 0), "
+	    " CASE WHEN ?4 = 1 AND position = 7 THEN 'action' ELSE 'ok' END, 'comment', "
+	    " CASE WHEN ?4 = 1 AND position = 7 THEN 'Soporna behöver bäras ut oftare.' ELSE '' END)), "
+	    "?5, CASE WHEN ?4 = 1 THEN 'Vi bär ut soporna tillsammans vid varje hembesök.' ELSE '' END, "
+	    "'Det känns bra att ha en egen lägenhet.', nullif(?6, 0), CASE WHEN ?6 <> 0 THEN ?7 END, ?8, ?9, nullif(?10, 0), "
 	    "nullif(?11, 0), ?12, ?7, ?12, ?7 "
-	    "FROM (SELECT label, position FROM config_items WHERE list = 'checklist_item' AND active = 1 ORDER BY position, id)";
+	    "FROM (SELECT label, position FROM config_items WHERE list = 'checklist_item' AND active = 1 ORDER BY position, id) AS items";
 	char due[8], late[8], first[11], start[11];
 	checklist_months(c->today, due, late);
 	date_add_days(c->today, -365, start);
@@ -237,12 +237,9 @@ static int insert_incident(const struct ctx *c, long long tid, const char *kind,
  * schema). Returns 0 or -1. */
 static int end_on_death(long long person_id, const char *died, long long by)
 {
-	static const char has[] = "SELECT count(*) FROM pragma_table_info('decisions') WHERE name = 'ended_on'";
 	static const char sql[] = "UPDATE decisions SET ended_on = ?, end_reason = 'deceased', ended_at = ?, ended_by = ? "
 	    "WHERE person_id = ? AND replaced_by_id IS NULL AND ended_on IS NULL AND end_date >= ?1";
-	dbstmt *st = db_stmt(has);
-	long long n = st && db_step(st) == DB_ROW ? db_col_int64(st, 0) : -1;
-	db_done(st);
+	int n = db_has_column("decisions", "ended_on");
 	if (n <= 0)
 		return n < 0 ? -1 : 0;
 	return db_execf(sql, "tiii", died, noon_of(died), by, person_id);

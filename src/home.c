@@ -286,7 +286,7 @@ int access_change_ack(struct req *r)
 	static const char own_pending[] = "SELECT 1 FROM audit a INDEXED BY audit_entity WHERE a.entity IN ('user', 'user_password') "
 	    "AND a.entity_id = ? AND a.action IN ('create', 'update') AND a.user_id IS NOT NULL "
 	    "AND NOT EXISTS (SELECT 1 FROM access_change_acks k WHERE k.audit_id = a.id)";
-	static const char ins[] = "INSERT OR IGNORE INTO access_change_acks(audit_id, acked_by, acked_at) VALUES(?, ?, ?)";
+	static const char ins[] = "INSERT INTO access_change_acks(audit_id, acked_by, acked_at) VALUES(?, ?, ?) ON CONFLICT DO NOTHING";
 	long long id = r->params[0];
 	json_t *row = db_row_for(is_change, id);
 	if (!row)

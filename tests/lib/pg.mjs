@@ -73,6 +73,21 @@ export async function startPg() {
     if (r.status === 0) break;
     if (i === 4) { stopSync(); throw new Error(`pg_ctl start failed: ${r.stdout}${r.stderr}`); }
   }
+  const pg = clusterApi({ port, dir, sock });
+  pg.superPsql('postgres', `CREATE ROLE bf_app LOGIN PASSWORD '${APP_PASSWORD}'`);
+  pg.startMs = Date.now() - t0;
+  pg.stop = async () => { stopSync(); };
+  return pg;
+}
+
+/* The API over a running test cluster ({port, dir, sock}): started here by
+ * startPg, or by another process (tests/lib/pg-cluster.mjs for the whole
+ * of make test) and attached with attachPg(info). */
+export function attachPg(info) {
+  return clusterApi(info);
+}
+
+function clusterApi({ port, dir, sock }) {
   const env = { ...process.env, PGCLIENTENCODING: 'UTF8', PGOPTIONS: '', PGPASSWORD: '' };
   const su = ['-h', sock, '-p', String(port), '-U', 'postgres', '-X', '-q', '-v', 'ON_ERROR_STOP=1'];
   const superPsql = (db, ...cmds) => {
@@ -80,18 +95,33 @@ export async function startPg() {
     for (const c of cmds) args.push('-c', c);	// one transaction per -c (CREATE DATABASE needs that)
     return execFileSync('psql', args, { encoding: 'utf8', env });
   };
-  superPsql('postgres', `CREATE ROLE bf_app LOGIN PASSWORD '${APP_PASSWORD}'`);
   const url = (name) => `postgresql://bf_app:${APP_PASSWORD}@127.0.0.1:${port}/${name}`;
   const pg = {
     port, dir, sock,
-    startMs: Date.now() - t0,
+    info: { port, dir, sock },
     url,
     // A fresh database owned by bf_app; returns its libpq URL.
-    async createDb(name) {
+    createDb(name) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
       superPsql('postgres', `CREATE DATABASE ${name} OWNER bf_app ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
       superPsql(name, 'ALTER SCHEMA public OWNER TO bf_app');
       return url(name);
+    },
+    // Drops the database of url (its connections closed first).
+    dropDb(target) {
+      const name = new URL(target).pathname.slice(1);
+      superPsql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+    // Runs query (SQLite's dialect where functions.sql covers it) on url;
+    // returns the rows as objects, like sqlite3 -json ([] for a statement
+    // that returns none).
+    query(target, query) {
+      const q = query.trim().replace(/;$/, '');
+      const rows = /^(select|with|values)\b/i.test(q);
+      const text = rows ? `SELECT coalesce(json_agg(q), '[]'::json) FROM (${q}) q` : q;
+      const out = execFileSync('psql', [target, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', text],
+        { encoding: 'utf8', env: { ...env, PGOPTIONS: '-c search_path=sqlite_compat,pg_catalog,public' } });
+      return rows ? JSON.parse(out) : [];
     },
     // psql on a URL with ON_ERROR_STOP; returns { status, stdout, stderr }.
     psql(target, args, input) {
@@ -105,7 +135,6 @@ export async function startPg() {
       return r.stdout;
     },
     superPsql,
-    async stop() { stopSync(); },
   };
   return pg;
 }

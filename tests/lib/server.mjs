@@ -7,6 +7,7 @@ import { join, dirname } from 'node:path';
 import http from 'node:http';
 import https from 'node:https';
 import assert from 'node:assert/strict';
+import { attachPg } from './pg.mjs';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 export const BIN = process.env.BF_BIN || join(ROOT, 'build/asan/bostadforst');
@@ -15,6 +16,29 @@ export const DEMO_USERS = {
   soc1: 'socialsekreterare', soc2: 'socialsekreterare', cm1: 'case_manager', cm2: 'case_manager',
   fast1: 'landlord', chef1: 'manager', admin1: 'admin',
 };
+
+/* BF_TEST_PG (set by tests/run.sh for its PostgreSQL pass, see
+ * tests/lib/pg-cluster.mjs): the throwaway cluster every server of the
+ * suite runs against, one fresh database each, instead of a SQLite file. */
+export const PG = process.env.BF_TEST_PG ? attachPg(JSON.parse(process.env.BF_TEST_PG)) : null;
+export const ENGINE = PG ? 'postgresql' : 'sqlite';
+let dbSeq = 0;
+
+/* For a suite that tests what only the SQLite engine has (its files, its
+ * query planner): on PostgreSQL prints why it does not run and exits with
+ * a "0 passed, 0 failed" line. */
+export function sqliteOnly(why) {
+  if (!PG) return;
+  console.log(`# skipped on PostgreSQL: ${why}`);
+  console.log('0 passed, 0 failed');
+  process.exit(0);
+}
+
+/* Returns a new empty database for a server: a file in dir, or a fresh
+ * PostgreSQL database of the test cluster. */
+function freshDb(dir) {
+  return PG ? PG.createDb(`t${process.pid}_${++dbSeq}`) : join(dir, 'test.db');
+}
 
 /* Runs the binary with args (and stdin input); returns {code, stdout, stderr}. */
 export function runBin(args, input = '') {
@@ -29,8 +53,8 @@ export function runBin(args, input = '') {
 /* Starts a server (setup(db) runs first, after migrate); resolves to
  * {url, port, db, dir, log(), stop()}. */
 export async function startServer({ args = [], demo = true, migrate = true, setup = null, db: existing = null } = {}) {
-  const dir = existing ? dirname(existing) : mkdtempSync(join(tmpdir(), 'bf-http-'));
-  const db = existing || join(dir, 'test.db');
+  const dir = existing && !PG ? dirname(existing) : mkdtempSync(join(tmpdir(), 'bf-http-'));
+  const db = existing || await freshDb(dir);
   if (existing) demo = false;	// a restart on a database that has its data
   if (migrate && !existing) {
     const m = runBin(['migrate', '--db', db]);
@@ -64,7 +88,12 @@ export async function startServer({ args = [], demo = true, migrate = true, setu
       proc.kill('SIGTERM');
       const { code, signal } = await exited;
       const out = stderr;
-      if (!keep) rmSync(dir, { recursive: true, force: true });
+      if (process.env.BF_SHOW_DB_ERRORS)
+        for (const l of out.split('\n')) if (/^db: |^  in: /.test(l)) console.error(l);
+      if (!keep) {
+        rmSync(dir, { recursive: true, force: true });
+        if (PG) PG.dropDb(db);
+      }
       assert.ok(!/AddressSanitizer|LeakSanitizer|runtime error/.test(out), `sanitizer report:\n${out.slice(-3000)}`);
       assert.equal(code, 0, `server exit ${code} ${signal}\n${out.slice(-2000)}`);
       return out;
@@ -72,8 +101,10 @@ export async function startServer({ args = [], demo = true, migrate = true, setu
   };
 }
 
-/* Runs SQL against the test database with the sqlite3 CLI; returns rows. */
+/* Runs SQL against the test database (the sqlite3 CLI, or psql for a
+ * PostgreSQL URL); returns the rows. */
 export function sql(db, query) {
+  if (PG && /^postgres(ql)?:/.test(db)) return PG.query(db, query);
   const out = execFileSync('sqlite3', ['-json', db, query], { encoding: 'utf8' });
   return out.trim() ? JSON.parse(out) : [];
 }
