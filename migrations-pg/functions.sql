@@ -242,6 +242,16 @@ CREATE OR REPLACE AGGREGATE sqlite_compat.json_group_array(json) (
 	SFUNC = array_append, STYPE = json[], INITCOND = '{}',
 	FINALFUNC = sqlite_compat.bf_json_array_text
 );
+-- replace(number, from, to): SQLite replaces in the number's text, and a
+-- real's text keeps ".0" when it is whole (38.0, not 38).
+CREATE OR REPLACE FUNCTION sqlite_compat.bf_real_text(v double precision) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN v = trunc(v) AND abs(v) < 1e15 THEN trunc(v)::bigint::text || '.0' ELSE v::text END;
+CREATE OR REPLACE FUNCTION sqlite_compat.replace(v double precision, a text, b text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN pg_catalog.replace(sqlite_compat.bf_real_text(v), a, b);
+CREATE OR REPLACE FUNCTION sqlite_compat.replace(v bigint, a text, b text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN pg_catalog.replace(v::text, a, b);
+
 -- sum(a = b AND ...): SQLite counts the rows where a comparison holds by
 -- summing it (a comparison is 0 or 1 there); PostgreSQL's comparisons are
 -- boolean, and sum(boolean) is this: the number of true ones (NULL

@@ -209,8 +209,8 @@ static json_t *action_options(const char *selected)
  * index (audit_person, audit_user). */
 static const char audit_sql[] =
     "SELECT a.id, a.at, coalesce(u.username, ''), a.action, a.entity, a.entity_id, a.person_id, "
-    "CASE WHEN ?9 THEN (SELECT p.first_name || ' ' || p.last_name FROM persons p WHERE p.id = a.person_id) END, "
-    "CASE WHEN ?9 THEN (SELECT p.personnummer FROM persons p WHERE p.id = a.person_id) END "
+    "CASE WHEN ?9 = 1 THEN (SELECT p.first_name || ' ' || p.last_name FROM persons p WHERE p.id = a.person_id) END, "
+    "CASE WHEN ?9 = 1 THEN (SELECT p.personnummer FROM persons p WHERE p.id = a.person_id) END "
     "FROM audit a LEFT JOIN users u ON u.id = a.user_id "
     "WHERE (?1 IS NULL OR a.user_id = (SELECT id FROM users WHERE username = ?1)) "
     "AND (?2 IS NULL OR a.entity = ?2 OR (?2 = 'page' AND a.entity LIKE '/%')) AND (?3 IS NULL OR a.action = ?3) "

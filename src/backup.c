@@ -520,6 +520,18 @@ static void key_id_hex(const unsigned char id[KEYID_BYTES], char hex[2 * KEYID_B
 	sodium_bin2hex(hex, 2 * KEYID_BYTES + 1, id, KEYID_BYTES);
 }
 
+/* Refuses a PostgreSQL target: these commands copy and check a SQLite
+ * file; PostgreSQL has its own tools. Returns 2 (a usage error) when
+ * target is PostgreSQL, else 0. */
+static int not_for_postgresql(const char *target, const char *what)
+{
+	if (!db_is_postgresql(target))
+		return 0;
+	say("%s works on a SQLite file; for PostgreSQL use pg_dump or pg_basebackup "
+	    "(README, \"Running on PostgreSQL\")", what);
+	return 2;
+}
+
 int backup_new_key(const char *keyfile)
 {
 	if (sodium_init() < 0) {
@@ -696,6 +708,8 @@ int backup_run(const char *db_path, const char *to, const char *keyfile)
 	char err[1024], tmp[PATHLEN + 16], ctmp[PATHLEN + 16];
 	int slot = -1, cslot = -1, rc = 1;
 	sqlite3 *src = NULL, *h = NULL;
+	if (not_for_postgresql(db_path, "backup"))
+		return 2;
 	if (sodium_init() < 0) {
 		say("cannot initialise libsodium");
 		return 1;
@@ -895,6 +909,8 @@ int restore_run(const char *from, const char *db_path, const char *keyfile)
 	char err[1024], tmp[PATHLEN + 16], path[PATHLEN + 16];
 	int slot = -1, rc = 1;
 	FILE *in = NULL;
+	if (not_for_postgresql(db_path, "restore"))
+		return 2;
 	if (sodium_init() < 0) {
 		say("cannot initialise libsodium");
 		return 1;
@@ -1001,6 +1017,8 @@ int check_run(const char *db_path, long long max_wal_bytes)
 {
 	char err[1024], wal[PATHLEN + 16];
 	struct stat st;
+	if (not_for_postgresql(db_path, "check"))
+		return 2;
 	if (stat(db_path, &st) < 0) {
 		printf("database: FAILED: %s: %s\n", db_path, strerror(errno));
 		return 1;

@@ -165,7 +165,7 @@ json_t *checklist_missing_items(struct req *r, int overdue, int limit)
 
 int checklists_list(struct req *r)
 {
-	static const char all_sql[] = CHECKLIST_LIST("1");
+	static const char all_sql[] = CHECKLIST_LIST("1 = 1");
 	static const char state_sql[] = CHECKLIST_LIST("c.state = :state");
 	static const char *const keys[] = { "state", NULL };
 	static const char *const filter[] = { "sent", "reviewed", "draft", "all", NULL };
@@ -399,8 +399,8 @@ int checklist_save(struct req *r)
 {
 	static const char sql[] =
 	    "UPDATE checklists SET items = ?, done_date = ?, agreed_actions = ?, participant_comment = ?, "
-	    "state = CASE WHEN ?5 THEN 'sent' ELSE 'draft' END, sent_at = CASE WHEN ?5 THEN ?6 END, "
-	    "sent_by = CASE WHEN ?5 THEN ?7 END, version = version + 1, updated_at = ?6, updated_by = ?7 "
+	    "state = CASE WHEN ?5 = 1 THEN 'sent' ELSE 'draft' END, sent_at = CASE WHEN ?5 = 1 THEN ?6 END, "
+	    "sent_by = CASE WHEN ?5 = 1 THEN ?7 END, version = version + 1, updated_at = ?6, updated_by = ?7 "
 	    "WHERE id = ?8 AND version = ?9 AND state = 'draft'";
 	long long id = r->params[0];
 	json_t *c = checklist_load(r, id);

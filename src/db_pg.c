@@ -295,15 +295,63 @@ static void grow_names(char ***names, int *have, int max)
 	*have = max;
 }
 
+/* Returns 1 when b ends in the word kw (blanks after it allowed). */
+static int ends_with_word(const struct buf *b, const char *kw)
+{
+	size_t n = b->len, k = strlen(kw);
+	while (n && isspace((unsigned char)b->data[n - 1]))
+		n--;
+	return n >= k && strncasecmp(b->data + n - k, kw, k) == 0 &&
+	    (n == k || !ident_char((unsigned char)b->data[n - k - 1]));
+}
+
+/* Returns 1 when the text at p (after a subquery's closing parenthesis)
+ * does not start with an alias: PostgreSQL needs one, SQLite does not. */
+static int needs_alias(const char *p)
+{
+	static const char *const follow[] = { "WHERE", "ORDER", "GROUP", "LIMIT", "UNION", "EXCEPT", "INTERSECT",
+		"JOIN", "LEFT", "RIGHT", "INNER", "CROSS", "FULL", "NATURAL", "ON", "HAVING", "WINDOW", "OFFSET", NULL };
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!isalpha((unsigned char)*p) && *p != '_')
+		return 1;
+	size_t n = 0;
+	while (ident_char((unsigned char)p[n]))
+		n++;
+	for (size_t i = 0; follow[i]; i++)
+		if (word_is(p, n, follow[i]))
+			return 1;
+	return 0;
+}
+
 char *pg_translate(const char *sql, const char *idt, int *nparams, char ***names_out, int *returning)
 {
 	struct buf b;
 	buf_init(&b);
 	char **names = NULL;
-	int max = 0;
+	int max = 0, depth = 0, aliases = 0;
+	unsigned long long from_sub = 0;	/* bit d: the parenthesis at depth d is a subquery in FROM */
 	const char *p = sql;
 	while (*p) {
 		char ch = *p;
+		if (ch == '(' && depth < 63) {	/* "FROM (" or "JOIN (": a subquery that needs a name */
+			if (ends_with_word(&b, "FROM") || ends_with_word(&b, "JOIN"))
+				from_sub |= 1ULL << depth;
+			else
+				from_sub &= ~(1ULL << depth);
+			depth++;
+			buf_putc(&b, ch);
+			p++;
+			continue;
+		}
+		if (ch == ')' && depth > 0) {
+			depth--;
+			buf_putc(&b, ch);
+			p++;
+			if ((from_sub >> depth & 1) && needs_alias(p))
+				buf_printf(&b, " AS sq%d", ++aliases);
+			continue;
+		}
 		if (ch == '\'' || ch == '"') {	/* a literal or a quoted name, as it is */
 			const char *q = p + 1;
 			while (*q && !(*q == ch && q[1] != ch))
@@ -355,6 +403,15 @@ char *pg_translate(const char *sql, const char *idt, int *nparams, char ***names
 						r++;
 					while (ident_char((unsigned char)*r))
 						r++;
+					p = r;
+					continue;
+				}
+			}
+			if (!after_ident && word_is(p, n, "CROSS")) {	/* SQLite's "CROSS JOIN t ON": an inner join in a fixed order */
+				const char *r = q;
+				while (isspace((unsigned char)*r))
+					r++;
+				if (strncasecmp(r, "JOIN", 4) == 0 && !ident_char((unsigned char)r[4])) {
 					p = r;
 					continue;
 				}
@@ -507,7 +564,8 @@ static PGresult *run(struct pgstmt *st)
 			st->name[0] = '\0';
 		}
 	}
-	for (int tries = 0; tries <= st->nparams; tries++) {
+	int guess = 0;	/* the parameter last typed by a guess */
+	for (int tries = 0; tries <= 2 * st->nparams; tries++) {
 		PGresult *r;
 		if (st->oneoff)
 			r = PQexecParams(c->pg, st->sql, st->nparams, st->types, (const char *const *)st->vals,
@@ -528,16 +586,26 @@ static PGresult *run(struct pgstmt *st)
 		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 		const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
 		const char *dollar = msg ? strchr(msg, '$') : NULL;
-		if (state && strcmp(state, "42P18") == 0 && dollar) {
+		if (state && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0) && dollar) {
+			/* a parameter bound NULL that the statement does not type:
+			 * guess text first */
 			int k = atoi(dollar + 1);
 			if (k >= 1 && k <= st->nparams && !st->types[k - 1]) {
 				st->types[k - 1] = OID_TEXT;
+				guess = k;
 				PQclear(r);
 				continue;
 			}
 		}
+		if (guess && state && (strcmp(state, "42883") == 0 || strcmp(state, "42804") == 0) &&
+		    st->types[guess - 1] == OID_TEXT) {
+			st->types[guess - 1] = OID_INT8;	/* compared with a number: then a number */
+			guess = 0;
+			PQclear(r);
+			continue;
+		}
 		if (state && state[0] == '4' && state[1] == '2')	/* a syntax or name error: a bug to see */
-			fprintf(stderr, "db: %s\n  in: %.600s\n", msg ? msg : "", st->sql);
+			fprintf(stderr, "db: %s (%s)\n  in: %.600s\n", msg ? msg : "", state, st->sql);
 		return r;
 	}
 	return NULL;

@@ -57,7 +57,9 @@ int pg_in_transaction(struct pgconn *c);
 /*
  * Translates SQL written for SQLite into PostgreSQL's form: ?, ?N and
  * :name become $N numbered as SQLite numbers them; SQLite's planner hints
- * (INDEXED BY x, a unary + before a column) are dropped; char(N) becomes
+ * (INDEXED BY x, a unary + before a column, CROSS JOIN ... ON for a fixed
+ * join order) become plain SQL; a subquery in FROM without a name gets
+ * one (sqN); char(N) becomes
  * chr(N); an INSERT into a table in id_tables (space-separated names,
  * NULL for none) gets "RETURNING id" so db_last_id can answer. Returns a
  * new string; *nparams gets the highest $N, names (when not NULL) a new

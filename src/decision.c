@@ -333,7 +333,7 @@ static json_t *linked_decisions(json_t *d)
 	    "x.end_reason, x.support_effective_date, " DECISION_STATE("x") " AS state FROM decisions x "
 	    "WHERE x.id = (SELECT y.id FROM decisions y WHERE y.pair_id = ?1 AND y.kind <> ?3 AND y.id <> ?2 "
 	    " AND (?4 IS NULL OR y.created_at <= ?4) "
-	    " ORDER BY CASE WHEN ?4 IS NULL THEN y.replaced_by_id IS NULL ELSE 0 END DESC, y.id DESC LIMIT 1)";
+	    " ORDER BY CASE WHEN ?4 IS NULL THEN CASE WHEN y.replaced_by_id IS NULL THEN 1 ELSE 0 END ELSE 0 END DESC, y.id DESC LIMIT 1)";
 	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return NULL;

@@ -235,7 +235,7 @@ static const char waiting_for_home_sql[] =
 /* Persons with a current decision and no ongoing tenancy (tenancy.h). */
 static const char without_apartment_sql[] = WITHOUT_APARTMENT_SQL(
     "'/persons/' || p.id AS href, p.id AS person_id, p.first_name || ' ' || p.last_name AS label, "
-    "coalesce('Utflyttad ' || p.last_moved_out, 'Väntar på lägenhet') || ', beslutet gäller till ' || x.end_date AS detail", "1");
+    "coalesce('Utflyttad ' || p.last_moved_out, 'Väntar på lägenhet') || ', beslutet gäller till ' || x.end_date AS detail", "1 = 1");
 
 /* Changes made in the web (by an administrator) to accounts that give
  * case access, not yet acknowledged by a manager (migrations/0009): who

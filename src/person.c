@@ -145,7 +145,7 @@ static int starts(const char *s, const char *prefix)
  * (0: the first page). Returns the statement or NULL. */
 static dbstmt *name_search(struct req *r, const struct search *s, long long d, long long df, long long after)
 {
-	static const char all_sql[] = PERSONS_NAME_SEARCH("persons p", "1");
+	static const char all_sql[] = PERSONS_NAME_SEARCH("persons p", "1 = 1");
 	static const char district_sql[] = PERSONS_NAME_SEARCH("persons p", "p.district_id = :d");
 	static const char caseload_sql[] = PERSONS_NAME_SEARCH(CASELOAD_FROM,
 	    CASELOAD_WHERE " AND (:df IS NULL OR p.district_id = :df)");
@@ -190,7 +190,7 @@ static dbstmt *name_search(struct req *r, const struct search *s, long long d, l
 /* Prepares the personnummer search, from just after the person after. */
 static dbstmt *pnr_search(struct req *r, const struct search *s, long long df, long long after)
 {
-	static const char all_sql[] = PERSONS_PNR_SEARCH("persons p", "1");
+	static const char all_sql[] = PERSONS_PNR_SEARCH("persons p", "1 = 1");
 	static const char caseload_sql[] = PERSONS_PNR_SEARCH(CASELOAD_FROM, CASELOAD_WHERE);
 	static const char key_sql[] = "SELECT personnummer FROM persons WHERE id = ?";
 	char from[32];

@@ -643,7 +643,7 @@ int referral_step(struct req *r)
 
 int referrals_list(struct req *r)
 {
-	static const char sql[] = REFERRALS_LIST("1");
+	static const char sql[] = REFERRALS_LIST("1 = 1");
 	static const char district_sql[] = REFERRALS_LIST("f.district_id = :df");
 	static const char *const keys[] = { "state", "district", "wait", NULL };
 	const char *state = http_param(r, "state");

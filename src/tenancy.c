@@ -672,7 +672,7 @@ int persons_without_apartment(struct req *r)
 	"(SELECT d.name FROM districts d WHERE d.id = p.district_id) AS district, x.id AS decision_id, " \
 	"x.support_effective_date, x.end_date AS decision_end, " \
 	"(SELECT count(*) FROM tenancies o WHERE o.person_id = p.id) AS tenancies"
-	static const char sql[] = WITHOUT_APARTMENT_SQL(WITHOUT_APARTMENT_COLS, "1");
+	static const char sql[] = WITHOUT_APARTMENT_SQL(WITHOUT_APARTMENT_COLS, "1 = 1");
 	static const char district_sql[] = WITHOUT_APARTMENT_SQL(WITHOUT_APARTMENT_COLS, "p.district_id = :district");
 	dbstmt *st = db_stmt(r->user.role == ROLE_SOC ? district_sql : sql);
 	if (!st)

@@ -119,7 +119,7 @@ static int journal_view(struct req *r, long long person_id)
 	static const char counts_sql[] =
 	    "SELECT count(v.id) AS visits, coalesce(sum(+v.kind = 'home' AND v.met = 1), 0) AS home_visits, max(v.date) AS last_visit, "
 	    VISIT_WEEKS_COLS("p") " FROM persons p LEFT JOIN visits v ON v.person_id = p.id AND " VISIT_COUNTS("v") " "
-	    "WHERE p.id = :id";
+	    "WHERE p.id = :id GROUP BY p.id";	/* one group; PostgreSQL needs it named for p.id in the subqueries */
 	static const char *const keys[] = { "person", NULL };
 	int vis = person_visible(r, person_id);
 	if (vis < 0)

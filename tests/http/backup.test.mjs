@@ -15,7 +15,26 @@ import { mkdirSync, mkdtempSync, rmSync, readFileSync, writeFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, run } from '../lib/t.mjs';
-import { startServer, Client, sql, runBin, BIN, ROOT } from '../lib/server.mjs';
+import { startServer, Client, sql, runBin, BIN, ROOT, PG } from '../lib/server.mjs';
+
+/* These commands copy and check a SQLite file. On PostgreSQL they refuse
+ * and name the database's own tools; the rest of the suite is SQLite's. */
+if (PG) {
+  test('on PostgreSQL, backup, restore and check refuse and name pg_dump; nothing is touched', async () => {
+    const url = PG.createDb(`t${process.pid}_backup`);
+    try {
+      for (const args of [['backup', '--db', url, '--to', '/tmp/x.bak'], ['restore', '--from', '/tmp/x.bak', '--db', url],
+        ['check', '--db', url]]) {
+        const r = runBin(args);
+        assert.equal(r.code, 2, `${args[0]}: exit ${r.code} ${r.stderr}`);
+        assert.match(r.stderr, /SQLite file; for PostgreSQL use pg_dump or pg_basebackup/, args[0]);
+        assert.ok(!existsSync('/tmp/x.bak'), 'no file written');
+      }
+    } finally { PG.dropDb(url); }
+  });
+  await run();
+  process.exit(0);
+}
 
 const work = mkdtempSync(join(tmpdir(), 'bf-backup-'));
 const bakDir = join(work, 'backups');

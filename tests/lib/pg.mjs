@@ -117,8 +117,10 @@ function clusterApi({ port, dir, sock }) {
     // that returns none).
     query(target, query) {
       const q = query.trim().replace(/;$/, '');
-      const rows = /^(select|with|values)\b/i.test(q);
-      const text = rows ? `SELECT coalesce(json_agg(q), '[]'::json) FROM (${q}) q` : q;
+      const select = /^(select|with|values)\b/i.test(q), returning = /\breturning\b/i.test(q);
+      const rows = select || returning;
+      const text = select ? `SELECT coalesce(json_agg(q), '[]'::json) FROM (${q}) q`
+        : returning ? `WITH q AS (${q}) SELECT coalesce(json_agg(q), '[]'::json) FROM q` : q;
       const out = execFileSync('psql', [target, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', text],
         { encoding: 'utf8', env: { ...env, PGOPTIONS: '-c search_path=sqlite_compat,pg_catalog,public' } });
       return rows ? JSON.parse(out) : [];

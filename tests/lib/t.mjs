@@ -18,7 +18,9 @@ export async function run({ after } = {}) {
       if (process.env.VERBOSE) console.log(`ok   ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     } catch (e) {
       failed++;
-      console.log(`FAIL ${t.name}\n     ${(e && e.stack || String(e)).split('\n').slice(0, 6).join('\n     ')}`);
+      const lines = (e && e.stack || String(e)).split('\n');
+      const where = lines.find((l) => /\.(test\.)?mjs:\d+/.test(l) && /^\s+at /.test(l));	// the test's own line
+      console.log(`FAIL ${t.name}\n     ${lines.slice(0, 6).join('\n     ')}${where && !lines.slice(0, 6).includes(where) ? `\n     ${where.trim()}` : ''}`);
     }
   }
   if (after) {

@@ -38,6 +38,13 @@ int main(void)
 	expect("SELECT a + b, a +1, sum(+v.kind = 'home')", "SELECT a + b, a +1, sum(v.kind = 'home')", 0, 0);
 	expect("WHERE s < :t || char(1114111)", "WHERE s < $1 || chr(1114111)", 1, 0);
 	expect("SELECT my_char(1), charx(2)", "SELECT my_char(1), charx(2)", 0, 0);
+	/* a subquery in FROM gets a name when it has none; CROSS JOIN ... ON joins */
+	expect("SELECT * FROM (SELECT a FROM t) ORDER BY a", "SELECT * FROM (SELECT a FROM t) AS sq1 ORDER BY a", 0, 0);
+	expect("SELECT * FROM (SELECT a FROM (SELECT 1 AS a)) WHERE a > (SELECT 1)",
+	    "SELECT * FROM (SELECT a FROM (SELECT 1 AS a) AS sq1) AS sq2 WHERE a > (SELECT 1)", 0, 0);
+	expect("SELECT x FROM (SELECT 1 AS x) s, json_each(?) j", "SELECT x FROM (SELECT 1 AS x) s, json_each($1) j", 1, 0);
+	expect("SELECT * FROM (SELECT 1 UNION ALL SELECT 2)", "SELECT * FROM (SELECT 1 UNION ALL SELECT 2) AS sq1", 0, 0);
+	expect("FROM a CROSS JOIN b ON b.id = a.id CROSS  JOIN c ON 1", "FROM a JOIN b ON b.id = a.id JOIN c ON 1", 0, 0);
 	/* an INSERT into a table with an identity id tells its id */
 	expect("INSERT INTO persons(a) VALUES(?);", "INSERT INTO persons(a) VALUES($1) RETURNING id", 1, 1);
 	expect("INSERT INTO settings(name) VALUES(?)", "INSERT INTO settings(name) VALUES($1)", 1, 0);
