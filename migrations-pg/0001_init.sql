@@ -23,7 +23,7 @@ BEGIN
 	SELECT pg_encoding_to_char(encoding), datcollate, datlocprovider INTO enc, coll, prov
 		FROM pg_database WHERE datname = current_database();
 	IF enc <> 'UTF8' OR prov <> 'c' OR coll NOT IN ('C', 'POSIX', 'C.UTF-8', 'C.utf8') THEN
-		RAISE EXCEPTION 'database % has encoding % and collation % (%): bostadforst needs ENCODING ''UTF8'' LC_COLLATE ''C'' (CREATE DATABASE ... TEMPLATE template0)',
+		RAISE EXCEPTION 'database % has encoding % and collation % (locale provider %): bostadforst needs ENCODING ''UTF8'' LC_COLLATE ''C'' (CREATE DATABASE ... TEMPLATE template0)',
 			current_database(), enc, coll, prov;
 	END IF;
 END $$;

@@ -97,6 +97,15 @@ test('a difference is reported by name: a column, an index, a NOT NULL on one en
   ]);
 });
 
+test('0001 refuses a database that does not sort text like SQLite (an ICU collation)', async () => {
+  pg.superPsql('postgres', "CREATE DATABASE schema_icu OWNER bf_app ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'sv-SE' " +
+    "LOCALE 'C.UTF-8' TEMPLATE template0");
+  const r = pg.psql(pg.url('schema_icu'), ['-1', '-f', join(ROOT, 'migrations-pg', files[0])]);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /bostadforst needs ENCODING 'UTF8' LC_COLLATE 'C'/);
+  assert.equal(pg.psqlOk(pg.url('schema_icu'), ['-At', '-c', "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"]), '0\n');
+});
+
 // One statement per psql run; returns its error text ('' when it worked).
 function pgError(url, sql) {
   const r = pg.psql(url, ['-c', sql]);
