@@ -30,6 +30,10 @@ END $$;
 
 -- The append-only triggers: BEFORE UPDATE/DELETE ... EXECUTE FUNCTION
 -- bf_refuse_change('message') refuses the change with SQLite's message.
+-- PostgreSQL's TRUNCATE skips row triggers, so each append-only table also
+-- has a statement trigger <table>_no_truncate (SQLite has no TRUNCATE: a
+-- DELETE without WHERE runs the row triggers; the schema test knows these
+-- as PostgreSQL's own).
 CREATE OR REPLACE FUNCTION bf_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	RAISE EXCEPTION USING MESSAGE = TG_ARGV[0], ERRCODE = 'integrity_constraint_violation';
@@ -117,6 +121,8 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 FOR EACH ROW EXECUTE FUNCTION bf_refuse_change('audit is append-only');
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 FOR EACH ROW EXECUTE FUNCTION bf_refuse_change('audit is append-only');
+CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+FOR EACH STATEMENT EXECUTE FUNCTION bf_refuse_change('audit is append-only');
 
 -- Server secrets (the CSRF key), written from libsodium at first start.
 CREATE TABLE secrets (

@@ -112,7 +112,7 @@ function pgError(url, sql) {
   return r.status === 0 ? '' : r.stderr;
 }
 
-test('append-only on PostgreSQL: audit and visits refuse UPDATE and DELETE; gallring_guard lets a visit be blanked', async () => {
+test('append-only on PostgreSQL: audit and visits refuse UPDATE, DELETE and TRUNCATE; gallring_guard lets a visit be blanked', async () => {
   pg.superPsql('postgres', 'CREATE DATABASE schema_rules TEMPLATE schema_main OWNER bf_app');
   const url = pg.url('schema_rules');
   pg.psqlOk(url, ['-c', `INSERT INTO audit(id, at, action, entity) VALUES (1, 1, 'read', 'person');
@@ -125,7 +125,9 @@ test('append-only on PostgreSQL: audit and visits refuse UPDATE and DELETE; gall
     ['DELETE FROM audit WHERE id = 1', 'audit is append-only'],
     ["UPDATE visits SET note = '' WHERE id = 1", 'visits are append-only'],
     ['DELETE FROM visits WHERE id = 1', 'visits are append-only'],
-  ]) assert.match(pgError(url, sql), new RegExp(`ERROR:  ${msg}`), sql);
+    ['TRUNCATE audit CASCADE', 'audit is append-only'],
+    ['TRUNCATE visits', 'visits are append-only'],
+  ]) { const e = pgError(url, sql); assert.match(e, new RegExp(`ERROR:  ${msg}`), `${sql}: ${e}`); }
   assert.equal(pg.psqlOk(url, ['-At', '-c', 'SELECT at FROM audit; SELECT note FROM visits']), '1\ntext\n');
   // gallring's transaction: the person in the guard, the visit's text blanked, the guard emptied
   assert.equal(pgError(url, `BEGIN; INSERT INTO gallring_guard(person_id) VALUES (1);
