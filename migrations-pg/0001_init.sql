@@ -23,13 +23,17 @@ BEGIN
 	SELECT pg_encoding_to_char(encoding), datcollate, datlocprovider INTO enc, coll, prov
 		FROM pg_database WHERE datname = current_database();
 	IF enc <> 'UTF8' OR prov <> 'c' OR coll NOT IN ('C', 'POSIX', 'C.UTF-8', 'C.utf8') THEN
-		RAISE EXCEPTION 'database % has encoding % and collation % (%): bostadforst needs ENCODING ''UTF8'' LC_COLLATE ''C'' (CREATE DATABASE ... TEMPLATE template0)',
+		RAISE EXCEPTION 'database % has encoding % and collation % (locale provider %): bostadforst needs ENCODING ''UTF8'' LC_COLLATE ''C'' (CREATE DATABASE ... TEMPLATE template0)',
 			current_database(), enc, coll, prov;
 	END IF;
 END $$;
 
 -- The append-only triggers: BEFORE UPDATE/DELETE ... EXECUTE FUNCTION
 -- bf_refuse_change('message') refuses the change with SQLite's message.
+-- PostgreSQL's TRUNCATE skips row triggers, so each append-only table also
+-- has a statement trigger <table>_no_truncate (SQLite has no TRUNCATE: a
+-- DELETE without WHERE runs the row triggers; the schema test knows these
+-- as PostgreSQL's own).
 CREATE OR REPLACE FUNCTION bf_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	RAISE EXCEPTION USING MESSAGE = TG_ARGV[0], ERRCODE = 'integrity_constraint_violation';
@@ -117,6 +121,8 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 FOR EACH ROW EXECUTE FUNCTION bf_refuse_change('audit is append-only');
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 FOR EACH ROW EXECUTE FUNCTION bf_refuse_change('audit is append-only');
+CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+FOR EACH STATEMENT EXECUTE FUNCTION bf_refuse_change('audit is append-only');
 
 -- Server secrets (the CSRF key), written from libsodium at first start.
 CREATE TABLE secrets (

@@ -98,6 +98,8 @@ CREATE TRIGGER referral_steps_no_update BEFORE UPDATE ON referral_steps
 FOR EACH ROW EXECUTE FUNCTION bf_refuse_change('referral steps are append-only');
 CREATE TRIGGER referral_steps_no_delete BEFORE DELETE ON referral_steps
 FOR EACH ROW EXECUTE FUNCTION bf_refuse_change('referral steps are append-only');
+CREATE TRIGGER referral_steps_no_truncate BEFORE TRUNCATE ON referral_steps
+FOR EACH STATEMENT EXECUTE FUNCTION bf_refuse_change('referral steps are append-only');
 
 -- One row is the linked pair: (1) Hjälp med bostadsanskaffning – Bostad först
 -- and (2) Stödinsats Bostad först, decided together on one form, sharing

@@ -74,6 +74,8 @@ CREATE TRIGGER plan_versions_no_update BEFORE UPDATE ON plan_versions
 FOR EACH ROW EXECUTE FUNCTION bf_refuse_change('plan versions are append-only');
 CREATE TRIGGER plan_versions_no_delete BEFORE DELETE ON plan_versions
 FOR EACH ROW EXECUTE FUNCTION bf_refuse_change('plan versions are append-only');
+CREATE TRIGGER plan_versions_no_truncate BEFORE TRUNCATE ON plan_versions
+FOR EACH STATEMENT EXECUTE FUNCTION bf_refuse_change('plan versions are append-only');
 
 -- Visits (contacts) are journal entries: append-only. A correction is a
 -- new entry whose corrects_id points at the entry it corrects; the
@@ -95,6 +97,8 @@ CREATE TRIGGER visits_no_update BEFORE UPDATE ON visits
 FOR EACH ROW EXECUTE FUNCTION bf_refuse_change('visits are append-only');
 CREATE TRIGGER visits_no_delete BEFORE DELETE ON visits
 FOR EACH ROW EXECUTE FUNCTION bf_refuse_change('visits are append-only');
+CREATE TRIGGER visits_no_truncate BEFORE TRUNCATE ON visits
+FOR EACH STATEMENT EXECUTE FUNCTION bf_refuse_change('visits are append-only');
 
 -- The monthly apartment checklist: one per tenancy and month ('YYYY-MM').
 -- items: JSON [{"label", "status": "ok"|"action"|"unchecked", "comment"}].

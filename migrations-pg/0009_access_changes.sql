@@ -14,6 +14,8 @@ CREATE TRIGGER access_change_acks_no_update BEFORE UPDATE ON access_change_acks
 FOR EACH ROW EXECUTE FUNCTION bf_refuse_change('acknowledgements are append-only');
 CREATE TRIGGER access_change_acks_no_delete BEFORE DELETE ON access_change_acks
 FOR EACH ROW EXECUTE FUNCTION bf_refuse_change('acknowledgements are append-only');
+CREATE TRIGGER access_change_acks_no_truncate BEFORE TRUNCATE ON access_change_acks
+FOR EACH STATEMENT EXECUTE FUNCTION bf_refuse_change('acknowledgements are append-only');
 -- the managers' "Beviljade utan case manager": the decisions of the last
 -- months, newest first, without a sort
 CREATE INDEX decisions_recent ON decisions(decision_date, id) WHERE replaced_by_id IS NULL;

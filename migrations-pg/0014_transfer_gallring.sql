@@ -25,6 +25,8 @@ CREATE TRIGGER person_transfers_no_update BEFORE UPDATE ON person_transfers
 FOR EACH ROW EXECUTE FUNCTION bf_refuse_change('transfers are append-only');
 CREATE TRIGGER person_transfers_no_delete BEFORE DELETE ON person_transfers
 FOR EACH ROW EXECUTE FUNCTION bf_refuse_change('transfers are append-only');
+CREATE TRIGGER person_transfers_no_truncate BEFORE TRUNCATE ON person_transfers
+FOR EACH STATEMENT EXECUTE FUNCTION bf_refuse_change('transfers are append-only');
 
 -- Gallring (src/gallring.c): the years after the last entry (admin setting).
 INSERT INTO settings(name, value) VALUES ('gallring_years', '5');
@@ -52,6 +54,8 @@ CREATE TRIGGER gallring_runs_no_update BEFORE UPDATE ON gallring_runs
 FOR EACH ROW EXECUTE FUNCTION bf_refuse_change('gallring runs are append-only');
 CREATE TRIGGER gallring_runs_no_delete BEFORE DELETE ON gallring_runs
 FOR EACH ROW EXECUTE FUNCTION bf_refuse_change('gallring runs are append-only');
+CREATE TRIGGER gallring_runs_no_truncate BEFORE TRUNCATE ON gallring_runs
+FOR EACH STATEMENT EXECUTE FUNCTION bf_refuse_change('gallring runs are append-only');
 
 -- The one way past the append-only journal triggers. gallring_guard holds
 -- the persons being weeded only inside gallring's own transaction (it

@@ -65,7 +65,7 @@ LANGUAGE sql STABLE PARALLEL SAFE RETURN sqlite_compat.bf_day(b) - sqlite_compat
 --   value:      'now'; 'YYYY-MM-DD', 'YYYY-MM-DD HH:MM[:SS[.SSS]]' (or T);
 --               a number (with the modifier 'unixepoch': Unix seconds)
 --   modifiers:  'unixepoch' (first), 'localtime', 'utc', 'start of day',
---               'start of month', 'start of year', '+N days', '-N day',
+--               'start of month', 'start of year', 'weekday N', '+N days', '-N day',
 --               '+N hours'/'minutes'/'seconds', '+N months', '+N years'
 --               (months and years as SQLite does them: the day is not
 --               clamped, 2024-01-31 '+1 month' is 2024-03-02)
@@ -116,6 +116,9 @@ BEGIN
 			ts := date_trunc('month', ts);
 		ELSIF m = 'start of year' THEN
 			ts := date_trunc('year', ts);
+		ELSIF m ~ '^weekday [0-6]$' THEN
+			-- forward to the next day that is weekday N (0 = Sunday), or stay
+			ts := ts + ((substr(m, 9, 1)::int - extract(dow from ts)::int + 7) % 7) * interval '1 day';
 		ELSIF m ~ '^[-+]?[0-9]+(\.[0-9]+)?\s+(day|hour|minute|second|month|year)s?$' THEN
 			n := substring(m from '^([-+]?[0-9]+(?:\.[0-9]+)?)')::numeric;
 			unit := substring(m from '(day|hour|minute|second|month|year)s?$');

@@ -97,13 +97,22 @@ test('a difference is reported by name: a column, an index, a NOT NULL on one en
   ]);
 });
 
+test('0001 refuses a database that does not sort text like SQLite (an ICU collation)', async () => {
+  pg.superPsql('postgres', "CREATE DATABASE schema_icu OWNER bf_app ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'sv-SE' " +
+    "LOCALE 'C.UTF-8' TEMPLATE template0");
+  const r = pg.psql(pg.url('schema_icu'), ['-1', '-f', join(ROOT, 'migrations-pg', files[0])]);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /bostadforst needs ENCODING 'UTF8' LC_COLLATE 'C'/);
+  assert.equal(pg.psqlOk(pg.url('schema_icu'), ['-At', '-c', "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"]), '0\n');
+});
+
 // One statement per psql run; returns its error text ('' when it worked).
 function pgError(url, sql) {
   const r = pg.psql(url, ['-c', sql]);
   return r.status === 0 ? '' : r.stderr;
 }
 
-test('append-only on PostgreSQL: audit and visits refuse UPDATE and DELETE; gallring_guard lets a visit be blanked', async () => {
+test('append-only on PostgreSQL: audit and visits refuse UPDATE, DELETE and TRUNCATE; gallring_guard lets a visit be blanked', async () => {
   pg.superPsql('postgres', 'CREATE DATABASE schema_rules TEMPLATE schema_main OWNER bf_app');
   const url = pg.url('schema_rules');
   pg.psqlOk(url, ['-c', `INSERT INTO audit(id, at, action, entity) VALUES (1, 1, 'read', 'person');
@@ -116,7 +125,9 @@ test('append-only on PostgreSQL: audit and visits refuse UPDATE and DELETE; gall
     ['DELETE FROM audit WHERE id = 1', 'audit is append-only'],
     ["UPDATE visits SET note = '' WHERE id = 1", 'visits are append-only'],
     ['DELETE FROM visits WHERE id = 1', 'visits are append-only'],
-  ]) assert.match(pgError(url, sql), new RegExp(`ERROR:  ${msg}`), sql);
+    ['TRUNCATE audit CASCADE', 'audit is append-only'],
+    ['TRUNCATE visits', 'visits are append-only'],
+  ]) { const e = pgError(url, sql); assert.match(e, new RegExp(`ERROR:  ${msg}`), `${sql}: ${e}`); }
   assert.equal(pg.psqlOk(url, ['-At', '-c', 'SELECT at FROM audit; SELECT note FROM visits']), '1\ntext\n');
   // gallring's transaction: the person in the guard, the visit's text blanked, the guard emptied
   assert.equal(pgError(url, `BEGIN; INSERT INTO gallring_guard(person_id) VALUES (1);

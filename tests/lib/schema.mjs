@@ -22,7 +22,8 @@
 //   indexes made for a PRIMARY KEY or UNIQUE constraint are not indexes
 //   here (they are the pk / uniques);
 //   CHECK constraints are counted (SQLite: CHECK keywords in the table's
-//   CREATE text, comments and strings skipped).
+//   CREATE text, comments and strings skipped);
+//   PG's <table>_no_truncate triggers are left out (SQLite has no TRUNCATE).
 import { execFileSync } from 'node:child_process';
 
 const TYPES = { INTEGER: 'integer', TEXT: 'text', BLOB: 'blob', REAL: 'real',
@@ -158,7 +159,8 @@ export function pgSchema(pg, url) {
       columns: ix.columns.map((c) => c.replace(/^"([a-z_][a-z0-9_]*)"$/, '$1')) };	// "position" is a keyword
   }
   for (const t of Object.values(schema.tables)) { t.uniques.sort(); t.fks.sort(); }
-  for (const tr of raw.triggers) schema.triggers[tr.name] = tr.table;
+  // <table>_no_truncate: TRUNCATE skips row triggers; SQLite has no TRUNCATE
+  for (const tr of raw.triggers) if (!tr.name.endsWith('_no_truncate')) schema.triggers[tr.name] = tr.table;
   return schema;
 }
 

@@ -50,6 +50,8 @@ test('date(): the forms src/*.c uses give SQLite\'s dates', () => {
     "date('2024-05-17', 'start of year', '+3 days')", "date('2024-12' || '-01', '+1 month')",
     "date('2024-05-17', '+' || 30 || ' days')", "date('now', 'localtime', '+' || 30 || ' days')",
     "date('now', 'localtime', '-3 months')", "date('2024-05-17 23:59:59', '+1 day')", "date('2024-05-17T10:00', '+0 days')",
+    "date('2024-05-15', '-6 days', 'weekday 1')", "date('2024-05-13', '-6 days', 'weekday 1')", "date('2024-05-19', '-6 days', 'weekday 1')",
+    "date('2024-05-19', 'weekday 0')", "date('2024-05-19', 'weekday 6')",
     "date('garbage', '+1 day')", "date(NULL, '+1 day')", "date('2024-05-17', 'bogus')",
   ]);
   assert.equal(s[2], '2023-11-14');
