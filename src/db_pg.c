@@ -177,6 +177,8 @@ static int failed(struct pgconn *c, const PGresult *r)
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	snprintf(c->errmsg, sizeof c->errmsg, "%s", msg ? msg : PQerrorMessage(c->pg));
+	/* the primary message names a constraint or a column, never a value */
+	fprintf(stderr, "db: %s (%s)\n", c->errmsg, state ? state : "no SQLSTATE");
 	if (PQstatus(c->pg) != CONNECTION_OK || !state || strncmp(state, "08", 2) == 0 ||
 	    strncmp(state, "53", 2) == 0 || strncmp(state, "57P", 3) == 0 || strcmp(state, "25006") == 0 ||
 	    strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
@@ -549,6 +551,8 @@ void pg_finalize(dbstmt *s)
  * unnamed. A parameter the server cannot type from the statement is typed
  * text and the statement tried again. Returns the result (the caller
  * checks and frees it), NULL when it could not be prepared (errmsg set). */
+static PGresult *attempt(struct pgstmt *st, int guard);
+
 static PGresult *run(struct pgstmt *st)
 {
 	struct pgconn *c = st->c;
@@ -564,9 +568,35 @@ static PGresult *run(struct pgstmt *st)
 			st->name[0] = '\0';
 		}
 	}
+	/* Inside a transaction a failed statement would abort the whole
+	 * transaction on PostgreSQL, where SQLite fails the statement alone (a
+	 * handler may answer a unique violation and go on): each statement
+	 * there runs under a savepoint, rolled back to when it fails. */
+	int guard = c->in_txn;
+	if (guard)
+		PQclear(PQexec(c->pg, "SAVEPOINT bf_stmt"));
+	PGresult *r = attempt(st, guard);
+	if (guard) {
+		ExecStatusType t = PQresultStatus(r);
+		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK)
+			PQclear(PQexec(c->pg, "ROLLBACK TO SAVEPOINT bf_stmt"));
+		PQclear(PQexec(c->pg, "RELEASE SAVEPOINT bf_stmt"));
+	}
+	return r;
+}
+
+/* Runs st, preparing it (again) when needed and retrying with guessed
+ * types for parameters the server cannot type (see run). guard: inside
+ * the savepoint bf_stmt, rolled back to before a retry. Returns the
+ * result, NULL when every guess failed. */
+static PGresult *attempt(struct pgstmt *st, int guard)
+{
+	struct pgconn *c = st->c;
 	int guess = 0;	/* the parameter last typed by a guess */
 	for (int tries = 0; tries <= 2 * st->nparams; tries++) {
 		PGresult *r;
+		if (tries && guard)
+			PQclear(PQexec(c->pg, "ROLLBACK TO SAVEPOINT bf_stmt"));
 		if (st->oneoff)
 			r = PQexecParams(c->pg, st->sql, st->nparams, st->types, (const char *const *)st->vals,
 			    st->lens, st->fmts, 0);
@@ -604,8 +634,8 @@ static PGresult *run(struct pgstmt *st)
 			PQclear(r);
 			continue;
 		}
-		if (state && state[0] == '4' && state[1] == '2')	/* a syntax or name error: a bug to see */
-			fprintf(stderr, "db: %s (%s)\n  in: %.600s\n", msg ? msg : "", state, st->sql);
+		if (state && state[0] == '4' && state[1] == '2')	/* a syntax or name error: show where */
+			fprintf(stderr, "  in: %.600s\n", st->sql);
 		return r;
 	}
 	return NULL;
