@@ -212,7 +212,7 @@ static const char audit_sql[] =
     "CASE WHEN ?9 = 1 THEN (SELECT p.first_name || ' ' || p.last_name FROM persons p WHERE p.id = a.person_id) END, "
     "CASE WHEN ?9 = 1 THEN (SELECT p.personnummer FROM persons p WHERE p.id = a.person_id) END "
     "FROM audit a LEFT JOIN users u ON u.id = a.user_id "
-    "WHERE (?1 IS NULL OR a.user_id = (SELECT id FROM users WHERE username = ?1)) "
+    "WHERE (?1 IS NULL OR a.user_id = (SELECT id FROM users WHERE lower(username) = lower(?1))) "
     "AND (?2 IS NULL OR a.entity = ?2 OR (?2 = 'page' AND a.entity LIKE '/%')) AND (?3 IS NULL OR a.action = ?3) "
     "AND (?4 IS NULL OR a.at >= ?4) AND (?5 IS NULL OR a.at < ?5) "
     "AND (?8 IS NULL OR a.person_id = ?8) "
@@ -274,7 +274,7 @@ int audit_list(struct req *r)
 		}
 	}
 	if (user && *user) {	/* a name nobody has is a typing error, not "no rows" */
-		static const char known[] = "SELECT 1 FROM users WHERE username = :u";
+		static const char known[] = "SELECT 1 FROM users WHERE lower(username) = lower(:u)";
 		dbstmt *st = db_stmt(known);
 		if (!st)
 			return http_fail(r, 500, NULL);

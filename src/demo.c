@@ -94,7 +94,7 @@ void demo_pnr(int i, char out[14])
 
 long long demo_user_id(const char *username)
 {
-	static const char sql[] = "SELECT id FROM users WHERE username = ?";
+	static const char sql[] = "SELECT id FROM users WHERE lower(username) = lower(?)";
 	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return 0;

@@ -10,7 +10,7 @@
 
 long long district_id_by_name(const char *name)
 {
-	static const char sql[] = "SELECT id FROM districts WHERE name = ?";
+	static const char sql[] = "SELECT id FROM districts WHERE lower(name) = lower(?)";
 	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
@@ -57,7 +57,7 @@ int district_exists(long long id)
 
 json_t *district_options(long long selected)
 {
-	static const char sql[] = "SELECT id, name FROM districts WHERE active = 1 OR id = ? ORDER BY name";
+	static const char sql[] = "SELECT id, name FROM districts WHERE active = 1 OR id = ? ORDER BY lower(name), id";
 	json_t *a = json_array();
 	dbstmt *st = db_stmt(sql);
 	if (!st)
@@ -78,7 +78,7 @@ static int load_districts(struct req *r)
 	static const char sql[] =
 	    "SELECT d.id, d.name, d.active, d.version, "
 	    "(SELECT count(*) FROM users u WHERE u.district_id = d.id) "
-	    "FROM districts d ORDER BY d.name";
+	    "FROM districts d ORDER BY lower(d.name), d.id";
 	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;

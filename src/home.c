@@ -230,7 +230,7 @@ static const char waiting_for_home_sql[] =
     "FROM persons p INDEXED BY persons_unhoused WHERE p.housed = 0 "
     "AND EXISTS (SELECT 1 FROM decisions_open x WHERE x.person_id = p.id AND x.kind = 'housing') "
     "AND NOT EXISTS (SELECT 1 FROM tenancies o WHERE o.person_id = p.id AND o.end_reason = 'deceased') "
-    "ORDER BY p.last_moved_out, p.last_name, p.first_name, p.id LIMIT :limit";
+    "ORDER BY p.last_moved_out NULLS FIRST, p.last_name, p.first_name, p.id LIMIT :limit";
 
 /* Persons with a current decision and no ongoing tenancy (tenancy.h). */
 static const char without_apartment_sql[] = WITHOUT_APARTMENT_SQL(

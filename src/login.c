@@ -28,7 +28,7 @@ struct login_row {
 /* Looks up an active user by name. Returns 0 or -1 (database error). */
 static int find_login(const char *username, struct login_row *out)
 {
-	static const char sql[] = "SELECT id, password_hash, active FROM users WHERE username = ?";
+	static const char sql[] = "SELECT id, password_hash, active FROM users WHERE lower(username) = lower(?)";
 	out->id = 0;
 	out->hash = NULL;
 	dbstmt *st = db_stmt(sql);

@@ -14,6 +14,7 @@
 #include "statusrapport.h"
 #include "visit.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +69,8 @@ static void read_row(dbstmt *st, struct status_row *row)
 	row->last_contact = col(st, 16);
 }
 
-/* Prepares the year's query for the viewer. NULL on error. */
+/* Prepares the year's query for the viewer, limit rows from offset
+ * (LLONG_MAX: all; PostgreSQL refuses SQLite's -1). NULL on error. */
 static dbstmt *report_stmt(const struct req *r, int year, long long district, int only_year, long long limit,
     long long offset)
 {
@@ -113,7 +115,7 @@ static char *report_csv(const struct req *r, int year, long long district, int o
 	header_rows(year, head, year_cell, sizeof year_cell);
 	for (int i = 0; i < 4; i++)
 		csv_row(&b, head[i], STATUS_COLS);
-	dbstmt *st = report_stmt(r, year, district, only_year, -1, 0);
+	dbstmt *st = report_stmt(r, year, district, only_year, LLONG_MAX, 0);
 	if (!st) {
 		buf_free(&b);
 		return NULL;
@@ -249,7 +251,7 @@ static char *report_xlsx(const struct req *r, int year, long long district, int 
 			if (*head[h][i])
 				worksheet_write_string(ws, (lxw_row_t)h, (lxw_col_t)i, head[h][i], bold);
 	worksheet_freeze_panes(ws, 4, 1);
-	dbstmt *st = report_stmt(r, year, district, only_year, -1, 0);
+	dbstmt *st = report_stmt(r, year, district, only_year, LLONG_MAX, 0);
 	lxw_row_t row = 4;
 	int rc = DB_ERROR;
 	char *store = xmalloc(STATUS_STORE);

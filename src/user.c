@@ -58,7 +58,7 @@ int user_insert(const char *username, const char *name, int role,
 int user_set_password(const char *username, const char *hash)
 {
 	static const char sql[] = "UPDATE users SET password_hash = ?, version = version + 1, "
-	    "updated_at = ? WHERE username = ?";
+	    "updated_at = ? WHERE lower(username) = lower(?)";
 	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
@@ -73,7 +73,7 @@ int user_set_password(const char *username, const char *hash)
 	if (!n)
 		return -2;
 	static const char end[] = "UPDATE sessions SET ended_at = ? WHERE ended_at IS NULL AND "
-	    "user_id = (SELECT id FROM users WHERE username = ?)";
+	    "user_id = (SELECT id FROM users WHERE lower(username) = lower(?))";
 	st = db_stmt(end);
 	if (!st)
 		return -1;
@@ -111,7 +111,7 @@ int users_list(struct req *r)
 	static const char sql[] =
 	    "SELECT u.id, u.username, u.name, u.role, coalesce(d.name, ''), u.active "
 	    "FROM users u LEFT JOIN districts d ON d.id = u.district_id "
-	    "WHERE (?1 IS NULL OR u.username > ?1) ORDER BY u.username LIMIT ?2";
+	    "WHERE (?1 IS NULL OR lower(u.username) > lower(?1)) ORDER BY lower(u.username) LIMIT ?2";
 	static const char *const keys[] = { NULL };
 	const char *after = http_param(r, "after");
 	dbstmt *st = db_stmt(sql);

@@ -59,12 +59,55 @@ fuzz_t0=$(date +%s)
 (nice -n 19 env FUZZ_SECONDS="${FUZZ_SECONDS:-10}" sh tests/fuzz/run.sh >"$fuzz_out" 2>&1
 echo $? >"$fuzz_out.rc"; echo $(($(date +%s) - fuzz_t0)) >"$fuzz_out.secs") &
 fuzz_pid=$!
+# pg_pass DIR: the HTTP suites again on PostgreSQL, on one throwaway
+# cluster (tests/lib/pg-cluster.mjs; it stops when its stdin closes), a
+# fresh database per server; each suite's output, exit code and seconds
+# go to DIR, tallied after the SQLite pass. It runs beside that pass: the
+# two share the cores while each waits on its servers.
+pg_pass() {
+	dir=$1
+	mkfifo "$dir/cluster.in"
+	node tests/lib/pg-cluster.mjs <"$dir/cluster.in" >"$dir/cluster.out" 2>&1 &
+	exec 8>"$dir/cluster.in"
+	i=0
+	while ! grep -q '^BF_TEST_PG=' "$dir/cluster.out" && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	info=$(sed -n 's/^BF_TEST_PG=//p' "$dir/cluster.out")
+	if [ -n "$info" ]; then
+		for t in tests/http/*.test.mjs; do
+			n=$(basename "$t" .test.mjs)
+			t0=$(date +%s)
+			BF_TEST_PG=$info node "$t" >"$dir/$n.out" 2>&1
+			echo $? >"$dir/$n.rc"
+			echo $(($(date +%s) - t0)) >"$dir/$n.secs"
+		done
+	fi
+	exec 8>&-
+	wait
+}
+pg_dir=$(mktemp -d)
+pg_pass "$pg_dir" &
+pg_pid=$!
 for t in tests/http/*.test.mjs; do
 	run_suite "http/$(basename "$t" .test.mjs)" node "$t"
 done
 for t in tests/pg/*.test.mjs; do
 	run_suite "pg/$(basename "$t" .test.mjs)" node "$t"
 done
+wait "$pg_pid"
+if ! grep -q '^BF_TEST_PG=' "$pg_dir/cluster.out"; then
+	name=pg/cluster out=$(cat "$pg_dir/cluster.out") rc=1 secs=0
+	tally
+fi
+for t in tests/http/*.test.mjs; do
+	n=$(basename "$t" .test.mjs)
+	[ -f "$pg_dir/$n.rc" ] || continue
+	name="pg/http/$n" out=$(cat "$pg_dir/$n.out") rc=$(cat "$pg_dir/$n.rc") secs=$(cat "$pg_dir/$n.secs")
+	tally
+done
+rm -rf "$pg_dir"
 wait "$fuzz_pid"
 name=fuzz out=$(cat "$fuzz_out") rc=$(cat "$fuzz_out.rc") secs=$(cat "$fuzz_out.secs")
 tally

@@ -6,10 +6,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, run } from '../lib/t.mjs';
-import { runBin, Client, sql } from '../lib/server.mjs';
+import { runBin, Client, sql, PG } from '../lib/server.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'bf-cli-'));
-const db = join(dir, 'cli.db');
+/* A new empty database: a file, or on the PostgreSQL pass a fresh database. */
+const made = [];
+const fresh = (name) => {
+  if (!PG) return join(dir, `${name}.db`);
+  const url = PG.createDb(`t${process.pid}_cli_${name}`);
+  made.push(url);
+  return url;
+};
+const db = fresh('cli');
 
 test('--version and --help', () => {
   const v = runBin(['--version']);
@@ -46,7 +54,7 @@ test('migrate creates the schema and is idempotent', () => {
   assert.match(a.stdout, /1 migration applied|\d+ migrations applied/);
   const b = runBin(['migrate', '--db', db]);
   assert.match(b.stdout, /0 migrations applied/);
-  assert.ok(sql(db, "SELECT name FROM sqlite_master WHERE name = 'audit'").length === 1);
+  assert.deepEqual(sql(db, 'SELECT count(*) AS n FROM audit'), [{ n: 0 }], 'the audit table is there');
 });
 
 test('adduser reads the password from stdin; creates the district; audit row', () => {
@@ -79,13 +87,13 @@ test('passwd changes the password; the server accepts it', async () => {
 });
 
 test('serve refuses a database from a newer program, and an unmigrated one', () => {
-  const newer = join(dir, 'newer.db');
+  const newer = fresh('newer');
   runBin(['migrate', '--db', newer]);
   sql(newer, "INSERT INTO schema_migrations VALUES (999, 'future.sql', 0)");
   const r = runBin(['serve', '--db', newer, '--port', '0']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /newer than this program/);
-  const empty = runBin(['serve', '--db', join(dir, 'empty.db'), '--port', '0']);
+  const empty = runBin(['serve', '--db', fresh('empty'), '--port', '0']);
   assert.equal(empty.code, 1);
   assert.match(empty.stderr, /run: bostadforst migrate/);
 });
@@ -110,11 +118,11 @@ test('a server on the CLI database serves the new user; SIGTERM exits 0', async 
 });
 
 test('demo --persons N: the demo plus N generated persons with their cases; refused on real users', async () => {
-  const gen = join(dir, 'gen.db');
+  const gen = fresh('gen');
   const r = runBin(['demo', '--db', gen, '--persons', '300']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /300 generated persons/);
-  const count = (q) => Number(execFileSync('sqlite3', [gen, q], { encoding: 'utf8' }).trim());
+  const count = (q) => Number(Object.values(sql(gen, q)[0])[0]);
   assert.equal(count("SELECT count(*) FROM persons WHERE personnummer IS NOT NULL") >= 330, true, 'the demo 30 + 300');
   assert.ok(count("SELECT count(DISTINCT state) FROM referrals") >= 8, 'referrals in many states');
   const ongoing = count('SELECT count(*) FROM tenancies WHERE end_date IS NULL'), all = count('SELECT count(*) FROM tenancies');
@@ -125,4 +133,7 @@ test('demo --persons N: the demo plus N generated persons with their cases; refu
   assert.equal(runBin(['demo', '--db', db, '--persons', '5']).code, 1, 'a database with real users is refused');
 });
 
-await run({ after: () => rmSync(dir, { recursive: true, force: true }) });
+await run({ after: () => {
+  rmSync(dir, { recursive: true, force: true });
+  for (const url of made) PG.dropDb(url);
+} });

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test, run } from '../lib/t.mjs';
-import { startServer, Client, sql } from '../lib/server.mjs';
+import { startServer, Client, sql, PG } from '../lib/server.mjs';
 
 const srv = await startServer();
 const q = (s) => sql(srv.db, s);
@@ -115,7 +115,8 @@ test('hand-computed: housed weeks only, one count per week and per needed tenanc
 
 test('a tenancy-month has one checklist at most: the database refuses a second', async () => {
   const second = `INSERT INTO checklists(tenancy_id, month, state, items, created_at, updated_at) VALUES(${ta}, '2026-03', 'draft', '[]', 0, 0)`;
-  assert.throws(() => execFileSync('sqlite3', [srv.db, second], { stdio: 'pipe' }), /UNIQUE constraint failed: checklists.tenancy_id, checklists.month/);
+  assert.throws(() => sql(srv.db, second), PG ? /duplicate key value violates unique constraint "checklists_tenancy_id_month_key"/
+    : /UNIQUE constraint failed: checklists.tenancy_id, checklists.month/);
   assert.deepEqual(await figures(D, fb), WANT);
 });
 
