@@ -63,13 +63,13 @@ static int note(int rc)
 {
 	int primary = rc & 0xff;
 	if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_READONLY)
-		storage_fault = 1;
+		storage_fault = DB_FAULT_FULL;
 	return rc;
 }
 
-void db_note_storage_fault(void)
+void db_note_storage_fault(int unknown_commit)
 {
-	storage_fault = 1;
+	storage_fault = unknown_commit ? DB_FAULT_COMMIT_UNKNOWN : DB_FAULT_UNREACHABLE;
 }
 
 int db_storage_fault(void)
@@ -434,7 +434,7 @@ static struct conn *conn(void)
 	if (!c->h && !c->pg) {
 		fprintf(stderr, "db: %s\n", err);
 		free(c);
-		storage_fault = 1;
+		storage_fault = PG ? DB_FAULT_UNREACHABLE : DB_FAULT_FULL;
 		return NULL;
 	}
 	pthread_mutex_lock(&conns_lock);

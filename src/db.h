@@ -164,13 +164,17 @@ int db_secure_delete(int on);
 void db_scrub(int *vacuumed, int *checkpointed);
 
 /*
- * Returns 1 when, since the last db_storage_fault_clear on this thread,
- * the storage failed: SQLite's disk full, I/O error or unwritable file;
- * PostgreSQL's lost connection, a read-only server (a standby during a
- * failover), a shutdown or a serialization failure. The request path
- * clears it before a handler and answers such a failure with 503 and
- * Retry-After instead of 500.
+ * Returns what failed in the storage since the last db_storage_fault_clear
+ * on this thread: 0 nothing, DB_FAULT_FULL for SQLite's disk full, I/O
+ * error or unwritable file, DB_FAULT_UNREACHABLE for PostgreSQL's lost
+ * connection, a read-only server (a standby during a failover), a
+ * shutdown or a serialization failure; DB_FAULT_COMMIT_UNKNOWN when the
+ * connection was lost while a write was being committed (it may or may
+ * not have been kept). The request path clears it before
+ * a handler and answers such a failure with 503 and Retry-After instead of
+ * 500.
  */
+enum { DB_FAULT_FULL = 1, DB_FAULT_UNREACHABLE = 2, DB_FAULT_COMMIT_UNKNOWN = 3 };
 int db_storage_fault(void);
 void db_storage_fault_clear(void);
 

@@ -58,6 +58,7 @@ struct pgstmt {
 	unsigned *bound;	/* per $N as bound now: 0 text, ANY_TYPE for NULL, or an OID */
 	int returning;		/* "RETURNING id" added */
 	int oneoff;		/* not cached: run unnamed, never prepared by name */
+	int writes;		/* INSERT, UPDATE or DELETE */
 	char name[16];		/* the server's statement, "" until prepared */
 	unsigned gen;
 	char **vals;
@@ -171,8 +172,10 @@ void pg_disconnect(struct pgconn *c)
 
 /* Notes a failed result's SQLSTATE: remembers the message and marks the
  * storage fault for a lost connection, a read-only server, a shutdown, a
- * lack of resources or a serialization failure. Returns the db.h code. */
-static int failed(struct pgconn *c, const PGresult *r)
+ * lack of resources or a serialization failure. wrote: the statement was
+ * a COMMIT or a write outside a transaction, whose outcome a connection
+ * lost while it ran leaves unknown. Returns the db.h code. */
+static int failed(struct pgconn *c, const PGresult *r, int wrote)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -182,7 +185,7 @@ static int failed(struct pgconn *c, const PGresult *r)
 	if (PQstatus(c->pg) != CONNECTION_OK || !state || strncmp(state, "08", 2) == 0 ||
 	    strncmp(state, "53", 2) == 0 || strncmp(state, "57P", 3) == 0 || strcmp(state, "25006") == 0 ||
 	    strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
-		db_note_storage_fault();
+		db_note_storage_fault(wrote && PQstatus(c->pg) != CONNECTION_OK);
 	if (state && strcmp(state, "23505") == 0)
 		return DB_CONSTRAINT_UNIQUE;
 	if (state && strncmp(state, "23", 2) == 0)
@@ -212,7 +215,7 @@ static int usable(struct pgconn *c)
 	PQreset(c->pg);
 	if (PQstatus(c->pg) != CONNECTION_OK) {
 		snprintf(c->errmsg, sizeof c->errmsg, "no connection to PostgreSQL");
-		db_note_storage_fault();
+		db_note_storage_fault(0);
 		return -1;
 	}
 	c->gen++;
@@ -234,7 +237,7 @@ int pg_exec(struct pgconn *c, const char *sql, char *err, size_t errlen)
 	ExecStatusType s = PQresultStatus(r);
 	int ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY;
 	if (!ok) {
-		failed(c, r);
+		failed(c, r, strncmp(sql, "COMMIT", 6) == 0);
 		if (err)
 			snprintf(err, errlen, "%s", c->errmsg);
 	}
@@ -477,6 +480,8 @@ dbstmt *pg_prepare(struct pgconn *c, const char *sql, int cached)
 	struct pgstmt *st = xcalloc(1, sizeof *st);
 	st->c = c;
 	st->oneoff = !cached;
+	const char *w = sql + strspn(sql, " \t\n");
+	st->writes = !strncasecmp(w, "INSERT", 6) || !strncasecmp(w, "UPDATE", 6) || !strncasecmp(w, "DELETE", 6);
 	pthread_mutex_lock(&id_tables_lock);
 	st->sql = pg_translate(sql, id_tables, &st->nparams, &st->names, &st->returning);
 	pthread_mutex_unlock(&id_tables_lock);
@@ -652,7 +657,7 @@ int pg_step(dbstmt *s)
 		ExecStatusType t = PQresultStatus(r);
 		track_txn(c);
 		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
-			int rc = failed(c, r);
+			int rc = failed(c, r, !c->in_txn && st->writes);
 			PQclear(r);
 			st->done = 1;
 			return rc;

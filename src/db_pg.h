@@ -68,7 +68,8 @@ int pg_in_transaction(struct pgconn *c);
  */
 char *pg_translate(const char *sql, const char *id_tables, int *nparams, char ***names, int *returning);
 
-/* Tells db.c that the storage failed (see db_storage_fault). */
-void db_note_storage_fault(void);
+/* Tells db.c that the database cannot be reached (see db_storage_fault);
+ * unknown_commit: while a write was being committed. */
+void db_note_storage_fault(int unknown_commit);
 
 #endif

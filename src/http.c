@@ -298,15 +298,26 @@ static enum MHD_Result render(struct req *r, int status)
 	return queue(r, status, b, n, "text/html; charset=utf-8", 0);
 }
 
-/* A failure SQLite reported as the storage's (disk full, I/O error, file
- * not writable: db_storage_fault) is no bug and may pass: 503 with a
- * Swedish message and Retry-After instead of the handler's 500 (or the
- * 409 a failed INSERT looks like). A write that failed was rolled back,
- * so the message can promise that nothing of it was kept. */
+/* A failure of the storage (db_storage_fault: SQLite's disk full, I/O
+ * error or unwritable file; PostgreSQL out of reach, as during a switch to
+ * another server) is no bug and may pass: 503 with a Swedish message and
+ * Retry-After instead of the handler's 500 (or the 409 a failed INSERT
+ * looks like). A write that failed was rolled back, so the message can
+ * promise that nothing of it was kept. A switch of servers takes seconds,
+ * a full disk someone's work. */
 static int storage_status(struct req *r, int status)
 {
-	if (status < 400 || !db_storage_fault())
+	int fault = db_storage_fault();
+	if (status < 400 || !fault)
 		return status;
+	if (fault == DB_FAULT_UNREACHABLE || fault == DB_FAULT_COMMIT_UNKNOWN) {
+		r->error = !r->is_post ? "Databasen går inte att nå just nu. Försök igen om en stund." :
+		    fault == DB_FAULT_UNREACHABLE ? "Databasen går inte att nå just nu. Försök igen om en stund; inget av det "
+		    "du skrev har sparats." : "Kontakten med databasen bröts medan det du skrev sparades. Kontrollera om "
+		    "det kom med innan du skickar det igen.";
+		r->retry_after = "5";
+		return 503;
+	}
 	r->error = r->is_post ? "Databasen är full eller inte skrivbar. Försök igen senare; inget av det du skrev har sparats."
 	    : "Databasen går inte att läsa eller skriva just nu. Försök igen om en stund.";
 	r->retry_after = "60";

@@ -68,7 +68,7 @@ export async function startPg() {
   for (let i = 0; ; i++) {
     port = await freePort();
     const r = spawnSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, 'pg_ctl'), '-D', data, '-l', join(data, 'log'),
-      '-w', '-o', `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`, 'start'],
+      '-w', '-o', serverOptions(port, sock), 'start'],
       { encoding: 'utf8' });
     if (r.status === 0) break;
     if (i === 4) { stopSync(); throw new Error(`pg_ctl start failed: ${r.stdout}${r.stderr}`); }
@@ -137,8 +137,26 @@ function clusterApi({ port, dir, sock }) {
       return r.stdout;
     },
     superPsql,
+    // Stops the PostgreSQL server (fast: connections are cut), as a
+    // failover or a crash does to the clients; startServer starts it
+    // again with the same port and socket.
+    stopServer() {
+      spawnSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, 'pg_ctl'), '-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop'],
+        { stdio: 'ignore' });
+    },
+    startServer() {
+      const r = spawnSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, 'pg_ctl'), '-D', join(dir, 'data'), '-l',
+        join(dir, 'data', 'log'), '-w', '-o', serverOptions(port, sock), 'start'], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`pg_ctl start failed: ${r.stdout}${r.stderr}`);
+    },
   };
   return pg;
+}
+
+/* The server's options: the port, the socket folder, loopback only, and
+ * no waiting for the disk (a test cluster). */
+function serverOptions(port, sock) {
+  return `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
 }
 
 // Command line: `node tests/lib/pg.mjs` starts a cluster, makes a database,
