@@ -13,7 +13,8 @@ CREATE TABLE apartments (
 	address          text NOT NULL CHECK (length(address) BETWEEN 1 AND 300),
 	district_id      bigint NOT NULL REFERENCES districts(id),
 	rooms            bigint NOT NULL CHECK (rooms BETWEEN 1 AND 10),
-	area_m2          bigint NOT NULL CHECK (area_m2 BETWEEN 5 AND 500),
+	-- SQLite's INTEGER column holds decimals (38.5 m²); bigint would round them
+	area_m2          double precision NOT NULL CHECK (area_m2 BETWEEN 5 AND 500),
 	rent             bigint NOT NULL CHECK (rent BETWEEN 0 AND 100000),  -- kronor per month
 	housing_company  text NOT NULL DEFAULT '',
 	contract_number  text NOT NULL DEFAULT '',

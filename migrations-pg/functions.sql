@@ -255,6 +255,10 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN pg_catalog.replace(sqlite_compat.bf_
 CREATE OR REPLACE FUNCTION sqlite_compat.replace(v bigint, a text, b text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN pg_catalog.replace(v::text, a, b);
 
+-- hex(blob): SQLite's upper-case hex of the bytes.
+CREATE OR REPLACE FUNCTION sqlite_compat.hex(b bytea) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN upper(encode(b, 'hex'));
+
 -- sum(a = b AND ...): SQLite counts the rows where a comparison holds by
 -- summing it (a comparison is 0 or 1 there); PostgreSQL's comparisons are
 -- boolean, and sum(boolean) is this: the number of true ones (NULL

@@ -401,7 +401,7 @@ static int find_tenancy(const struct ctx *c, const struct irow *row, long long d
 {
 	static const char sql[] = "SELECT t.id, t.person_id, p.personkod, t.takeover_date, t.end_date, t.end_reason, "
 	    "t.known_until, t.imported, t.import_support_until, t.import_note FROM tenancies t JOIN persons p ON p.id = t.person_id "
-	    "WHERE t.move_in_date = ? AND " DISTRICT_ON("p", "?") " = ? AND p.sex IS ? ORDER BY t.id";
+	    "WHERE t.move_in_date = ? AND " DISTRICT_ON("p", "?") " = ? AND p.sex IS NOT DISTINCT FROM ? ORDER BY t.id";
 	dbstmt *st = db_stmt(sql);
 	if (!st)
 		return -1;
@@ -434,7 +434,7 @@ static int find_tenancy(const struct ctx *c, const struct irow *row, long long d
  * the id, 0 when none, -1 on error. */
 static long long find_person(const struct ctx *c, const struct irow *row, long long district)
 {
-	static const char sql[] = "SELECT id, personkod, birth_date FROM persons WHERE district_id = ? AND sex IS ? "
+	static const char sql[] = "SELECT id, personkod, birth_date FROM persons WHERE district_id = ? AND sex IS NOT DISTINCT FROM ? "
 	    "AND personkod IS NOT NULL";
 	dbstmt *st = db_stmt(sql);
 	if (!st)

@@ -166,8 +166,10 @@ static int cohorts(const struct req *r, json_t *k, const char *date, long long d
 static int kaplan_meier(const struct req *r, json_t *k, const char *date, long long district)
 {
 	static const char sql[] =
-	    "SELECT CAST((julianday(CASE WHEN unknown THEN known_until WHEN ongoing THEN :d ELSE end_date END) "
-	    " - julianday(move_in_date)) / 30.4375 AS INTEGER) AS m, "
+	    /* whole months: days * 10000 / 304375 in integers, which truncates
+	     * on both engines (PostgreSQL's CAST of a real rounds) */
+	    "SELECT CAST(julianday(CASE WHEN unknown THEN known_until WHEN ongoing THEN :d ELSE end_date END) "
+	    " - julianday(move_in_date) AS INTEGER) * 10000 / 304375 AS m, "
 	    "sum(NOT ongoing AND NOT unknown AND end_reason <> 'deceased') AS events, count(*) AS n "
 	    "FROM (" BASE ") GROUP BY m ORDER BY m";
 	dbstmt *st = prepare(r, sql, date, district);

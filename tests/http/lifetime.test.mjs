@@ -16,7 +16,7 @@ import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { test, run } from '../lib/t.mjs';
-import { startServer, Client, sql, runBin } from '../lib/server.mjs';
+import { startServer, Client, sql, runBin, dumpText, PG } from '../lib/server.mjs';
 
 const srv = await startServer();
 const q = (s) => sql(srv.db, s);
@@ -317,16 +317,18 @@ test('gallring: reports for earlier years byte-identical; names and texts gone f
   assert.equal(q(`SELECT first_name FROM persons WHERE id = ${four.p}`)[0].first_name, 'Fyraårig', 'the 4-year person stays');
   assert.equal(q(`SELECT count(*) AS n FROM visits WHERE note LIKE 'Besök FYRAHEMLIS'`)[0].n, 1);
   // every table, as text
-  const dump = execFileSync('sqlite3', [srv.db, '.dump'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const dump = dumpText(srv.db);
   for (const s of SECRETS) assert.ok(!dump.includes(s), `${s} left in a table`);
   assert.ok(dump.includes('FYRAHEMLIS'), 'the dump reads the texts');
-  // the bytes of the database file and its WAL
-  for (const f of [srv.db, `${srv.db}-wal`]) {
+  // the bytes of the database file and its WAL (SQLite's: on PostgreSQL the
+  // server's files hold dead row versions until its VACUUM and checkpoints,
+  // see README "Running on PostgreSQL")
+  if (!PG) for (const f of [srv.db, `${srv.db}-wal`]) {
     if (!existsSync(f)) continue;
     const bytes = readFileSync(f);
     for (const s of SECRETS) assert.equal(bytes.indexOf(Buffer.from(s, 'utf8')), -1, `${s} in the bytes of ${f}`);
   }
-  assert.ok(readFileSync(srv.db).indexOf(Buffer.from('FYRAHEMLIS')) >= 0, 'the byte search finds what stays');
+  if (!PG) assert.ok(readFileSync(srv.db).indexOf(Buffer.from('FYRAHEMLIS')) >= 0, 'the byte search finds what stays');
   // the decisions' rows stay (dates, outcome, ending), their texts go
   const ds = q(`SELECT outcome, motivering, end_note, review_clause, provider, ended_on, end_reason FROM decisions
     WHERE person_id = ${six.p} ORDER BY id`);
@@ -395,7 +397,7 @@ test('gallring keeps ongoing work; a weeded person offers no write action and re
 });
 
 test('the append-only journal: an ordinary UPDATE or DELETE still fails, for weeded and other persons', () => {
-  const fails = (s) => assert.throws(() => execFileSync('sqlite3', [srv.db, s], { stdio: 'pipe' }), /append-only/, s);
+  const fails = (s) => assert.throws(() => sql(srv.db, s), /append-only/, s);
   for (const who of [six, four]) {
     fails(`UPDATE visits SET note = 'x' WHERE person_id = ${who.p}`);
     fails(`DELETE FROM visits WHERE person_id = ${who.p}`);

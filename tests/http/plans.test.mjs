@@ -32,7 +32,7 @@ const BIG = ['persons', 'referrals', 'referral_events', 'decisions', 'assignment
 const WHOLE_TABLE_OK = [
   /^SELECT count\(\*\) AS started,/,	// kvarboende: per person and per tenancy
   /^SELECT substr\(move_in_date, 1, 4\) AS year,/,	// kvarboende: cohorts at 12/24 months
-  /^SELECT CAST\(\(julianday\(CASE WHEN unknown THEN known_until WHEN ongoing/,	// kvarboende: Kaplan-Meier
+  /^SELECT CAST\(julianday\(CASE WHEN unknown THEN known_until WHEN ongoing/,	// kvarboende: Kaplan-Meier
   /^SELECT julianday\(x\.decision_date\) - julianday\(f\.sent_at/,	// kvarboende: waiting times (median in C)
   /^SELECT julianday\(g\.first_move\) - julianday\(g\.first_decision\)/,
 ];

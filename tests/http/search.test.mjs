@@ -118,7 +118,7 @@ test('a renamed person is found by the new name (the triggers keep the columns)'
     assert.ok(ids(await search(soc1, text)).includes(greta), text);
   assert.ok(!ids(await search(soc1, 'Öberg Greta X')).includes(greta));
   const stale = q(`SELECT count(*) AS n FROM persons p JOIN persons_search_fold f USING (id)
-    WHERE p.search_first IS NOT f.first OR p.search_last IS NOT f.last`)[0].n;
+    WHERE p.search_first IS DISTINCT FROM f.first OR p.search_last IS DISTINCT FROM f.last`)[0].n;
   assert.equal(stale, 0, 'every row as the view folds it (the backfill and the triggers)');
 });
 

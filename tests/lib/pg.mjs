@@ -125,6 +125,10 @@ function clusterApi({ port, dir, sock }) {
         { encoding: 'utf8', env: { ...env, PGOPTIONS: '-c search_path=sqlite_compat,pg_catalog,public' } });
       return rows ? JSON.parse(out) : [];
     },
+    // Every row of the database of url as SQL text (pg_dump --data-only).
+    dump(target) {
+      return execFileSync('pg_dump', ['--data-only', '--no-owner', target], { encoding: 'utf8', env, maxBuffer: 1 << 28 });
+    },
     // psql on a URL with ON_ERROR_STOP; returns { status, stdout, stderr }.
     psql(target, args, input) {
       return spawnSync('psql', [target, '-X', '-q', '-v', 'ON_ERROR_STOP=1', ...args],

@@ -29,6 +29,10 @@ import { execFileSync } from 'node:child_process';
 const TYPES = { INTEGER: 'integer', TEXT: 'text', BLOB: 'blob', REAL: 'real',
   bigint: 'integer', text: 'text', bytea: 'blob', 'double precision': 'real' };
 const normType = (t) => TYPES[t] || `other:${t}`;
+// Columns SQLite declares INTEGER while the application stores decimals in
+// them (SQLite keeps a REAL in an INTEGER column; PostgreSQL's bigint would
+// round it): PostgreSQL declares them double precision.
+const HOLDS_DECIMALS = new Set(['apartments.area_m2']);
 const normDefault = (d) => {
   if (d == null) return null;
   let s = String(d).trim();
@@ -76,7 +80,8 @@ export function sqliteSchema(db) {
     const table = { columns: {}, pk, uniques: [], fks: [], checks: countChecks(t.sql) };
     for (const c of cols) {
       const autoid = pk.length === 1 && c.pk === 1 && c.type.toUpperCase() === 'INTEGER';
-      table.columns[c.name] = { type: normType(c.type.toUpperCase()), notnull: !!c.notnull || c.pk > 0,
+      const type = HOLDS_DECIMALS.has(`${t.name}.${c.name}`) && c.type.toUpperCase() === 'INTEGER' ? 'REAL' : c.type.toUpperCase();
+      table.columns[c.name] = { type: normType(type), notnull: !!c.notnull || c.pk > 0,
         default: normDefault(c.dflt_value), autoid };
     }
     const fkRows = q(`SELECT * FROM pragma_foreign_key_list('${t.name}') ORDER BY id, seq`);

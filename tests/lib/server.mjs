@@ -109,6 +109,13 @@ export function sql(db, query) {
   return out.trim() ? JSON.parse(out) : [];
 }
 
+/* Returns every row of the test database as SQL text (sqlite3 .dump, or
+ * pg_dump for PostgreSQL), to search for what must be gone. */
+export function dumpText(db) {
+  if (PG && /^postgres(ql)?:/.test(db)) return PG.dump(db);
+  return execFileSync('sqlite3', [db, '.dump'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+}
+
 /* A client that keeps cookies, like one browser. base may be https (any
  * certificate is accepted: the deploy suite's is self-signed); localAddress
  * picks the address it connects from (127.x.y.z on Linux). */
