@@ -52,6 +52,7 @@ const started = Date.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const sleepSync = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 const secs = (ms) => (ms / 1000).toFixed(1);
+const secs2 = (ms) => (ms / 1000).toFixed(2);
 const log = (...a) => console.log(`[${secs(Date.now() - started).padStart(6)} s]`, ...a);
 
 /* ---------- processes: every one we start is registered, teardown ends them ---------- */
@@ -123,14 +124,18 @@ function teardown() {
   const pattern = new RegExp(root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const under = ours(pattern);
   for (const { proc } of procs) if (proc.pid && !gone(proc.pid)) kill(proc.pid, 'SIGKILL');
-  for (const n of NODES) { const pm = postmasterPid(n); if (pm) kill(pm, 'SIGQUIT'); }
-  for (const pid of under) {
-    const cmd = (() => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return ''; } })();
-    if (/postgres\0-D/.test(cmd)) kill(pid, 'SIGQUIT');
-  }
   const all = () => [...new Set([...under, ...ours(pattern), ...procs.map((p) => p.proc.pid).filter(Boolean)])]
     .filter((pid) => !gone(pid));
-  for (let i = 0; i < 50 && all().length; i++) sleepSync(100);
+  // twice: a Patroni may have forked a postmaster just before its SIGKILL
+  for (let pass = 0; pass < 2; pass++) {
+    for (const n of NODES) { const pm = postmasterPid(n); if (pm) kill(pm, 'SIGQUIT'); }
+    for (const pid of all()) {
+      const cmd = (() => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return ''; } })();
+      if (/postgres\0-D/.test(cmd)) kill(pid, 'SIGQUIT');
+    }
+    sleepSync(300);
+  }
+  for (let i = 0; i < 30 && all().length; i++) sleepSync(100);
   for (const pid of all()) kill(pid, 'SIGKILL');
   for (let i = 0; i < 20 && all().length; i++) sleepSync(100);
   const left = all();
@@ -143,7 +148,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
     console.error(`\n${sig}: tearing down`);
     const left = teardown();
-    if (left.length) console.error(`left behind: ${left.join(' ')}`);
+    console.error(`teardown: ${left.length ? `LEFT BEHIND ${left.join(' ')}` : 'no process left'}`);
     process.exit(130);
   });
 }
@@ -563,7 +568,7 @@ async function main() {
     privilege.push(`${what}: ${r.code === 0 ? 'ALLOWED (wrong)' : 'refused'}`);
     if (r.code === 0) throw new Error(`the app role may ${sql}`);
   }
-  log(`app role: ${privilege.join(', ')}`);
+  if (privilege.length) log(`app role: ${privilege.join(', ')}`);
 
   let load;
   const tag = `cl${Date.now().toString(36)}`;
@@ -670,7 +675,7 @@ async function main() {
   const twice = storedRows.length - stored.size;	// a POST sent twice (a retry that must not happen)
   const lost = acked.filter((n) => !stored.has(n));
   const attempts = records.length;
-  log(`read back on ${leader.name}: ${acked.length} acknowledged, ${stored.size} stored, ${lost.length} lost, ${twice} stored twice`);
+  log(`read back ${appDb === 'sqlite' ? 'from the SQLite file' : `on ${leader.name}`}: ${acked.length} acknowledged, ${stored.size} stored, ${lost.length} lost, ${twice} stored twice`);
   if (lost.length) log(`lost: ${lost.slice(0, 20).join(' ')}`);
   // and on the two standbys, once they have replayed what the primary has
   const onStandbys = [];
@@ -712,11 +717,11 @@ const FAULTS = { a: 'kill -9 the primary\'s postmaster', b: 'kill -9 the Patroni
 function printSummary({ mode, why, results, acked, lost, stored, attempts, baseline, privilege, wall, onStandbys, twice }) {
   const fmtErr = (e) => Object.entries(e).sort().map(([k, v]) => `${k} ×${v}`).join(', ') || 'none';
   const lines = [];
-  lines.push('', `## Cluster test (${mode === 'app' ? 'app nodes' : 'SQL writer'}): ${new Date().toISOString().slice(0, 16)}Z, ${REPS} repetition(s), ${WRITERS} writers`, '');
+  lines.push('', `## Cluster test (${mode === 'app' ? (appDb === 'pg' ? 'app nodes' : 'app nodes on one SQLite file, the harness checking itself') : 'SQL writer'}): ${new Date().toISOString().slice(0, 16)}Z, ${REPS} repetition(s), ${WRITERS} writers`, '');
   if (why) lines.push(`SQL-writer mode: ${why}.`, '');
   lines.push('| fault | rep | seconds without an acknowledged write | errors seen | app nodes recovered without restart | what happened |');
   lines.push('|---|---|---|---|---|---|');
-  for (const r of results) lines.push(`| (${r.fault}) ${FAULTS[r.fault]} | ${r.rep} | ${secs(r.outage)} | ${fmtErr(r.errors)} | ${r.recovered} | ${r.note} |`);
+  for (const r of results) lines.push(`| (${r.fault}) ${FAULTS[r.fault]} | ${r.rep} | ${secs2(r.outage)} | ${fmtErr(r.errors)} | ${r.recovered} | ${r.note} |`);
   lines.push('', '| fault | seconds without a write: min / median / max | errors (all repetitions) |', '|---|---|---|');
   for (const f of Object.keys(FAULTS)) {
     const rs = results.filter((r) => r.fault === f);
@@ -724,9 +729,9 @@ function printSummary({ mode, why, results, acked, lost, stored, attempts, basel
     const o = rs.map((r) => r.outage).sort((a, b) => a - b);
     const sum = {};
     for (const r of rs) for (const [k, v] of Object.entries(r.errors)) sum[k] = (sum[k] || 0) + v;
-    lines.push(`| (${f}) ${FAULTS[f]} | ${secs(o[0])} / ${secs(o[Math.floor(o.length / 2)])} / ${secs(o[o.length - 1])} | ${fmtErr(sum)} |`);
+    lines.push(`| (${f}) ${FAULTS[f]} | ${secs2(o[0])} / ${secs2(o[Math.floor(o.length / 2)])} / ${secs2(o[o.length - 1])} | ${fmtErr(sum)} |`);
   }
-  lines.push('', `Writes attempted ${attempts}, acknowledged ${acked}, read back on the new primary ${stored}: **acknowledged writes lost: ${lost}**`
+  lines.push('', `Writes attempted ${attempts}, acknowledged ${acked}, read back ${appDb === 'pg' ? 'on the new primary' : 'from the database'} ${stored}: **acknowledged writes lost: ${lost}**`
     + ` (${stored - acked + lost} stored without an acknowledgement: committed, the answer lost with the connection).`
     + (twice ? ` STORED TWICE: ${twice}.` : ' None stored twice.')
     + (onStandbys.length ? ` Every acknowledged note on the standbys too: ${onStandbys.join(', ')}.` : ''),

@@ -7,10 +7,13 @@
 #   {"w": writer, "t0": start ms, "t1": end ms, "ok": true, "note": text}
 #   {"w": ..., "t0": ..., "t1": ..., "ok": false, "kind": "conn"|"readonly"|"sqlstate:XXXXX", "err": "..."}
 # A connection that failed or landed on a standby (25006) is dropped and a
-# new one made. No statement_timeout: cancelling a commit that waits for its
-# synchronous standby makes PostgreSQL report success with a warning
-# ("committed locally"), which is exactly the acknowledgement we must not
-# count on. Stops when standard input closes.
+# new one made. No client-side cancel: a cancel request during a commit
+# that waits for its synchronous standby makes PostgreSQL report the commit
+# as successful with only a WARNING ("canceling wait for synchronous
+# replication ... already committed locally, but might not have been
+# replicated"), an acknowledgement of a write that is on one node only.
+# (statement_timeout does not fire there: it is disabled before the commit.)
+# Stops when standard input closes.
 # Usage: writer.py DSN WRITERS TAG [PAUSE_MS]
 import json, sys, threading, time
 import psycopg2
