@@ -21,7 +21,7 @@
 // /visits is an acknowledgement. SQL mode (the fallback) - tests/cluster/
 // writer.py, WRITERS connections inserting notes through HAProxy port 5000.
 //
-// Env: REPS (5), WRITERS (4), PAUSE_MS (10, each writer's pause between
+// Env: REPS (5), WRITERS (4), FAULTS (abc: which to inject), PAUSE_MS (10, each writer's pause between
 // writes), CLUSTER_MODE auto|sql|app (auto), BF_BIN
 // (./bostadforst, else build/bostadforst), KEEP=1 keeps the folder.
 // `node tests/cluster/run.mjs --cleanup` kills what a killed run left
@@ -316,6 +316,7 @@ async function createDatabase() {
 /* ---------- the load ---------- */
 
 const records = [];	// {w, t0, t1, ok, note?, kind?}
+const results = [];	// per fault: {rep, fault, outage, errors, recovered, note}
 const acked = [];	// notes acknowledged
 function record(r) {
   records.push(r);
@@ -599,11 +600,12 @@ async function main() {
   const baseline = records.filter((r) => r.ok && r.t1 >= steady).length / ((Date.now() - steady) / 1000);
   log(`load steady: ${baseline.toFixed(0)} acknowledged writes/s`);
 
-  const results = [];	// {rep, fault, outage, errors, recovered, note}
+  // FAULTS picks some; app-sqlite runs only c unless asked (its nodes do not use PostgreSQL)
+  const runs = (f) => (process.env.FAULTS ? process.env.FAULTS.includes(f) : appDb === 'pg' || f === 'c');
   const appPids = () => apps.map((a) => a.proc.pid).join(',');
   for (let rep = 1; rep <= REPS; rep++) {
     // (a) kill -9 the primary's postmaster
-    if (appDb === 'pg') {
+    if (runs('a')) {
       const { leader } = await until('healthy', healthy, { timeout: 90000 });
       const pids = appPids();
       const pm = postmasterPid(leader);
@@ -618,7 +620,7 @@ async function main() {
         `leader ${leader.name} → ${h.leader.name}; whole cluster healthy after ${secs(tr - tf)} s`));
     }
     // (b) kill -9 the Patroni leader; then start it again, as a supervisor would
-    if (appDb === 'pg') {
+    if (runs('b')) {
       await sleep(1000);
       const { leader } = await until('healthy', healthy, { timeout: 90000 });
       const pids = appPids();
@@ -637,7 +639,7 @@ async function main() {
         `leader ${leader.name} → ${next ?? h.leader.name}; Patroni restarted, healthy after ${secs(tr - tf)} s`));
     }
     // (c) kill -9 one app node; then start it again
-    if (mode === 'app') {
+    if (mode === 'app' && runs('c')) {
       await sleep(1000);
       await until('healthy', healthy, { timeout: 90000 });
       const victim = apps[(rep - 1) % 2], other = apps[rep % 2];
@@ -755,6 +757,10 @@ try {
   ok = await main();
 } catch (e) {
   console.error(`cluster test failed: ${e.stack || e}`);
+  for (const r of results) console.error(`done before: rep ${r.rep} (${r.fault}) ${secs2(r.outage)} s, errors ${JSON.stringify(r.errors)}, recovered ${r.recovered}`);
+  const recent = {};
+  for (const r of records) if (!r.ok && r.t1 > Date.now() - 30000) recent[r.kind] = (recent[r.kind] || 0) + 1;
+  console.error(`writes in the last 30 s: ${records.filter((r) => r.ok && r.t1 > Date.now() - 30000).length} acknowledged, errors ${JSON.stringify(recent)}`);
   if (root) {
     for (const f of ['patroni-n1', 'patroni-n2', 'patroni-n3', 'app1', 'app2', 'haproxy-pg'].map((n) => join(root, 'logs', `${n}.log`)))
       if (existsSync(f)) console.error(`--- ${f} (end)\n${readFileSync(f, 'utf8').split('\n').slice(-15).join('\n')}`);
