@@ -107,17 +107,20 @@ function ours(pattern) {
   return [...set].filter((pid) => !gone(pid));
 }
 
-/* The postmaster of node n (from postmaster.pid), or 0. */
+/* The postmaster of node n (from postmaster.pid, checked against the
+ * process's command line: the file outlives a killed postmaster), or 0. */
 function postmasterPid(n) {
-  try { return Number(readFileSync(join(root, n.name, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]); }
-  catch { return 0; }
+  try {
+    const pid = Number(readFileSync(join(root, n.name, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(join(root, n.name, 'data')) && !gone(pid) ? pid : 0;
+  } catch { return 0; }
 }
 
 let tornDown = false;
 /* Ends everything we started (synchronously: also from a signal or exit
  * handler): SIGKILL to Patroni, HAProxy, etcd, app nodes and writers,
- * SIGQUIT to the postmasters, then SIGKILL to whatever is left under our
- * folder; removes the folder. Returns the pids still alive (should be none). */
+ * SIGQUIT to the postmasters (found by their -D under our folder), then
+ * SIGKILL to whatever is left of them and their children; removes the folder. Returns the pids still alive (should be none). */
 function teardown() {
   if (tornDown || !root) return [];
   tornDown = true;
@@ -128,7 +131,6 @@ function teardown() {
     .filter((pid) => !gone(pid));
   // twice: a Patroni may have forked a postmaster just before its SIGKILL
   for (let pass = 0; pass < 2; pass++) {
-    for (const n of NODES) { const pm = postmasterPid(n); if (pm) kill(pm, 'SIGQUIT'); }
     for (const pid of all()) {
       const cmd = (() => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return ''; } })();
       if (/postgres\0-D/.test(cmd)) kill(pid, 'SIGQUIT');
@@ -418,7 +420,9 @@ async function appLoad(tag, appPort, caseloads) {
         const note = `${tag}-w${w}-${seq}`;
         const t0 = Date.now();
         const r = await b.visit(persons[seq % persons.length], note, today);
-        const kind = kindOf(r);
+        let kind = kindOf(r);
+        // an error page of the app: does it give the typed note back (no lost form)?
+        if (r.status >= 400 && !r.headers['x-bostadforst-proxy']) kind += r.body.includes(note) ? ' (note kept)' : ' (note not shown)';
         record(kind === 'ok' ? { w, t0, t1: Date.now(), ok: true, note } : { w, t0, t1: Date.now(), ok: false, kind });
         if (kind.startsWith('303→/login') || r.status === 403) await b.login(user);	// a lost session: counted, then log in again
         else if (kind !== 'ok') await sleep(100);
@@ -609,6 +613,7 @@ async function main() {
       const { leader } = await until('healthy', healthy, { timeout: 90000 });
       const pids = appPids();
       const pm = postmasterPid(leader);
+      if (!pm) throw new Error(`no postmaster found for the leader ${leader.name}`);
       const tf = Date.now();
       kill(pm, 'SIGKILL');
       log(`rep ${rep} (a): kill -9 postmaster ${pm} of leader ${leader.name}`);
