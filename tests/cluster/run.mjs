@@ -21,16 +21,17 @@
 // /visits is an acknowledgement. SQL mode (the fallback) - tests/cluster/
 // writer.py, WRITERS connections inserting notes through HAProxy port 5000.
 //
-// Env: REPS (5), WRITERS (4), FAULTS (abc: which to inject), PAUSE_MS (10, each writer's pause between
-// writes), CLUSTER_MODE auto|sql|app (auto), BF_BIN
-// (./bostadforst, else build/bostadforst), KEEP=1 keeps the folder.
+// Env: REPS (5), WRITERS (4), FAULTS (abc: which to inject), PAUSE_MS (10:
+// each writer's pause between writes), CLUSTER_MODE auto|sql|app|app-sqlite
+// (auto; app-sqlite: the app path on one SQLite file, to check the harness),
+// BF_BIN (./bostadforst, else build/bostadforst), KEEP=1 keeps the folder.
 // `node tests/cluster/run.mjs --cleanup` kills what a killed run left
 // behind (anything started under /tmp/bf-cluster-*).
 // Ports: etcd 2379-2380, Patroni REST 8008-8010, PostgreSQL 5441-5443,
 // HAProxy 5000 (the files in deploy/ name them); the app ports are free ones.
 import { spawn, execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync, openSync, closeSync, existsSync, readdirSync,
-  chownSync, chmodSync, mkdirSync, readlinkSync } from 'node:fs';
+  chownSync, chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import net from 'node:net';
 import http from 'node:http';
