@@ -22,6 +22,9 @@
 -- (every call in src/*.c has one).
 
 CREATE SCHEMA IF NOT EXISTS sqlite_compat;
+-- pure functions over their arguments: every role may call them (the app's
+-- least-privileged role included; EXECUTE is PUBLIC's by default)
+GRANT USAGE ON SCHEMA sqlite_compat TO PUBLIC;
 
 -- A 'YYYY-MM-DD' text as src/form.c valid_date accepts it (years
 -- 1900-2200, a day that exists), else NULL.

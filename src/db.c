@@ -316,6 +316,11 @@ static int pg_migrate(const char *target, char *err, size_t errlen)
 		    "database schema version is newer than this program; refusing");
 		goto out;
 	}
+	/* the tables go into public: the session's search_path puts
+	 * sqlite_compat first, for its functions, and CREATE would put them
+	 * there (the migrations call none of its functions) */
+	if (pg_exec(c, "SET search_path = public, pg_catalog", err, errlen) < 0)
+		goto out;
 	if (pg_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations (version bigint PRIMARY KEY, "
 	    "name text NOT NULL, applied_at bigint NOT NULL)", err, errlen) < 0)
 		goto out;
@@ -707,7 +712,7 @@ int db_has_column(const char *table, const char *column)
 {
 	static const char lite[] = "SELECT count(*) FROM pragma_table_info(?) WHERE name = ?";
 	static const char pg[] = "SELECT count(*) FROM information_schema.columns "
-	    "WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?";
+	    "WHERE table_schema = " PG_TABLES_SCHEMA " AND table_name = ? AND column_name = ?";
 	dbstmt *st = db_stmt(PG ? pg : lite);
 	if (!st)
 		return -1;

@@ -120,7 +120,7 @@ static int setup(struct pgconn *c, char *err, size_t errlen)
 	if (pg_exec(c, sql, err, errlen) < 0)
 		return -1;
 	PGresult *r = PQexec(c->pg, "SELECT table_name FROM information_schema.columns WHERE "
-	    "table_schema = current_schema() AND column_name = 'id' AND is_identity = 'YES'");
+	    "table_schema = " PG_TABLES_SCHEMA " AND column_name = 'id' AND is_identity = 'YES'");
 	if (PQresultStatus(r) == PGRES_TUPLES_OK) {
 		struct buf b;
 		buf_init(&b);

@@ -11,6 +11,12 @@
 
 struct pgconn;
 
+/* SQL for the schema the tables are in: schema_migrations' (public as the
+ * migrations make it). The session's search_path starts with
+ * sqlite_compat, so current_schema() would name that one. */
+#define PG_TABLES_SCHEMA "(SELECT n.nspname FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace " \
+	"WHERE k.oid = to_regclass('schema_migrations'))"
+
 /* Connects to target (a libpq connection string or URL) and sets the
  * session up (search_path with the SQLite built-ins first, the local time
  * zone, UTF-8). Returns the connection, or NULL with err. */

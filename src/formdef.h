@@ -90,6 +90,10 @@ const struct formdef *formdef_find(const char *id);
 /* Returns the field called name in d, or NULL. */
 const struct fdef *formdef_field(const struct formdef *d, const char *name);
 
+/* Returns the first form that posts to the route pattern ("/visits",
+ * "/persons/{id}"; placeholder names ignored), or NULL. */
+const struct formdef *formdef_for_action(const char *pattern);
+
 /* Returns the label of value in choices ("" when absent). Static storage. */
 const char *fchoice_label(const struct fchoice *choices, const char *value);
 

@@ -631,6 +631,32 @@ const struct formdef *formdef_find(const char *id)
 	return NULL;
 }
 
+/* Returns 1 when route pattern a and form action b name the same path,
+ * whatever their {placeholders} are called. */
+static int same_pattern(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (*a == '{' && *b == '{') {
+			a = strchr(a, '}');
+			b = strchr(b, '}');
+			if (!a || !b)
+				return 0;
+		} else if (*a != *b)
+			return 0;
+		a++;
+		b++;
+	}
+	return !*a && !*b;
+}
+
+const struct formdef *formdef_for_action(const char *pattern)
+{
+	for (size_t i = 0; pattern && formdefs[i]; i++)
+		if (formdefs[i]->action && same_pattern(formdefs[i]->action, pattern))
+			return formdefs[i];
+	return NULL;
+}
+
 const struct fdef *formdef_field(const struct formdef *d, const char *name)
 {
 	for (size_t i = 0; name && d->fields[i].name; i++)

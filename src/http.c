@@ -14,6 +14,7 @@
 #include "audit.h"
 #include "conn.h"
 #include "db.h"
+#include "formdef.h"
 #include "route.h"
 #include "tmpl.h"
 
@@ -305,11 +306,59 @@ static enum MHD_Result render(struct req *r, int status)
  * looks like). A write that failed was rolled back, so the message can
  * promise that nothing of it was kept. A switch of servers takes seconds,
  * a full disk someone's work. */
+/* For a POST the storage refused: what was typed, so that nothing is lost
+ * with the page: each filled field of the route's form with its label
+ * (choices by their label, never a password), and for a write that surely
+ * was not kept (retry) the fields again as a form to send once more.
+ * Sets r->view "typed". */
+static void typed_back(struct req *r, int retry)
+{
+	const struct route *rt = r->route;
+	if (!rt) {	/* the database failed before routing (the session): find the form now */
+		long long params[MAX_PARAMS];
+		size_t np;
+		int known;
+		char allow[32];
+		rt = route_find(r->method, r->path, params, &np, &known, allow);
+		const char *ct = http_header(r, "Content-Type");
+		if (rt && !r->form.n && r->body.len && !(ct && strncasecmp(ct, "multipart/", 10) == 0) &&
+		    form_parse(&r->form, &r->arena, r->body.data, r->body.len) < 0)
+			return;
+	}
+	const struct formdef *d = rt ? formdef_for_action(rt->pattern) : NULL;
+	if (!d || !r->view)
+		return;
+	json_t *shown = json_array(), *hidden = json_array();
+	for (size_t i = 0; i < r->form.n; i++) {
+		const struct form_field *f = &r->form.v[i];
+		if (!strcmp(f->key, "csrf_token"))
+			continue;
+		const struct fdef *fd = formdef_field(d, f->key);
+		if (fd && fd->kind == FK_PASSWORD)
+			continue;
+		json_array_append_new(hidden, json_pack("{s:s, s:s%}", "name", f->key, "value", f->value, f->len));
+		if (!fd || !f->len)
+			continue;
+		const char *v = fd->choices ? fchoice_label(fd->choices, f->value) : NULL;
+		json_array_append_new(shown, json_pack("{s:s, s:s%}", "label", fd->label, "value", v ? v : f->value,
+		    v ? strlen(v) : f->len));
+	}
+	json_t *t = json_pack("{s:o, s:o, s:s, s:b}", "fields", shown, "hidden", hidden, "action", r->path, "retry", retry);
+	json_object_set_new(r->view, "typed", t);
+}
+
 static int storage_status(struct req *r, int status)
 {
 	int fault = db_storage_fault();
 	if (status < 400 || !fault)
 		return status;
+	if (r->is_post) {
+		if (!r->view) {
+			r->view = json_object();
+			view_base(r);
+		}
+		typed_back(r, fault != DB_FAULT_COMMIT_UNKNOWN);
+	}
 	if (fault == DB_FAULT_UNREACHABLE || fault == DB_FAULT_COMMIT_UNKNOWN) {
 		r->error = !r->is_post ? "Databasen går inte att nå just nu. Försök igen om en stund." :
 		    fault == DB_FAULT_UNREACHABLE ? "Databasen går inte att nå just nu. Försök igen om en stund; inget av det "
@@ -607,8 +656,14 @@ static enum MHD_Result dispatch(struct req *r)
 	const char *token = cookie_get(&r->arena, cookies, cookie_name(r, SESSION_COOKIE));
 	if (token) {
 		int rc = session_load(token, &r->user, &r->arena);
-		if (rc < 0)
+		if (rc < 0) {
+			/* the form given back on the 503 (typed_back) is bound to this
+			 * cookie's session; sending it again is checked in full */
+			char c[65];
+			auth_csrf_for(token, c);
+			r->csrf = arena_strdup(&r->arena, c);
 			return fail_now(r, 500, NULL);
+		}
 		if (rc == 1)
 			r->session_token = token;
 		else

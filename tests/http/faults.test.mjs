@@ -136,6 +136,12 @@ if (PG) test('PostgreSQL goes away: 503 with a Swedish message and Retry-After, 
     assert.equal(failed.status, 503, `a write without the database answers ${failed.status}:\n${failed.body.slice(0, 400)}`);
     assert.match(failed.body, /Databasen går inte att nå just nu\. Försök igen om en stund; inget av det du skrev har sparats\./);
     assert.equal(failed.headers['retry-after'], '5');
+    // nothing typed is lost: the page gives the note back, and a form to send it again
+    assert.match(failed.body, /<h2 id="typed-h">Det du skrev<\/h2>[\s\S]*<dt>Anteckning<\/dt><dd>under avbrottet<\/dd>/);
+    var retry = Object.fromEntries([...failed.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)]
+      .map((m) => [m[1], m[2].replace(/&amp;/g, '&')]));
+    assert.equal(retry.note, 'under avbrottet');
+    assert.match(failed.body, /<form method="post" action="\/visits">[\s\S]*<button type="submit">Försök igen<\/button>/);
     const page = await cm.get(`/visits?person=${p}`);
     assert.equal(page.status, 503, 'a page without the database');
     assert.match(page.body, /Databasen går inte att nå just nu/);
@@ -148,10 +154,14 @@ if (PG) test('PostgreSQL goes away: 503 with a Swedish message and Retry-After, 
     PG.startServer();
   }
   // the same server process and session: no restart, no new login
+  assert.deepEqual(sql(srv.db, `SELECT note FROM visits WHERE person_id = ${p} ORDER BY id`).map((r) => r.note),
+    ['före avbrottet'], 'the refused note was not stored');
+  const resent = await cm.post('/visits', retry, { csrf: false });
+  assert.equal(resent.status, 303, `"Försök igen" once the database is back: ${resent.status}`);
   const again = await visit(cm, p, 'efter avbrottet');
   assert.equal(again.status, 303, `after the database came back: ${again.status}`);
   const notes = sql(srv.db, `SELECT note FROM visits WHERE person_id = ${p} ORDER BY id`).map((r) => r.note);
-  assert.deepEqual(notes, ['före avbrottet', 'efter avbrottet'], 'the acknowledged notes, and not the refused one');
+  assert.deepEqual(notes, ['före avbrottet', 'under avbrottet', 'efter avbrottet'], 'each note once');
   await srv.stop();
 });
 

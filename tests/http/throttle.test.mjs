@@ -57,7 +57,7 @@ function assert429(r, where) {
   return wait;
 }
 
-const failures = (db, where = '1') => sql(db, `SELECT count(*) AS n FROM login_attempts WHERE done = 1 AND cleared = 0 AND ${where}`)[0].n;
+const failures = (db, where = '1 = 1') => sql(db, `SELECT count(*) AS n FROM login_attempts WHERE done = 1 AND cleared = 0 AND ${where}`)[0].n;
 
 test('30 parallel wrong passwords (the per-address connection limit is 32) for one account: 5 checks, the rest 429; after the wait the right password logs in', async () => {
   const srv = await server([]);	// the defaults: limit 5, first wait 2 s

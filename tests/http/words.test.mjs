@@ -441,7 +441,7 @@ test('ongoing tenancy, timeline events with who and kind, audit filter label, fr
   assert.match(page.body, /<dt>Status<\/dt><dd>Pågår/);
   q(`UPDATE tenancies SET takeover_date = '${today}', updated_by = ${uid('cm1')} WHERE id = ${t.id}`);
   q(`INSERT INTO incidents(tenancy_id, kind, date, landlord_text, housing_related, created_at, created_by, updated_at, updated_by)
-     VALUES(${t.id}, 'damage', '${today}', 'Trasig dörr', 1, strftime('%s', 'now'), ${uid('cm1')}, strftime('%s', 'now'), ${uid('cm1')})`);
+     VALUES(${t.id}, 'damage', '${today}', 'Trasig dörr', 1, CAST(strftime('%s', 'now') AS INTEGER), ${uid('cm1')}, CAST(strftime('%s', 'now') AS INTEGER), ${uid('cm1')})`);
   const cm1Name = q("SELECT name FROM users WHERE username = 'cm1'")[0].name;
   const person = (await c.soc1.get(`/persons/${t.person_id}`)).body;
   assert.match(person, new RegExp(`Förstahandskontraktet togs över <span class="muted">\\(${today}\\)</span>[^<]*<span class="muted">av ${cm1Name}</span>`));
