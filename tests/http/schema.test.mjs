@@ -12,9 +12,11 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, run } from '../lib/t.mjs';
-import { BIN } from '../lib/server.mjs';
+import { BIN, oncePerRun } from '../lib/server.mjs';
 import { startPg } from '../lib/pg.mjs';
 import { sqliteSchema, pgSchema, diffSchemas } from '../lib/schema.mjs';
+
+oncePerRun('it migrates a SQLite file and its own PostgreSQL cluster and compares them');
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'bf-schema-'));
