@@ -621,7 +621,8 @@ static PGresult *attempt(struct pgstmt *st, int guard)
 		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 		const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
 		const char *dollar = msg ? strchr(msg, '$') : NULL;
-		if (state && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0) && dollar) {
+		int last = tries == 2 * st->nparams;	/* no more guesses: the error stands */
+		if (!last && state && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0) && dollar) {
 			/* a parameter bound NULL that the statement does not type:
 			 * guess text first */
 			int k = atoi(dollar + 1);
@@ -632,7 +633,7 @@ static PGresult *attempt(struct pgstmt *st, int guard)
 				continue;
 			}
 		}
-		if (guess && state && (strcmp(state, "42883") == 0 || strcmp(state, "42804") == 0) &&
+		if (!last && guess && state && (strcmp(state, "42883") == 0 || strcmp(state, "42804") == 0) &&
 		    st->types[guess - 1] == OID_TEXT) {
 			st->types[guess - 1] = OID_INT8;	/* compared with a number: then a number */
 			guess = 0;
