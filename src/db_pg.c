@@ -223,6 +223,25 @@ static int usable(struct pgconn *c)
 	return setup(c, err, sizeof err);
 }
 
+/* Returns 1 when result r says the connection went away under a
+ * statement that changed nothing yet (outside a transaction: was_in_txn
+ * 0) and may simply run again: a connection cut by a failover is only
+ * seen when it is next used, and a read, a SET or a BEGIN on it should not
+ * fail when a fresh connection would serve it. */
+static int stale(struct pgconn *c, const PGresult *r, int was_in_txn, int harmless)
+{
+	ExecStatusType t = PQresultStatus(r);
+	return t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK && t != PGRES_EMPTY_QUERY &&
+	    PQstatus(c->pg) == CONNECTION_BAD && !was_in_txn && harmless;
+}
+
+/* Returns 1 for SQL that changes nothing when run twice. */
+static int harmless_sql(const char *sql)
+{
+	return !strncmp(sql, "SET ", 4) || !strncmp(sql, "BEGIN", 5) || !strncmp(sql, "SELECT ", 7) ||
+	    !strncmp(sql, "SHOW ", 5);
+}
+
 int pg_exec(struct pgconn *c, const char *sql, char *err, size_t errlen)
 {
 	int rollback = strncmp(sql, "ROLLBACK", 8) == 0;
@@ -233,7 +252,12 @@ int pg_exec(struct pgconn *c, const char *sql, char *err, size_t errlen)
 			snprintf(err, errlen, "%s", c->errmsg[0] ? c->errmsg : "no connection to PostgreSQL");
 		return -1;
 	}
+	int was = c->in_txn;
 	PGresult *r = PQexec(c->pg, sql);
+	if (stale(c, r, was, harmless_sql(sql))) {
+		PQclear(r);	/* once, on a fresh connection */
+		r = usable(c) == 0 ? PQexec(c->pg, sql) : NULL;
+	}
 	ExecStatusType s = PQresultStatus(r);
 	int ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY;
 	if (!ok) {
@@ -654,7 +678,12 @@ int pg_step(dbstmt *s)
 	if (!st->res && !st->done) {
 		if (usable(c) < 0)
 			return DB_ERROR;
+		int was = c->in_txn;
 		PGresult *r = run(st);
+		if (stale(c, r, was, !st->writes)) {
+			PQclear(r);	/* once, on a fresh connection */
+			r = usable(c) == 0 ? run(st) : NULL;
+		}
 		ExecStatusType t = PQresultStatus(r);
 		track_txn(c);
 		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
