@@ -96,6 +96,11 @@ done
 for t in tests/pg/*.test.mjs; do
 	run_suite "pg/$(basename "$t" .test.mjs)" node "$t"
 done
+# the browser suites while the PostgreSQL pass finishes
+run_suite "e2e/browser" node tests/e2e/run.mjs
+run_suite "e2e/phone" node tests/e2e/phone.test.mjs
+run_suite "e2e/lifetime" node tests/e2e/lifetime.test.mjs
+run_suite "e2e/decisions" node tests/e2e/decisions.test.mjs
 wait "$pg_pid"
 if ! grep -q '^BF_TEST_PG=' "$pg_dir/cluster.out"; then
 	name=pg/cluster out=$(cat "$pg_dir/cluster.out") rc=1 secs=0
@@ -112,10 +117,6 @@ wait "$fuzz_pid"
 name=fuzz out=$(cat "$fuzz_out") rc=$(cat "$fuzz_out.rc") secs=$(cat "$fuzz_out.secs")
 tally
 rm -f "$fuzz_out" "$fuzz_out.rc" "$fuzz_out.secs"
-run_suite "e2e/browser" node tests/e2e/run.mjs
-run_suite "e2e/phone" node tests/e2e/phone.test.mjs
-run_suite "e2e/lifetime" node tests/e2e/lifetime.test.mjs
-run_suite "e2e/decisions" node tests/e2e/decisions.test.mjs
 
 [ -n "$broken" ] && echo "failing suites:$broken"
 echo "$passed passed, $failed failed"
