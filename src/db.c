@@ -752,6 +752,12 @@ void db_rollback(void)
 		note(sqlite3_exec(c->h, "ROLLBACK", NULL, NULL, NULL));
 }
 
+void db_rollback_leftover(void)
+{
+	if (tl && db_in_transaction())
+		db_rollback();
+}
+
 int db_secure_delete(int on)
 {
 	if (PG)

@@ -149,6 +149,11 @@ int db_begin(void);
 int db_commit(void);
 void db_rollback(void);
 
+/* Rolls back a transaction left open on this thread's connection (by a
+ * handler that answered without closing it), without opening a
+ * connection. For the start of a request. */
+void db_rollback_leftover(void);
+
 /* Sets how this thread's connection commits, outside a transaction:
  * lazy 1 without waiting for the disk (SQLite synchronous=NORMAL,
  * PostgreSQL synchronous_commit=off: the commit survives a crash of the

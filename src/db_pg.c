@@ -210,8 +210,11 @@ static int usable(struct pgconn *c)
 {
 	if (PQstatus(c->pg) == CONNECTION_OK)
 		return 0;
-	if (c->in_txn)
-		return -1;	/* the handler's transaction is gone: it must roll back */
+	if (c->in_txn) {	/* the handler's transaction is gone: it must roll back */
+		snprintf(c->errmsg, sizeof c->errmsg, "the connection to PostgreSQL was lost in a transaction");
+		db_note_storage_fault(0);
+		return -1;
+	}
 	PQreset(c->pg);
 	if (PQstatus(c->pg) != CONNECTION_OK) {
 		snprintf(c->errmsg, sizeof c->errmsg, "no connection to PostgreSQL");

@@ -634,6 +634,7 @@ static enum MHD_Result answer(struct req *r, int status)
 static enum MHD_Result dispatch(struct req *r)
 {
 	struct qctx q = { r, 0 };
+	db_rollback_leftover();	/* a transaction an earlier request left open is not this one's */
 	db_storage_fault_clear();
 	MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND, add_query, &q);
 	r->want_json = wants_json(r);
