@@ -113,7 +113,7 @@ bench: deps-bench
 	@sh tests/bench/run.sh
 
 cluster-deps:
-	@sh tests/cluster/deps.sh
+	@sh tools/deps.sh cluster
 
 # Not part of `make test`: it needs root and takes minutes (README.md
 # "Failover, proved"). The app nodes take part once the server speaks

@@ -1,18 +1,21 @@
 #!/bin/sh
 # deps.sh - installs what bostadforst needs from Debian when it is missing.
-# Usage: tools/deps.sh build|test|bench
+# Usage: tools/deps.sh build|test|bench|cluster
 #   build: compiler, pkg-config, the five libraries, libpq and PostgreSQL 15
 #   test:  build + chromium, sqlite3 CLI, unzip (reads back XLSX), clang and
 #          libclang-rt-14-dev (libFuzzer, tests/fuzz/), nginx and openssl
 #          (tests/http/deploy.test.mjs runs deploy/nginx in front of the server),
 #          node (only when absent) and npm ci
 #   bench: test + wrk
+#   cluster: build + Patroni, etcd, HAProxy, psycopg2, curl (make cluster-test)
 set -eu
 what=${1:-build}
 missing=""
 
 need_pc() { pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"; }
 need_cmd() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
+# a Debian package by name (one with no command or pkg-config file to ask)
+need_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed' || missing="$missing $1"; }
 # a program in /usr/sbin, which is not on every user's PATH
 need_sbin() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || missing="$missing $2"; }
 
@@ -34,7 +37,7 @@ fi
 # cluster); installing it starts no service on these machines
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing="$missing postgresql-15"
 need_cmd psql postgresql-client-15
-if [ "$what" != build ]; then
+if [ "$what" = test ] || [ "$what" = bench ]; then
 	need_cmd chromium chromium
 	need_cmd sqlite3 sqlite3
 	need_cmd unzip unzip
@@ -51,6 +54,13 @@ fi
 if [ "$what" = bench ]; then
 	need_cmd wrk wrk
 fi
+# make cluster-test: Patroni 3 (with psycopg2), etcd 3.4 and HAProxy;
+# installing starts no service here (no systemd), the test starts its own
+if [ "$what" = cluster ]; then
+	for p in patroni etcd-server etcd-client haproxy python3-psycopg2 curl; do
+		need_pkg "$p"
+	done
+fi
 
 if [ -n "$missing" ]; then
 	echo "deps: installing from Debian:$missing"
@@ -66,7 +76,7 @@ if [ -n "$missing" ]; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
 fi
 
-if [ "$what" != build ]; then
+if [ "$what" = test ] || [ "$what" = bench ]; then
 	if [ -L node_modules ]; then
 		# a link to another checkout's packages (a git worktree): npm ci
 		# would empty the folder it points at, so only say what is missing
