@@ -45,7 +45,8 @@ export function oncePerRun(why) {
 }
 
 /* Returns a new empty database for a server: a file in dir, or a fresh
- * PostgreSQL database of the test cluster. */
+ * PostgreSQL database of the test cluster (its URL as the owner role, for
+ * migrate, the CLI and sql(); the server itself runs as the app role). */
 function freshDb(dir) {
   return PG ? PG.createDb(`t${process.pid}_${++dbSeq}`) : join(dir, 'test.db');
 }
@@ -73,7 +74,8 @@ export async function startServer({ args = [], demo = true, migrate = true, setu
   if (setup) await setup(db);
   const logPath = join(dir, 'server.log');
   const logFd = openSync(logPath, 'w');
-  const argv = ['serve', '--db', db, '--port', '0', '--threads', '2', ...(demo ? ['--demo'] : []), ...args];
+  const serveDb = PG && /^postgres(ql)?:/.test(db) ? PG.appUrl(db) : db;	// least privilege
+  const argv = ['serve', '--db', serveDb, '--port', '0', '--threads', '2', ...(demo ? ['--demo'] : []), ...args];
   const proc = spawn(BIN, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   const port = await new Promise((resolve, reject) => {
@@ -90,7 +92,7 @@ export async function startServer({ args = [], demo = true, migrate = true, setu
   closeSync(logFd);
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   return {
-    url: `http://127.0.0.1:${port}`, port, db, dir, proc,
+    url: `http://127.0.0.1:${port}`, port, db, serveDb, dir, proc,
     log: () => stderr,
     /* SIGTERM; asserts a clean exit and no sanitizer report. keep: the
      * database stays for a restart (startServer({db})). */
