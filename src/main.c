@@ -221,6 +221,38 @@ static int parse_int(const char *s, long long min, long long max, long long *out
 	return 0;
 }
 
+/* Returns target as it may be printed: a PostgreSQL connection string
+ * with its password as "****" (postgresql://user:PW@host, password=PW),
+ * a file name as it is. Static storage: valid until the next call. */
+static const char *shown(const char *target)
+{
+	static char out[1024];
+	size_t o = 0, n = strlen(target);
+	int pg = db_is_postgresql(target);
+	const char *scheme = strstr(target, "://");
+	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+	const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+	for (size_t i = 0; i < n && o + 5 < sizeof out; ) {
+		const char *p = target + i;
+		int url_pw = pg && colon && at && colon < at && p == colon;
+		int kv_pw = pg && strncmp(p, "password=", 9) == 0 && (i == 0 || target[i - 1] == ' ' || target[i - 1] == '&' ||
+		    target[i - 1] == '?');
+		if (url_pw || kv_pw) {
+			size_t k = url_pw ? 1 : 9;
+			memcpy(out + o, p, k);
+			o += k;
+			memcpy(out + o, "****", 4);
+			o += 4;
+			i += k;
+			i += url_pw ? (size_t)(at - (p + 1)) : strcspn(target + i, " &");
+			continue;
+		}
+		out[o++] = target[i++];
+	}
+	out[o] = '\0';
+	return out;
+}
+
 /* Opens the database for a command. Returns 0 or 1 (message printed). */
 static int open_db(const char *path, int hashes)
 {
@@ -342,7 +374,7 @@ static int cmd_migrate(int argc, char **argv)
 		fprintf(stderr, "bostadforst: %s\n", err);
 		return 1;
 	}
-	printf("%s: %d migration%s applied, schema version %d\n", dbp, n, n == 1 ? "" : "s",
+	printf("%s: %d migration%s applied, schema version %d\n", shown(dbp), n, n == 1 ? "" : "s",
 	    db_known_version());
 	if (db_open(dbp, err, sizeof err) < 0) {
 		fprintf(stderr, "bostadforst: %s\n", err);
@@ -355,7 +387,7 @@ static int cmd_migrate(int argc, char **argv)
 		return 1;
 	}
 	if (given > 0)
-		printf("%s: %lld Personkod given (first move-in order)\n", dbp, given);
+		printf("%s: %lld Personkod given (first move-in order)\n", shown(dbp), given);
 	return 0;
 }
 
@@ -600,7 +632,7 @@ static int cmd_demo(int argc, char **argv)
 		return 1;
 	int seeded = demo_seed();
 	if (seeded == -2)
-		fprintf(stderr, "bostadforst: %s holds real users; refusing to add demo data\n", dbp);
+		fprintf(stderr, "bostadforst: %s holds real users; refusing to add demo data\n", shown(dbp));
 	if (seeded < 0) {
 		db_close_all();
 		return 1;
@@ -610,7 +642,7 @@ static int cmd_demo(int argc, char **argv)
 	if (rc == 0 && (personkod_backfill() < 0 || decisions_backfill_effective() < 0))
 		rc = -1;
 	if (rc == 0)
-		printf("%s: %lld generated persons in %.1f s\n", dbp, n, (double)(now_usec() - t0) / 1e6);
+		printf("%s: %lld generated persons in %.1f s\n", shown(dbp), n, (double)(now_usec() - t0) / 1e6);
 	db_close_all();
 	return rc == 0 ? 0 : 1;
 }

@@ -14,6 +14,7 @@ const owner = pg.createDb('privileges');
 const app = pg.appUrl(owner);
 const m = runBin(['migrate', '--db', owner]);
 assert.equal(m.code, 0, m.stderr);
+assert.match(m.stdout, /^postgresql:\/\/bf_owner:\*\*\*\*@127\.0\.0\.1:\d+\/privileges: \d+ migrations applied/, 'the password is not printed');
 
 // Runs one statement as role url; returns its error text ('' when it worked).
 function err(url, sql) {
