@@ -245,14 +245,18 @@ static int flush(PGconn *pg, struct buf *b)
 	return 0;
 }
 
-/* Returns 1 when table t of the target has a column named name; *bytea
- * says whether it is a bytea. cols is the result of the columns query
- * (table, column, type). */
-static int target_column(const PGresult *cols, const char *t, const char *name, int *bytea)
+enum { COL_OTHER, COL_BYTEA, COL_INTEGER };
+
+/* Returns 1 when table t of the target has a column named name; *kind
+ * says whether it is a bytea, an integer or other. cols is the result of
+ * the columns query (table, column, type). */
+static int target_column(const PGresult *cols, const char *t, const char *name, int *kind)
 {
 	for (int i = 0; i < PQntuples(cols); i++)
 		if (strcmp(PQgetvalue(cols, i, 0), t) == 0 && strcmp(PQgetvalue(cols, i, 1), name) == 0) {
-			*bytea = strcmp(PQgetvalue(cols, i, 2), "bytea") == 0;
+			const char *type = PQgetvalue(cols, i, 2);
+			*kind = strcmp(type, "bytea") == 0 ? COL_BYTEA :
+			    strcmp(type, "bigint") == 0 || strcmp(type, "integer") == 0 ? COL_INTEGER : COL_OTHER;
 			return 1;
 		}
 	return 0;
@@ -269,15 +273,15 @@ static int copy_table(sqlite3 *src, PGconn *pg, const PGresult *cols, struct tab
 	buf_init(&sel);
 	buf_init(&sql);
 	buf_init(&data);
-	int ncols = 0, *bytea = NULL;
+	int ncols = 0, *kind = NULL;
 	char *qt = PQescapeIdentifier(pg, t->name, strlen(t->name));
 	if (!qt || sqlite3_prepare_v2(src, "SELECT name FROM pragma_table_info(?) ORDER BY cid", -1, &info, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_text(info, 1, t->name, -1, SQLITE_STATIC);
 	while (sqlite3_step(info) == SQLITE_ROW) {
 		const char *c = (const char *)sqlite3_column_text(info, 0);
-		bytea = xrealloc(bytea, (size_t)(ncols + 1) * sizeof *bytea);
-		if (!target_column(cols, t->name, c, &bytea[ncols])) {
+		kind = xrealloc(kind, (size_t)(ncols + 1) * sizeof *kind);
+		if (!target_column(cols, t->name, c, &kind[ncols])) {
 			say("column %s.%s is not in the PostgreSQL database (is it migrated by another version?)", t->name, c);
 			goto out;
 		}
@@ -297,7 +301,8 @@ static int copy_table(sqlite3 *src, PGconn *pg, const PGresult *cols, struct tab
 		say("table %s has %d columns in SQLite and %d in PostgreSQL", t->name, ncols, target_cols);
 		goto out;
 	}
-	char *lsql = sqlite3_mprintf("SELECT %s FROM \"%w\"", sel.data, t->name);
+	/* the rowid last: a problem is reported by it (the id column), never by a value */
+	char *lsql = sqlite3_mprintf("SELECT %s, rowid FROM \"%w\"", sel.data, t->name);
 	int prc = sqlite3_prepare_v2(src, lsql, -1, &st, NULL);
 	sqlite3_free(lsql);
 	if (prc != SQLITE_OK) {
@@ -321,11 +326,18 @@ static int copy_table(sqlite3 *src, PGconn *pg, const PGresult *cols, struct tab
 			int type = sqlite3_column_type(st, i);
 			if (type == SQLITE_NULL) {
 				buf_puts(&data, "\\N");
-			} else if (bytea[i]) {
+			} else if (kind[i] == COL_BYTEA) {
 				const void *p = type == SQLITE_BLOB ? sqlite3_column_blob(st, i) : sqlite3_column_text(st, i);
 				put_bytea(&data, p, sqlite3_column_bytes(st, i));
 			} else if (type == SQLITE_INTEGER) {
 				buf_printf(&data, "%lld", (long long)sqlite3_column_int64(st, i));
+			} else if (type == SQLITE_FLOAT && kind[i] == COL_INTEGER) {
+				/* SQLite keeps 38.5 in an INTEGER column; bigint cannot, and
+				 * rounding would change the installation's data */
+				bad = "a decimal number in an integer column (PostgreSQL's is bigint); correct it in "
+				    "the SQLite file first";
+				say("table %s, id %lld, column %s: %s", t->name, (long long)sqlite3_column_int64(st, ncols),
+				    sqlite3_column_name(st, i), bad);
 			} else if (type == SQLITE_FLOAT) {
 				buf_printf(&data, "%.17g", sqlite3_column_double(st, i));
 			} else {	/* text, or a blob in a text column: its bytes as text */
@@ -335,23 +347,27 @@ static int copy_table(sqlite3 *src, PGconn *pg, const PGresult *cols, struct tab
 				else if (!utf8_valid((const char *)s, (size_t)sqlite3_column_bytes(st, i)))
 					bad = "a text that is not UTF-8";
 				if (bad)
-					say("table %s, row %lld, column %s: %s", t->name, t->sent + 1,
-					    sqlite3_column_name(st, i), bad);
+					say("table %s, id %lld, column %s: %s", t->name,
+					    (long long)sqlite3_column_int64(st, ncols), sqlite3_column_name(st, i), bad);
 			}
 		}
 		if (bad)
 			break;
 		buf_putc(&data, '\n');
 		t->sent++;
-		if (data.len >= COPY_CHUNK && flush(pg, &data) < 0)
+		if (data.len >= COPY_CHUNK && flush(pg, &data) < 0) {
+			say_pg(pg, NULL, t->name);
 			bad = "lost";
+		}
 	}
 	if (!bad && step != SQLITE_DONE) {
 		say("cannot read table %s: %s", t->name, sqlite3_errmsg(src));
 		bad = "read";
 	}
-	if (!bad && flush(pg, &data) < 0)
+	if (!bad && flush(pg, &data) < 0) {
+		say_pg(pg, NULL, t->name);
 		bad = "lost";
+	}
 	PQputCopyEnd(pg, bad ? "copy stopped" : NULL);
 	int failed = 0;
 	while ((r = PQgetResult(pg))) {
@@ -367,7 +383,7 @@ out:
 	sqlite3_finalize(info);
 	sqlite3_finalize(st);
 	PQfreemem(qt);
-	free(bytea);
+	free(kind);
 	buf_free(&names);
 	buf_free(&sel);
 	buf_free(&sql);

@@ -126,6 +126,7 @@ test('copy refuses a database that has rows: exit 1, says why, changes nothing',
   const again = runBin(['copy', '--from', liteDb, '--to', url]);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /PostgreSQL database is not empty \(table \w+ has rows\)/);
+  assert.ok(!/Sanitizer|runtime error/.test(again.stderr), again.stderr);
   assert.deepEqual(pq('SELECT (SELECT count(*) FROM persons) AS p, (SELECT count(*) FROM audit) AS a, (SELECT count(*) FROM settings) AS s'), before);
   assert.equal(pq("SELECT count(*) AS n FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'O'")[0].n, 0, 'triggers on');
 });
@@ -137,6 +138,7 @@ test('copy refuses a source of another schema version and a --to that is not Pos
     const r1 = runBin(['copy', '--from', liteDb, '--to', other]);
     assert.equal(r1.code, 1);
     assert.match(r1.stderr, /schema version 999/);
+    assert.ok(!/Sanitizer|runtime error/.test(r1.stderr), r1.stderr);
   } finally {
     sql(liteDb, 'UPDATE schema_migrations SET version = (SELECT count(*) FROM schema_migrations) WHERE version = 999');
   }
@@ -144,6 +146,40 @@ test('copy refuses a source of another schema version and a --to that is not Pos
   const r2 = runBin(['copy', '--from', liteDb, '--to', liteDb]);
   assert.equal(r2.code, 2);
   assert.match(r2.stderr, /--to must be a PostgreSQL connection string/);
+});
+
+test('a value PostgreSQL refuses rolls the whole copy back, and the message names the column, not the value', () => {
+  const other = pg.ownerUrl('copy_other');	// made by the test before, still empty
+  const victim = q('SELECT max(id) AS id FROM persons')[0].id;
+  const was = q(`SELECT district_id FROM persons WHERE id = ${victim}`)[0].district_id;
+  sql(liteDb, `UPDATE persons SET district_id = 'Hemligt-värde' WHERE id = ${victim}`);	// text in an INTEGER column
+  try {
+    const r = runBin(['copy', '--from', liteDb, '--to', other]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /persons: invalid input syntax for type bigint \(SQLSTATE 22P02\); COPY persons, line \d+, column district_id/);
+    assert.ok(!/Hemligt/.test(r.stderr + r.stdout), 'no value printed');
+    assert.ok(!/Sanitizer|runtime error/.test(r.stderr), r.stderr);
+  } finally {
+    sql(liteDb, `UPDATE persons SET district_id = ${was} WHERE id = ${victim}`);
+  }
+  // a decimal SQLite keeps in an INTEGER column (an apartment of 38.5 m²): refused, not rounded
+  const apt = q('SELECT id, area_m2 AS a FROM apartments ORDER BY id LIMIT 1')[0];
+  sql(liteDb, `UPDATE apartments SET area_m2 = 38.5 WHERE id = ${apt.id}`);
+  try {
+    const r = runBin(['copy', '--from', liteDb, '--to', other]);
+    assert.equal(r.code, 1);
+    assert.ok(r.stderr.includes(`table apartments, id ${apt.id}, column area_m2: a decimal number in an integer column`), r.stderr);
+    assert.ok(!r.stderr.includes('38.5'), 'no value printed');
+  } finally {
+    sql(liteDb, `UPDATE apartments SET area_m2 = ${apt.a} WHERE id = ${apt.id}`);
+  }
+  const n = (t) => pg.query(other, `SELECT count(*) AS n FROM ${t}`)[0].n;
+  assert.deepEqual([n('persons'), n('users'), n('audit'), n('settings'), n('decision_texts')], [0, 0, 0, 2, 2],
+    'nothing copied, the seeded rows as the migrations made them');
+  assert.equal(pg.query(other, "SELECT count(*) AS n FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'O'")[0].n, 0);
+  // and the copy then goes through
+  const ok = runBin(['copy', '--from', liteDb, '--to', other]);
+  assert.equal(ok.code, 0, ok.stderr);
 });
 
 run({
