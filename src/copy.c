@@ -332,7 +332,7 @@ static int copy_table(sqlite3 *src, PGconn *pg, const PGresult *cols, struct tab
 			} else if (type == SQLITE_INTEGER) {
 				buf_printf(&data, "%lld", (long long)sqlite3_column_int64(st, i));
 			} else if (type == SQLITE_FLOAT && kind[i] == COL_INTEGER) {
-				/* SQLite keeps 38.5 in an INTEGER column; bigint cannot, and
+				/* SQLite keeps 4500.5 in an INTEGER column; bigint cannot, and
 				 * rounding would change the installation's data */
 				bad = "a decimal number in an integer column (PostgreSQL's is bigint); correct it in "
 				    "the SQLite file first";

@@ -162,16 +162,16 @@ test('a value PostgreSQL refuses rolls the whole copy back, and the message name
   } finally {
     sql(liteDb, `UPDATE persons SET district_id = ${was} WHERE id = ${victim}`);
   }
-  // a decimal SQLite keeps in an INTEGER column (an apartment of 38.5 m²): refused, not rounded
-  const apt = q('SELECT id, area_m2 AS a FROM apartments ORDER BY id LIMIT 1')[0];
-  sql(liteDb, `UPDATE apartments SET area_m2 = 38.5 WHERE id = ${apt.id}`);
+  // a decimal SQLite keeps in an INTEGER column (a rent of 4500.5 kronor): refused, not rounded
+  const apt = q('SELECT id, rent AS a FROM apartments ORDER BY id LIMIT 1')[0];
+  sql(liteDb, `UPDATE apartments SET rent = 4500.5 WHERE id = ${apt.id}`);
   try {
     const r = runBin(['copy', '--from', liteDb, '--to', other]);
     assert.equal(r.code, 1);
-    assert.ok(r.stderr.includes(`table apartments, id ${apt.id}, column area_m2: a decimal number in an integer column`), r.stderr);
-    assert.ok(!r.stderr.includes('38.5'), 'no value printed');
+    assert.ok(r.stderr.includes(`table apartments, id ${apt.id}, column rent: a decimal number in an integer column`), r.stderr);
+    assert.ok(!r.stderr.includes('4500'), 'no value printed');
   } finally {
-    sql(liteDb, `UPDATE apartments SET area_m2 = ${apt.a} WHERE id = ${apt.id}`);
+    sql(liteDb, `UPDATE apartments SET rent = ${apt.a} WHERE id = ${apt.id}`);
   }
   const n = (t) => pg.query(other, `SELECT count(*) AS n FROM ${t}`)[0].n;
   assert.deepEqual([n('persons'), n('users'), n('audit'), n('settings'), n('decision_texts')], [0, 0, 0, 2, 2],
