@@ -354,6 +354,13 @@ static int pg_migrate(const char *target, char *err, size_t errlen)
 		}
 		applied++;
 	}
+	/* the runtime role's privileges, for the tables as they are now */
+	const struct asset *gr = pg_twin("grants.sql");
+	if (applied >= 0 && (!gr || pg_exec(c, (const char *)gr->data, err, errlen) < 0)) {
+		if (!gr)
+			snprintf(err, errlen, "migrations-pg/grants.sql is missing");
+		applied = -1;
+	}
 	pg_exec(c, "SELECT pg_advisory_unlock(7352)", NULL, 0);
 out:
 	pg_disconnect(c);
@@ -767,11 +774,20 @@ int db_secure_delete(int on)
 
 void db_scrub(int *vacuumed, int *checkpointed)
 {
-	*vacuumed = db_exec("VACUUM") == 0;
 	if (PG) {
+		/* VACUUM by a role that does not own every table (the app role of
+		 * README "Running on PostgreSQL") skips them with a warning, not an
+		 * error: not attempted then, and *vacuumed says so */
+		static const char not_owned[] = "SELECT count(*) FROM pg_class WHERE relkind = 'r' "
+		    "AND relnamespace = 'public'::regnamespace AND NOT pg_has_role(relowner, 'USAGE')";
+		dbstmt *st = db_stmt(not_owned);
+		int owner = st && db_step(st) == DB_ROW && db_col_int64(st, 0) == 0;
+		db_done(st);
+		*vacuumed = owner && db_exec("VACUUM") == 0;
 		*checkpointed = 1;	/* the server's own checkpoints recycle its log */
 		return;
 	}
+	*vacuumed = db_exec("VACUUM") == 0;
 	int logn = 0, done = 0;
 	*checkpointed = sqlite3_wal_checkpoint_v2(tl->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, &logn, &done) == SQLITE_OK;
 }

@@ -1,11 +1,12 @@
 /*
  * main.c - the command line: serve, migrate, adduser, passwd, routes,
- * import-status, demo, backup, restore, check, gallra.
+ * import-status, demo, backup, restore, check, gallra, copy.
  * Bad flags print a clear message and exit 2.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "audit.h"
 #include "backup.h"
+#include "copy.h"
 #include "auth.h"
 #include "db.h"
 #include "decision.h"
@@ -46,12 +47,14 @@ static const char usage_main[] =
     "  restore   a backup into a new database file (checked, migrated when older)\n"
     "  check     integrity, foreign keys, schema version and WAL size (monitoring)\n"
     "  gallra    weed persons whose last entry is older than N years (--dry-run lists them)\n"
+    "  copy      move a SQLite installation into an empty PostgreSQL database\n"
     "\n"
     "bostadforst COMMAND --help shows the flags; bostadforst --version the version.\n";
 
 static const char usage_serve[] =
     "usage: bostadforst serve --db PATH [FLAGS]\n"
-    "  --db PATH            SQLite database (run migrate first)\n"
+    "  --db PATH            SQLite database file, or a PostgreSQL connection string\n"
+    "                       (postgresql://ROLE@HOST/DB; run migrate first)\n"
     "  --bind ADDR          address to listen on (default 127.0.0.1)\n"
     "  --port N             port (default 8080; 0 picks a free one)\n"
     "  --threads N          worker threads (default: number of cores)\n"
@@ -78,7 +81,9 @@ static const char usage_serve[] =
 
 static const char usage_migrate[] =
     "usage: bostadforst migrate --db PATH\n"
-    "  Applies the migrations this program knows to PATH (creating it).\n";
+    "  Applies the migrations this program knows to PATH (creating a SQLite file).\n"
+    "  PATH may be a PostgreSQL connection string: run it as the role that owns\n"
+    "  the database (it also grants the app role bostadforst_app its rows).\n";
 
 static const char usage_adduser[] =
     "usage: bostadforst adduser --db PATH --username U --role R [--district D] [--name \"Full Name\"]\n"
@@ -134,6 +139,16 @@ static const char usage_gallra[] =
     "  Personkod and the dates the statistics need are kept. --dry-run prints the\n"
     "  count and each Personkod (no names) and changes nothing. Safe while the\n"
     "  server runs.\n";
+
+static const char usage_copy[] =
+    "usage: bostadforst copy --from FILE.db --to postgresql://OWNER@HOST/DB\n"
+    "  Copies every table of the SQLite database FILE.db (read-only; its schema\n"
+    "  must be this program's, and it may be served meanwhile: one snapshot is\n"
+    "  copied) into the PostgreSQL database, migrated first when needed, which\n"
+    "  must be empty (the configuration rows its migrations made are replaced\n"
+    "  by FILE.db's). One transaction, as the role that owns the tables: then\n"
+    "  the rows per table are counted on both sides and printed; any difference\n"
+    "  rolls it all back. Exits 0 only when every table was copied and counted.\n";
 
 static const char usage_routes[] = "usage: bostadforst routes\n  Prints the route table as JSON.\n";
 
@@ -204,6 +219,38 @@ static int parse_int(const char *s, long long min, long long max, long long *out
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/* Returns target as it may be printed: a PostgreSQL connection string
+ * with its password as "****" (postgresql://user:PW@host, password=PW),
+ * a file name as it is. Static storage: valid until the next call. */
+static const char *shown(const char *target)
+{
+	static char out[1024];
+	size_t o = 0, n = strlen(target);
+	int pg = db_is_postgresql(target);
+	const char *scheme = strstr(target, "://");
+	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+	const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+	for (size_t i = 0; i < n && o + 5 < sizeof out; ) {
+		const char *p = target + i;
+		int url_pw = pg && colon && at && colon < at && p == colon;
+		int kv_pw = pg && strncmp(p, "password=", 9) == 0 && (i == 0 || target[i - 1] == ' ' || target[i - 1] == '&' ||
+		    target[i - 1] == '?');
+		if (url_pw || kv_pw) {
+			size_t k = url_pw ? 1 : 9;
+			memcpy(out + o, p, k);
+			o += k;
+			memcpy(out + o, "****", 4);
+			o += 4;
+			i += k;
+			i += url_pw ? (size_t)(at - (p + 1)) : strcspn(target + i, " &");
+			continue;
+		}
+		out[o++] = target[i++];
+	}
+	out[o] = '\0';
+	return out;
 }
 
 /* Opens the database for a command. Returns 0 or 1 (message printed). */
@@ -327,7 +374,7 @@ static int cmd_migrate(int argc, char **argv)
 		fprintf(stderr, "bostadforst: %s\n", err);
 		return 1;
 	}
-	printf("%s: %d migration%s applied, schema version %d\n", dbp, n, n == 1 ? "" : "s",
+	printf("%s: %d migration%s applied, schema version %d\n", shown(dbp), n, n == 1 ? "" : "s",
 	    db_known_version());
 	if (db_open(dbp, err, sizeof err) < 0) {
 		fprintf(stderr, "bostadforst: %s\n", err);
@@ -340,7 +387,7 @@ static int cmd_migrate(int argc, char **argv)
 		return 1;
 	}
 	if (given > 0)
-		printf("%s: %lld Personkod given (first move-in order)\n", dbp, given);
+		printf("%s: %lld Personkod given (first move-in order)\n", shown(dbp), given);
 	return 0;
 }
 
@@ -585,7 +632,7 @@ static int cmd_demo(int argc, char **argv)
 		return 1;
 	int seeded = demo_seed();
 	if (seeded == -2)
-		fprintf(stderr, "bostadforst: %s holds real users; refusing to add demo data\n", dbp);
+		fprintf(stderr, "bostadforst: %s holds real users; refusing to add demo data\n", shown(dbp));
 	if (seeded < 0) {
 		db_close_all();
 		return 1;
@@ -595,7 +642,7 @@ static int cmd_demo(int argc, char **argv)
 	if (rc == 0 && (personkod_backfill() < 0 || decisions_backfill_effective() < 0))
 		rc = -1;
 	if (rc == 0)
-		printf("%s: %lld generated persons in %.1f s\n", dbp, n, (double)(now_usec() - t0) / 1e6);
+		printf("%s: %lld generated persons in %.1f s\n", shown(dbp), n, (double)(now_usec() - t0) / 1e6);
 	db_close_all();
 	return rc == 0 ? 0 : 1;
 }
@@ -650,6 +697,20 @@ static int cmd_check(int argc, char **argv)
 	return check_run(dbp, mw << 20);
 }
 
+static int cmd_copy(int argc, char **argv)
+{
+	const char *from = NULL, *to = NULL;
+	struct flag flags[] = { { "--from", 1, &from, NULL }, { "--to", 1, &to, NULL }, { NULL, 0, NULL, NULL } };
+	int rc = parse_flags(argc, argv, flags, usage_copy);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (!from || !to)
+		return bad_usage(usage_copy, "--from and --to are required", NULL);
+	if (!db_is_postgresql(to))
+		return bad_usage(usage_copy, "--to must be a PostgreSQL connection string", NULL);
+	return copy_run(from, to);
+}
+
 static int cmd_gallra(int argc, char **argv)
 {
 	const char *dbp = NULL, *years_s = NULL;
@@ -689,7 +750,10 @@ static int cmd_gallra(int argc, char **argv)
 	}
 	printf("%zu %s med senaste anteckning före %s%s\n", res.n, plural((long long)res.n, "person", "personer"),
 	    res.cutoff, dry ? " (provkörning, inget gallrat)" : " gallrade");
-	if (!dry && res.n > 0 && (!res.vacuumed || !res.checkpointed))
+	if (!dry && res.n > 0 && !res.vacuumed && db_engine() == DB_POSTGRESQL)
+		fprintf(stderr, "bostadforst: weeded; VACUUM was not run (this role does not own the tables): "
+		    "run VACUUM as the owner role\n");
+	else if (!dry && res.n > 0 && (!res.vacuumed || !res.checkpointed))
 		fprintf(stderr, "bostadforst: weeded, but %s could not run now; stop the server and run "
 		    "sqlite3 %s 'VACUUM; PRAGMA wal_checkpoint(TRUNCATE)'\n", res.vacuumed ? "the WAL checkpoint" : "VACUUM", dbp);
 	gallring_free(&res);
@@ -718,7 +782,7 @@ int main(int argc, char **argv)
 		{ "passwd", cmd_passwd }, { "routes", cmd_routes }, { "import-status", cmd_import },
 		{ "forms", cmd_forms },
 		{ "demo", cmd_demo }, { "backup", cmd_backup }, { "restore", cmd_restore }, { "check", cmd_check },
-		{ "gallra", cmd_gallra },
+		{ "gallra", cmd_gallra }, { "copy", cmd_copy },
 	};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (strcmp(cmd, cmds[i].name) == 0)

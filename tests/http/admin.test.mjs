@@ -149,7 +149,14 @@ test('districts: create, duplicate refused, rename with version, stale rename 40
 
 test('nothing is ever deleted: no DELETE statements in the server but the login throttle\'s and gallring\'s own bookkeeping', async () => {
   const { readFileSync, readdirSync } = await import('node:fs');
-  const src = readdirSync('src').filter((f) => f.endsWith('.c')).map((f) => readFileSync('src/' + f, 'utf8')).join('\n');
+  // src/copy.c is the copy command, not the server: in a new, empty
+  // PostgreSQL database it replaces the rows the migrations seeded
+  // (settings, config_items, ...) with the installation's, in the copy's
+  // transaction; that is its one DELETE
+  const src = readdirSync('src').filter((f) => f.endsWith('.c') && f !== 'copy.c')
+    .map((f) => readFileSync('src/' + f, 'utf8')).join('\n');
+  assert.deepEqual([...readFileSync('src/copy.c', 'utf8').matchAll(/DELETE\s+FROM\s+([\w.%]+)/gi)].map((m) => m[1]),
+    ['public.%I'], 'copy.c deletes in one place (the seeded tables)');
   const targets = [...src.matchAll(/DELETE\s+FROM\s+(\w+)/gi)].map((m) => m[1]);
   // gallring_guard: the ids gallring lets past the append-only triggers,
   // emptied inside its own transaction (src/gallring.c); gallring itself

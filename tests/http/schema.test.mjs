@@ -86,8 +86,8 @@ test('the PostgreSQL migrations make the SQLite schema', () => {
 });
 
 test('a difference is reported by name: a column, an index, a NOT NULL on one engine only', async () => {
-  pg.superPsql('postgres', 'CREATE DATABASE schema_extra TEMPLATE schema_main OWNER bf_app');
-  const url = pg.url('schema_extra');
+  pg.superPsql('postgres', 'CREATE DATABASE schema_extra TEMPLATE schema_main OWNER bf_owner');
+  const url = pg.ownerUrl('schema_extra');
   pg.psqlOk(url, ['-c', 'ALTER TABLE persons ADD COLUMN x text', '-c', 'DROP INDEX visits_week',
     '-c', 'ALTER TABLE tenancies ALTER COLUMN end_note DROP NOT NULL', '-c', 'ALTER TABLE apartments ALTER COLUMN rooms TYPE integer']);
   const d = diffSchemas(sqliteSchema(mainDb), pgSchema(pg, url));
@@ -115,8 +115,8 @@ function pgError(url, sql) {
 }
 
 test('append-only on PostgreSQL: audit and visits refuse UPDATE, DELETE and TRUNCATE; gallring_guard lets a visit be blanked', async () => {
-  pg.superPsql('postgres', 'CREATE DATABASE schema_rules TEMPLATE schema_main OWNER bf_app');
-  const url = pg.url('schema_rules');
+  pg.superPsql('postgres', 'CREATE DATABASE schema_rules TEMPLATE schema_main OWNER bf_owner');
+  const url = pg.ownerUrl('schema_rules');
   pg.psqlOk(url, ['-c', `INSERT INTO audit(id, at, action, entity) VALUES (1, 1, 'read', 'person');
     INSERT INTO districts(id, name, created_at, updated_at) VALUES (1, 'Majorna', 1, 1);
     INSERT INTO persons(id, personnummer, first_name, last_name, district_id, created_at, updated_at)
@@ -229,8 +229,8 @@ SELECT id FROM decisions_open ORDER BY id;
 
 test('the triggers that keep data do the same on both engines', async () => {
   const db = sqliteMigrate(join(dir, 'writes.db'));
-  pg.superPsql('postgres', 'CREATE DATABASE schema_writes TEMPLATE schema_main OWNER bf_app');
-  const r = both(db, pg.url('schema_writes'), WRITES);
+  pg.superPsql('postgres', 'CREATE DATABASE schema_writes TEMPLATE schema_main OWNER bf_owner');
+  const r = both(db, pg.ownerUrl('schema_writes'), WRITES);
   assert.ok(r.s.includes('1|1|-|agot arlig olund|eeeeeeee uuuuuuuu iiiiiiii yynnccccccsssszzdd'), r.s.join('\n'));
   assert.ok(r.s.includes('2|available|2|50') && r.s.includes('2|housing|1|1|0|4|77'), r.s.join('\n'));
   assert.deepEqual(r.p, r.s);

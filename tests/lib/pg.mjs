@@ -1,7 +1,8 @@
 // pg.mjs - a throwaway PostgreSQL 15 cluster for one test run.
 //
 //   const pg = await startPg();           // initdb + start, ~0.6 s
-//   const url = await pg.createDb('x');   // postgresql://bf_app:...@127.0.0.1:PORT/x
+//   const url = await pg.createDb('x');   // postgresql://bf_owner:...@127.0.0.1:PORT/x
+//   const app = pg.appUrl(url);           // the same database as bf_app
 //   pg.psql(url, ['-c', 'SELECT 1']);     // psql on that URL (ON_ERROR_STOP)
 //   await pg.stop();                      // stop the server, remove the folder
 //
@@ -9,8 +10,11 @@
 // root), listens on 127.0.0.1 only, on a free port (never the ports the
 // cluster test uses: 5441-5443, 5000, 2379, 8008-8010), with its socket in
 // the folder. The superuser `postgres` connects over the socket without a
-// password; the app role `bf_app` logs in over TCP with a password
-// (scram-sha-256), as the server will. Every database is created with
+// password; the roles of README "Running on PostgreSQL" log in over TCP with
+// a password (scram-sha-256), as the server will: `bf_owner` owns each
+// database and its tables (migrate, copy, and the tests' own SQL), `bf_app`
+// is a member of the group role `bostadforst_app`, which migrations-pg/
+// grants.sql gives rows only (the server runs as bf_app). Every database is created with
 // ENCODING UTF8, LC_COLLATE 'C', LC_CTYPE 'C' (see migrations-pg/0001):
 // text sorts by code point like SQLite's BINARY and lower() folds A-Z only.
 // stop() also runs on process exit, SIGINT and SIGTERM.
@@ -23,6 +27,7 @@ import net from 'node:net';
 export const PG_BIN = '/usr/lib/postgresql/15/bin';
 const AVOID = new Set([5441, 5442, 5443, 5000, 2379, 8008, 8009, 8010]);
 const APP_PASSWORD = 'bf_app_test_pw';
+const OWNER_PASSWORD = 'bf_owner_test_pw';
 
 // A port nobody listens on now (the kernel's pick, checked against AVOID).
 async function freePort() {
@@ -74,7 +79,9 @@ export async function startPg() {
     if (i === 4) { stopSync(); throw new Error(`pg_ctl start failed: ${r.stdout}${r.stderr}`); }
   }
   const pg = clusterApi({ port, dir, sock });
-  pg.superPsql('postgres', `CREATE ROLE bf_app LOGIN PASSWORD '${APP_PASSWORD}'`);
+  pg.superPsql('postgres', 'CREATE ROLE bostadforst_app NOLOGIN',
+    `CREATE ROLE bf_app LOGIN PASSWORD '${APP_PASSWORD}' IN ROLE bostadforst_app`,
+    `CREATE ROLE bf_owner LOGIN PASSWORD '${OWNER_PASSWORD}'`);
   pg.startMs = Date.now() - t0;
   pg.stop = async () => { stopSync(); };
   return pg;
@@ -96,16 +103,23 @@ function clusterApi({ port, dir, sock }) {
     return execFileSync('psql', args, { encoding: 'utf8', env });
   };
   const url = (name) => `postgresql://bf_app:${APP_PASSWORD}@127.0.0.1:${port}/${name}`;
+  const ownerUrl = (name) => `postgresql://bf_owner:${OWNER_PASSWORD}@127.0.0.1:${port}/${name}`;
   const pg = {
     port, dir, sock,
     info: { port, dir, sock },
-    url,
-    // A fresh database owned by bf_app; returns its libpq URL.
+    url,		// the database name as bf_app (the runtime role)
+    ownerUrl,	// the database name as bf_owner (its owner)
+    // The same database as url, logged in as bf_app.
+    appUrl(target) {
+      return url(new URL(target).pathname.slice(1));
+    },
+    // A fresh database owned by bf_owner (its schema public too); returns
+    // its libpq URL as bf_owner (migrate with it; serve with appUrl of it).
     createDb(name) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
-      superPsql('postgres', `CREATE DATABASE ${name} OWNER bf_app ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
-      superPsql(name, 'ALTER SCHEMA public OWNER TO bf_app');
-      return url(name);
+      superPsql('postgres', `CREATE DATABASE ${name} OWNER bf_owner ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
+      superPsql(name, 'ALTER SCHEMA public OWNER TO bf_owner');
+      return ownerUrl(name);
     },
     // Drops the database of url (its connections closed first).
     dropDb(target) {

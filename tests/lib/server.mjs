@@ -45,10 +45,13 @@ export function oncePerRun(why) {
 }
 
 /* Returns a new empty database for a server: a file in dir, or a fresh
- * PostgreSQL database of the test cluster. */
-function freshDb(dir) {
-  return PG ? PG.createDb(`t${process.pid}_${++dbSeq}`) : join(dir, 'test.db');
+ * PostgreSQL database of the test cluster (its URL as the owner role, for
+ * migrate, the CLI and sql(); the server itself runs as the app role). */
+function freshDb(dir, engine) {
+  return PG && engine !== 'sqlite' ? PG.createDb(`t${process.pid}_${++dbSeq}`) : join(dir, 'test.db');
 }
+
+const isUrl = (db) => /^postgres(ql)?:/.test(db);
 
 /* Runs the binary with args (and stdin input); returns {code, stdout, stderr}. */
 export function runBin(args, input = '') {
@@ -61,10 +64,15 @@ export function runBin(args, input = '') {
 }
 
 /* Starts a server (setup(db) runs first, after migrate); resolves to
- * {url, port, db, dir, log(), stop()}. */
-export async function startServer({ args = [], demo = true, migrate = true, setup = null, db: existing = null } = {}) {
-  const dir = existing && !PG ? dirname(existing) : mkdtempSync(join(tmpdir(), 'bf-http-'));
-  const db = existing || await freshDb(dir);
+ * {url, port, db, serveDb, dir, log(), stop()}. engine 'sqlite': a SQLite
+ * file even when BF_TEST_PG is set. db: an existing database (a file, or a
+ * PostgreSQL URL: one of the BF_TEST_PG cluster is served as its app role,
+ * any other as it is). */
+export async function startServer({ args = [], demo = true, migrate = true, setup = null, db: existing = null,
+  engine = null } = {}) {
+  const dir = existing && !isUrl(existing) ? dirname(existing) : mkdtempSync(join(tmpdir(), 'bf-http-'));
+  const db = existing || await freshDb(dir, engine);
+  const ours = PG && isUrl(db) && new URL(db).port === String(PG.port);	// a database of the BF_TEST_PG cluster
   if (existing) demo = false;	// a restart on a database that has its data
   if (migrate && !existing) {
     const m = runBin(['migrate', '--db', db]);
@@ -73,7 +81,8 @@ export async function startServer({ args = [], demo = true, migrate = true, setu
   if (setup) await setup(db);
   const logPath = join(dir, 'server.log');
   const logFd = openSync(logPath, 'w');
-  const argv = ['serve', '--db', db, '--port', '0', '--threads', '2', ...(demo ? ['--demo'] : []), ...args];
+  const serveDb = ours ? PG.appUrl(db) : db;	// least privilege
+  const argv = ['serve', '--db', serveDb, '--port', '0', '--threads', '2', ...(demo ? ['--demo'] : []), ...args];
   const proc = spawn(BIN, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   const port = await new Promise((resolve, reject) => {
@@ -90,7 +99,7 @@ export async function startServer({ args = [], demo = true, migrate = true, setu
   closeSync(logFd);
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   return {
-    url: `http://127.0.0.1:${port}`, port, db, dir, proc,
+    url: `http://127.0.0.1:${port}`, port, db, serveDb, dir, proc,
     log: () => stderr,
     /* SIGTERM; asserts a clean exit and no sanitizer report. keep: the
      * database stays for a restart (startServer({db})). */
@@ -102,7 +111,7 @@ export async function startServer({ args = [], demo = true, migrate = true, setu
         for (const l of out.split('\n')) if (/^db: |^  in: /.test(l)) console.error(l);
       if (!keep) {
         rmSync(dir, { recursive: true, force: true });
-        if (PG) PG.dropDb(db);
+        if (ours) PG.dropDb(db);
       }
       assert.ok(!/AddressSanitizer|LeakSanitizer|runtime error/.test(out), `sanitizer report:\n${out.slice(-3000)}`);
       assert.equal(code, 0, `server exit ${code} ${signal}\n${out.slice(-2000)}`);
@@ -114,7 +123,7 @@ export async function startServer({ args = [], demo = true, migrate = true, setu
 /* Runs SQL against the test database (the sqlite3 CLI, or psql for a
  * PostgreSQL URL); returns the rows. */
 export function sql(db, query) {
-  if (PG && /^postgres(ql)?:/.test(db)) return PG.query(db, query);
+  if (PG && isUrl(db)) return PG.query(db, query);
   const out = execFileSync('sqlite3', ['-json', db, query], { encoding: 'utf8' });
   return out.trim() ? JSON.parse(out) : [];
 }

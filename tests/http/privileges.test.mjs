@@ -1,0 +1,62 @@
+// privileges.test.mjs - least privilege on PostgreSQL (README "Running on
+// PostgreSQL"): `migrate` as the owner role runs migrations-pg/grants.sql,
+// and the app's login role (bf_app, a member of bostadforst_app) can read
+// and write rows but cannot DROP or ALTER a table, create one, or UPDATE,
+// DELETE or TRUNCATE the audit table; an INSERT into audit works. A cluster
+// of this suite's own: it runs the same with or without BF_TEST_PG.
+import assert from 'node:assert/strict';
+import { test, run } from '../lib/t.mjs';
+import { runBin } from '../lib/server.mjs';
+import { startPg } from '../lib/pg.mjs';
+
+const pg = await startPg();
+const owner = pg.createDb('privileges');
+const app = pg.appUrl(owner);
+const m = runBin(['migrate', '--db', owner]);
+assert.equal(m.code, 0, m.stderr);
+assert.match(m.stdout, /^postgresql:\/\/bf_owner:\*\*\*\*@127\.0\.0\.1:\d+\/privileges: \d+ migrations applied/, 'the password is not printed');
+
+// Runs one statement as role url; returns its error text ('' when it worked).
+function err(url, sql) {
+  const r = pg.psql(url, ['-c', sql]);
+  return r.status === 0 ? '' : r.stderr;
+}
+
+test('the app role cannot DROP, ALTER or CREATE a table', () => {
+  assert.match(err(app, 'DROP TABLE persons'), /must be owner of table persons/);
+  assert.match(err(app, 'ALTER TABLE persons ADD COLUMN x text'), /must be owner of table persons/);
+  assert.match(err(app, 'CREATE TABLE public.x (a bigint)'), /permission denied for schema public/);
+  assert.match(err(app, 'CREATE FUNCTION sqlite_compat.x() RETURNS int LANGUAGE sql RETURN 1'),
+    /permission denied for schema sqlite_compat/);
+  assert.equal(pg.query(owner, "SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'persons' AND column_name = 'x'")[0].n, 0);
+});
+
+test('the app role may INSERT into audit and read it, never UPDATE, DELETE or TRUNCATE it', () => {
+  assert.equal(err(app, "INSERT INTO audit(at, action, entity) VALUES (1, 'read', 'person')"), '');
+  assert.equal(pg.psqlOk(app, ['-At', '-c', 'SELECT count(*) FROM audit']), '1\n');
+  for (const sql of ['UPDATE audit SET at = 2', 'DELETE FROM audit', 'TRUNCATE audit'])
+    assert.match(err(app, sql), /permission denied for table audit/, sql);
+  assert.match(err(app, 'UPDATE schema_migrations SET applied_at = 0'), /permission denied for table schema_migrations/);
+  assert.equal(pg.query(owner, 'SELECT at FROM audit')[0].at, 1, 'the row is as it was written');
+});
+
+test('the app role writes what the application writes: rows, identities, sessions and throttling deleted', () => {
+  assert.equal(err(app, `SET search_path = sqlite_compat, pg_catalog, public;
+    INSERT INTO districts(name, created_at, updated_at) VALUES ('Norr', 1, 1);
+    UPDATE districts SET version = version + 1 WHERE name = 'Norr';
+    INSERT INTO login_attempts(at_ms, account, address) VALUES (1, '\\x00', '127.0.0.1');
+    UPDATE login_attempts SET cleared = 1;
+    DELETE FROM login_attempts; DELETE FROM sessions; UPDATE settings SET value = value;
+    SELECT add_months('2024-01-31', 1)`), '');
+  assert.equal(pg.query(owner, "SELECT version FROM districts WHERE name = 'Norr'")[0].version, 2);
+});
+
+test('migrate again keeps the grants (a later migration adds tables the same way)', () => {
+  pg.superPsql('privileges', 'REVOKE SELECT ON persons FROM bostadforst_app');
+  assert.match(err(app, 'SELECT count(*) FROM persons'), /permission denied for table persons/);
+  const again = runBin(['migrate', '--db', owner]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(err(app, 'SELECT count(*) FROM persons'), '');
+});
+
+run({ after: async () => { await pg.stop(); } });
