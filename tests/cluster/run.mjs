@@ -563,10 +563,9 @@ async function main() {
   if (mode === 'sql') {
     await psqlOk(PRIMARY_PORT, ['-c', 'CREATE TABLE cluster_notes(id bigserial PRIMARY KEY, note text NOT NULL UNIQUE, writer int NOT NULL, at timestamptz NOT NULL DEFAULT now())'],
       { who: 'owner', db: 'bostadforst' });
-    await psqlOk(PRIMARY_PORT, ['-f', join(DEPLOY, 'postgres-grants.sql')], { who: 'owner', db: 'bostadforst' });
-  } else if (appDb === 'pg') {
-    await psqlOk(PRIMARY_PORT, ['-f', join(DEPLOY, 'postgres-grants.sql')], { who: 'owner', db: 'bostadforst' });
-  }
+    await psqlOk(PRIMARY_PORT, ['-c', 'GRANT SELECT, INSERT ON cluster_notes TO bostadforst_app',
+      '-c', 'GRANT USAGE ON SEQUENCE cluster_notes_id_seq TO bostadforst_app'], { who: 'owner', db: 'bostadforst' });
+  }	// app mode: bostadforst migrate gives the app role its rights (migrations-pg/grants.sql)
   const table = mode === 'sql' ? 'cluster_notes' : 'audit';
   if (appDb === 'pg') for (const [what, sql] of [['DROP', `DROP TABLE ${table}`], ['ALTER', `ALTER TABLE ${table} ADD COLUMN x int`],
     ['CREATE', 'CREATE TABLE app_made(x int)'], ...(mode === 'app' ? [['UPDATE audit', 'UPDATE audit SET id = id'], ['DELETE audit', 'DELETE FROM audit']] : [])]) {

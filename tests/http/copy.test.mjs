@@ -9,8 +9,10 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test, run } from '../lib/t.mjs';
-import { startServer, Client, sql, runBin } from '../lib/server.mjs';
+import { startServer, Client, sql, runBin, oncePerRun } from '../lib/server.mjs';
 import { startPg } from '../lib/pg.mjs';
+
+oncePerRun('it copies a SQLite database into its own PostgreSQL cluster');
 
 const pad = (n) => String(n).padStart(2, '0');
 const d = new Date();
