@@ -9,7 +9,7 @@
 --                      so it cannot DROP or ALTER anything and cannot CREATE in
 --                      the schema; it may SELECT/INSERT/UPDATE/DELETE the
 --                      owner's tables and use their sequences, except what
---                      deploy/postgres-grants.sql takes back (UPDATE/DELETE
+--                      bostadforst migrate takes back (UPDATE/DELETE
 --                      on audit). No TRUNCATE, no REFERENCES, no TRIGGER.
 -- psql runs each statement on its own (CREATE DATABASE cannot be in a
 -- transaction).
