@@ -470,7 +470,9 @@ sqlite3 *db_sqlite(void)
 
 /* BF_PLAN_LOG=FILE: the query plan of every statement db_stmt prepares is
  * appended to FILE (SQL text and plan only, never values), for the test
- * that fails on full scans of big tables (tests/http/plans.test.mjs). */
+ * that fails on full scans of big tables (tests/http/plans.test.mjs).
+ * PostgreSQL's plans are logged by db_pg.c when it prepares a statement
+ * on the server (EXPLAIN of the generic plan). */
 static pthread_mutex_t plan_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Appends "-- SQL" and the EXPLAIN QUERY PLAN rows (id parent detail) of

@@ -60,6 +60,7 @@ struct pgstmt {
 	int oneoff;		/* not cached: run unnamed, never prepared by name */
 	int writes;		/* INSERT, UPDATE or DELETE */
 	char name[16];		/* the server's statement, "" until prepared */
+	int planned;		/* its plan is in BF_PLAN_LOG (see log_plan) */
 	unsigned gen;
 	char **vals;
 	int *lens, *fmts;
@@ -500,6 +501,77 @@ char *pg_translate(const char *sql, const char *idt, int *nparams, char ***names
 	return b.data;
 }
 
+/* ---- the plan log ---- */
+
+/* BF_PLAN_LOG=FILE (see db.c): the plan of every statement prepared on
+ * the server is appended to FILE as "-- SQL" (translated, on one line)
+ * and EXPLAIN's lines, for tests/http/plans.test.mjs. The plan is
+ *  - the generic one, for any parameter values (plan_cache_mode =
+ *    force_generic_plan: PostgreSQL 15 has no EXPLAIN (GENERIC_PLAN));
+ *    with the NULLs it is EXPLAINed with, a custom plan would fold
+ *    "$1 IS NULL" away;
+ *  - made with enable_seqscan off: a test database is small, and on a
+ *    table of a few pages a Seq Scan is PostgreSQL's best choice even
+ *    where an index fits. Disabled, a Seq Scan is still chosen where no
+ *    index serves the statement (nor its ORDER BY), so one left in the
+ *    plan means what SQLite's "SCAN t" means: a read from end to end at
+ *    any size.
+ * The EXPLAIN runs on a copy prepared as bf_plan (the statement's own
+ * plan cache is left alone), with both settings LOCAL to a transaction or
+ * savepoint of its own that is rolled back after: neither the settings
+ * nor a failing EXPLAIN touch the handler's transaction. */
+static pthread_mutex_t plan_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Appends st's plan to the plan log, once per statement (the caller has
+ * just prepared it on the server with st->types). */
+static void log_plan(struct pgstmt *st)
+{
+	const char *path = getenv("BF_PLAN_LOG");
+	if (!path || !*path || st->planned)
+		return;
+	st->planned = 1;
+	PGconn *pg = st->c->pg;
+	int in_txn = PQtransactionStatus(pg) != PQTRANS_IDLE;
+	PQclear(PQexec(pg, in_txn ? "SAVEPOINT bf_plan" : "BEGIN"));
+	PQclear(PQexec(pg, "SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off"));
+	PGresult *r = PQprepare(pg, "bf_plan", st->sql, st->nparams, st->types);
+	int prepared = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	r = NULL;
+	if (prepared) {
+		struct buf q;
+		buf_init(&q);
+		buf_puts(&q, "EXPLAIN EXECUTE bf_plan");
+		for (int i = 0; i < st->nparams; i++)
+			buf_puts(&q, i ? ", NULL" : "(NULL");
+		if (st->nparams)
+			buf_puts(&q, ")");
+		r = PQexec(pg, q.data);
+		buf_free(&q);
+	}
+	PQclear(PQexec(pg, in_txn ? "ROLLBACK TO SAVEPOINT bf_plan" : "ROLLBACK"));
+	if (in_txn)
+		PQclear(PQexec(pg, "RELEASE SAVEPOINT bf_plan"));
+	if (prepared)
+		PQclear(PQexec(pg, "DEALLOCATE bf_plan"));	/* not transactional */
+	if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+		pthread_mutex_lock(&plan_lock);
+		FILE *f = fopen(path, "a");
+		if (f) {
+			fputs("-- ", f);
+			for (const char *p = st->sql; *p; p++)
+				fputc(*p == '\n' || *p == '\r' || *p == '\t' ? ' ' : *p, f);
+			fputc('\n', f);
+			for (int i = 0; i < PQntuples(r); i++)
+				fprintf(f, "%s\n", PQgetvalue(r, i, 0));
+			fputs("\n", f);
+			fclose(f);
+		}
+		pthread_mutex_unlock(&plan_lock);
+	}
+	PQclear(r);
+}
+
 /* ---- statements ---- */
 
 dbstmt *pg_prepare(struct pgconn *c, const char *sql, int cached)
@@ -638,6 +710,7 @@ static PGresult *attempt(struct pgstmt *st, int guard)
 			r = PQprepare(c->pg, st->name, st->sql, st->nparams, st->types);
 			if (PQresultStatus(r) == PGRES_COMMAND_OK) {
 				PQclear(r);
+				log_plan(st);
 				r = PQexecPrepared(c->pg, st->name, st->nparams, (const char *const *)st->vals,
 				    st->lens, st->fmts, 0);
 			} else

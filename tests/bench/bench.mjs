@@ -1,16 +1,22 @@
 // bench.mjs - make bench: generates data at three sizes, drives the real
 // server with wrk and prints one table of figures, each page as a ratio to
 // a ceiling measured in the same run (the same server sending the same
-// number of bytes from memory), then one line of name=value pairs.
-//   BENCH_SIZES=1000,100000,1000000 (default)  BENCH_SECONDS=4
+// number of bytes from memory), then one line of name=value pairs. Then
+// the same server on SQLite and on PostgreSQL 15 (a throwaway cluster,
+// fsync on) with BENCH_PG_PERSONS generated persons in each: one table of
+// both engines' figures and their ratio.
+//   BENCH_SIZES=1000,100000,1000000 (default; "none": the comparison only)
+//   BENCH_SECONDS=4  BENCH_PG_PERSONS=10000 (default; 0: no PostgreSQL)
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, Client, sql } from '../lib/server.mjs';
+import { startPg } from '../lib/pg.mjs';
 
 const BIN = join(ROOT, 'bostadforst');
 const DIR = join(ROOT, 'var/bench');
-const SIZES = (process.env.BENCH_SIZES || '1000,100000,1000000').split(',').map(Number);
+const SIZES = process.env.BENCH_SIZES === 'none' ? [] : (process.env.BENCH_SIZES || '1000,100000,1000000').split(',').map(Number);
+const PG_PERSONS = Number(process.env.BENCH_PG_PERSONS ?? 10000);
 const SECONDS = Number(process.env.BENCH_SECONDS || 4);
 mkdirSync(DIR, { recursive: true });
 
@@ -151,13 +157,95 @@ for (const n of SIZES) {
 }
 
 const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '');
-console.log(`\n${'persons'.padStart(8)}  ${'what'.padEnd(58)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'ceiling'.padStart(9)} ${'ratio'.padStart(6)}`);
-for (const r of rows)
-  console.log(`${String(r.n).padStart(8)}  ${r.name.padEnd(58)} ${f(r.rps, 0).padStart(9)} ${f(r.p50, 2).padStart(8)} ${f(r.p99, 2).padStart(8)} ${f(r.ceiling, 0).padStart(9)} ${f(r.ratio, 2).padStart(6)}${r.errors ? `  (${r.errors} non-2xx/3xx)` : ''}`);
-const first = SIZES[0], last = SIZES[SIZES.length - 1];
-if (SIZES.length > 1)
-  for (const what of ['caseload', 'person', 'referrals', 'landlord']) {
-    const a = Number(headline[`p99_ms_${what}_${first}`]), b = Number(headline[`p99_ms_${what}_${last}`]);
-    headline[`p99_growth_${what}`] = (b / a).toFixed(2);
+if (rows.length) {
+  console.log(`\n${'persons'.padStart(8)}  ${'what'.padEnd(58)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'ceiling'.padStart(9)} ${'ratio'.padStart(6)}`);
+  for (const r of rows)
+    console.log(`${String(r.n).padStart(8)}  ${r.name.padEnd(58)} ${f(r.rps, 0).padStart(9)} ${f(r.p50, 2).padStart(8)} ${f(r.p99, 2).padStart(8)} ${f(r.ceiling, 0).padStart(9)} ${f(r.ratio, 2).padStart(6)}${r.errors ? `  (${r.errors} non-2xx/3xx)` : ''}`);
+  const first = SIZES[0], last = SIZES[SIZES.length - 1];
+  if (SIZES.length > 1)
+    for (const what of ['caseload', 'person', 'referrals', 'landlord']) {
+      const a = Number(headline[`p99_ms_${what}_${first}`]), b = Number(headline[`p99_ms_${what}_${last}`]);
+      headline[`p99_growth_${what}`] = (b / a).toFixed(2);
+    }
+  console.log('\n' + Object.entries(headline).map(([k, v]) => `${k}=${v}`).join(' '));
+}
+
+/* Measures the figures both engines are compared on, against the server
+ * at srv with the generated data of db (q runs SQL on it). Returns
+ * { name: { value, unit, p99 } }. */
+async function engineFigures(srv, q) {
+  const who = {};
+  for (const u of ['cm1', 'chef1']) { who[u] = new Client(srv.url); await who[u].login(u); }
+  const person = q("SELECT c.person_id AS id FROM person_case_managers c JOIN users u ON u.id = c.user_id WHERE u.username = 'cm1' ORDER BY c.person_id LIMIT 1")[0].id;
+  const out = {};
+  // the reports first, one request at a time (a new connection right
+  // after wrk's 64 may be refused while the server closes those)
+  const year = new Date().getFullYear() - 1;
+  for (const [name, path] of [['statusrapport CSV', `/reports/status?year=${year}&format=csv`], ['kvarboende dashboard', '/kvarboende']]) {
+    await timed(who.chef1, path, 1);	// warm: the first run reads the tables from disk
+    out[name] = { value: (await timed(who.chef1, path)).ms, unit: 'ms' };
   }
-console.log('\n' + Object.entries(headline).map(([k, v]) => `${k}=${v}`).join(' '));
+  for (const [name, u, path] of [['caseload (cm1, 50 rows)', 'cm1', '/persons'], ['person page + timeline', 'cm1', `/persons/${person}`],
+    ['referrals by district', 'chef1', '/referrals?district=1']]) {
+    const r = wrk(srv.url, path, cookieOf(who[u]));
+    if (r.errors) throw new Error(`${name}: ${r.errors} non-2xx/3xx`);
+    out[name] = { value: r.rps, unit: 'req/s', p99: r.p99 };
+  }
+  const lua = join(DIR, 'post-visit-cmp.lua');
+  const body = new URLSearchParams({ csrf_token: who.cm1.csrf, person_id: String(person), date: new Date().toISOString().slice(0, 10),
+    kind: 'phone', met: '1', note: 'Samtal i jämförelsen.' }).toString();
+  writeFileSync(lua, `wrk.method = "POST"\nwrk.body = "${body}"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n`);
+  const post = wrk(srv.url, '/visits', cookieOf(who.cm1), { conns: 16, lua });
+  if (post.errors) throw new Error(`POST visit: ${post.errors} non-2xx/3xx`);
+  out['POST visit note (16 conns)'] = { value: post.rps, unit: 'req/s', p99: post.p99 };
+  return out;
+}
+
+/* SQLite and PostgreSQL on the same generated data (the same generator
+ * and seed, the same N): each engine's figures and PostgreSQL's as a
+ * ratio of SQLite's (> 1 is faster for req/s, slower for ms). */
+if (PG_PERSONS > 0) {
+  const n = PG_PERSONS;
+  const figures = {};
+  // a copy: the write measured here must not lengthen the next run's
+  // person page (the PostgreSQL database is new every run)
+  const lite = join(DIR, `compare-${n}.db`);
+  for (const x of ['', '-wal', '-shm']) rmSync(lite + x, { force: true });
+  copyFileSync(generate(n), lite);
+  let srv = await serve(lite);
+  try { figures.sqlite = await engineFigures(srv, (s) => sql(lite, s)); } finally {
+    srv.proc.kill('SIGTERM');
+    await new Promise((r) => srv.proc.on('exit', r));
+  }
+  const pg = await startPg({ durable: true });
+  try {
+    const url = pg.createDb('bench');
+    // generated with commits that do not wait for the disk (the
+    // generator commits per person); measured with them waiting again
+    pg.superPsql('postgres', 'ALTER DATABASE bench SET synchronous_commit = off');
+    const t = Date.now();
+    execFileSync(BIN, ['demo', '--db', url, '--persons', String(n)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    console.error(`generated ${n} persons on PostgreSQL in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    pg.superPsql('postgres', 'ALTER DATABASE bench RESET synchronous_commit');
+    pg.superPsql('bench', 'VACUUM ANALYZE');
+    srv = await serve(url);
+    try { figures.pg = await engineFigures(srv, (s) => pg.query(url, s)); } finally {
+      srv.proc.kill('SIGTERM');
+      await new Promise((r) => srv.proc.on('exit', r));
+    }
+  } finally {
+    await pg.stop();
+  }
+  const tenancies = sql(lite, 'SELECT count(*) AS n FROM tenancies')[0].n;
+  console.log(`\nSQLite and PostgreSQL 15, ${n} persons (${tenancies} tenancies), the same server (2 threads), wrk as above`);
+  console.log(`${'what'.padEnd(30)} ${'unit'.padEnd(6)} ${'SQLite'.padStart(9)} ${'PostgreSQL'.padStart(11)} ${'PG/SQLite'.padStart(10)} ${'p99 ms SQLite'.padStart(14)} ${'p99 ms PG'.padStart(10)}`);
+  const cmp = {};
+  const order = ['caseload (cm1, 50 rows)', 'person page + timeline', 'referrals by district', 'POST visit note (16 conns)', 'statusrapport CSV', 'kvarboende dashboard'];
+  for (const name of order) {
+    const a = figures.sqlite[name];
+    const b = figures.pg[name];
+    console.log(`${name.padEnd(30)} ${a.unit.padEnd(6)} ${f(a.value, 0).padStart(9)} ${f(b.value, 0).padStart(11)} ${f(b.value / a.value, 2).padStart(10)} ${f(a.p99, 2).padStart(14)} ${f(b.p99, 2).padStart(10)}`);
+    cmp[`pg_ratio_${name.split(' ')[0].toLowerCase()}_${n}`] = (b.value / a.value).toFixed(2);
+  }
+  console.log('\n' + Object.entries(cmp).map(([k, v]) => `${k}=${v}`).join(' '));
+}

@@ -5,18 +5,40 @@
 // big table from end to end ("SCAN t" without an index) unless the
 // statement is a report that must read everything (listed below, with
 // why).
+//
+// On PostgreSQL (BF_TEST_PG) the log holds each statement as translated
+// and the lines of EXPLAIN of its generic plan (the plan for any
+// parameter values), made with enable_seqscan off (src/db_pg.c
+// log_plan); a full read is a "Seq Scan on t". Why seq scans off: 3000
+// generated persons make tables of a few pages, where a Seq Scan is
+// PostgreSQL's best plan even with a fitting index (with ANALYZE run after
+// generating, "plans WHERE person_id = $1" was a Seq Scan), and more
+// persons would make the suite slow while only moving the line. Disabled,
+// PostgreSQL still picks a Seq Scan where no index serves the table (its
+// WHERE, its join or its ORDER BY): one left in the plan means what
+// SQLite's "SCAN t" means, a read from end to end at any size. Like
+// SQLite's "SCAN t USING INDEX", an index walked without an Index Cond is
+// not counted (a page in index order, a partial index). Shown failing:
+// with plan_versions' UNIQUE (plan_id, version_no) dropped, the person
+// page's timeline and last-activity statements are a "Seq Scan on
+// plan_versions v". The same BIG
+// tables and WHOLE_TABLE_OK statements hold on both engines (they match
+// the translated SQL too: only placeholders change).
 import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { test, run } from '../lib/t.mjs';
-import { startServer, Client, sql, runBin } from '../lib/server.mjs';
+import { startServer, Client, sql, runBin, PG } from '../lib/server.mjs';
 
 const planLog = join(mkdtempSync(join(tmpdir(), 'bf-plans-')), 'plans.log');
 process.env.BF_PLAN_LOG = planLog;
 const srv = await startServer({
   demo: false, migrate: false,
-  setup: (db) => assert.equal(runBin(['demo', '--db', db, '--persons', '3000']).code, 0),
+  setup: (db) => {
+    assert.equal(runBin(['demo', '--db', db, '--persons', '3000']).code, 0);
+    if (PG) sql(db, 'SET client_min_messages = error; ANALYZE');	// the statistics a running system has
+  },
 });
 delete process.env.BF_PLAN_LOG;
 const q = (s) => sql(srv.db, s);
@@ -45,7 +67,7 @@ function idsFor(user) {
   const scope = {
     cm1: `EXISTS (SELECT 1 FROM person_case_managers c WHERE c.person_id = p.id AND c.user_id = ${who.id} AND c.ended_at IS NULL)`,
     soc1: `p.district_id = ${who.district_id}`,
-  }[user] || '1';
+  }[user] || '1 = 1';
   const person = q(`SELECT p.id FROM persons p WHERE ${scope} AND EXISTS (SELECT 1 FROM tenancies t WHERE t.person_id = p.id)
     AND EXISTS (SELECT 1 FROM incidents i JOIN tenancies t ON t.id = i.tenancy_id WHERE t.person_id = p.id)
     AND EXISTS (SELECT 1 FROM plans l WHERE l.person_id = p.id) ORDER BY p.id LIMIT 1`)[0].id;
@@ -124,8 +146,9 @@ test('support without an apartment at scale: the first 500, and says so', async 
 });
 
 /* Returns the plan lines, with their SQL, that read a big table from end
- * to end in a plan log's text ("-- SQL" then "id parent detail" lines). */
-function fullScans(text) {
+ * to end in a plan log's text ("-- SQL" then SQLite's "id parent detail"
+ * lines, or PostgreSQL's EXPLAIN lines when pg). */
+function fullScans(text, pg = !!PG) {
   const bad = [];
   for (const b of text.split('\n\n').filter((x) => x.startsWith('-- '))) {
     const [head, ...plan] = b.split('\n');
@@ -134,6 +157,11 @@ function fullScans(text) {
     const alias = {};
     for (const m of sqlText.matchAll(/\b(?:FROM|JOIN)\s+(\w+)(?:\s+AS)?\s+(\w+)/gi)) alias[m[2]] = m[1];
     for (const line of plan) {
+      if (pg) {	// "->  Seq Scan on visits v  (cost=...)": the table's own name
+        const m = /\bSeq Scan on (\w+)/.exec(line);
+        if (m && BIG.includes(m[1])) bad.push(`${line.trim().replace(/  \(cost.*/, '')} (${m[1]})\n   in: ${sqlText}`);
+        continue;
+      }
       const m = /^\d+ \d+ SCAN (\w+)$/.exec(line);
       const table = m && (alias[m[1]] || m[1]);
       if (table && BIG.includes(table)) bad.push(`${line} (${table})\n   in: ${sqlText}`);
@@ -147,9 +175,19 @@ test('the checker tells a full scan from an index walk', () => {
     + '-- SELECT id FROM persons ORDER BY last_name LIMIT 51\n3 0 SCAN persons USING INDEX persons_name\n\n'
     + '-- SELECT t.id FROM tenancies t WHERE t.id < coalesce(?, 9) ORDER BY t.id DESC\n2 0 SEARCH t USING INTEGER PRIMARY KEY (rowid<?)\n\n'
     + '-- SELECT d.name FROM districts d\n2 0 SCAN d\n\n';
-  const bad = fullScans(log);
+  const bad = fullScans(log, false);
   assert.equal(bad.length, 1, bad.join('\n'));
   assert.match(bad[0], /SCAN v \(visits\)/);
+  // PostgreSQL's EXPLAIN, as src/db_pg.c logs it
+  const pgLog = '-- SELECT v.id FROM visits v WHERE v.note = $1\nSeq Scan on visits v  (cost=1e10..1e10 rows=1 width=8)\n  Filter: (note = $1)\n\n'
+    + '-- SELECT id FROM persons ORDER BY last_name LIMIT 51\nLimit  (cost=0.28..5.1 rows=51 width=8)\n  ->  Index Scan using persons_name on persons  (cost=0.28..290 rows=3000 width=8)\n\n'
+    + '-- SELECT d.name FROM districts d JOIN tenancies t ON t.id = $1\nNested Loop  (cost=0.28..9.3 rows=4 width=6)\n'
+    + '  ->  Index Only Scan using tenancies_pkey on tenancies t  (cost=0.28..8.3 rows=1 width=0)\n        Index Cond: (id = $1)\n'
+    + '  ->  Seq Scan on districts d  (cost=1e10..1e10 rows=4 width=6)\n\n'
+    + '-- SELECT count(*) AS started, x FROM tenancies\nAggregate\n  ->  Seq Scan on tenancies  (cost=1e10..1e10 rows=900 width=0)\n\n';
+  const pgBad = fullScans(pgLog, true);
+  assert.equal(pgBad.length, 1, pgBad.join('\n'));
+  assert.match(pgBad[0], /^Seq Scan on visits v .*\(visits\)/);
 });
 
 test('no list or detail query scans a big table', () => {

@@ -5,6 +5,7 @@
 //   const app = pg.appUrl(url);           // the same database as bf_app
 //   pg.psql(url, ['-c', 'SELECT 1']);     // psql on that URL (ON_ERROR_STOP)
 //   await pg.stop();                      // stop the server, remove the folder
+//   await startPg({ durable: true });     // fsync on, as a real server (make bench)
 //
 // The cluster lives in a temp folder owned by `postgres` (initdb refuses
 // root), listens on 127.0.0.1 only, on a free port (never the ports the
@@ -48,7 +49,7 @@ function asPostgres(cmd, args) {
   return r.stdout;
 }
 
-export async function startPg() {
+export async function startPg({ durable = false } = {}) {
   if (!existsSync(join(PG_BIN, 'initdb'))) throw new Error('PostgreSQL 15 missing: make deps-test');
   const t0 = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'bf-pg-'));
@@ -73,12 +74,12 @@ export async function startPg() {
   for (let i = 0; ; i++) {
     port = await freePort();
     const r = spawnSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, 'pg_ctl'), '-D', data, '-l', join(data, 'log'),
-      '-w', '-o', serverOptions(port, sock), 'start'],
+      '-w', '-o', serverOptions(port, sock, durable), 'start'],
       { encoding: 'utf8' });
     if (r.status === 0) break;
     if (i === 4) { stopSync(); throw new Error(`pg_ctl start failed: ${r.stdout}${r.stderr}`); }
   }
-  const pg = clusterApi({ port, dir, sock });
+  const pg = clusterApi({ port, dir, sock }, durable);
   pg.superPsql('postgres', 'CREATE ROLE bostadforst_app NOLOGIN',
     `CREATE ROLE bf_app LOGIN PASSWORD '${APP_PASSWORD}' IN ROLE bostadforst_app`,
     `CREATE ROLE bf_owner LOGIN PASSWORD '${OWNER_PASSWORD}'`);
@@ -94,7 +95,7 @@ export function attachPg(info) {
   return clusterApi(info);
 }
 
-function clusterApi({ port, dir, sock }) {
+function clusterApi({ port, dir, sock }, durable = false) {
   const env = { ...process.env, PGCLIENTENCODING: 'UTF8', PGOPTIONS: '', PGPASSWORD: '' };
   const su = ['-h', sock, '-p', String(port), '-U', 'postgres', '-X', '-q', '-v', 'ON_ERROR_STOP=1'];
   const superPsql = (db, ...cmds) => {
@@ -164,7 +165,7 @@ function clusterApi({ port, dir, sock }) {
     },
     startServer() {
       const r = spawnSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, 'pg_ctl'), '-D', join(dir, 'data'), '-l',
-        join(dir, 'data', 'log'), '-w', '-o', serverOptions(port, sock), 'start'], { encoding: 'utf8' });
+        join(dir, 'data', 'log'), '-w', '-o', serverOptions(port, sock, durable), 'start'], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`pg_ctl start failed: ${r.stdout}${r.stderr}`);
     },
   };
@@ -172,9 +173,10 @@ function clusterApi({ port, dir, sock }) {
 }
 
 /* The server's options: the port, the socket folder, loopback only, and
- * no waiting for the disk (a test cluster). */
-function serverOptions(port, sock) {
-  return `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
+ * no waiting for the disk (a test cluster) unless durable (the bench's,
+ * whose writes wait for fsync as SQLite's do). */
+function serverOptions(port, sock, durable = false) {
+  return `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1${durable ? '' : ' -c fsync=off -c full_page_writes=off'}`;
 }
 
 // Command line: `node tests/lib/pg.mjs` starts a cluster, makes a database,
