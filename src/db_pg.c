@@ -657,6 +657,21 @@ void pg_finalize(dbstmt *s)
  * checks and frees it), NULL when it could not be prepared (errmsg set). */
 static PGresult *attempt(struct pgstmt *st, int guard);
 
+/* Returns 1 when s is a decimal integer (an optional minus, digits). */
+static int numeric(const char *s)
+{
+	if (!s)
+		return 0;
+	if (*s == '-')
+		s++;
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
 static PGresult *run(struct pgstmt *st)
 {
 	struct pgconn *c = st->c;
@@ -664,6 +679,8 @@ static PGresult *run(struct pgstmt *st)
 		unsigned b = st->bound[i];
 		if (b == ANY_TYPE || b == st->types[i] || (b == 0 && st->types[i] == OID_TEXT))
 			continue;
+		if (b == 0 && (st->types[i] == OID_INT8 || st->types[i] == OID_FLOAT8) && numeric(st->vals[i]))
+			continue;	/* a number as text reads as the number the statement was prepared for */
 		st->types[i] = b;
 		if (st->name[0] && !st->oneoff) {	/* prepared with other types: again, anew */
 			char sql[40];
@@ -674,9 +691,12 @@ static PGresult *run(struct pgstmt *st)
 	}
 	/* Inside a transaction a failed statement would abort the whole
 	 * transaction on PostgreSQL, where SQLite fails the statement alone (a
-	 * handler may answer a unique violation and go on): each statement
-	 * there runs under a savepoint, rolled back to when it fails. */
-	int guard = c->in_txn;
+	 * handler may answer a unique violation and go on): a statement that
+	 * may fail so, a write or one not yet prepared here (its parameters
+	 * may need guesses), runs under a savepoint, rolled back to when it
+	 * fails. A prepared read needs none: two round trips saved. */
+	int prepared = !st->oneoff && st->name[0] && st->gen == c->gen;
+	int guard = c->in_txn && (st->writes || !prepared);
 	if (guard)
 		PQclear(PQexec(c->pg, "SAVEPOINT bf_stmt"));
 	PGresult *r = attempt(st, guard);
