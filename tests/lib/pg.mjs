@@ -95,7 +95,7 @@ export function attachPg(info) {
   return clusterApi(info);
 }
 
-function clusterApi({ port, dir, sock }, durable = false) {
+function clusterApi({ port, dir, sock, template = null }, durable = false) {
   const env = { ...process.env, PGCLIENTENCODING: 'UTF8', PGOPTIONS: '', PGPASSWORD: '' };
   const su = ['-h', sock, '-p', String(port), '-U', 'postgres', '-X', '-q', '-v', 'ON_ERROR_STOP=1'];
   const superPsql = (db, ...cmds) => {
@@ -106,8 +106,8 @@ function clusterApi({ port, dir, sock }, durable = false) {
   const url = (name) => `postgresql://bf_app:${APP_PASSWORD}@127.0.0.1:${port}/${name}`;
   const ownerUrl = (name) => `postgresql://bf_owner:${OWNER_PASSWORD}@127.0.0.1:${port}/${name}`;
   const pg = {
-    port, dir, sock,
-    info: { port, dir, sock },
+    port, dir, sock, template,
+    info: { port, dir, sock, template },
     url,		// the database name as bf_app (the runtime role)
     ownerUrl,	// the database name as bf_owner (its owner)
     // The same database as url, logged in as bf_app.
@@ -120,6 +120,14 @@ function clusterApi({ port, dir, sock }, durable = false) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
       superPsql('postgres', `CREATE DATABASE ${name} OWNER bf_owner ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
       superPsql(name, 'ALTER SCHEMA public OWNER TO bf_owner');
+      return ownerUrl(name);
+    },
+    // A copy of the database template (as made by tests/lib/pg-cluster.mjs:
+    // migrated, the demo seeded), owned by bf_owner; returns its owner URL.
+    // A file copy on the server: much faster than migrating and seeding.
+    createDbFrom(name, template) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(name) || !/^[a-z_][a-z0-9_]*$/.test(template)) throw new Error(`bad database name ${name}`);
+      superPsql('postgres', `CREATE DATABASE ${name} OWNER bf_owner TEMPLATE ${template}`);
       return ownerUrl(name);
     },
     // Drops the database of url (its connections closed first).

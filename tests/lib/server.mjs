@@ -51,6 +51,13 @@ function freshDb(dir, engine) {
   return PG && engine !== 'sqlite' ? PG.createDb(`t${process.pid}_${++dbSeq}`) : join(dir, 'test.db');
 }
 
+/* Returns a PostgreSQL database already migrated and seeded with the demo,
+ * copied from the run's template (tests/lib/pg-cluster.mjs makes it), or
+ * null when there is none: then the server migrates and seeds its own. */
+function demoDb(engine) {
+  return PG && PG.template && engine !== 'sqlite' ? PG.createDbFrom(`t${process.pid}_${++dbSeq}`, PG.template) : null;
+}
+
 const isUrl = (db) => /^postgres(ql)?:/.test(db);
 
 /* Runs the binary with args (and stdin input); returns {code, stdout, stderr}. */
@@ -71,10 +78,11 @@ export function runBin(args, input = '') {
 export async function startServer({ args = [], demo = true, migrate = true, setup = null, db: existing = null,
   engine = null } = {}) {
   const dir = existing && !isUrl(existing) ? dirname(existing) : mkdtempSync(join(tmpdir(), 'bf-http-'));
-  const db = existing || await freshDb(dir, engine);
+  const copied = !existing && demo && migrate && !setup ? demoDb(engine) : null;	// --demo finds its data there
+  const db = existing || copied || await freshDb(dir, engine);
   const ours = PG && isUrl(db) && new URL(db).port === String(PG.port);	// a database of the BF_TEST_PG cluster
   if (existing) demo = false;	// a restart on a database that has its data
-  if (migrate && !existing) {
+  if (migrate && !existing && !copied) {
     const m = runBin(['migrate', '--db', db]);
     assert.equal(m.code, 0, `migrate failed: ${m.stderr}`);
   }
