@@ -111,13 +111,21 @@ static void local_zone(char *out, size_t len)
 static int setup(struct pgconn *c, char *err, size_t errlen)
 {
 	PQsetNoticeReceiver(c->pg, quiet, NULL);
-	char zone[128], sql[400];
+	char zone[128], sql[600];
 	local_zone(zone, sizeof zone);
 	for (char *p = zone; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("/_+-", *p))
 			*p = '_';
+	/* statement_timeout: a page waits for no statement longer (the year's
+	 * reports take seconds at a million persons); lock_timeout: a writer
+	 * waits for its turn (db_begin) or a row at most this long, then the
+	 * user gets the 503 and can send again. Neither cancels a commit that
+	 * waits for the synchronous standby: PostgreSQL does not time that out. */
 	snprintf(sql, sizeof sql, "SET search_path = sqlite_compat, pg_catalog, public; "
-	    "SET TimeZone = '%s'; SET client_encoding = 'UTF8'", zone);
+	    "SET TimeZone = '%s'; SET client_encoding = 'UTF8'; "
+	    /* unless the role or the connection string (options=-c ...) set them */
+	    "SELECT set_config('statement_timeout', '60s', false) WHERE current_setting('statement_timeout') = '0'; "
+	    "SELECT set_config('lock_timeout', '10s', false) WHERE current_setting('lock_timeout') = '0'", zone);
 	if (pg_exec(c, sql, err, errlen) < 0)
 		return -1;
 	PGresult *r = PQexec(c->pg, "SELECT table_name FROM information_schema.columns WHERE "
@@ -142,7 +150,15 @@ static int setup(struct pgconn *c, char *err, size_t errlen)
 
 struct pgconn *pg_connect(const char *target, char *err, size_t errlen)
 {
-	PGconn *pg = PQconnectdb(target);
+	/* A database that stops answering must not hold a request forever:
+	 * defaults the connection string may override, given before it. A
+	 * connection cut by the network or a frozen machine is noticed within
+	 * about 10 s (TCP keepalives, tcp_user_timeout for unacknowledged
+	 * data); setup() adds the server's statement and lock timeouts. */
+	static const char *const keys[] = { "connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
+		"keepalives_count", "tcp_user_timeout", "application_name", "dbname", NULL };
+	const char *values[] = { "5", "1", "5", "2", "3", "10000", "bostadforst", target, NULL };
+	PGconn *pg = PQconnectdbParams(keys, values, 1);
 	if (!pg || PQstatus(pg) != CONNECTION_OK) {
 		/* libpq's message names the host, never the password */
 		snprintf(err, errlen, "cannot connect to PostgreSQL: %s", pg ? PQerrorMessage(pg) : "out of memory");
@@ -185,7 +201,8 @@ static int failed(struct pgconn *c, const PGresult *r, int wrote)
 	fprintf(stderr, "db: %s (%s)\n", c->errmsg, state ? state : "no SQLSTATE");
 	if (PQstatus(c->pg) != CONNECTION_OK || !state || strncmp(state, "08", 2) == 0 ||
 	    strncmp(state, "53", 2) == 0 || strncmp(state, "57P", 3) == 0 || strcmp(state, "25006") == 0 ||
-	    strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
+	    strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0 ||
+	    strcmp(state, "57014") == 0)	/* a statement or lock timeout: the database too slow to answer */
 		db_note_storage_fault(wrote && PQstatus(c->pg) != CONNECTION_OK);
 	if (state && strcmp(state, "23505") == 0)
 		return DB_CONSTRAINT_UNIQUE;

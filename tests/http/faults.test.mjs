@@ -165,6 +165,36 @@ if (PG) test('PostgreSQL goes away: 503 with a Swedish message and Retry-After, 
   await srv.stop();
 });
 
+/* A database that holds a lock (another session, a long migration) must
+ * not hold the page: past lock_timeout (1 s here through the connection
+ * string; 10 s by default) the user gets the 503 with the note given back,
+ * and sends it again once the lock is gone. */
+if (PG) test('a lock held elsewhere: 503 after lock_timeout with the note given back, then it goes through', async () => {
+  const first = await startServer();
+  const p = person(first.db, 'Las', '19700101-0013');
+  await first.stop({ keep: true });
+  const url = new URL(first.db);
+  url.search = `?options=${encodeURIComponent('-c lock_timeout=1000')}`;	// libpq reads %20, not +
+  const srv = await startServer({ db: url.toString() });
+  const cm = new Client(srv.url);
+  assert.equal((await cm.login('cm1')).status, 303);
+  const { spawn } = await import('node:child_process');
+  // the journal's table, locked against writes by another session for 4 s
+  const holder = spawn('psql', [PG.ownerUrl(url.pathname.slice(1)), '-X', '-q', '-c',
+    'BEGIN; LOCK TABLE visits IN EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT'], { stdio: 'ignore' });
+  await sleep(500);
+  const t0 = Date.now();
+  const r = await visit(cm, p, 'under låset');
+  const waited = Date.now() - t0;
+  assert.equal(r.status, 503, `a write behind a held lock: ${r.status}`);
+  assert.ok(waited < 3500, `answered after ${waited} ms, not when the lock was let go`);
+  assert.match(r.body, /<dd>under låset<\/dd>/, 'the note given back');
+  await new Promise((resolve) => holder.on('exit', resolve));
+  assert.equal((await visit(cm, p, 'under låset')).status, 303, 'sent again once the lock is gone');
+  assert.equal(sql(first.db, `SELECT count(*) AS n FROM visits WHERE person_id = ${p} AND note = 'under låset'`)[0].n, 1);
+  await srv.stop();
+});
+
 if (!PG) test('a full disk: 503 with a Swedish message, nothing lost, reads go on, writing resumes with space', async () => {
   // the demo database, made on the ordinary disk and moved onto the small one
   const first = await startServer();

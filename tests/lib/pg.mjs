@@ -112,7 +112,8 @@ function clusterApi({ port, dir, sock, template = null }, durable = false) {
     ownerUrl,	// the database name as bf_owner (its owner)
     // The same database as url, logged in as bf_app.
     appUrl(target) {
-      return url(new URL(target).pathname.slice(1));
+      const u = new URL(target);
+      return url(u.pathname.slice(1)) + u.search;	// its options (options=-c ...) too
     },
     // A fresh database owned by bf_owner (its schema public too); returns
     // its libpq URL as bf_owner (migrate with it; serve with appUrl of it).
