@@ -121,9 +121,21 @@ static int find(const char *today, struct gallring_result *res)
 	return rc == DB_DONE ? 0 : -1;
 }
 
-/* Weeds the persons in res inside the open transaction. Returns 0 or -1. */
+/* Weeds the persons in res inside the open transaction. Returns 0 or -1.
+ * The run is recorded first: on PostgreSQL the journal's guard lets no row
+ * change without it (migrations-pg/0014). */
 static int weed(const char *today, long long user_id, const char *via, int years, struct gallring_result *res)
 {
+	long long now = now_unix();
+	dbstmt *st = db_prepare("INSERT INTO gallring_runs(at, by, via, years, cutoff, persons) VALUES(?, ?, ?, ?, ?, ?)");
+	if (!st)
+		return -1;
+	db_bindf(st, "iutiti", now, user_id, via, (long long)years, res->cutoff, (long long)res->n);
+	int rc = db_step(st);
+	db_finalize(st);
+	if (rc != DB_DONE)
+		return -1;
+	res->run_id = db_last_id();
 	for (size_t i = 0; i < res->n; i++) {
 		/* the register's code, from the name, before the name goes */
 		if (!res->persons[i].personkod[0] && personkod_assign(res->persons[i].id) < 0)
@@ -131,9 +143,8 @@ static int weed(const char *today, long long user_id, const char *via, int years
 		if (db_execf("INSERT INTO gallring_guard(person_id) VALUES(?)", "i", res->persons[i].id) < 0)
 			return -1;
 	}
-	long long now = now_unix();
 	for (size_t i = 0; blank_sql[i]; i++) {
-		dbstmt *st = db_prepare(blank_sql[i]);
+		st = db_prepare(blank_sql[i]);
 		if (!st) {
 			fprintf(stderr, "gallring: %s\n", db_errmsg());
 			return -1;
@@ -144,22 +155,13 @@ static int weed(const char *today, long long user_id, const char *via, int years
 			if (user_id)
 				db_bind_int64(st, db_bind_index(st, ":by"), user_id);
 		}
-		int rc = db_step(st);
+		rc = db_step(st);
 		db_finalize(st);
 		if (rc != DB_DONE)
 			return -1;
 	}
 	if (db_execf("DELETE FROM gallring_guard", "") < 0)
 		return -1;
-	dbstmt *st = db_prepare("INSERT INTO gallring_runs(at, by, via, years, cutoff, persons) VALUES(?, ?, ?, ?, ?, ?)");
-	if (!st)
-		return -1;
-	db_bindf(st, "iutiti", now, user_id, via, (long long)years, res->cutoff, (long long)res->n);
-	int rc = db_step(st);
-	db_finalize(st);
-	if (rc != DB_DONE)
-		return -1;
-	res->run_id = db_last_id();
 	return audit_log(user_id, "update", "gallring", res->run_id, 0);
 }
 

@@ -51,6 +51,27 @@ test('the app role writes what the application writes: rows, identities, session
   assert.equal(pg.query(owner, "SELECT version FROM districts WHERE name = 'Norr'")[0].version, 2);
 });
 
+test('the app role cannot pass the journal\'s guard without a gallring run on record', () => {
+  // a person with a visit, written as the application would
+  assert.equal(err(app, `INSERT INTO districts(name, created_at, updated_at) VALUES ('Vakt', 1, 1);
+    INSERT INTO persons(personnummer, first_name, last_name, district_id, created_at, updated_at)
+      VALUES ('19700101-9999', 'Vakt', 'Vaktsson', (SELECT id FROM districts WHERE name = 'Vakt'), 1, 1);
+    INSERT INTO visits(person_id, date, kind, met, note, created_at)
+      VALUES ((SELECT id FROM persons WHERE personnummer = '19700101-9999'), '2026-01-01', 'home', 1, 'äkta', 1)`), '');
+  const person = "(SELECT id FROM persons WHERE personnummer = '19700101-9999')";
+  // the guard alone, as an intruder with the app's password would try it
+  assert.match(err(app, `BEGIN; INSERT INTO gallring_guard(person_id) VALUES (${person});
+    UPDATE visits SET note = 'omskriven' WHERE person_id = ${person}; COMMIT`), /visits are append-only/);
+  assert.equal(pg.query(owner, `SELECT note FROM visits WHERE person_id = ${person}`)[0].note, 'äkta');
+  // with a run recorded first (what gallring does) it passes, and the run stays on record
+  assert.equal(err(app, `BEGIN; INSERT INTO gallring_runs(at, via, years, cutoff, persons)
+      VALUES (extract(epoch FROM now())::bigint, 'cli', 5, '2021-01-01', 1);
+    INSERT INTO gallring_guard(person_id) VALUES (${person});
+    UPDATE visits SET note = '' WHERE person_id = ${person}; DELETE FROM gallring_guard; COMMIT`), '');
+  assert.equal(pg.query(owner, 'SELECT count(*) AS n FROM gallring_runs')[0].n, 1, 'the run that let it through');
+  assert.match(err(app, 'DELETE FROM gallring_runs'), /gallring runs are append-only/);
+});
+
 test('migrate again keeps the grants (a later migration adds tables the same way)', () => {
   pg.superPsql('privileges', 'REVOKE SELECT ON persons FROM bostadforst_app');
   assert.match(err(app, 'SELECT count(*) FROM persons'), /permission denied for table persons/);
