@@ -364,6 +364,10 @@ static int pg_migrate(const char *target, char *err, size_t errlen)
 	pg_exec(c, "SELECT pg_advisory_unlock(7352)", NULL, 0);
 out:
 	pg_disconnect(c);
+	if (applied < 0 && strstr(err, "permission denied")) {	/* the app role: say which role migrates */
+		size_t n = strlen(err);
+		snprintf(err + n, errlen - n, " (run migrate as the database's owner role: README, \"Running on PostgreSQL\")");
+	}
 	return applied;
 }
 

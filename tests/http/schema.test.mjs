@@ -131,8 +131,13 @@ test('append-only on PostgreSQL: audit and visits refuse UPDATE, DELETE and TRUN
     ['TRUNCATE visits', 'visits are append-only'],
   ]) { const e = pgError(url, sql); assert.match(e, new RegExp(`ERROR:  ${msg}`), `${sql}: ${e}`); }
   assert.equal(pg.psqlOk(url, ['-At', '-c', 'SELECT at FROM audit; SELECT note FROM visits']), '1\ntext\n');
-  // gallring's transaction: the person in the guard, the visit's text blanked, the guard emptied
-  assert.equal(pgError(url, `BEGIN; INSERT INTO gallring_guard(person_id) VALUES (1);
+  // the guard alone is not enough on PostgreSQL: the run must be on record
+  assert.match(pgError(url, `BEGIN; INSERT INTO gallring_guard(person_id) VALUES (1);
+    UPDATE visits SET note = '' WHERE id = 1; DELETE FROM gallring_guard; COMMIT;`), /visits are append-only/);
+  // gallring's transaction: the run recorded, the person in the guard, the visit's text blanked, the guard emptied
+  assert.equal(pgError(url, `BEGIN; INSERT INTO gallring_runs(at, via, years, cutoff, persons)
+      VALUES (extract(epoch FROM now())::bigint, 'cli', 5, '2019-01-01', 1);
+    INSERT INTO gallring_guard(person_id) VALUES (1);
     UPDATE visits SET note = '' WHERE id = 1; DELETE FROM gallring_guard; COMMIT;`), '');
   assert.equal(pg.psqlOk(url, ['-At', '-c', 'SELECT note FROM visits']), '\n');
   assert.match(pgError(url, `BEGIN; INSERT INTO gallring_guard(person_id) VALUES (1); DELETE FROM visits WHERE id = 1`),
