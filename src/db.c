@@ -365,8 +365,8 @@ static int pg_migrate(const char *target, char *err, size_t errlen)
 out:
 	pg_disconnect(c);
 	if (applied < 0 && strstr(err, "permission denied")) {	/* the app role: say which role migrates */
-		size_t n = strlen(err);
-		snprintf(err + n, errlen - n, " (run migrate as the database's owner role: README, \"Running on PostgreSQL\")");
+		size_t len = strlen(err);
+		snprintf(err + len, errlen - len, " (run migrate as the database's owner role: README, \"Running on PostgreSQL\")");
 	}
 	return applied;
 }
