@@ -136,6 +136,20 @@ static int run(PGconn *pg, const char *sql, const char *what)
 	return ok ? 0 : -1;
 }
 
+/* Sets every foreign key in fks (rows of table, quoted name) to clause
+ * ("NOT DEFERRABLE", ...). Returns 0, or -1 with the error printed. */
+static int alter_fks(PGconn *pg, const PGresult *fks, const char *clause, const char *what)
+{
+	for (int i = 0; i < PQntuples(fks); i++) {
+		char sql[600];
+		snprintf(sql, sizeof sql, "ALTER TABLE %s ALTER CONSTRAINT %s %s", PQgetvalue(fks, i, 0),
+		    PQgetvalue(fks, i, 1), clause);
+		if (run(pg, sql, what) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Runs a query; returns its result (the caller frees it), or NULL with
  * the error printed. */
 static PGresult *query(PGconn *pg, const char *sql, const char *what)
@@ -477,13 +491,8 @@ static int copy_into(sqlite3 *src, PGconn *pg, struct table *t, int n)
 			goto out;
 		}
 	}
-	for (int i = 0; i < PQntuples(fks); i++) {
-		char sql[600];
-		snprintf(sql, sizeof sql, "ALTER TABLE %s ALTER CONSTRAINT %s DEFERRABLE INITIALLY DEFERRED",
-		    PQgetvalue(fks, i, 0), PQgetvalue(fks, i, 1));
-		if (run(pg, sql, "deferring the foreign keys") < 0)
-			goto out;
-	}
+	if (alter_fks(pg, fks, "DEFERRABLE INITIALLY DEFERRED", "deferring the foreign keys") < 0)
+		goto out;
 	if (run(pg, "SET CONSTRAINTS ALL DEFERRED", "SET CONSTRAINTS") < 0)
 		goto out;
 	for (int i = 0; i < n; i++)
@@ -495,13 +504,8 @@ static int copy_into(sqlite3 *src, PGconn *pg, struct table *t, int n)
 	/* every foreign key checked now, then back as it was */
 	if (run(pg, "SET CONSTRAINTS ALL IMMEDIATE", "the foreign keys") < 0)
 		goto out;
-	for (int i = 0; i < PQntuples(fks); i++) {
-		char sql[600];
-		snprintf(sql, sizeof sql, "ALTER TABLE %s ALTER CONSTRAINT %s NOT DEFERRABLE",
-		    PQgetvalue(fks, i, 0), PQgetvalue(fks, i, 1));
-		if (run(pg, sql, "restoring the foreign keys") < 0)
-			goto out;
-	}
+	if (alter_fks(pg, fks, "NOT DEFERRABLE", "restoring the foreign keys") < 0)
+		goto out;
 	for (int i = 0; i < n; i++)
 		if (run_ident(pg, "ALTER TABLE public.%I ENABLE TRIGGER USER", t[i].name, t[i].name) < 0)
 			goto out;
