@@ -276,6 +276,9 @@ static enum MHD_Result render(struct req *r, int status)
 		    "title", status_title(status), "message", msg));
 		if (r->back)
 			json_object_set_new(json_object_get(r->view, "error"), "back_href", json_string(r->back));
+		/* a session the storage could not read is still a session: not "log in" */
+		if (!r->user.id && r->csrf && http_header(r, "Cookie") && status == 503)
+			json_object_set_new(json_object_get(r->view, "error"), "session_unread", json_true());
 		r->template = "error";
 	}
 	if (r->want_json) {

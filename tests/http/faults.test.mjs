@@ -145,6 +145,8 @@ if (PG) test('PostgreSQL goes away: 503 with a Swedish message and Retry-After, 
     const page = await cm.get(`/visits?person=${p}`);
     assert.equal(page.status, 503, 'a page without the database');
     assert.match(page.body, /Databasen går inte att nå just nu/);
+    assert.match(page.body, /<a href="\/">Till startsidan<\/a>/, 'a user whose session could not be read is not sent to log in');
+    assert.doesNotMatch(page.body, /Till inloggningen/);
     const j = await cm.get(`/visits?person=${p}`, { json: true });
     assert.equal(j.status, 503);
     assert.match(j.json().error.message, /Databasen går inte att nå/);
