@@ -644,17 +644,26 @@ void pg_reset(dbstmt *s)
 	}
 }
 
+/* Drops st's statement on the server, if it has one there; st is
+ * prepared again at its next step. */
+static void deallocate(struct pgstmt *st)
+{
+	if (st->oneoff || !st->name[0])
+		return;
+	char sql[40];
+	snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
+	PQclear(PQexec(st->c->pg, sql));
+	st->name[0] = '\0';
+}
+
 void pg_finalize(dbstmt *s)
 {
 	struct pgstmt *st = S(s);
 	if (!st)
 		return;
 	pg_reset(s);
-	if (!st->oneoff && st->name[0] && st->gen == st->c->gen && PQstatus(st->c->pg) == CONNECTION_OK) {
-		char sql[40];
-		snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
-		PQclear(PQexec(st->c->pg, sql));
-	}
+	if (st->gen == st->c->gen && PQstatus(st->c->pg) == CONNECTION_OK)
+		deallocate(st);
 	for (int i = 0; i < st->nparams; i++)
 		free(st->names[i]);
 	free(st->names);
@@ -699,12 +708,7 @@ static PGresult *run(struct pgstmt *st)
 		if (b == 0 && (st->types[i] == OID_INT8 || st->types[i] == OID_FLOAT8) && numeric(st->vals[i]))
 			continue;	/* a number as text reads as the number the statement was prepared for */
 		st->types[i] = b;
-		if (st->name[0] && !st->oneoff) {	/* prepared with other types: again, anew */
-			char sql[40];
-			snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
-			PQclear(PQexec(c->pg, sql));
-			st->name[0] = '\0';
-		}
+		deallocate(st);	/* prepared with other types: again, anew */
 	}
 	/* Inside a transaction a failed statement would abort the whole
 	 * transaction on PostgreSQL, where SQLite fails the statement alone (a

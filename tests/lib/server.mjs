@@ -24,16 +24,6 @@ export const PG = process.env.BF_TEST_PG ? attachPg(JSON.parse(process.env.BF_TE
 export const ENGINE = PG ? 'postgresql' : 'sqlite';
 let dbSeq = 0;
 
-/* For a suite that tests what only the SQLite engine has (its files, its
- * query planner): on PostgreSQL prints why it does not run and exits with
- * a "0 passed, 0 failed" line. */
-export function sqliteOnly(why) {
-  if (!PG) return;
-  console.log(`# skipped on PostgreSQL: ${why}`);
-  console.log('0 passed, 0 failed');
-  process.exit(0);
-}
-
 /* For a suite that runs both engines itself (its own PostgreSQL): on the
  * PostgreSQL pass it would only repeat itself, so it says so and exits
  * with a "0 passed, 0 failed" line. */
